@@ -1,0 +1,68 @@
+// File boundaries: every write goes to a temp file first and is renamed, so a failed run leaves nothing half-written.
+import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import type { z } from 'zod';
+import { InputError } from './errors.ts';
+
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } finally {
+    if (existsSync(tmp)) rmSync(tmp, { force: true });
+  }
+}
+
+/** Stable JSON: keys in insertion order as built by the stages, one record per line. */
+export function toJsonl(records: readonly unknown[]): string {
+  return records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
+}
+
+export function writeJsonl(path: string, records: readonly unknown[]): void {
+  writeAtomic(path, toJsonl(records));
+}
+
+export function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  const out: T[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new InputError(path, 'expected one JSON object per line', `line ${i + 1}`);
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(path, `${issue.path.join('.') || 'record'}: ${issue.message}`, `line ${i + 1}`);
+    }
+    out.push(parsed.data);
+  }
+  return out;
+}
+
+export function readJson<T>(path: string, schema: z.ZodType<T>): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new InputError(path, e instanceof SyntaxError ? `invalid JSON: ${e.message}` : 'cannot read file');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(path, `${issue.path.join('.') || 'document'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,149 @@
+// The records that flow between stages. Every file a stage reads or writes is checked against these.
+import { z } from 'zod';
+
+export const SourceRef = z.object({
+  file: z.string(),
+  /** 1-based line numbers (text, PDF text) the item was built from. */
+  lines: z.array(z.number().int().positive()).optional(),
+  /** 1-based data row numbers (CSV/XLSX/HTML rows, JSON array index + 1). */
+  rows: z.array(z.number().int().positive()).optional(),
+  page: z.number().int().positive().optional(),
+  sheet: z.string().optional(),
+});
+export type SourceRef = z.infer<typeof SourceRef>;
+
+export const ItemFlag = z.enum([
+  'missing_response',
+  'merged_rows',
+  'html_stripped',
+  'number_inferred',
+  'number_missing',
+  'heading_glued',
+  'number_on_later_row',
+  'shared_response',
+  'response_pointer',
+  'has_edits',
+  'joined_lines',
+  'duplicate_number',
+]);
+export type ItemFlag = z.infer<typeof ItemFlag>;
+
+export const Item = z.object({
+  /** Stable id: document slug + printed number, or slug + "r" + source row when unnumbered. */
+  id: z.string().min(1),
+  number: z.string().nullable(),
+  /** Set when the number was not printed but the numbering makes it certain. */
+  inferred_number: z.string().nullable(),
+  section: z.string().nullable(),
+  /** Analysis copy: HTML removed, NFKC, whitespace collapsed. */
+  comment: z.string(),
+  response: z.string(),
+  /** As found in the source, cells of merged rows joined by "\n". */
+  comment_raw: z.string(),
+  response_raw: z.string(),
+  /** Items answered by one shared response carry the same group id; null when the response is the item's own. */
+  response_group: z.string().nullable(),
+  /** Text the document marks as inserted or revised (<u>…</u>, （修正後）, 【…修正】). */
+  edits: z.array(z.string()),
+  source: SourceRef,
+  flags: z.array(ItemFlag),
+});
+export type Item = z.infer<typeof Item>;
+
+/** What became of one input line or row: the parse report's unit of accounting. */
+export const LineFate = z.enum(['item', 'heading', 'header', 'skipped']);
+export const LineAccount = z.object({
+  /** "line" for text inputs, "row" for tabular ones, "page" for PDF pages when lines are unknown. */
+  unit: z.enum(['line', 'row']),
+  index: z.number().int().positive(),
+  page: z.number().int().positive().optional(),
+  fate: LineFate,
+  /** Item id for fate "item"; heading text for "heading". */
+  ref: z.string().optional(),
+  reason: z.string().optional(),
+  /** Non-whitespace characters of the raw line/row. */
+  chars: z.number().int().nonnegative(),
+});
+export type LineAccount = z.infer<typeof LineAccount>;
+
+export const ParseReport = z.object({
+  file: z.string(),
+  format: z.string(),
+  sha256: z.string(),
+  items: z.number().int().nonnegative(),
+  accounts: z.array(LineAccount),
+  totals: z.object({
+    input_chars: z.number().int().nonnegative(),
+    item_chars: z.number().int().nonnegative(),
+    heading_chars: z.number().int().nonnegative(),
+    header_chars: z.number().int().nonnegative(),
+    skipped_chars: z.number().int().nonnegative(),
+    lines: z.record(LineFate, z.number().int().nonnegative()),
+  }),
+  skipped: z.array(z.object({ index: z.number().int(), reason: z.string(), text: z.string() })),
+  warnings: z.array(z.string()),
+});
+export type ParseReport = z.infer<typeof ParseReport>;
+
+export const Token = z.object({
+  surface: z.string(),
+  base: z.string(),
+  pos: z.string(),
+  /** kuromoji pos_detail_1; "compound" / "term" for merged tokens. */
+  pos_detail: z.string(),
+  /** Offsets into the normalised text. */
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  /** "term" when a domain term list matched, "compound" when consecutive nouns were joined. */
+  merged: z.enum(['term', 'compound']).optional(),
+});
+export type Token = z.infer<typeof Token>;
+
+export const Disposition = z.enum(['accepted', 'deferred', 'referred', 'declined', 'none']);
+export type Disposition = z.infer<typeof Disposition>;
+
+export const Evidence = z.object({
+  /** Character offsets into the item's normalised `response`. */
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  text: z.string(),
+  rule: z.string(),
+  label: Disposition.optional(),
+});
+export type Evidence = z.infer<typeof Evidence>;
+
+export const LabelRecord = z.object({
+  id: z.string(),
+  label: Disposition,
+  also: z.array(Disposition),
+  confidence: z.number().min(0).max(1),
+  evidence: z.array(Evidence),
+  classifier: z.object({ name: z.string(), version: z.string() }),
+});
+export type LabelRecord = z.infer<typeof LabelRecord>;
+
+export const ThemeHit = z.object({
+  theme: z.string(),
+  score: z.number(),
+  source: z.enum(['rule', 'similarity', 'both']),
+  hits: z.array(z.string()),
+});
+export const ThemeRecord = z.object({ id: z.string(), themes: z.array(ThemeHit) });
+export type ThemeRecord = z.infer<typeof ThemeRecord>;
+
+/** One row of the development set (../shared/labels/seed.gold.jsonl) or of our own labelled sets. */
+export const GoldRecord = z.object({
+  id: z.string().optional(),
+  number: z.string().nullable().optional(),
+  section: z.string().optional(),
+  comment_head: z.string().optional(),
+  comment: z.string().optional(),
+  response: z.string().optional(),
+  disposition: Disposition,
+  also: z.array(Disposition).default([]),
+  cue: z.string().optional(),
+  stance: z.string().optional(),
+  themes: z.array(z.string()).optional(),
+  reason: z.string().optional(),
+});
+export type GoldRecord = z.infer<typeof GoldRecord>;
