@@ -1,7 +1,20 @@
 // One line per stage: each stage's command.ts owns its flags and help text.
 import type { Command } from 'commander';
 import { parseCommand } from './parse/command.ts';
+import { tokenizeCommand } from './tokenize/command.ts';
+import { embedCommand } from './embed/command.ts';
+import { themesCommand } from './themes/command.ts';
+import { evalCommand, compareCommand } from './eval/command.ts';
+import { runCommand, configCommand, diffRunsCommand } from './run/command.ts';
 
 export function registerCommands(program: Command): void {
   parseCommand(program);
+  tokenizeCommand(program);
+  embedCommand(program);
+  themesCommand(program);
+  evalCommand(program);
+  compareCommand(program);
+  runCommand(program);
+  configCommand(program);
+  diffRunsCommand(program);
 }

@@ -25,6 +25,8 @@ export const ItemFlag = z.enum([
   'has_edits',
   'joined_lines',
   'duplicate_number',
+  /** A later row of a merged item repeats text already in it; the analysis copy keeps it once (raw keeps both). */
+  'repeated_text',
 ]);
 export type ItemFlag = z.infer<typeof ItemFlag>;
 
@@ -52,6 +54,19 @@ export type Item = z.infer<typeof Item>;
 
 /** What became of one input line or row: the parse report's unit of accounting. */
 export const LineFate = z.enum(['item', 'heading', 'header', 'skipped']);
+/**
+ * A piece of a line that went somewhere else than the line's main fate (a section heading glued to the first
+ * comment), or the role of a piece inside an item line. When `parts` is present its chars add up to the line's.
+ */
+export const LinePart = z.object({
+  fate: LineFate,
+  role: z.enum(['heading', 'number', 'comment', 'response', 'other']),
+  chars: z.number().int().nonnegative(),
+  /** Item id for fate "item"; heading text for "heading". */
+  ref: z.string().optional(),
+  reason: z.string().optional(),
+});
+export type LinePart = z.infer<typeof LinePart>;
 export const LineAccount = z.object({
   /** "line" for text inputs, "row" for tabular ones, "page" for PDF pages when lines are unknown. */
   unit: z.enum(['line', 'row']),
@@ -63,12 +78,15 @@ export const LineAccount = z.object({
   reason: z.string().optional(),
   /** Non-whitespace characters of the raw line/row. */
   chars: z.number().int().nonnegative(),
+  parts: z.array(LinePart).optional(),
 });
 export type LineAccount = z.infer<typeof LineAccount>;
 
 export const ParseReport = z.object({
   file: z.string(),
   format: z.string(),
+  /** Text encoding the input was decoded with (utf-8, utf-8-bom, shift_jis), when it is text. */
+  encoding: z.string().optional(),
   sha256: z.string(),
   items: z.number().int().nonnegative(),
   accounts: z.array(LineAccount),
@@ -85,6 +103,17 @@ export const ParseReport = z.object({
 });
 export type ParseReport = z.infer<typeof ParseReport>;
 
+/** One kuromoji token inside a merged token (term or compound), offsets into the normalised text. */
+export const TokenPart = z.object({
+  surface: z.string(),
+  base: z.string(),
+  pos: z.string(),
+  pos_detail: z.string(),
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+});
+export type TokenPart = z.infer<typeof TokenPart>;
+
 export const Token = z.object({
   surface: z.string(),
   base: z.string(),
@@ -96,6 +125,8 @@ export const Token = z.object({
   end: z.number().int().nonnegative(),
   /** "term" when a domain term list matched, "compound" when consecutive nouns were joined. */
   merged: z.enum(['term', 'compound']).optional(),
+  /** The kuromoji tokens a merged token was built from (a part cut by a term boundary is re-analysed). */
+  parts: z.array(TokenPart).optional(),
 });
 export type Token = z.infer<typeof Token>;
 
@@ -109,6 +140,13 @@ export const Evidence = z.object({
   text: z.string(),
   rule: z.string(),
   label: Disposition.optional(),
+  /**
+   * Set when the span lies in another item's response (the target of a pointer such as 「No.3の回答のとおり」, or a
+   * shared group reply): start/end/text then index that item's normalised response, not this one's.
+   */
+  source_item: z.string().optional(),
+  /** Ids of labelled examples that support this span (similarity: the nearest neighbours). */
+  examples: z.array(z.string()).optional(),
 });
 export type Evidence = z.infer<typeof Evidence>;
 

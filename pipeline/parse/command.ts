@@ -1,5 +1,111 @@
-import type { Command } from 'commander';
+// `pubcom parse`: flags in, parseDocument, files out. Nothing is written unless the whole parse succeeded.
+import { Option, type Command } from 'commander';
+import type { Item, ParseReport } from '../core/schema.ts';
+import { writeAtomic, writeJsonl } from '../core/io.ts';
+import { FORMATS, parseColumnMap, parseDocument, type FormatChoice } from './index.ts';
+
+interface ParseFlags {
+  format: FormatChoice;
+  map?: string;
+  records?: string;
+  join?: string;
+  slug?: string;
+  out: string;
+  report?: string;
+  quiet?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  # the bundled seed (a tab-separated text table), with the line-by-line accounting
+  $ pubcom parse seeds/000_555981824ba784d2.txt --out reports/seed/items.jsonl --report reports/seed/parse-report.json
+
+  # a ministry CSV (UTF-8 or Shift_JIS) whose columns are not the usual ones
+  $ pubcom parse kekka.csv --map number=No.,comment=意見の要旨,response=市の考え方,section=該当箇所 --out items.jsonl
+
+  # an Excel workbook, ids prefixed with a short name instead of the file name
+  $ pubcom parse kekka.xlsx --slug env2025 --out items.jsonl
+
+  # JSON: the records array, a second array joined by a shared key, fields as dotted paths
+  $ pubcom parse export.json --records data.opinions --join data.answers:opinion_id \\
+      --map number=no,comment=body.summary,response=join.text --out items.jsonl
+
+  # a PDF (or text extracted from one) whose extension does not say what it is
+  $ pubcom parse download.bin --format pdf --out items.jsonl --quiet
+
+Input formats (--format auto picks by extension and content):
+  text      tab-separated text table, UTF-8/UTF-16/Shift_JIS (a web table copied or exported as text)
+  pdf-text  text taken from a PDF by pdftotext or pdfjs (page headers and footers, wrapped lines)
+  csv       CSV, UTF-8 with or without BOM or Shift_JIS/CP932, CRLF, quoted multi-line cells
+  xlsx      Excel workbook
+  json      JSON document (see --records, --join, --map)
+  html      HTML page with a <table>, rowspans included
+  pdf       PDF, text extracted with pdfjs-dist
+
+Exit codes: 0 parsed; 2 bad input or flags (the message names the file and the problem; nothing is written).
+`;
 
 export function parseCommand(program: Command): void {
-  program.command('parse <input>').description('parse a result document into items.jsonl (stub)');
+  program
+    .command('parse')
+    .description(
+      'parse a public-comment result document into items.jsonl: one record per comment with its number, section, comment, response and source lines',
+    )
+    .argument('<input>', 'the result document (text, CSV, XLSX, JSON, HTML or PDF)')
+    .addOption(
+      new Option('--format <format>', 'input format; auto decides by extension and content (e.g. --format csv)')
+        .choices([...FORMATS])
+        .default('auto'),
+    )
+    .option(
+      '--map <fields>',
+      'which column (or JSON field path) holds each item field: id, number, comment, response, section, group (e.g. --map number=No.,comment=意見の要旨,response=考え方)',
+    )
+    .option('--records <path>', 'JSON: dotted path to the array of records (e.g. --records data.items)')
+    .option(
+      '--join <path:key>',
+      'JSON: attach a second array by a shared key, fields then addressed as join.<field> (e.g. --join data.answers:opinion_id)',
+    )
+    .option('--slug <slug>', 'prefix of item ids, "<slug>#<number>" (default: the file name without extension; e.g. --slug cyber2025)')
+    .requiredOption('--out <file>', 'where to write the items, one JSON object per line (e.g. --out reports/seed/items.jsonl)')
+    .option(
+      '--report <file>',
+      'also write the parse report: the fate of every input line or row and the character accounting (e.g. --report reports/seed/parse-report.json)',
+    )
+    .option('--quiet', 'print nothing on stderr unless there is an error (e.g. --quiet)')
+    .addHelpText('after', EXAMPLES)
+    .action(async (input: string, flags: ParseFlags) => {
+      const { items, report } = await parseDocument(input, {
+        format: flags.format,
+        map: flags.map !== undefined ? parseColumnMap(flags.map) : undefined,
+        records: flags.records,
+        join: flags.join,
+        slug: flags.slug,
+      });
+      writeJsonl(flags.out, items);
+      if (flags.report) writeAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
+      if (!flags.quiet) process.stderr.write(summary(items, report, flags));
+    });
+}
+
+/** What a researcher checks first: counts, what was inferred or merged, what was skipped and why. */
+export function summary(items: readonly Item[], report: ParseReport, flags: Pick<ParseFlags, 'out' | 'report'>): string {
+  const count = (flag: Item['flags'][number]) => items.filter((it) => it.flags.includes(flag)).length;
+  const t = report.totals;
+  const unit = report.accounts[0]?.unit === 'row' ? 'rows' : 'lines';
+  const reasons = new Map<string, number>();
+  for (const a of report.accounts) if (a.fate === 'skipped') reasons.set(a.reason ?? 'skipped', (reasons.get(a.reason ?? 'skipped') ?? 0) + 1);
+  const headings = report.accounts.filter((a) => a.fate === 'heading' || a.parts?.some((p) => p.fate === 'heading')).length;
+  const out = [
+    `pubcom parse: ${report.file} (${report.format}${report.encoding ? `, ${report.encoding}` : ''})`,
+    `  ${items.length} items: ${count('number_inferred')} with inferred numbers, ${count('number_missing')} without a number, ` +
+      `${count('merged_rows')} merged from several ${unit}, ${count('missing_response')} without a response, ` +
+      `${count('shared_response')} sharing a response`,
+    `  ${report.accounts.length} ${unit}: ${t.lines.item} item, ${headings} section heading, ${t.lines.header} header, ${t.lines.skipped} skipped`,
+    ...[...reasons].map(([reason, n]) => `    skipped ${n} × ${reason}`),
+    `  characters: ${t.input_chars} in = ${t.item_chars} items + ${t.heading_chars} headings + ${t.header_chars} headers + ${t.skipped_chars} skipped`,
+    ...report.warnings.map((w) => `  note: ${w}`),
+    `  wrote ${flags.out}${flags.report ? ` and ${flags.report}` : ''}`,
+  ];
+  return `${out.join('\n')}\n`;
 }

@@ -1,0 +1,151 @@
+// transformers backend: overhead over calling onnxruntime-node directly on the same model and batches, and the
+// speed-up of a cached rerun. Runs on a generated BERT-shaped model (hidden 256, 4 layers) big enough for the
+// forward pass to dominate, like a real small encoder; nothing is downloaded.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import { makeTinyModel } from '../scripts/make-tiny-model.ts';
+import { TransformersEmbedder, planBatches, poolAndNormalize, type EncodedBatch } from '../pipeline/embed/transformers.ts';
+import { createEmbedder, embedItems } from '../pipeline/embed/index.ts';
+import type { Item } from '../pipeline/core/schema.ts';
+import { syntheticRows } from './synthetic.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MODEL_DIR = join(ROOT, '.cache/bench-bert');
+const TEXTS = 240;
+const BATCH = 32;
+const RUNS = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function toItems(texts: string[]): Item[] {
+  return texts.map((comment, i) => ({
+    id: `bench-${i + 1}`,
+    number: String(i + 1),
+    inferred_number: null,
+    section: null,
+    comment,
+    response: '',
+    comment_raw: comment,
+    response_raw: '',
+    response_group: null,
+    edits: [],
+    source: { file: 'synthetic', rows: [i + 1] },
+    flags: [],
+  }));
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+async function measure(fn: () => Promise<unknown>): Promise<Timing> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await fn();
+  const c = process.cpuUsage(c0);
+  return { wall: performance.now() - t0, cpu: (c.user + c.system) / 1000 };
+}
+
+/**
+ * transformers embed() against onnxruntime-node on the same model file, tokens and batches, with the same
+ * pooling code. `threads` 1 makes CPU time a fair measure even when other processes share the machine.
+ */
+async function compare(texts: string[], threads: number | undefined) {
+  const batches = planBatches(texts, BATCH);
+  const embedder = new TransformersEmbedder({ model: MODEL_DIR, batchSize: BATCH, threads });
+  await embedder.load();
+  const session = await ort.InferenceSession.create(join(MODEL_DIR, 'onnx/model.onnx'), {
+    executionProviders: ['cpu'],
+    ...(threads ? { intraOpNumThreads: threads } : {}),
+  });
+  const encoded: EncodedBatch[] = [];
+  for (const b of batches) encoded.push(await embedder.encode(b.map((i) => texts[i])));
+  const tokens = encoded.reduce((n, e) => n + e.attention_mask.dims[0] * e.attention_mask.dims[1], 0);
+
+  const runOrt = async (e: EncodedBatch): Promise<Float32Array[]> => {
+    const dims = e.input_ids.dims;
+    const ids = e.input_ids.data as BigInt64Array;
+    const mask = e.attention_mask.data as BigInt64Array;
+    const out = await session.run({
+      input_ids: new ort.Tensor('int64', ids, dims),
+      attention_mask: new ort.Tensor('int64', mask, dims),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(ids.length), dims),
+    });
+    const h = out.last_hidden_state;
+    return poolAndNormalize(h.data as Float32Array, h.dims, mask, 'mean');
+  };
+  const direct = async (tokenize: boolean): Promise<Float32Array[]> => {
+    const vectors: Float32Array[] = new Array(texts.length);
+    for (let k = 0; k < batches.length; k++) {
+      const e = tokenize ? await embedder.encode(batches[k].map((i) => texts[i])) : encoded[k];
+      (await runOrt(e)).forEach((v, j) => (vectors[batches[k][j]] = v));
+    }
+    return vectors;
+  };
+
+  // Same answers first (this also warms both sessions up), so the timings compare the same work.
+  const viaTransformers = await embedder.embed(texts);
+  const viaOrt = await direct(true);
+  let maxDiff = 0;
+  viaOrt.forEach((v, i) => v.forEach((x, k) => (maxDiff = Math.max(maxDiff, Math.abs(x - viaTransformers[i][k])))));
+
+  const runs: Record<'tf' | 'tok' | 'pre', Timing[]> = { tf: [], tok: [], pre: [] };
+  for (let r = 0; r < RUNS; r++) {
+    // Interleaved, so drift in machine load hits all three alike.
+    runs.tf.push(await measure(() => embedder.embed(texts)));
+    runs.tok.push(await measure(() => direct(true)));
+    runs.pre.push(await measure(() => direct(false)));
+  }
+  await session.release();
+  const med = (k: keyof typeof runs, f: keyof Timing) => median(runs[k].map((t) => t[f]));
+  return { tokens, maxDiff, med };
+}
+
+export async function bench(): Promise<void> {
+  makeTinyModel(MODEL_DIR, { hidden: 256, layers: 4, intermediate: 1024 });
+  const texts = (await syntheticRows({ n: TEXTS, seed: 7 })).map((r) => r.comment);
+  console.log(
+    `model: BERT-shaped, hidden 256, 4 layers, ffn 1024 (generated); ${texts.length} synthetic comments, batch ${BATCH}; ` +
+      `median of ${RUNS} interleaved runs; target: transformers ≤ +20% over onnxruntime-node direct`,
+  );
+  for (const threads of [undefined, 1]) {
+    const { tokens, maxDiff, med } = await compare(texts, threads);
+    const f = threads === 1 ? 'cpu' : 'wall';
+    const label = threads === 1 ? 'CPU time, 1 onnxruntime thread' : 'wall time, default threads';
+    console.log(`  ${label} (${tokens} padded tokens, max |Δ| between paths ${maxDiff.toExponential(1)}):`);
+    console.log(`    transformers backend embed()                  ${med('tf', f).toFixed(0)} ms (${((texts.length / med('tf', f)) * 1000).toFixed(0)} texts/s)`);
+    console.log(`    onnxruntime-node direct, same tokenizer       ${med('tok', f).toFixed(0)} ms → transformers ${pct(med('tf', f), med('tok', f))}`);
+    console.log(`    onnxruntime-node direct, tokenized beforehand ${med('pre', f).toFixed(0)} ms → transformers ${pct(med('tf', f), med('pre', f))}`);
+  }
+
+  // Cached rerun: the whole embed stage (create embedder, embed, write/read cache) from a cold cache, then again.
+  const items = toItems(texts);
+  const cacheDir = mkdtempSync(join(ROOT, '.cache/bench-embed-cache-'));
+  try {
+    const stage = async () => {
+      const e = await createEmbedder(`transformers:${MODEL_DIR}`, { batchSize: BATCH });
+      return embedItems(items, e, { cacheDir, quiet: true });
+    };
+    const first = (await measure(stage)).wall;
+    const reruns: number[] = [];
+    for (let r = 0; r < RUNS; r++) reruns.push((await measure(stage)).wall);
+    const rerun = median(reruns);
+    console.log(
+      `  embed stage (${items.length} items), cold cache ${first.toFixed(0)} ms; cached rerun ${rerun.toFixed(1)} ms → ` +
+        `${(first / rerun).toFixed(0)}× faster (target ≥ 20×)`,
+    );
+  } finally {
+    rmSync(cacheDir, { recursive: true, force: true });
+  }
+}
+
+function pct(a: number, b: number): string {
+  const d = (a / b - 1) * 100;
+  return `${d >= 0 ? '+' : ''}${d.toFixed(1)}%`;
+}

@@ -1,0 +1,144 @@
+// classify(): runs one classifier over a batch of responses; empty responses are `none`, pointers follow their target.
+import { InputError } from '../core/errors.ts';
+import { sha256 } from '../core/hash.ts';
+import type { Disposition, Evidence, LabelRecord } from '../core/schema.ts';
+import type { Embedder } from '../embed/types.ts';
+import { predictBase, prepareBatch, type BaseContext, type PreparedBatch } from './base.ts';
+import { loadStacker, stackFeatures, stackPredict } from './ensemble.ts';
+import type { ClassifierModel } from './model.ts';
+import { round } from './rules.ts';
+import { loadRules, type AnsweredLabel, type LoadedRules } from './rules-schema.ts';
+import type { ClassifierName, ClassifyInput } from './types.ts';
+
+export interface ClassifyOptions {
+  classifier: ClassifierName;
+  /** Required for supervised, similarity and ensemble (from `pubcom train`). */
+  model?: ClassifierModel;
+  /**
+   * For similarity (and an ensemble or supervised model trained with embeddings). When absent, the embedder
+   * the model was trained with is rebuilt from its spec by `embedderFactory`.
+   */
+  embedder?: Embedder | null;
+  embedderFactory?: (spec: string) => Promise<Embedder>;
+  rules?: LoadedRules;
+}
+
+function modelVersion(model: ClassifierModel): string {
+  return `${model.tool_version}+${sha256(JSON.stringify(model)).slice(0, 12)}`;
+}
+
+async function resolveEmbedder(opts: ClassifyOptions, model: ClassifierModel, needed: boolean): Promise<Embedder | null> {
+  if (!needed) return null;
+  if (opts.embedder) return opts.embedder;
+  const spec = model.similarity.embedder;
+  if (!spec) {
+    throw new InputError('--embedder', `the ${opts.classifier} classifier needs an embedder and the model names none: pass --embedder (e.g. lsa)`);
+  }
+  if (!opts.embedderFactory) throw new InputError('--embedder', `the model was trained with embedder "${spec}": pass an embedder`);
+  return opts.embedderFactory(spec);
+}
+
+function firstSentence(batch: PreparedBatch, i: number, rule: string, label: Disposition): Evidence {
+  const p = batch.prepared[i];
+  const s = p.analysis.sentences[0] ?? { start: 0, end: p.text.length };
+  return { start: s.start, end: s.end, text: p.text.slice(s.start, s.end), rule, label };
+}
+
+/** Evidence the cue rules give for `label` (the rules record's own when it agrees, else the hits for that label). */
+function rulesEvidenceFor(batch: PreparedBatch, i: number, label: Disposition): Evidence[] {
+  const rec = batch.rules.records[i];
+  if (rec.label === label) return rec.evidence.filter((e) => e.rule !== 'fallback');
+  return batch.prepared[i].analysis.hits
+    .filter((h) => h.label === label)
+    .map((h) => ({ start: h.start, end: h.end, text: h.text, rule: h.rule, label: h.label }));
+}
+
+/** Labels the cue rules found besides the chosen one, strongest first. */
+function alsoFor(batch: PreparedBatch, i: number, label: Disposition, priority: readonly AnsweredLabel[]): Disposition[] {
+  const rec = batch.rules.records[i];
+  const fired = new Set<Disposition>([rec.label, ...rec.also]);
+  if (rec.evidence.some((e) => e.rule === 'fallback')) fired.delete(rec.label);
+  return priority.filter((l) => l !== label && fired.has(l));
+}
+
+/**
+ * Items whose answer is another item's (a pointer, an empty cell of a shared group) take that item's record
+ * from the same classifier, with the pointer span first and the target's evidence marked with its id.
+ */
+function inheritPointers(records: LabelRecord[], batch: PreparedBatch, inputs: readonly ClassifyInput[], factor: number): LabelRecord[] {
+  const out = records.slice();
+  const done = new Array<boolean>(records.length).fill(false);
+  const resolve = (i: number, depth: number): LabelRecord => {
+    const t = batch.rules.targets[i];
+    if (t === null || done[i] || depth > records.length) return out[i];
+    done[i] = true;
+    const target = resolve(t, depth + 1);
+    const lead = batch.rules.records[i].evidence.filter((e) => e.rule.startsWith('pointer.') && !e.source_item);
+    out[i] = {
+      ...out[i],
+      label: target.label,
+      also: target.also,
+      confidence: round(target.confidence * factor),
+      evidence: [
+        ...lead.map((e) => ({ ...e, label: target.label })),
+        ...target.evidence.map((e) => ({ ...e, source_item: e.source_item ?? inputs[t].id })),
+      ],
+    };
+    return out[i];
+  };
+  for (let i = 0; i < records.length; i++) resolve(i, 0);
+  return out;
+}
+
+/** The classify stage: pure over its inputs, model and embedder; output in input order. */
+export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyOptions): Promise<LabelRecord[]> {
+  const loaded = opts.rules ?? loadRules();
+  const batch = prepareBatch(inputs, loaded);
+  if (opts.classifier === 'rules') return batch.rules.records;
+
+  const model = opts.model;
+  if (!model) throw new InputError('--model', `the ${opts.classifier} classifier needs a trained model: run \`pubcom train\` and pass --model`);
+  const classes = loaded.taxonomy.priority;
+  const needsEmbedder =
+    opts.classifier === 'similarity' ||
+    (opts.classifier === 'ensemble' && model.ensemble.uses_similarity) ||
+    model.supervised.embedding_dim > 0;
+  const embedder = await resolveEmbedder(opts, model, needsEmbedder);
+  const ctx: BaseContext = { loaded, settings: model.settings, classes, embedder, embeddingFeatures: model.supervised.embedding_dim > 0 };
+  const answered = inputs.flatMap((_, i) => (batch.prepared[i].text ? [i] : []));
+  const pred = await predictBase(ctx, { supervised: model.supervised, examples: model.similarity.examples }, answered.map((i) => batch.prepared[i]));
+  const stacker = opts.classifier === 'ensemble' ? loadStacker(model.ensemble) : null;
+  const classifier = { name: opts.classifier, version: modelVersion(model) };
+
+  const records: LabelRecord[] = batch.rules.records.map((r) => ({ ...r, classifier }));
+  answered.forEach((i, j) => {
+    const sup = pred.supervised[j];
+    const sim = pred.similarity?.[j] ?? null;
+    let label: Disposition;
+    let confidence: number;
+    let evidence: Evidence[];
+    if (opts.classifier === 'supervised') {
+      label = sup.label;
+      confidence = sup.probs[classes.indexOf(sup.label)];
+      evidence = [...sup.evidence, ...rulesEvidenceFor(batch, i, label)];
+    } else if (opts.classifier === 'similarity') {
+      label = sim!.label;
+      confidence = sim!.probs[classes.indexOf(sim!.label)];
+      evidence = [...sim!.evidence, ...rulesEvidenceFor(batch, i, label)];
+    } else {
+      const rulesRules = batch.rules.records[i].evidence.map((e) => e.rule);
+      const features = stackFeatures(classes, batch.prepared[i], rulesRules, sup, model.ensemble.uses_similarity ? sim : null);
+      const stacked = stackPredict(model.ensemble, stacker!, features);
+      label = stacked.label;
+      confidence = stacked.probs[classes.indexOf(label as AnsweredLabel)];
+      evidence = [
+        ...rulesEvidenceFor(batch, i, label),
+        ...(sup.label === label ? sup.evidence : []),
+        ...(sim && sim.label === label ? sim.evidence : []),
+      ];
+    }
+    if (!evidence.length) evidence = [firstSentence(batch, i, `${opts.classifier}:prior`, label)];
+    records[i] = { id: inputs[i].id, label, also: alsoFor(batch, i, label, classes), confidence: round(confidence), evidence, classifier };
+  });
+  return inheritPointers(records, batch, inputs, loaded.taxonomy.pointer_confidence);
+}

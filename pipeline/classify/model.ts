@@ -1,0 +1,55 @@
+// The trained-classifier file written by `pubcom train` (models/classifiers/<name>.json), checked on load.
+import { z } from 'zod';
+import { readJson } from '../core/io.ts';
+import { AnsweredLabel } from './rules-schema.ts';
+import { ClassifierSettings } from './settings.ts';
+
+export const MODEL_FORMAT = 'pubcom-classifier/1';
+
+export const SupervisedPart = z.object({
+  classes: z.array(AnsweredLabel),
+  ngrams: z.array(z.string()),
+  rule_ids: z.array(z.string()),
+  /** Embedder spec whose vectors were appended to the features, or null. */
+  embedder: z.string().nullable(),
+  embedding_dim: z.number().int().nonnegative(),
+  /** K rows of D weights: n-grams, then rule ids, then the rules label one-hot, then embedding dims. */
+  weights: z.array(z.array(z.number())),
+  bias: z.array(z.number()),
+});
+export type SupervisedPart = z.infer<typeof SupervisedPart>;
+
+export const LabelledExample = z.object({ id: z.string(), response: z.string(), label: AnsweredLabel });
+export type LabelledExample = z.infer<typeof LabelledExample>;
+
+export const EnsemblePart = z.object({
+  features: z.array(z.string()),
+  uses_similarity: z.boolean(),
+  classes: z.array(AnsweredLabel),
+  weights: z.array(z.array(z.number())),
+  bias: z.array(z.number()),
+});
+export type EnsemblePart = z.infer<typeof EnsemblePart>;
+
+export const ClassifierModel = z.object({
+  format: z.literal(MODEL_FORMAT),
+  tool_version: z.string(),
+  rules_version: z.string(),
+  training: z.object({
+    /** sha256 over the training rows (id, normalised response, label) in training order. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    rows: z.number().int().nonnegative(),
+    labels: z.record(z.string(), z.number().int().nonnegative()),
+    source: z.string().nullable(),
+  }),
+  settings: ClassifierSettings,
+  supervised: SupervisedPart,
+  /** The labelled responses similarity searches (and lsa refits its space on). */
+  similarity: z.object({ embedder: z.string().nullable(), examples: z.array(LabelledExample) }),
+  ensemble: EnsemblePart,
+});
+export type ClassifierModel = z.infer<typeof ClassifierModel>;
+
+export function readModel(path: string): ClassifierModel {
+  return readJson(path, ClassifierModel);
+}

@@ -1,0 +1,148 @@
+// The cue-rule files researchers read and edit (models/labels/taxonomy.json, models/labels/rules.json), checked on load.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { InputError } from '../core/errors.ts';
+import { sha256 } from '../core/hash.ts';
+
+export const AnsweredLabel = z.enum(['accepted', 'declined', 'referred', 'deferred']);
+export type AnsweredLabel = z.infer<typeof AnsweredLabel>;
+
+/** Patterns are matched against NFKC-normalised text, so they must themselves be NFKC (ASCII parentheses, digits). */
+const Pattern = z
+  .string()
+  .min(1)
+  .superRefine((src, ctx) => {
+    try {
+      new RegExp(src, 'u');
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(e as Error).message}` });
+      return;
+    }
+    if (src.normalize('NFKC') !== src) {
+      ctx.addIssue({ code: 'custom', message: `pattern is not in NFKC form (write ${src.normalize('NFKC')})` });
+    }
+  });
+
+export const CueRule = z.object({
+  /** "<label>.<name>": quoted in evidence and in methods sections, so keep it stable. */
+  id: z.string().regex(/^[a-z]+\.[a-z0-9_]+$/),
+  label: AnsweredLabel,
+  /** Any pattern matching inside one sentence fires the rule; the first match is the evidence span. */
+  patterns: z.array(Pattern).min(1),
+  /** Every one of these must also match in the same sentence. */
+  requires: z.array(Pattern).default([]),
+  /** Negation and guards: any match in the same sentence stops the rule. */
+  unless: z.array(Pattern).default([]),
+  scope: z.literal('sentence').default('sentence'),
+  /** "mask": text inside 「…」『…』 (quoted draft text) is hidden from the patterns; "keep": matched as is. */
+  quoted: z.enum(['mask', 'keep']).default('mask'),
+  /** 0–1: how strongly the rule alone supports its label; combined by noisy-OR into the confidence. */
+  weight: z.number().gt(0).max(1),
+  rationale: z.string().min(1),
+  /** Realistic sentences the rule must fire on, and must not fire on: checked by the tests. */
+  examples: z.array(z.string()).min(1),
+  counter_examples: z.array(z.string()).default([]),
+});
+export type CueRule = z.infer<typeof CueRule>;
+
+/** A response that answers by pointing at another item's answer (「No.3」の回答のとおりです / 同上). */
+export const PointerRule = z.object({
+  id: z.string().regex(/^pointer\.[a-z0-9_]+$/),
+  /** With a named group `n` (the referenced item number) for target "number"; target "previous" needs none. */
+  pattern: Pattern,
+  target: z.enum(['number', 'previous']),
+  /** Only when the pointer sentence is (nearly) the whole response: "上記のとおり" inside a long answer is not a pointer. */
+  whole_response: z.boolean().default(false),
+  rationale: z.string().min(1),
+  examples: z.array(z.string()).min(1),
+  counter_examples: z.array(z.string()).default([]),
+});
+export type PointerRule = z.infer<typeof PointerRule>;
+
+export const RuleSet = z
+  .object({
+    version: z.string().min(1),
+    description: z.string(),
+    rules: z.array(CueRule).min(1),
+    pointers: z.array(PointerRule).default([]),
+  })
+  .superRefine((set, ctx) => {
+    const seen = new Set<string>();
+    for (const r of [...set.rules, ...set.pointers]) {
+      if (seen.has(r.id)) ctx.addIssue({ code: 'custom', message: `duplicate rule id ${r.id}` });
+      seen.add(r.id);
+    }
+    for (const r of set.rules) {
+      if (!r.id.startsWith(`${r.label}.`)) {
+        ctx.addIssue({ code: 'custom', message: `rule ${r.id}: id must start with its label "${r.label}."` });
+      }
+    }
+    for (const p of set.pointers) {
+      if (p.target === 'number' && !p.pattern.includes('(?<n>')) {
+        ctx.addIssue({ code: 'custom', message: `pointer ${p.id}: target "number" needs a named group (?<n>…)` });
+      }
+    }
+  });
+export type RuleSet = z.infer<typeof RuleSet>;
+
+export const Taxonomy = z.object({
+  version: z.string().min(1),
+  labels: z
+    .array(z.object({ id: z.enum(['accepted', 'declined', 'referred', 'deferred', 'none']), name_ja: z.string(), definition: z.string() }))
+    .min(5),
+  /** Strongest first: the label of a response is the first of these that any rule supports. */
+  priority: z.array(AnsweredLabel).length(4),
+  fallback: z.object({ label: AnsweredLabel, confidence: z.number().min(0).max(1), rationale: z.string() }),
+  /** Confidence of a label reached through a pointer or shared reply, relative to the target's. */
+  pointer_confidence: z.number().min(0).max(1),
+  sentences: z.object({
+    /** Characters that end a sentence (outside quotes). */
+    terminators: z.string().min(1),
+    /** Connectives that open a follow-up sentence even when the previous one lacks 。 (「承りました なお、…」). */
+    follow_ups: z.array(z.string()),
+  }),
+  /** Opening/closing pairs whose content is quoted (draft text, the comment's words) and masked for cue matching. */
+  quotes: z.array(z.tuple([z.string().length(1), z.string().length(1)])).min(1),
+  rationale: z.string(),
+});
+export type Taxonomy = z.infer<typeof Taxonomy>;
+
+export interface LoadedRules {
+  rules: RuleSet;
+  taxonomy: Taxonomy;
+  /** "rules@<semver>+<first 12 hex of sha256(taxonomy + rules)>": changes whenever either file changes. */
+  version: string;
+}
+
+const DEFAULT_DIR = new URL('../../models/labels/', import.meta.url);
+
+function parseFile<T>(path: string, schema: z.ZodType<T>): { value: T; text: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(path, `invalid JSON: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(path, `${issue.path.join('.') || 'document'}: ${issue.message}`);
+  }
+  return { value: parsed.data, text };
+}
+
+export function loadRules(
+  rulesPath: string = new URL('rules.json', DEFAULT_DIR).pathname,
+  taxonomyPath: string = new URL('taxonomy.json', DEFAULT_DIR).pathname,
+): LoadedRules {
+  const r = parseFile(rulesPath, RuleSet);
+  const t = parseFile(taxonomyPath, Taxonomy);
+  const hash = sha256(t.text + '\n' + r.text).slice(0, 12);
+  return { rules: r.value, taxonomy: t.value, version: `${r.value.version}+${hash}` };
+}

@@ -1,0 +1,163 @@
+// Just enough linear algebra for a randomized truncated SVD on typed arrays: a CSR sparse matrix times dense
+// blocks, modified Gram–Schmidt, and Jacobi eigen-decomposition of a small symmetric matrix. Every loop runs in
+// a fixed order, so results are bit-identical from run to run.
+
+/** Compressed sparse rows: row i holds indices/values[indptr[i] .. indptr[i+1]). */
+export interface Csr {
+  rows: number;
+  cols: number;
+  indptr: Int32Array;
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+/** X (rows × cols, sparse) · D (cols × l, dense row-major) → rows × l. */
+export function csrTimesDense(x: Csr, d: Float64Array, l: number): Float64Array {
+  const out = new Float64Array(x.rows * l);
+  for (let i = 0; i < x.rows; i++) {
+    const o = i * l;
+    for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) {
+      const v = x.values[p];
+      const r = x.indices[p] * l;
+      for (let c = 0; c < l; c++) out[o + c] += v * d[r + c];
+    }
+  }
+  return out;
+}
+
+/** Xᵀ (cols × rows) · D (rows × l, dense row-major) → cols × l. */
+export function csrTransposeTimesDense(x: Csr, d: Float64Array, l: number): Float64Array {
+  const out = new Float64Array(x.cols * l);
+  for (let i = 0; i < x.rows; i++) {
+    const r = i * l;
+    for (let p = x.indptr[i]; p < x.indptr[i + 1]; p++) {
+      const v = x.values[p];
+      const o = x.indices[p] * l;
+      for (let c = 0; c < l; c++) out[o + c] += v * d[r + c];
+    }
+  }
+  return out;
+}
+
+/**
+ * Orthonormal basis of the columns of A (n × l, row-major) by modified Gram–Schmidt, returned row-major.
+ * A column that is (numerically) dependent on earlier ones becomes zero rather than noise.
+ */
+export function orthonormalize(a: Float64Array, n: number, l: number): Float64Array {
+  // Work column-major so each column is contiguous.
+  const q = new Float64Array(n * l);
+  for (let i = 0; i < n; i++) for (let c = 0; c < l; c++) q[c * n + i] = a[i * l + c];
+  const norms0 = new Float64Array(l);
+  for (let c = 0; c < l; c++) {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += q[c * n + i] * q[c * n + i];
+    norms0[c] = Math.sqrt(s);
+  }
+  for (let c = 0; c < l; c++) {
+    const cc = c * n;
+    for (let p = 0; p < c; p++) {
+      const pp = p * n;
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += q[pp + i] * q[cc + i];
+      if (dot !== 0) for (let i = 0; i < n; i++) q[cc + i] -= dot * q[pp + i];
+    }
+    let s = 0;
+    for (let i = 0; i < n; i++) s += q[cc + i] * q[cc + i];
+    const norm = Math.sqrt(s);
+    if (norm > 1e-10 * (norms0[c] || 1) && norm > 0) for (let i = 0; i < n; i++) q[cc + i] /= norm;
+    else q.fill(0, cc, cc + n);
+  }
+  const out = new Float64Array(n * l);
+  for (let c = 0; c < l; c++) for (let i = 0; i < n; i++) out[i * l + c] = q[c * n + i];
+  return out;
+}
+
+/** AᵀB for A, B (n × l, row-major): l × l. */
+export function crossProduct(a: Float64Array, b: Float64Array, n: number, l: number): Float64Array {
+  const g = new Float64Array(l * l);
+  for (let i = 0; i < n; i++) {
+    const r = i * l;
+    for (let c = 0; c < l; c++) {
+      const v = a[r + c];
+      if (v === 0) continue;
+      const gc = c * l;
+      for (let d = 0; d < l; d++) g[gc + d] += v * b[r + d];
+    }
+  }
+  return g;
+}
+
+/** AᵀA for A (n × l, row-major): l × l, symmetric. */
+export function gram(a: Float64Array, n: number, l: number): Float64Array {
+  const g = new Float64Array(l * l);
+  for (let i = 0; i < n; i++) {
+    const r = i * l;
+    for (let c = 0; c < l; c++) {
+      const v = a[r + c];
+      if (v === 0) continue;
+      const gc = c * l;
+      for (let d = c; d < l; d++) g[gc + d] += v * a[r + d];
+    }
+  }
+  for (let c = 0; c < l; c++) for (let d = 0; d < c; d++) g[c * l + d] = g[d * l + c];
+  return g;
+}
+
+/**
+ * Eigen-decomposition of a symmetric l × l matrix by cyclic Jacobi rotations. Returns eigenvalues in descending
+ * order and the eigenvectors as the columns of a row-major l × l matrix, each with its largest-magnitude entry
+ * positive (eigenvectors are only defined up to sign; fixing it keeps embeddings stable).
+ */
+export function symmetricEigen(m: Float64Array, l: number): { values: Float64Array; vectors: Float64Array } {
+  const a = Float64Array.from(m);
+  const v = new Float64Array(l * l);
+  for (let i = 0; i < l; i++) v[i * l + i] = 1;
+  let scale = 0;
+  for (let i = 0; i < l * l; i++) scale += a[i] * a[i];
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let p = 0; p < l; p++) for (let q = p + 1; q < l; q++) off += a[p * l + q] * a[p * l + q];
+    if (off <= 1e-30 * scale || off === 0) break;
+    for (let p = 0; p < l; p++) {
+      for (let q = p + 1; q < l; q++) {
+        const apq = a[p * l + q];
+        if (apq === 0) continue;
+        const app = a[p * l + p];
+        const aqq = a[q * l + q];
+        const theta = (aqq - app) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < l; k++) {
+          const akp = a[k * l + p];
+          const akq = a[k * l + q];
+          a[k * l + p] = c * akp - s * akq;
+          a[k * l + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < l; k++) {
+          const apk = a[p * l + k];
+          const aqk = a[q * l + k];
+          a[p * l + k] = c * apk - s * aqk;
+          a[q * l + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < l; k++) {
+          const vkp = v[k * l + p];
+          const vkq = v[k * l + q];
+          v[k * l + p] = c * vkp - s * vkq;
+          v[k * l + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: l }, (_, i) => i).sort((i, j) => a[j * l + j] - a[i * l + i] || i - j);
+  const values = new Float64Array(l);
+  const vectors = new Float64Array(l * l);
+  order.forEach((src, dst) => {
+    values[dst] = a[src * l + src];
+    let big = 0;
+    for (let k = 0; k < l; k++) if (Math.abs(v[k * l + src]) > Math.abs(big)) big = v[k * l + src];
+    const sign = big < 0 ? -1 : 1;
+    for (let k = 0; k < l; k++) vectors[k * l + dst] = sign * v[k * l + src];
+  });
+  return { values, vectors };
+}

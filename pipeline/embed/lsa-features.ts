@@ -1,0 +1,218 @@
+// The TF-IDF side of lsa: vocabulary of content words and character n-grams, document frequencies, and
+// sublinear TF-IDF rows. N-grams are keyed by numbers (UTF-16 codes packed into a double) rather than strings:
+// 20,000 comments yield ~5 M n-gram occurrences, and string keys made this the slowest part of fitting.
+
+export interface FeatureSettings {
+  char_ngrams: [number, number];
+  word_weight: number;
+  min_df: number;
+  min_df_from_docs: number;
+  max_features: number;
+}
+
+/** One document's features before the vocabulary is known: content words and n-gram keys, repeats kept. */
+export interface RawDoc {
+  words: string[];
+  grams: number[];
+}
+
+/** A sparse TF-IDF row, indices ascending. */
+export interface SparseRow {
+  indices: Int32Array;
+  values: Float64Array;
+}
+
+const HIRAGANA = 2;
+const LETTER = 1;
+/** Per UTF-16 code: 0 = not part of n-grams (punctuation, symbols, spaces, lone surrogates), 1 letter/digit/ー, 2 hiragana. */
+const CHAR_CLASS = (() => {
+  const table = new Uint8Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const ch = String.fromCharCode(c);
+    if (c >= 0x3041 && c <= 0x309f) table[c] = HIRAGANA;
+    else if (/[\p{L}\p{N}]/u.test(ch) || ch === 'ー') table[c] = LETTER;
+  }
+  return table;
+})();
+
+const TAG = 2 ** 48;
+
+/**
+ * Keys of the character n-grams (lo ≤ n ≤ hi ≤ 3) made only of letters and digits and not only of hiragana:
+ * grams with punctuation (る。) or pure kana (ます, ての) mark grammar, not topic, and were a third of all grams.
+ * Content words cover the kana-written vocabulary.
+ */
+export function charGramKeys(text: string, lo: number, hi: number, out: number[] = []): number[] {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let code = 0;
+    let allHiragana = true;
+    for (let k = 0; k < hi && i + k < n; k++) {
+      const c = text.charCodeAt(i + k);
+      const cls = CHAR_CLASS[c];
+      if (cls === 0) break;
+      if (cls !== HIRAGANA) allHiragana = false;
+      code = code * 65536 + c;
+      const len = k + 1;
+      if (len >= lo && !allHiragana) out.push(len * TAG + code);
+    }
+  }
+  return out;
+}
+
+export class Vocabulary {
+  private constructor(
+    private readonly wordIndex: Map<string, number>,
+    private readonly gramIndex: Map<number, number>,
+    readonly idf: Float64Array,
+    private readonly wordWeight: number,
+  ) {}
+
+  get size(): number {
+    return this.idf.length;
+  }
+
+  /** Index boundary: [0, wordCount) are content words, the rest n-grams. */
+  get wordCount(): number {
+    return this.wordIndex.size;
+  }
+
+  /** Vocabulary, IDF and the TF-IDF rows of the fitting corpus (in input order). */
+  static fit(docs: readonly RawDoc[], s: FeatureSettings): { vocab: Vocabulary; rows: SparseRow[] } {
+    const wordIds = new Map<string, number>();
+    const gramIds = new Map<number, number>();
+    const wordKeys: string[] = [];
+    const gramKeys: number[] = [];
+    const wordDf: number[] = [];
+    const gramDf: number[] = [];
+    const counted = docs.map((d) => {
+      const w = countIds(d.words, wordIds, wordKeys, wordDf);
+      const g = countIds(d.grams, gramIds, gramKeys, gramDf);
+      return { w, g };
+    });
+
+    const minDf = docs.length >= s.min_df_from_docs ? s.min_df : 1;
+    let words = wordKeys.map((_, id) => id).filter((id) => wordDf[id] >= minDf);
+    let grams = gramKeys.map((_, id) => id).filter((id) => gramDf[id] >= minDf);
+    if (words.length + grams.length > s.max_features) {
+      // Keep the most frequent features; ties go to words, then to key order, so the cut is deterministic.
+      const all = [...words.map((id) => ({ word: true, id })), ...grams.map((id) => ({ word: false, id }))];
+      all.sort((a, b) => {
+        const da = a.word ? wordDf[a.id] : gramDf[a.id];
+        const db = b.word ? wordDf[b.id] : gramDf[b.id];
+        if (da !== db) return db - da;
+        if (a.word !== b.word) return a.word ? -1 : 1;
+        return a.word ? compareStrings(wordKeys[a.id], wordKeys[b.id]) : gramKeys[a.id] - gramKeys[b.id];
+      });
+      const kept = all.slice(0, s.max_features);
+      words = kept.filter((k) => k.word).map((k) => k.id);
+      grams = kept.filter((k) => !k.word).map((k) => k.id);
+    }
+    words.sort((a, b) => compareStrings(wordKeys[a], wordKeys[b]));
+    grams.sort((a, b) => gramKeys[a] - gramKeys[b]);
+
+    const n = docs.length;
+    const idf = new Float64Array(words.length + grams.length);
+    const wordRemap = new Int32Array(wordKeys.length).fill(-1);
+    const gramRemap = new Int32Array(gramKeys.length).fill(-1);
+    const wordIndex = new Map<string, number>();
+    const gramIndex = new Map<number, number>();
+    words.forEach((id, i) => {
+      wordRemap[id] = i;
+      wordIndex.set(wordKeys[id], i);
+      idf[i] = smoothIdf(n, wordDf[id]);
+    });
+    grams.forEach((id, j) => {
+      const i = words.length + j;
+      gramRemap[id] = i;
+      gramIndex.set(gramKeys[id], i);
+      idf[i] = smoothIdf(n, gramDf[id]);
+    });
+    const vocab = new Vocabulary(wordIndex, gramIndex, idf, s.word_weight);
+    const rows = counted.map(({ w, g }) => {
+      const indices: number[] = [];
+      const tfs: number[] = [];
+      for (let k = 0; k < w.ids.length; k++) {
+        const i = wordRemap[w.ids[k]];
+        if (i >= 0) indices.push(i), tfs.push(w.tf[k]);
+      }
+      for (let k = 0; k < g.ids.length; k++) {
+        const i = gramRemap[g.ids[k]];
+        if (i >= 0) indices.push(i), tfs.push(g.tf[k]);
+      }
+      return vocab.weigh(indices, tfs);
+    });
+    return { vocab, rows };
+  }
+
+  /** TF-IDF row of a new document (features outside the vocabulary are ignored). */
+  row(doc: RawDoc): SparseRow {
+    const tf = new Map<number, number>();
+    for (const w of doc.words) {
+      const i = this.wordIndex.get(w);
+      if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
+    }
+    for (const g of doc.grams) {
+      const i = this.gramIndex.get(g);
+      if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
+    }
+    return this.weigh([...tf.keys()], [...tf.values()]);
+  }
+
+  /** Sublinear TF × IDF, sorted by index; word and n-gram blocks each scaled to their share of a unit norm. */
+  private weigh(indices: number[], tfs: number[]): SparseRow {
+    const order = indices.map((_, k) => k).sort((a, b) => indices[a] - indices[b]);
+    const out: SparseRow = { indices: new Int32Array(order.length), values: new Float64Array(order.length) };
+    let wordNorm = 0;
+    let gramNorm = 0;
+    const wordCount = this.wordCount;
+    order.forEach((k, p) => {
+      const i = indices[k];
+      const v = (1 + Math.log(tfs[k])) * this.idf[i];
+      out.indices[p] = i;
+      out.values[p] = v;
+      if (i < wordCount) wordNorm += v * v;
+      else gramNorm += v * v;
+    });
+    const wScale = wordNorm > 0 ? Math.sqrt(this.wordWeight / wordNorm) : 0;
+    const gScale = gramNorm > 0 ? Math.sqrt((1 - this.wordWeight) / gramNorm) : 0;
+    for (let p = 0; p < out.indices.length; p++) out.values[p] *= out.indices[p] < wordCount ? wScale : gScale;
+    return out;
+  }
+}
+
+function smoothIdf(n: number, df: number): number {
+  return Math.log((1 + n) / (1 + df)) + 1;
+}
+
+/** Distinct ids (assigned on first sight) and their counts in one document; bumps document frequencies. */
+function countIds<K>(keys: readonly K[], ids: Map<K, number>, keyList: K[], df: number[]): { ids: Int32Array; tf: Int32Array } {
+  const local = new Int32Array(keys.length);
+  keys.forEach((key, k) => {
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = keyList.length;
+      ids.set(key, id);
+      keyList.push(key);
+      df.push(0);
+    }
+    local[k] = id;
+  });
+  local.sort();
+  const outIds: number[] = [];
+  const outTf: number[] = [];
+  for (let k = 0; k < local.length; k++) {
+    if (k > 0 && local[k] === local[k - 1]) outTf[outTf.length - 1]++;
+    else {
+      outIds.push(local[k]);
+      outTf.push(1);
+      df[local[k]]++;
+    }
+  }
+  return { ids: Int32Array.from(outIds), tf: Int32Array.from(outTf) };
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

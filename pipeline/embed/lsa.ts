@@ -1,0 +1,240 @@
+// lsa: the offline default embedder. TF-IDF over content words and character n-grams, projected on the top
+// singular vectors of a randomized truncated SVD (Halko, Martinsson & Tropp 2011). Needs no model download and
+// is deterministic: same corpus, settings and seed → byte-identical Float32 vectors.
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { InputError } from '../core/errors.ts';
+import { readJson } from '../core/io.ts';
+import { gaussian, mulberry32 } from '../core/random.ts';
+import { normalize } from '../core/text.ts';
+import { getTokenizer, type Tokenizer } from '../tokenize/index.ts';
+import { charGramKeys, Vocabulary, type RawDoc, type SparseRow } from './lsa-features.ts';
+import { crossProduct, csrTimesDense, csrTransposeTimesDense, orthonormalize, symmetricEigen, type Csr } from './linalg.ts';
+import type { Embedder } from './types.ts';
+
+export const LsaSettings = z.object({
+  dim: z.number().int().positive(),
+  seed: z.number().int().nonnegative(),
+  char_ngrams: z
+    .tuple([z.number().int().min(1), z.number().int().max(3)])
+    .refine(([lo, hi]) => lo <= hi, 'char_ngrams is [shortest, longest] with 1 ≤ shortest ≤ longest ≤ 3'),
+  word_weight: z.number().min(0).max(1),
+  min_df: z.number().int().positive(),
+  min_df_from_docs: z.number().int().nonnegative(),
+  max_features: z.number().int().positive(),
+  oversample: z.number().int().nonnegative(),
+  power_iterations: z.number().int().nonnegative(),
+  svd_sample_docs: z.number().int().positive(),
+});
+export type LsaSettings = z.infer<typeof LsaSettings>;
+
+const SETTINGS_FILE = fileURLToPath(new URL('../../models/lsa.json', import.meta.url));
+let defaults: LsaSettings | null = null;
+
+/** models/lsa.json (read once per process). */
+export function loadLsaSettings(): LsaSettings {
+  defaults ??= readJson(SETTINGS_FILE, LsaSettings.loose()) as LsaSettings;
+  return defaults;
+}
+
+export interface LsaOptions extends Partial<LsaSettings> {
+  /** Tokenizer for content words; defaults to getTokenizer() with the built-in term lists. */
+  tokenizer?: Tokenizer;
+}
+
+export interface LsaFitStats {
+  docs: number;
+  features: number;
+  nnz: number;
+  /** Documents the range finder ran on (all of them up to svd_sample_docs). */
+  svdDocs: number;
+  dim: number;
+  l: number;
+  featureSeconds: number;
+  svdSeconds: number;
+}
+
+interface Fitted {
+  vocab: Vocabulary;
+  /** Bᵀ = XᵀQ (features × l, row-major) and W_k Σ_k⁻¹ (l × dim): x·V = (x·Bᵀ)·(W Σ⁻¹). */
+  bt: Float64Array;
+  proj: Float64Array;
+  l: number;
+  dim: number;
+  /** x·Bᵀ of each training text (computed while fitting), so embedding the fitted corpus costs almost nothing. */
+  fittedRows: Map<string, Float64Array>;
+}
+
+export class LsaEmbedder implements Embedder {
+  private readonly settings: LsaSettings;
+  private tokenizer: Tokenizer | null;
+  private fitted: Fitted | null = null;
+  /** Sizes and phase timings of the last fit(), for benchmarks and run manifests. */
+  fitStats: LsaFitStats | null = null;
+
+  constructor(opts: LsaOptions = {}) {
+    const { tokenizer, ...overrides } = opts;
+    const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+    this.settings = LsaSettings.parse({ ...pick(loadLsaSettings()), ...given });
+    this.tokenizer = tokenizer ?? null;
+  }
+
+  get id(): string {
+    const seed = this.settings.seed === loadLsaSettings().seed ? '' : `,seed=${this.settings.seed}`;
+    return `lsa:dim=${this.dim}${seed}`;
+  }
+
+  /** The requested dimension until fit(), then the dimension actually used (capped by corpus size). */
+  get dim(): number {
+    return this.fitted?.dim ?? this.settings.dim;
+  }
+
+  async fit(corpus: readonly string[]): Promise<void> {
+    const tokenizer = (this.tokenizer ??= await getTokenizer());
+    const s = this.settings;
+    const started = performance.now();
+    // Duplicates would only reweight the space towards mass submissions; each distinct text counts once.
+    const texts = [...new Set(corpus.map((t) => normalize(t)))].filter(Boolean);
+    const { vocab, rows } = Vocabulary.fit(
+      texts.map((t) => this.rawDoc(t, tokenizer)),
+      s,
+    );
+    const n = texts.length;
+    const dim = Math.min(s.dim, n - 1, vocab.size - 1);
+    if (dim < 1) {
+      throw new InputError(
+        'lsa',
+        `needs at least 2 distinct non-empty texts sharing features to build a space (got ${n} texts, ${vocab.size} features)`,
+      );
+    }
+    const x = toCsr(rows, vocab.size);
+    const sample = sampleRows(n, s.svd_sample_docs, s.seed);
+    const l = Math.min(dim + s.oversample, sample.length, vocab.size);
+    const svdStart = performance.now();
+    const { bt, proj } = randomizedSvd(sample.length === n ? x : toCsr(sample.map((i) => rows[i]), vocab.size), dim, l, s);
+    const docsTimesBt = csrTimesDense(x, bt, l);
+    const fittedRows = new Map(texts.map((t, i) => [t, docsTimesBt.subarray(i * l, (i + 1) * l)]));
+    this.fitted = { vocab, bt, proj, l, dim, fittedRows };
+    this.fitStats = {
+      docs: n,
+      features: vocab.size,
+      nnz: x.indices.length,
+      svdDocs: sample.length,
+      dim,
+      l,
+      featureSeconds: (svdStart - started) / 1000,
+      svdSeconds: (performance.now() - svdStart) / 1000,
+    };
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const f = this.fitted;
+    if (!f) throw new Error('LsaEmbedder.embed() called before fit(): lsa learns its space from the corpus');
+    const tokenizer = (this.tokenizer ??= await getTokenizer());
+    const fresh = new Float64Array(f.l);
+    return texts.map((raw) => {
+      const text = normalize(raw);
+      let t = f.fittedRows.get(text);
+      if (!t) {
+        // Fold-in: the same arithmetic, in the same order, as csrTimesDense gave the training rows.
+        const row = f.vocab.row(this.rawDoc(text, tokenizer));
+        t = fresh.fill(0);
+        for (let p = 0; p < row.indices.length; p++) {
+          const v = row.values[p];
+          const o = row.indices[p] * f.l;
+          for (let c = 0; c < f.l; c++) t[c] += v * f.bt[o + c];
+        }
+      }
+      const e = new Float64Array(f.dim);
+      for (let c = 0; c < f.l; c++) {
+        const tc = t[c];
+        if (tc === 0) continue;
+        const o = c * f.dim;
+        for (let k = 0; k < f.dim; k++) e[k] += tc * f.proj[o + k];
+      }
+      let norm = 0;
+      for (let k = 0; k < f.dim; k++) norm += e[k] * e[k];
+      norm = Math.sqrt(norm);
+      // A text with no known feature (empty, or only unseen characters) stays the zero vector.
+      const out = new Float32Array(f.dim);
+      if (norm > 0) for (let k = 0; k < f.dim; k++) out[k] = e[k] / norm;
+      return out;
+    });
+  }
+
+  private rawDoc(text: string, tokenizer: Tokenizer): RawDoc {
+    const [lo, hi] = this.settings.char_ngrams;
+    return { words: tokenizer.contentWords(text), grams: charGramKeys(text, lo, hi) };
+  }
+}
+
+function pick(s: LsaSettings): LsaSettings {
+  const { dim, seed, char_ngrams, word_weight, min_df, min_df_from_docs, max_features, oversample, power_iterations, svd_sample_docs } = s;
+  return { dim, seed, char_ngrams, word_weight, min_df, min_df_from_docs, max_features, oversample, power_iterations, svd_sample_docs };
+}
+
+function toCsr(rows: readonly SparseRow[], cols: number): Csr {
+  const indptr = new Int32Array(rows.length + 1);
+  rows.forEach((r, i) => (indptr[i + 1] = indptr[i] + r.indices.length));
+  const indices = new Int32Array(indptr[rows.length]);
+  const values = new Float64Array(indptr[rows.length]);
+  rows.forEach((r, i) => {
+    indices.set(r.indices, indptr[i]);
+    values.set(r.values, indptr[i]);
+  });
+  return { rows: rows.length, cols, indptr, indices, values };
+}
+
+/** All row numbers up to `max`, else a seeded sample of `max` of them (partial Fisher–Yates), ascending. */
+function sampleRows(n: number, max: number, seed: number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= max) return all;
+  const next = mulberry32(seed ^ 0x5eed);
+  for (let i = 0; i < max; i++) {
+    const j = i + Math.floor(next() * (n - i));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, max).sort((a, b) => a - b);
+}
+
+/**
+ * Halko et al. (2011), randomized range finder with power iterations: Q (docs × l, orthonormal) spans the top
+ * of X's range; B = QᵀX is small, and its SVD comes from the eigen-decomposition of B·Bᵀ = Qᵀ(X·Bᵀ) (l × l,
+ * Jacobi). Only the docs-side blocks are re-orthonormalised: the feature side (10⁴–10⁵ rows) would cost more
+ * than the products, and in Float64 two power iterations lose nothing that matters for similarity.
+ */
+function randomizedSvd(
+  x: Csr,
+  dim: number,
+  l: number,
+  s: Pick<LsaSettings, 'power_iterations' | 'seed'>,
+): { bt: Float64Array; proj: Float64Array } {
+  const draw = gaussian(s.seed);
+  const omega = new Float64Array(x.cols * l);
+  for (let i = 0; i < omega.length; i++) omega[i] = draw();
+  let q = orthonormalize(csrTimesDense(x, omega, l), x.rows, l);
+  for (let it = 0; it < s.power_iterations; it++) {
+    q = orthonormalize(csrTimesDense(x, csrTransposeTimesDense(x, q, l), l), x.rows, l);
+  }
+  const bt = csrTransposeTimesDense(x, q, l);
+  // B·Bᵀ is symmetric in exact arithmetic; average away the rounding so Jacobi sees a symmetric matrix.
+  const bbt = crossProduct(q, csrTimesDense(x, bt, l), x.rows, l);
+  for (let c = 0; c < l; c++) {
+    for (let d = c + 1; d < l; d++) bbt[c * l + d] = bbt[d * l + c] = (bbt[c * l + d] + bbt[d * l + c]) / 2;
+  }
+  const { values, vectors } = symmetricEigen(bbt, l);
+  const proj = new Float64Array(l * dim);
+  const tol = Math.sqrt(Math.max(values[0], 0)) * 1e-10;
+  for (let k = 0; k < dim; k++) {
+    const sigma = Math.sqrt(Math.max(values[k], 0));
+    // A direction with no variance (rank-deficient corpus) contributes nothing instead of dividing by ~0.
+    if (sigma <= tol) continue;
+    for (let c = 0; c < l; c++) proj[c * dim + k] = vectors[c * l + k] / sigma;
+  }
+  return { bt, proj };
+}
+
+/** Factory used by createEmbedder("lsa:dim=N,seed=S"). */
+export function lsaEmbedder(opts: LsaOptions = {}): LsaEmbedder {
+  return new LsaEmbedder(opts);
+}

@@ -1,0 +1,110 @@
+import { extname } from 'node:path';
+import type { Command } from 'commander';
+import { InputError } from '../core/errors.ts';
+import { readJsonl, writeAtomic } from '../core/io.ts';
+import { Item } from '../core/schema.ts';
+import { compare } from './compare.ts';
+import { evaluate } from './evaluate.ts';
+import { readLabelFile } from './label-file.ts';
+import { fmt } from './metrics.ts';
+import { compareCsv, compareMarkdown, compareXlsx, evalCsv, evalMarkdown, toJson } from './render.ts';
+
+type Format = 'md' | 'csv' | 'json' | 'xlsx';
+
+function pickFormat(given: string | undefined, out: string | undefined, allowed: readonly Format[]): Format {
+  const fromExt: Record<string, Format> = { '.md': 'md', '.csv': 'csv', '.json': 'json', '.xlsx': 'xlsx' };
+  const format = (given ?? (out ? fromExt[extname(out).toLowerCase()] : undefined) ?? 'md') as Format;
+  if (!allowed.includes(format)) throw new InputError('--format', `expected one of ${allowed.join(', ')}, got "${given}"`);
+  return format;
+}
+
+function emit(data: string | Uint8Array, out: string | undefined): void {
+  if (out) writeAtomic(out, data);
+  else process.stdout.write(data);
+}
+
+function readItems(path: string | undefined): Item[] | undefined {
+  return path ? readJsonl(path, Item) : undefined;
+}
+
+interface EvalOptions {
+  gold: string;
+  items?: string;
+  format?: string;
+  out?: string;
+}
+
+interface CompareOptions {
+  items?: string;
+  format?: string;
+  out?: string;
+  nameA?: string;
+  nameB?: string;
+}
+
+export function evalCommand(program: Command): void {
+  program
+    .command('eval <labels>')
+    .description('score a label file against a gold file: accuracy, macro-F1, per-label P/R/F1, confusion, kappa, errors with evidence')
+    .requiredOption('--gold <file>', 'gold labels: GoldRecord JSONL (number/comment_head or id + disposition), or any label file compare reads')
+    .option('--items <file>', 'items.jsonl of the document, to map ids to numbers and comment heads (needed when predictions carry ids and the gold carries numbers)')
+    .option('--format <fmt>', 'md (default), csv (errors and unmatched rows, UTF-8 with BOM) or json (the full report)')
+    .option('--out <file>', 'write the report here (atomically) instead of stdout; the format follows the extension unless --format is given')
+    .addHelpText(
+      'after',
+      `
+Labels may be LabelRecord JSONL (pubcom classify), gold JSONL, a JSON array, or a CSV/XLSX sheet (see pubcom compare).
+Records are aligned by id, then number, then the first 30 characters of the comment; anything unaligned is listed.
+
+Examples:
+  pubcom eval reports/seed/labels.rules.jsonl --gold data/labels/seed.gold.jsonl --items reports/seed/items.jsonl
+  pubcom eval labels.jsonl --gold data/labels/other-ministries.jsonl --format json --out eval.json`,
+    )
+    .action(async (labels: string, opts: EvalOptions) => {
+      const format = pickFormat(opts.format, opts.out, ['md', 'csv', 'json']);
+      const items = readItems(opts.items);
+      const [pred, gold] = [await readLabelFile(labels, { items }), await readLabelFile(opts.gold, { items })];
+      const report = evaluate(pred, gold);
+      emit(format === 'json' ? toJson(report) : format === 'csv' ? evalCsv(report) : evalMarkdown(report), opts.out);
+      process.stderr.write(
+        `pubcom eval: ${report.aligned} aligned; answered items accuracy ${fmt(report.answered.accuracy)}, macro-F1 ${fmt(report.answered.macro_f1)}; kappa ${fmt(report.all.kappa)}; ${report.errors.length} errors; unmatched ${report.unmatched_predictions.length} predictions / ${report.unmatched_gold.length} gold${opts.out ? ` → ${opts.out}` : ''}\n`,
+      );
+    });
+}
+
+export function compareCommand(program: Command): void {
+  program
+    .command('compare <a> <b>')
+    .description('agreement, kappa and confusion between two label files, with the disagreements side by side')
+    .option('--items <file>', 'items.jsonl of the document, to map ids ↔ numbers/comment heads and show the texts')
+    .option('--name-a <name>', 'name for A in the report (default: its file name)')
+    .option('--name-b <name>', 'name for B in the report (default: its file name)')
+    .option('--format <fmt>', 'md (default), csv (disagreements and unmatched rows, UTF-8 with BOM), xlsx (needs --out) or json')
+    .option('--out <file>', 'write the report here (atomically) instead of stdout; the format follows the extension unless --format is given')
+    .addHelpText(
+      'after',
+      `
+A and B can each be: LabelRecord JSONL from pubcom classify; a gold JSONL; a JSON array ({row|number|id, label|disposition});
+a CSV (UTF-8 with or without BOM, or Shift_JIS) or XLSX sheet with a key column (id / number / 番号 / 意見) and a label
+column (label / disposition / 分類 / 判定 / 区分), optionally also, confidence, evidence (根拠) and rule. Labels may be
+written in English or Japanese (反映, 不採用, 既記載, 参考, 回答なし, …: models/eval/label-aliases.json). Rows with an
+empty label cell are listed as skipped, never scored.
+
+Examples:
+  pubcom compare labels.rules.jsonl labels.ensemble.jsonl --items items.jsonl
+  pubcom compare coder1.csv coder2.xlsx --name-a 佐藤 --name-b 鈴木 --format xlsx --out agreement.xlsx`,
+    )
+    .action(async (a: string, b: string, opts: CompareOptions) => {
+      const format = pickFormat(opts.format, opts.out, ['md', 'csv', 'xlsx', 'json']);
+      if (format === 'xlsx' && !opts.out) throw new InputError('--out', 'xlsx output needs --out <file.xlsx> (it is binary)');
+      const items = readItems(opts.items);
+      const [fa, fb] = [await readLabelFile(a, { items }), await readLabelFile(b, { items })];
+      const report = compare(fa, fb, { a: opts.nameA ?? a, b: opts.nameB ?? b });
+      const data =
+        format === 'xlsx' ? await compareXlsx(report) : format === 'csv' ? compareCsv(report) : format === 'json' ? toJson(report) : compareMarkdown(report);
+      emit(data, opts.out);
+      process.stderr.write(
+        `pubcom compare: ${report.aligned} aligned; agreement ${fmt(report.metrics.accuracy)}, kappa ${fmt(report.metrics.kappa)}; ${report.disagreements.length} disagreements; unmatched ${report.unmatched_a.length} / ${report.unmatched_b.length}; skipped ${report.skipped_a.length} / ${report.skipped_b.length}${opts.out ? ` → ${opts.out}` : ''}\n`,
+      );
+    });
+}

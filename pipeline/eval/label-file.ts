@@ -1,0 +1,376 @@
+// Reads any label file a researcher is likely to hold into one shape, so eval and compare never care where
+// labels came from: LabelRecord JSONL (`pubcom classify`), gold JSONL (GoldRecord, our labelled sets), a JSON
+// array (an LLM answering in the guideline's output format), or a human coder's CSV/XLSX sheet with English
+// or Japanese headers. Header names and label spellings are data (models/eval/label-aliases.json).
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { z } from 'zod';
+import { InputError } from '../core/errors.ts';
+import { readJson } from '../core/io.ts';
+import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts';
+import { decodeText } from '../parse/decode.ts';
+import { fillKeys, indexItems, type Keyed, type Keys } from './align.ts';
+
+const AliasEntry = z.object({ names: z.array(z.string().min(1)).min(1), rationale: z.string().min(1) });
+export const LabelAliases = z.object({
+  version: z.string(),
+  about: z.string(),
+  columns: z.object({
+    id: AliasEntry,
+    number: AliasEntry,
+    comment_head: AliasEntry,
+    response: AliasEntry,
+    label: AliasEntry,
+    also: AliasEntry,
+    confidence: AliasEntry,
+    evidence: AliasEntry,
+    rule: AliasEntry,
+  }),
+  labels: z.record(Disposition, AliasEntry),
+});
+export type LabelAliases = z.infer<typeof LabelAliases>;
+
+export const DEFAULT_ALIASES_PATH = fileURLToPath(new URL('../../models/eval/label-aliases.json', import.meta.url));
+
+let cachedAliases: LabelAliases | undefined;
+export function loadAliases(path = DEFAULT_ALIASES_PATH): LabelAliases {
+  if (path === DEFAULT_ALIASES_PATH && cachedAliases) return cachedAliases;
+  const aliases = readJson(path, LabelAliases);
+  // One spelling for two labels would make a coder's sheet mean whatever the map's order says.
+  const seen = new Map<string, string>();
+  for (const [label, entry] of Object.entries(aliases.labels)) {
+    for (const name of entry.names) {
+      const k = squash(name);
+      if (seen.has(k) && seen.get(k) !== label) throw new InputError(path, `label spelling "${name}" is listed under both ${seen.get(k)} and ${label}`);
+      seen.set(k, label);
+    }
+  }
+  if (path === DEFAULT_ALIASES_PATH) cachedAliases = aliases;
+  return aliases;
+}
+
+/** NFKC, lower case, no spaces or surrounding quotes: how headers and label spellings are compared. */
+function squash(s: string): string {
+  return s.normalize('NFKC').toLowerCase().replace(/\s+/g, '').replace(/^["'「]|["'」]$/g, '');
+}
+
+/** One label as read from any file, with the keys that align it and whatever evidence the file gives. */
+export interface LabelRow {
+  label: Disposition;
+  also: Disposition[];
+  confidence: number | null;
+  /** Spans with rule ids (LabelRecord) or the cue/evidence text a coder wrote. */
+  evidence: Evidence[];
+  evidence_text: string;
+  classifier: string | null;
+  comment: string | null;
+  response: string | null;
+  /** The labeller's one-line justification, when the file has one (our labelled sets). */
+  reason: string | null;
+}
+
+export interface SkippedRow {
+  where: string;
+  reason: string;
+}
+
+export type LabelFileFormat = 'jsonl' | 'json' | 'csv' | 'xlsx';
+
+export interface LabelFile {
+  file: string;
+  format: LabelFileFormat;
+  rows: Keyed<LabelRow>[];
+  skipped: SkippedRow[];
+}
+
+function labelOf(value: unknown, aliases: LabelAliases, file: string, where: string, field: string): Disposition {
+  if (typeof value !== 'string' || !value.trim()) {
+    throw new InputError(file, `${field}: expected one of ${Disposition.options.join(', ')}, got ${JSON.stringify(value)}`, where);
+  }
+  const k = squash(value);
+  for (const [label, entry] of Object.entries(aliases.labels)) {
+    if (entry.names.some((n) => squash(n) === k)) return label as Disposition;
+  }
+  throw new InputError(
+    file,
+    `${field}: unknown label "${value}"; expected one of ${Disposition.options.join(', ')} (or a spelling listed in models/eval/label-aliases.json)`,
+    where,
+  );
+}
+
+function alsoOf(value: unknown, aliases: LabelAliases, file: string, where: string): Disposition[] {
+  if (value === undefined || value === null || value === '') return [];
+  const parts = Array.isArray(value)
+    ? value
+    : String(value)
+        .replace(/^\[|\]$/g, '')
+        .split(/[,;、/|\s]+/)
+        .map((s) => s.replace(/^["']|["']$/g, ''))
+        .filter(Boolean);
+  const out = parts.map((p) => labelOf(p, aliases, file, where, 'also'));
+  return [...new Set(out)].sort();
+}
+
+function confidenceOf(value: unknown, file: string, where: string): number | null {
+  if (value === undefined || value === null || value === '') return null;
+  const x = typeof value === 'number' ? value : Number(String(value).replace(/%$/, '').trim());
+  if (!Number.isFinite(x) || x < 0 || x > 100) throw new InputError(file, `confidence: expected a number from 0 to 1, got ${JSON.stringify(value)}`, where);
+  return x > 1 ? x / 100 : x;
+}
+
+export function renderEvidence(evidence: readonly Evidence[]): string {
+  return evidence.map((e) => `「${e.text}」[${e.rule}]`).join(' ');
+}
+
+// JSON records: a LabelRecord, a GoldRecord, or an LLM's loose object ({row|number|id, label|disposition, …}).
+const LooseRecord = z
+  .object({
+    id: z.union([z.string(), z.number()]).nullable().optional(),
+    number: z.union([z.string(), z.number()]).nullable().optional(),
+    row: z.union([z.string(), z.number()]).nullable().optional(),
+    comment_head: z.string().optional(),
+    comment: z.string().optional(),
+    response: z.string().optional(),
+    label: z.unknown().optional(),
+    disposition: z.unknown().optional(),
+    also: z.unknown().optional(),
+    confidence: z.unknown().optional(),
+    evidence: z.union([z.array(Evidence), z.string()]).optional(),
+    cue: z.string().optional(),
+    reason: z.string().optional(),
+    classifier: z.union([z.object({ name: z.string(), version: z.string() }), z.string()]).optional(),
+  })
+  .passthrough();
+
+function fromObject(value: unknown, aliases: LabelAliases, file: string, where: string): Keyed<LabelRow> {
+  const parsed = LooseRecord.safeParse(value);
+  if (!parsed.success || typeof value !== 'object' || value === null || Array.isArray(value)) {
+    const issue = parsed.success ? undefined : parsed.error.issues[0];
+    throw new InputError(file, issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'expected a JSON object', where);
+  }
+  const r = parsed.data;
+  if (r.label === undefined && r.disposition === undefined) {
+    throw new InputError(file, 'expected a label record (id, label, …) or a gold record (number/comment_head, disposition, …): no "label" or "disposition"', where);
+  }
+  const label = labelOf(r.label ?? r.disposition, aliases, file, where, r.label !== undefined ? 'label' : 'disposition');
+  if (r.disposition !== undefined && r.label === undefined) {
+    // A gold row: hold it to the project's GoldRecord schema so a typo in a field name is caught here.
+    const gold = GoldRecord.safeParse({ ...r, disposition: label });
+    if (!gold.success) {
+      const issue = gold.error.issues[0];
+      throw new InputError(file, `${issue.path.join('.') || 'record'}: ${issue.message}`, where);
+    }
+  }
+  const evidence = Array.isArray(r.evidence) ? r.evidence : [];
+  const evidenceText = Array.isArray(r.evidence) ? renderEvidence(r.evidence) : (r.evidence ?? r.cue ?? '');
+  const str = (v: string | number | null | undefined) => (v === undefined || v === null || v === '' ? null : String(v));
+  return {
+    keys: {
+      id: str(r.id),
+      number: str(r.number) ?? str(r.row),
+      comment_head: r.comment_head ?? r.comment ?? null,
+    },
+    where,
+    record: {
+      label,
+      also: alsoOf(r.also, aliases, file, where).filter((l) => l !== label),
+      confidence: confidenceOf(r.confidence, file, where),
+      evidence,
+      evidence_text: evidenceText,
+      classifier: typeof r.classifier === 'string' ? r.classifier : r.classifier ? `${r.classifier.name}@${r.classifier.version}` : null,
+      comment: r.comment ?? null,
+      response: r.response ?? null,
+      reason: r.reason ?? null,
+    },
+  };
+}
+
+function readJsonlRows(text: string, aliases: LabelAliases, file: string): Keyed<LabelRow>[] {
+  const out: Keyed<LabelRow>[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (!line) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new InputError(file, 'expected one JSON object per line', `line ${i + 1}`);
+    }
+    out.push(fromObject(value, aliases, file, `line ${i + 1}`));
+  }
+  return out;
+}
+
+function readJsonRows(text: string, aliases: LabelAliases, file: string): Keyed<LabelRow>[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, `invalid JSON: ${(e as Error).message}`);
+  }
+  // The guideline asks for a bare array; tools often wrap it.
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const wrapped = ['labels', 'items', 'records', 'results'].map((k) => (value as Record<string, unknown>)[k]).find(Array.isArray);
+    if (wrapped) value = wrapped;
+  }
+  if (!Array.isArray(value)) throw new InputError(file, 'expected a JSON array of label objects (or {"labels": [...]})');
+  return value.map((v, i) => fromObject(v, aliases, file, `element ${i + 1}`));
+}
+
+type Column = keyof LabelAliases['columns'];
+
+/** `row N` counts records from the top of the sheet, header included (a quoted CSV cell may span lines). */
+function tableRows(grid: string[][], aliases: LabelAliases, file: string): { rows: Keyed<LabelRow>[]; skipped: SkippedRow[] } {
+  const unit = 'row';
+  const headerAt = grid.findIndex((cells) => cells.some((c) => c.trim()));
+  if (headerAt < 0) throw new InputError(file, 'empty file: expected a header row and label rows');
+  const header = grid[headerAt].map(squash);
+  const col = {} as Record<Column, number>;
+  for (const name of Object.keys(aliases.columns) as Column[]) {
+    const names = aliases.columns[name].names.map(squash);
+    col[name] = header.findIndex((h) => names.includes(h));
+  }
+  const found = grid[headerAt].map((h) => `"${h}"`).join(', ');
+  if (col.label < 0) {
+    throw new InputError(file, `no label column: expected a header such as ${aliases.columns.label.names.slice(0, 6).join(', ')}; found ${found}`, `${unit} ${headerAt + 1}`);
+  }
+  if (col.id < 0 && col.number < 0 && col.comment_head < 0) {
+    throw new InputError(file, `no key column: expected id, number (番号) or comment (意見); found ${found}`, `${unit} ${headerAt + 1}`);
+  }
+  const rows: Keyed<LabelRow>[] = [];
+  const skipped: SkippedRow[] = [];
+  const cell = (cells: string[], c: number) => (c >= 0 ? (cells[c] ?? '').trim() : '');
+  for (let i = headerAt + 1; i < grid.length; i++) {
+    const cells = grid[i];
+    const where = `${unit} ${i + 1}`;
+    if (cells.every((c) => !c.trim())) continue;
+    const labelCell = cell(cells, col.label);
+    const keys: Keys = {
+      id: cell(cells, col.id) || null,
+      number: cell(cells, col.number) || null,
+      comment_head: cell(cells, col.comment_head) || null,
+    };
+    if (!labelCell) {
+      skipped.push({ where, reason: `empty label cell (not coded)${keys.id || keys.number ? ` for ${keys.id ?? 'No.' + keys.number}` : ''}` });
+      continue;
+    }
+    const label = labelOf(labelCell, aliases, file, where, grid[headerAt][col.label] || 'label');
+    const evidenceText = cell(cells, col.evidence);
+    const rule = cell(cells, col.rule);
+    rows.push({
+      keys,
+      where,
+      record: {
+        label,
+        also: alsoOf(cell(cells, col.also), aliases, file, where).filter((l) => l !== label),
+        confidence: confidenceOf(cell(cells, col.confidence), file, where),
+        evidence: [],
+        evidence_text: rule ? `${evidenceText} [${rule}]` : evidenceText,
+        classifier: null,
+        comment: cell(cells, col.comment_head) || null,
+        response: cell(cells, col.response) || null,
+        reason: null,
+      },
+    });
+  }
+  return { rows, skipped };
+}
+
+function csvGrid(text: string, file: string): string[][] {
+  const head = text.split(/\r?\n/, 5).join('\n');
+  const delimiter = head.split('\t').length > head.split(',').length ? '\t' : ',';
+  try {
+    return parseCsv(text, { delimiter, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  } catch (e) {
+    const err = e as Error & { lines?: number };
+    throw new InputError(file, `malformed CSV: ${err.message}`, err.lines ? `line ${err.lines}` : undefined);
+  }
+}
+
+function xlsxCellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('result' in value) return xlsxCellText((value as { result?: ExcelJS.CellValue }).result ?? null);
+    if ('text' in value) return xlsxCellText((value as { text: ExcelJS.CellValue }).text);
+  }
+  return String(value);
+}
+
+async function xlsxGrid(bytes: Uint8Array, file: string): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  } catch (e) {
+    throw new InputError(file, `not a readable .xlsx workbook (${(e as Error).message})`);
+  }
+  const ws = wb.worksheets[0];
+  if (!ws) throw new InputError(file, 'the workbook has no sheet');
+  const grid: string[][] = [];
+  for (let r = 1; r <= ws.rowCount; r++) {
+    const cells: string[] = [];
+    for (let c = 1; c <= ws.columnCount; c++) cells.push(xlsxCellText(ws.getCell(r, c).value));
+    grid.push(cells);
+  }
+  return grid;
+}
+
+function formatOf(file: string, text: string | null): LabelFileFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.xlsx') return 'xlsx';
+  if (ext === '.csv' || ext === '.tsv') return 'csv';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.json') return 'json';
+  const t = (text ?? '').trimStart();
+  if (t.startsWith('[')) return 'json';
+  if (t.startsWith('{')) return 'jsonl';
+  return 'csv';
+}
+
+export interface ReadLabelOptions {
+  aliases?: LabelAliases;
+  /** items.jsonl of the document: fills ids from numbers/comment heads and vice versa, and gives the texts. */
+  items?: readonly Item[];
+}
+
+export async function readLabelFile(file: string, opts: ReadLabelOptions = {}): Promise<LabelFile> {
+  const aliases = opts.aliases ?? loadAliases();
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    throw new InputError(file, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  }
+  if (bytes.length === 0) throw new InputError(file, 'empty file: expected label records');
+  const isXlsx = extname(file).toLowerCase() === '.xlsx' || (bytes[0] === 0x50 && bytes[1] === 0x4b);
+  const text = isXlsx ? null : decodeText(bytes, file).text.replace(/^\uFEFF/, '');
+  const format = isXlsx ? 'xlsx' : formatOf(file, text);
+  let rows: Keyed<LabelRow>[];
+  let skipped: SkippedRow[] = [];
+  if (format === 'jsonl') rows = readJsonlRows(text!, aliases, file);
+  else if (format === 'json') rows = readJsonRows(text!, aliases, file);
+  else ({ rows, skipped } = tableRows(format === 'xlsx' ? await xlsxGrid(bytes, file) : csvGrid(text!, file), aliases, file));
+  if (rows.length === 0 && skipped.length === 0) throw new InputError(file, 'no label records found');
+  if (opts.items) rows = withItems(rows, opts.items);
+  return { file, format, rows, skipped };
+}
+
+/** Fills keys and texts from items.jsonl (see fillKeys); a record's own values win. */
+export function withItems(rows: readonly Keyed<LabelRow>[], items: readonly Item[]): Keyed<LabelRow>[] {
+  const index = indexItems(items);
+  return rows.map((r) => {
+    const { keys, item } = fillKeys(r.keys, index);
+    if (!item) return r;
+    return {
+      ...r,
+      keys,
+      record: { ...r.record, comment: r.record.comment ?? item.comment, response: r.record.response ?? item.response },
+    };
+  });
+}

@@ -1,0 +1,30 @@
+// Package entry: the library API, stage by stage (each stage adds its exports here).
+export * from './core/schema.ts';
+export { InputError } from './core/errors.ts';
+export { readJsonl, readJson, writeJsonl, writeAtomic } from './core/io.ts';
+export { normalize, cleanText, stripHtml, commentHead } from './core/text.ts';
+
+// tokenize
+export { getTokenizer, tokenizeItems, type Tokenizer, type TokenizerOptions, type TokenRecord } from './tokenize/index.ts';
+
+// embed
+export {
+  createEmbedder,
+  embedItems,
+  isCorpusDependent,
+  CachedEmbedder,
+  TransformersEmbedder,
+  LsaEmbedder,
+  lsaEmbedder,
+  readEmbeddings,
+  writeEmbeddings,
+  EmbeddingRecord,
+  EmbeddingsIndex,
+  progress,
+  type Embedder,
+  type Embeddings,
+  type EmbedItemsOptions,
+  type EmbedItemsResult,
+  type CreateEmbedderOptions,
+  type Progress,
+} from './embed/index.ts';

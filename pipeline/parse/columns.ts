@@ -1,0 +1,89 @@
+// Recognising column headings, section headings and printed numbers; the vocabulary is data in
+// models/parse/columns.json so a researcher can add a municipality's wording without touching code.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { normalize } from '../core/text.ts';
+
+export const ROLES = ['number', 'response', 'comment', 'section', 'id', 'group'] as const;
+export type Role = (typeof ROLES)[number];
+
+const RoleVocabulary = z.object({
+  rationale: z.string(),
+  exact: z.array(z.string()),
+  contains: z.array(z.string()),
+});
+const ColumnsModel = z.object({
+  about: z.string(),
+  roles: z.object(Object.fromEntries(ROLES.map((r) => [r, RoleVocabulary])) as Record<Role, typeof RoleVocabulary>),
+  section_headings: z.object({
+    rationale: z.string(),
+    patterns: z.array(z.string()).min(1),
+    number_prefix: z.string(),
+    max_chars: z.number().int().positive(),
+  }),
+});
+type ColumnsModel = z.infer<typeof ColumnsModel>;
+
+const MODEL_PATH = new URL('../../models/parse/columns.json', import.meta.url);
+let model: ColumnsModel | undefined;
+let headingRes: RegExp[] = [];
+let headingPrefix: RegExp;
+
+function load(): ColumnsModel {
+  if (!model) {
+    model = ColumnsModel.parse(JSON.parse(readFileSync(MODEL_PATH, 'utf8')));
+    headingRes = model.section_headings.patterns.map((p) => new RegExp(p));
+    headingPrefix = new RegExp(model.section_headings.number_prefix);
+  }
+  return model;
+}
+
+/** How a heading cell is compared: NFKC, no spaces, no surrounding brackets or trailing colon, lower case. */
+export function headingKey(s: string): string {
+  return normalize(s)
+    .replace(/\s+/g, '')
+    .replace(/^[【\[［(（〔<＜]+|[】\]］)）〕>＞]+$/g, '')
+    .replace(/[:：]$/, '')
+    .toLowerCase();
+}
+
+export interface RoleMatch {
+  role: Role;
+  /** Lower is better: exact names by their list position, then contains matches. */
+  rank: number;
+}
+
+/** The role a column heading names, or null. Headings longer than 24 characters are data, not headings. */
+export function matchRole(heading: string): RoleMatch | null {
+  const m = load();
+  const key = headingKey(heading);
+  if (!key || key.length > 24) return null;
+  for (const role of ROLES) {
+    const i = m.roles[role].exact.findIndex((e) => headingKey(e) === key);
+    if (i >= 0) return { role, rank: i };
+  }
+  for (const role of ROLES) {
+    if (m.roles[role].contains.some((c) => key.includes(headingKey(c)))) return { role, rank: 1000 };
+  }
+  return null;
+}
+
+/** Short text alone on a row/line that names a part of the draft (…に係る意見, 第2章, 【…】, その他). */
+export function isSectionHeading(text: string): boolean {
+  const m = load();
+  const t = normalize(text);
+  if (!t || [...t].length > m.section_headings.max_chars || /[。]$/.test(t)) return false;
+  const body = t.replace(headingPrefix, '');
+  return headingRes.some((re) => re.test(body) || re.test(t));
+}
+
+const NUMBER_RE = /^(?:No\.?|NO\.?|no\.?|№|番号)?\s*([0-9]+(?:[-‐－][0-9]+)?)[.．、]?$|^[（(]([0-9]+)[)）]$/;
+
+/** The printed number in a number cell ("No.3", "３", "（12）", "3-1"), as NFKC digits; null if the cell is not one. */
+export function parseNumber(text: string): string | null {
+  // NFKC already turns ① into 1, № into No and full-width digits into ASCII.
+  const t = normalize(text).replace(/\s+/g, '');
+  const m = NUMBER_RE.exec(t);
+  if (!m) return null;
+  return (m[1] ?? m[2]).replace(/[‐－]/g, '-');
+}

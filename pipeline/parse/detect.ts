@@ -1,0 +1,185 @@
+// What kind of file this is, and whether it is usable at all: the checks every format shares, before any reader.
+import { extname } from 'node:path';
+import iconv from 'iconv-lite';
+import { InputError } from '../core/errors.ts';
+
+export const FORMATS = ['auto', 'text', 'pdf-text', 'csv', 'xlsx', 'json', 'html', 'pdf'] as const;
+export type FormatChoice = (typeof FORMATS)[number];
+export type Format = Exclude<FormatChoice, 'auto'>;
+
+/** Formats whose bytes are text: they must decode, and must not look like binary. */
+export const TEXT_FORMATS: readonly Format[] = ['text', 'pdf-text', 'csv', 'json', 'html'];
+
+const BY_EXTENSION: Record<string, Format> = {
+  '.txt': 'text',
+  '.text': 'text',
+  '.tsv': 'text',
+  '.tab': 'text',
+  '.csv': 'csv',
+  '.xlsx': 'xlsx',
+  '.xlsm': 'xlsx',
+  '.json': 'json',
+  '.html': 'html',
+  '.htm': 'html',
+  '.xhtml': 'html',
+  '.pdf': 'pdf',
+};
+
+function startsWith(bytes: Uint8Array, ascii: string): boolean {
+  if (bytes.length < ascii.length) return false;
+  for (let i = 0; i < ascii.length; i++) if (bytes[i] !== ascii.charCodeAt(i)) return false;
+  return true;
+}
+
+export function isPdf(bytes: Uint8Array): boolean {
+  // The PDF header may follow a little junk; readers accept it anywhere in the first kilobyte.
+  const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
+  return head.includes('%PDF-');
+}
+
+export function isZip(bytes: Uint8Array): boolean {
+  return startsWith(bytes, 'PK\u0003\u0004');
+}
+
+export interface DecodedText {
+  text: string;
+  encoding: 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'shift_jis';
+}
+
+/** Offset of the first byte that breaks UTF-8, and how many multi-byte sequences were valid / broken. */
+function utf8Scan(bytes: Uint8Array): { firstBad: number; good: number; bad: number } {
+  let firstBad = -1;
+  let good = 0;
+  let bad = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    const len = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    let ok = len > 0 && i + len <= bytes.length;
+    for (let k = 1; ok && k < len; k++) ok = (bytes[i + k] & 0xc0) === 0x80;
+    if (ok) {
+      good++;
+      i += len;
+    } else {
+      bad++;
+      if (firstBad < 0) firstBad = i;
+      i++;
+    }
+  }
+  return { firstBad, good, bad };
+}
+
+function lineOf(bytes: Uint8Array, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset; i++) if (bytes[i] === 0x0a) line++;
+  return line;
+}
+
+/**
+ * UTF-8 (with or without BOM), UTF-16 with a BOM (Excel's "Unicode text"), or Shift_JIS/CP932. A file that is
+ * mostly valid UTF-8 with a few broken bytes is corrupt UTF-8, not Shift_JIS: CP932 accepts almost any byte pair,
+ * so decoding it that way would turn one bad byte into a page of mojibake instead of an error.
+ */
+export function decodeText(file: string, bytes: Uint8Array): DecodedText {
+  if (startsWith(bytes, '\xef\xbb\xbf')) {
+    return { text: strictUtf8(file, bytes.subarray(3), 3), encoding: 'utf-8-bom' };
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), encoding: 'utf-16le' };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), encoding: 'utf-16be' };
+  const scan = utf8Scan(bytes);
+  if (scan.bad === 0) return { text: new TextDecoder('utf-8').decode(bytes), encoding: 'utf-8' };
+  if (scan.good > 0 && scan.good >= 4 * scan.bad) strictUtf8(file, bytes, 0);
+  const sjis = iconv.decode(Buffer.from(bytes), 'cp932');
+  if (!sjis.includes('\ufffd')) return { text: sjis, encoding: 'shift_jis' };
+  const b = bytes[scan.firstBad];
+  throw new InputError(
+    file,
+    `undecodable bytes: not UTF-8 (byte 0x${b.toString(16).padStart(2, '0')} at offset ${scan.firstBad}) and not Shift_JIS either; save the file as UTF-8`,
+    `line ${lineOf(bytes, scan.firstBad)}`,
+  );
+}
+
+function strictUtf8(file: string, bytes: Uint8Array, base: number): string {
+  const scan = utf8Scan(bytes);
+  if (scan.bad === 0) return new TextDecoder('utf-8').decode(bytes);
+  const b = bytes[scan.firstBad];
+  throw new InputError(
+    file,
+    `undecodable bytes: invalid UTF-8 byte 0x${b.toString(16).padStart(2, '0')} at offset ${base + scan.firstBad} (${scan.bad} broken sequence${scan.bad > 1 ? 's' : ''} in a UTF-8 file)`,
+    `line ${lineOf(bytes, scan.firstBad)}`,
+  );
+}
+
+/** Empty files, and binary data handed to a text reader. */
+export function checkBytes(file: string, bytes: Uint8Array, format: Format): void {
+  if (bytes.length === 0 || (TEXT_FORMATS.includes(format) && /^[\s\ufeff]*$/.test(Buffer.from(bytes).toString('utf8')))) {
+    throw new InputError(file, 'the file is empty');
+  }
+  if (format === 'pdf' && !isPdf(bytes)) throw new InputError(file, 'not a PDF file (no %PDF- header)');
+  if (format === 'xlsx' && !isZip(bytes)) {
+    throw new InputError(file, 'not an XLSX workbook (no ZIP signature); old .xls files must be saved as .xlsx');
+  }
+  if (!TEXT_FORMATS.includes(format)) return;
+  const utf16 = (bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff);
+  if (utf16) return;
+  const sample = bytes.subarray(0, 65536);
+  let nul = -1;
+  let control = 0;
+  for (let i = 0; i < sample.length; i++) {
+    const b = sample[i];
+    if (b === 0 && nul < 0) nul = i;
+    // Tab, LF, FF (page breaks in pdftotext output), CR and ESC-free text: anything else below 0x20 is binary.
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0c && b !== 0x0d) || b === 0x7f) control++;
+  }
+  if (nul >= 0 || control / sample.length > 0.01) {
+    throw new InputError(
+      file,
+      `binary data, not text (${nul >= 0 ? `NUL byte at offset ${nul}` : `${control} control bytes in the first ${sample.length}`}); expected a text, CSV, JSON or HTML export of the results table`,
+    );
+  }
+}
+
+/**
+ * --format auto: PDF and ZIP signatures first (they cannot lie), then the extension; content decides only when
+ * the extension says nothing (a .txt that starts with 「[別紙]」 is not JSON).
+ */
+export function detectFormat(file: string, bytes: Uint8Array): Format {
+  if (startsWith(bytes, '%PDF-')) return 'pdf';
+  if (isZip(bytes)) return 'xlsx';
+  const byExt = BY_EXTENSION[extname(file).toLowerCase()];
+  if (byExt) return byExt;
+  const head = Buffer.from(bytes.subarray(0, 8192)).toString('utf8').replace(/^\ufeff/, '').trimStart();
+  if (/^[[{]/.test(head)) {
+    try {
+      JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\ufeff/, ''));
+      return 'json';
+    } catch {
+      // not JSON after all: fall through to the text shapes
+    }
+  }
+  if (/^<(?:!doctype|html|table|body|head|meta)\b/i.test(head) || /<table\b/i.test(head)) return 'html';
+  return looksLikeCsv(head) ? 'csv' : 'text';
+}
+
+/** Comma-separated lines and no tab-separated ones. */
+function looksLikeCsv(text: string): boolean {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, 20);
+  if (lines.some((l) => l.split('\t').filter((c) => c.trim()).length >= 2)) return false;
+  return lines.filter((l) => /^(?:"[^"]*"|[^,"]*)(?:,(?:"[^"]*"|[^,"]*))+$/.test(l)).length >= 2;
+}
+
+/**
+ * A plain-text file is a tab-separated table (the text reader), text taken from a PDF (pdftotext or pdfjs output:
+ * no tabs, page breaks and page numbers; the PDF-text reader re-joins its wrapped lines), or a CSV saved as .txt.
+ */
+export function textKind(text: string): 'text' | 'pdf-text' | 'csv' {
+  const lines = text.split(/\r\n|\n|\r/);
+  const tabRows = lines.filter((l) => l.split('\t').filter((c) => c.trim() !== '').length >= 2).length;
+  if (tabRows >= 2) return 'text';
+  const pageMarks = lines.filter((l) => /^\s*(?:[-－]\s*\d+\s*[-－]|\d+\s*[/／]\s*\d+|\d+\s*ページ)\s*$/.test(l)).length;
+  if (text.includes('\f') || pageMarks >= 2) return 'pdf-text';
+  return looksLikeCsv(text) ? 'csv' : 'text';
+}

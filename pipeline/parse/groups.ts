@@ -1,0 +1,135 @@
+// Items that share one response get one response_group, whatever format they came from: groups a reader already
+// found (merged cells, rowspans, a group column), replies copied word for word into several items, and answers
+// that only point to another item's answer (「「No.1」の回答のとおりです。」).
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { Item, ItemFlag } from '../core/schema.ts';
+import { normalize } from '../core/text.ts';
+
+const Pattern = z.string().refine((p) => {
+  try {
+    new RegExp(p, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+const GroupsModel = z.object({
+  about: z.string(),
+  pointer: z.object({
+    rationale: z.string(),
+    references: z
+      .array(z.object({ id: z.string(), pattern: Pattern.refine((p) => p.includes('(?<n>'), 'needs a named group n'), rationale: z.string() }))
+      .min(1),
+    pointing_words: Pattern,
+    max_distance: z.number().int().positive(),
+  }),
+  identical: z.object({ rationale: z.string(), min_chars: z.number().int().positive() }),
+});
+type GroupsModel = z.infer<typeof GroupsModel>;
+
+let model: GroupsModel | undefined;
+function loadModel(): GroupsModel {
+  model ??= GroupsModel.parse(
+    JSON.parse(readFileSync(new URL('../../models/parse/response-groups.json', import.meta.url), 'utf8')),
+  );
+  return model;
+}
+
+/** Item numbers a response points to for its answer, in order of appearance, e.g. ["1"] for 「No.1の回答のとおり」. */
+export function pointerTargets(response: string): string[] {
+  const m = loadModel();
+  const pointing = new RegExp(m.pointer.pointing_words, 'gu');
+  const out: string[] = [];
+  for (const sentence of normalize(response).split('。')) {
+    const words = [...sentence.matchAll(pointing)].map((w) => w.index);
+    if (!words.length) continue;
+    const refs: { start: number; end: number; n: string }[] = [];
+    for (const r of m.pointer.references) {
+      for (const hit of sentence.matchAll(new RegExp(r.pattern, 'gu'))) {
+        refs.push({ start: hit.index, end: hit.index + hit[0].length, n: hit.groups!.n });
+      }
+    }
+    refs.sort((a, b) => a.start - b.start);
+    for (const ref of refs) {
+      const pointed = words.some((w) => w >= ref.end && w - ref.end <= m.pointer.max_distance);
+      if (pointed && !out.includes(ref.n)) out.push(ref.n);
+    }
+  }
+  return out;
+}
+
+/** The item a pointer means: the nearest one before it with that number (same section first), else the first after. */
+function resolveTarget(items: readonly Item[], from: number, n: string): number | null {
+  const numberOf = (it: Item) => it.number ?? it.inferred_number;
+  const candidates = items.map((it, i) => (numberOf(it) === n && i !== from ? i : -1)).filter((i) => i >= 0);
+  if (!candidates.length) return null;
+  const before = candidates.filter((i) => i < from);
+  const sameSection = before.filter((i) => items[i].section === items[from].section);
+  return sameSection.at(-1) ?? before.at(-1) ?? candidates[0];
+}
+
+export interface GroupResult {
+  items: Item[];
+  warnings: string[];
+}
+
+export function applyResponseGroups(input: readonly Item[]): GroupResult {
+  const m = loadModel();
+  const parent = input.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  // The earlier item stays the root, so a group is named after its first member.
+  const union = (a: number, b: number) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const warnings: string[] = [];
+
+  const byGroup = new Map<string, number>();
+  const byText = new Map<string, number>();
+  const pointers = new Set<number>();
+  input.forEach((it, i) => {
+    if (it.response_group) {
+      const first = byGroup.get(it.response_group);
+      if (first === undefined) byGroup.set(it.response_group, i);
+      else union(first, i);
+    }
+    const key = normalize(it.response).replace(/\s+/g, '');
+    if ([...key].length >= m.identical.min_chars) {
+      const first = byText.get(key);
+      if (first === undefined) byText.set(key, i);
+      else union(first, i);
+    }
+    for (const n of pointerTargets(it.response)) {
+      const target = resolveTarget(input, i, n);
+      if (target === null) {
+        warnings.push(`${it.id}: the response points to No.${n}, which is not an item of this document`);
+        continue;
+      }
+      pointers.add(i);
+      union(target, i);
+    }
+  });
+
+  const members = new Map<number, number[]>();
+  input.forEach((_, i) => {
+    const root = find(i);
+    members.set(root, [...(members.get(root) ?? []), i]);
+  });
+  const items = input.map((it, i) => {
+    const group = members.get(find(i))!;
+    const flags = new Set<ItemFlag>(it.flags);
+    if (pointers.has(i)) flags.add('response_pointer');
+    let responseGroup = it.response_group;
+    if (group.length > 1) {
+      // A group a reader named keeps its name (the first member's, if several were joined); a new one is named
+      // after its first item.
+      const named = group.find((g) => input[g].response_group);
+      responseGroup = named !== undefined ? input[named].response_group : `group:${input[group[0]].id}`;
+      flags.add('shared_response');
+    }
+    return { ...it, response_group: responseGroup, flags: [...flags].sort() };
+  });
+  return { items, warnings };
+}

@@ -1,0 +1,114 @@
+// HTML result pages: every <table> row in document order, with rowspan/colspan laid out on a grid,
+// plus <h1>–<h6> and <caption> as one-cell rows (section titles between tables). Cells keep their inner
+// HTML so <u> edits survive for the item builder. Row numbers count these rows in document order.
+import { parse, serialize, type DefaultTreeAdapterMap } from 'parse5';
+import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
+import { decodeText } from './detect.ts';
+import { tableToDocument, type Table, type TableCell } from './tabular.ts';
+import type { FormatReader } from './types.ts';
+
+type Node = DefaultTreeAdapterMap['node'];
+type Element = DefaultTreeAdapterMap['element'];
+
+interface RawCell {
+  html: string;
+  rowspan: number;
+  colspan: number;
+}
+
+/** A table's rows, or a heading outside tables (one cell spanning the width). */
+type Block = { kind: 'table'; rows: RawCell[][] } | { kind: 'heading'; html: string };
+
+const isElement = (n: Node): n is Element => 'tagName' in n;
+const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value;
+const span = (el: Element, name: string) => Math.max(1, Math.min(1000, Number.parseInt(attr(el, name) ?? '1', 10) || 1));
+
+function tableRows(table: Element): RawCell[][] {
+  const rows: RawCell[][] = [];
+  const visit = (el: Element) => {
+    for (const child of el.childNodes) {
+      if (!isElement(child)) continue;
+      if (child.tagName === 'tr') {
+        rows.push(
+          child.childNodes
+            .filter(isElement)
+            .filter((c) => c.tagName === 'td' || c.tagName === 'th')
+            .map((c) => ({ html: serialize(c).trim(), rowspan: span(c, 'rowspan'), colspan: span(c, 'colspan') })),
+        );
+      } else if (['thead', 'tbody', 'tfoot'].includes(child.tagName)) {
+        visit(child);
+      }
+    }
+  };
+  visit(table);
+  return rows;
+}
+
+function collectBlocks(node: Node, out: Block[]): void {
+  if (isElement(node)) {
+    if (node.tagName === 'table') {
+      const caption = node.childNodes.find((c) => isElement(c) && c.tagName === 'caption') as Element | undefined;
+      if (caption) out.push({ kind: 'heading', html: serialize(caption).trim() });
+      out.push({ kind: 'table', rows: tableRows(node) });
+      return;
+    }
+    if (/^h[1-6]$/.test(node.tagName)) {
+      out.push({ kind: 'heading', html: serialize(node).trim() });
+      return;
+    }
+    if (['script', 'style', 'template'].includes(node.tagName)) return;
+  }
+  if ('childNodes' in node) for (const child of node.childNodes) collectBlocks(child, out);
+}
+
+const htmlChars = (html: string) => nonWhitespaceLength(stripHtml(html));
+
+/** Lays a table's cells on a grid: positions covered by a rowspan/colspan refer to the cell's top-left. */
+function layOut(rows: RawCell[][], offset: number): TableCell[][] {
+  const grid: TableCell[][] = rows.map(() => []);
+  rows.forEach((cells, r) => {
+    let col = 0;
+    for (const cell of cells) {
+      while (grid[r][col]) col++;
+      const rowspan = Math.min(cell.rowspan, rows.length - r);
+      for (let dr = 0; dr < rowspan; dr++) {
+        for (let dc = 0; dc < cell.colspan; dc++) {
+          grid[r + dr][col + dc] =
+            dr === 0 && dc === 0
+              ? { text: cell.html, chars: htmlChars(cell.html) }
+              : { text: cell.html, chars: 0, copyOf: { row: offset + r, col } };
+        }
+      }
+      col += cell.colspan;
+    }
+  });
+  return grid;
+}
+
+export function htmlTable(html: string): Table {
+  const blocks: Block[] = [];
+  collectBlocks(parse(html), blocks);
+  const grid: TableCell[][] = [];
+  const headingRows: number[] = [];
+  for (const block of blocks) {
+    if (block.kind === 'heading') {
+      headingRows.push(grid.length);
+      grid.push([{ text: block.html, chars: htmlChars(block.html) }]);
+    } else {
+      grid.push(...layOut(block.rows, grid.length));
+    }
+  }
+  const width = Math.max(1, ...grid.map((cells) => cells.length));
+  for (const [r, cells] of grid.entries()) {
+    for (let c = 0; c < width; c++) {
+      if (cells[c]) continue;
+      cells[c] = headingRows.includes(r) ? { text: cells[0].text, chars: 0, copyOf: { row: r, col: 0 } } : { text: '', chars: 0 };
+    }
+  }
+  return { rows: grid.map((cells, r) => ({ index: r + 1, cells })) };
+}
+
+export const readHtml: FormatReader = async (input, opts) => {
+  const { text } = decodeText(opts.file, input);
+  return tableToDocument(htmlTable(text), opts);
+};

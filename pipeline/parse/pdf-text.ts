@@ -1,0 +1,419 @@
+// Text taken from PDFs (pdftotext -layout, or lines rebuilt from pdfjs-dist by pdf.ts). A result table
+// printed to PDF arrives as positioned runs of text: page furniture to drop, a number column, a comment
+// column and a response column side by side, and cells hard-wrapped over several lines and pages.
+import type { ItemFlag, LineAccount } from '../core/schema.ts';
+import { nonWhitespaceLength, normalize } from '../core/text.ts';
+import { decodeText } from './detect.ts';
+import { buildItem } from './item.ts';
+import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
+import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
+
+/** A run of text on a line; x and end in column units (characters for pdftotext, half-ems for pdf.ts). */
+export interface Segment {
+  x: number;
+  end: number;
+  text: string;
+}
+
+export interface LayoutLine {
+  /** 1-based line number in the input (pdftotext) or in the rebuilt text (pdf.ts). */
+  index: number;
+  page: number;
+  raw: string;
+  segments: Segment[];
+}
+
+interface Geometry {
+  numberX?: number;
+  commentX?: number;
+  responseX?: number;
+}
+
+type Kind =
+  | { fate: 'blank' }
+  | { fate: 'header'; reason: string }
+  | { fate: 'content' };
+
+/** Display width: pdftotext -layout may align columns by characters or by width (full-width = 2). */
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+/** Runs of two or more spaces (or a tab) separate columns in pdftotext -layout output. */
+export function textLines(text: string, byWidth = false): LayoutLine[] {
+  let page = 1;
+  return text.split(/\r?\n/).map((line, i) => {
+    const breaks = (line.match(/\f/g) ?? []).length;
+    // pdftotext puts the form feed at the start of the next page's first line.
+    const lead = /^\f/.test(line);
+    if (lead) page += breaks;
+    const raw = line.replace(/\f/g, '');
+    const segments: Segment[] = [];
+    for (const m of raw.matchAll(/[^ \t\u3000]+(?:[ \u3000][^ \t\u3000]+)*/g)) {
+      const x = byWidth ? displayWidth(raw.slice(0, m.index)) : m.index!;
+      segments.push({ x, end: x + (byWidth ? displayWidth(m[0]) : m[0].length), text: m[0] });
+    }
+    const out = { index: i + 1, page, raw, segments };
+    if (!lead) page += breaks;
+    return out;
+  });
+}
+
+const PAGE_NUMBER_RES = [
+  /^[-－‐―ー]\s*\d+\s*[-－‐―ー]$/,
+  /^\d+\s*(ページ|頁)$/,
+  /^第\s*\d+\s*(ページ|頁)$/,
+  /^(p|P|ページ)\.?\s*\d+$/,
+  /^\d+\s*\/\s*\d+$/,
+  /^\d+\s*\/\s*\d+\s*(ページ|頁)$/,
+];
+
+function isColumnHeadingLine(line: LayoutLine): Geometry | null {
+  const parts = line.segments.length > 1 ? line.segments.map((s) => s.text) : normalize(line.raw).split(' ');
+  if (parts.length < 2) return null;
+  const roles = parts.map((p) => matchRole(p)?.role);
+  if (roles.some((r) => !r) || !(roles.includes('comment') || roles.includes('response'))) return null;
+  const g: Geometry = {};
+  if (line.segments.length > 1) {
+    line.segments.forEach((s, i) => {
+      if (roles[i] === 'number') g.numberX ??= s.x;
+      if (roles[i] === 'comment') g.commentX ??= s.x;
+      if (roles[i] === 'response') g.responseX ??= s.x;
+    });
+  }
+  return g;
+}
+
+const RESPONSE_LABEL = /^[【〔\[（(<＜]?\s*(?:[^\s】〕\]）)>＞]{0,6}の)?(?:考え方|回答|対応|見解)[】〕\]）)>＞]?\s*[:：]?\s*/;
+const COMMENT_LABEL = /^[【〔\[（(<＜]?\s*(?:ご|御)?意見(?:の概要|の要旨|の内容|内容|要旨)?[】〕\]）)>＞]?\s*[:：]?\s*/;
+
+/** Most common x among the given positions, allowing `tol` either way; returns the cluster's leftmost x. */
+function modeX(xs: number[], tol: number): { x: number; count: number } | null {
+  if (!xs.length) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  let best = { x: sorted[0], count: 0 };
+  for (const x of sorted) {
+    const count = sorted.filter((y) => y >= x && y <= x + 2 * tol).length;
+    if (count > best.count) best = { x, count };
+  }
+  return best;
+}
+
+const SENTENCE_END = /[。．.！？!?」』）)]$/;
+const LIST_START = /^(?:[・●○◆◇■□※＊*－-]|[（(]?[0-9０-９]+[)）.．、](?![0-9０-９])|[①-⑳]|[ア-ン][.．、)）])/;
+
+/** Re-joins hard-wrapped lines: no space inside Japanese text, a space between Latin words, a line break
+ *  where the previous line ended a sentence or the next starts a list item. */
+export function joinWrapped(parts: string[]): string {
+  let out = '';
+  for (const part of parts.map((p) => p.trim()).filter(Boolean)) {
+    if (!out) out = part;
+    else if (SENTENCE_END.test(out) || LIST_START.test(part)) out += '\n' + part;
+    else if (/[A-Za-z0-9,;:]$/.test(out) && /^[A-Za-z0-9(]/.test(part)) out += ' ' + part;
+    else out += part;
+  }
+  return out;
+}
+
+function leadingInt(n: string): number {
+  return Number.parseInt(n, 10);
+}
+
+/** The next printed number continues the sequence: larger than the last, by a plausible step. */
+function plausibleNext(prev: string | null, n: string): boolean {
+  if (prev === null) return leadingInt(n) <= 50;
+  const [a, b] = [leadingInt(prev), leadingInt(n)];
+  return (b > a && b - a <= 20) || (b === a && n !== prev && n.includes('-'));
+}
+
+function columnAlignment(lines: LayoutLine[]): number {
+  return modeX(lines.flatMap((l) => l.segments.slice(1).map((s) => s.x)), 2)?.count ?? 0;
+}
+
+interface Draft {
+  number: string | null;
+  lines: number[];
+  pages: number[];
+  comment: string[];
+  response: string[];
+  section: string | null;
+  mode: 'comment' | 'response';
+  flags: Set<ItemFlag>;
+}
+
+interface Parsed {
+  number: string | null;
+  left: string;
+  right: string;
+  crossing: boolean;
+}
+
+export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: number, inputChars: number): ParsedDocument {
+  const warnings: string[] = [];
+  const kinds: Kind[] = lines.map((l) => (l.segments.length ? { fate: 'content' } : { fate: 'blank' }));
+  const pages = [...new Set(lines.filter((l) => l.segments.length).map((l) => l.page))];
+  const byPage = new Map<number, number[]>();
+  lines.forEach((l, i) => byPage.set(l.page, [...(byPage.get(l.page) ?? []), i]));
+  const nonBlank = (p: number) => (byPage.get(p) ?? []).filter((i) => kinds[i].fate !== 'blank');
+
+  // Page numbers: decorated ones anywhere on their own line, a bare one only as a page's last line.
+  for (const p of pages) {
+    const idx = nonBlank(p);
+    for (const i of idx) {
+      const t = normalize(lines[i].raw);
+      if (PAGE_NUMBER_RES.some((re) => re.test(t))) kinds[i] = { fate: 'header', reason: 'page number' };
+    }
+    const last = idx[idx.length - 1];
+    if (last !== undefined && kinds[last].fate === 'content' && normalize(lines[last].raw) === String(p)) {
+      kinds[last] = { fate: 'header', reason: 'page number' };
+    }
+  }
+
+  // Column headings, wherever repeated; their positions give the page's column geometry.
+  const pageGeometry = new Map<number, Geometry>();
+  let firstHeading = -1;
+  lines.forEach((l, i) => {
+    if (kinds[i].fate !== 'content') return;
+    const g = isColumnHeadingLine(l);
+    if (!g) return;
+    kinds[i] = { fate: 'header', reason: firstHeading < 0 ? 'column headings' : 'repeated column headings' };
+    if (firstHeading < 0) firstHeading = i;
+    if (g.responseX !== undefined && !pageGeometry.has(l.page)) pageGeometry.set(l.page, g);
+  });
+
+  // Running titles: a one-run line repeated in the top or bottom three lines of at least half the pages.
+  if (pages.length > 1) {
+    const seenOn = new Map<string, Set<number>>();
+    for (const p of pages) {
+      const idx = nonBlank(p).filter((i) => kinds[i].fate === 'content');
+      for (const i of [...idx.slice(0, 3), ...idx.slice(-3)]) {
+        const key = normalize(lines[i].raw).replace(/\s+/g, '');
+        if (lines[i].segments.length !== 1 || parseNumber(lines[i].segments[0].text)) continue;
+        seenOn.set(key, (seenOn.get(key) ?? new Set()).add(p));
+      }
+    }
+    const need = Math.max(2, Math.ceil(pages.length / 2));
+    lines.forEach((l, i) => {
+      if (kinds[i].fate !== 'content') return;
+      const key = normalize(l.raw).replace(/\s+/g, '');
+      if ((seenOn.get(key)?.size ?? 0) >= need) kinds[i] = { fate: 'header', reason: 'running page header/footer' };
+    });
+  }
+
+  // Above the first column headings: the document's title and notes.
+  if (firstHeading >= 0) {
+    for (let i = 0; i < firstHeading; i++) {
+      if (kinds[i].fate === 'content') kinds[i] = { fate: 'header', reason: 'above the column headings (title, notes)' };
+    }
+  }
+
+  // Column geometry where no heading line gave it: the usual x of runs after the first.
+  const content = lines.map((_, i) => i).filter((i) => kinds[i].fate === 'content');
+  let global: Geometry = pageGeometry.get(pages.find((p) => pageGeometry.has(p)) ?? -1) ?? {};
+  if (global.responseX === undefined) {
+    const later = content.flatMap((i) => {
+      const segs = lines[i].segments;
+      const start = parseNumber(segs[0].text) ? 1 : 0;
+      return segs.slice(start + 1).map((s) => s.x);
+    });
+    const m = modeX(later, tol);
+    const multi = content.filter((i) => lines[i].segments.length > 1).length;
+    if (m && m.count >= 3 && m.count >= 0.2 * multi) global = { ...global, responseX: m.x };
+  }
+  if (global.commentX === undefined) {
+    const firsts = content.map((i) => {
+      const segs = lines[i].segments;
+      return (parseNumber(segs[0].text) && segs[1] ? segs[1] : segs[0]).x;
+    });
+    const m = modeX(firsts.filter((x) => global.responseX === undefined || x < global.responseX - tol), tol);
+    if (m) global.commentX = m.x;
+  }
+  const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
+
+  const parseLine = (l: LayoutLine, prevNumber: string | null): Parsed => {
+    const g = geometryOf(l.page);
+    const boundary = g.responseX === undefined ? Infinity : g.responseX - tol;
+    let segs = [...l.segments];
+    let number: string | null = null;
+    const first = segs[0];
+    const n = parseNumber(first.text);
+    if (n && first.x < boundary && plausibleNext(prevNumber, n)) {
+      number = n;
+      segs = segs.slice(1);
+    } else if (g.commentX !== undefined && first.x < g.commentX - tol) {
+      // Number and text printed with a single space in the number column: "12 通学路の…".
+      const m = /^(\S+)[ \u3000]+(.+)$/.exec(first.text);
+      const n2 = m ? parseNumber(m[1]) : null;
+      if (m && n2 && plausibleNext(prevNumber, n2)) {
+        number = n2;
+        segs = [{ x: first.x + m[1].length + 1, end: first.end, text: m[2] }, ...segs.slice(1)];
+      }
+    }
+    const left = segs.filter((s) => s.x < boundary);
+    const right = segs.filter((s) => s.x >= boundary);
+    return {
+      number,
+      left: left.map((s) => s.text).join(' '),
+      right: right.map((s) => s.text).join(' '),
+      crossing: left.some((s) => s.end > boundary + 2 * tol),
+    };
+  };
+
+  // Blocks: runs of content lines not interrupted by a blank line, furniture or a page break.
+  type Block = { lines: number[]; afterBlank: boolean; pageStart: boolean };
+  const blocks: Block[] = [];
+  let open: Block | null = null;
+  const pagesStarted = new Set<number>();
+  lines.forEach((l, i) => {
+    if (kinds[i].fate !== 'content' || (open && lines[open.lines[open.lines.length - 1]].page !== l.page)) {
+      if (open) blocks.push(open);
+      open = null;
+    }
+    if (kinds[i].fate === 'content') {
+      open ??= { lines: [], afterBlank: i > 0 && kinds[i - 1].fate === 'blank', pageStart: !pagesStarted.has(l.page) };
+      pagesStarted.add(l.page);
+      open.lines.push(i);
+    }
+  });
+  if (open) blocks.push(open);
+
+  const drafts: Draft[] = [];
+  const draftOfLine = new Map<number, number>();
+  const headingOfLine = new Map<number, string>();
+  const skippedLine = new Map<number, string>();
+  const crossingPages = new Map<number, number>();
+  let section: string | null = null;
+  let lastNumber: string | null = null;
+  let current: number | null = null;
+  const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text));
+  const twoColumn = global.responseX !== undefined;
+
+  const startDraft = (number: string | null): number => {
+    drafts.push({ number, lines: [], pages: [], comment: [], response: [], section, mode: 'comment', flags: new Set() });
+    if (number) lastNumber = number;
+    return drafts.length - 1;
+  };
+  const addToDraft = (d: number, i: number, p: Parsed) => {
+    const draft = drafts[d];
+    draft.lines.push(lines[i].index);
+    draft.pages.push(lines[i].page);
+    draftOfLine.set(i, d);
+    let left = p.left;
+    if (!twoColumn && left) {
+      // One column: a label such as 【市の考え方】 switches from the comment to the response.
+      const r = RESPONSE_LABEL.exec(left);
+      const c = r ? null : COMMENT_LABEL.exec(left);
+      if (r && r[0].trim()) (draft.mode = 'response'), (left = left.slice(r[0].length));
+      else if (c && c[0].trim() && draft.mode === 'comment') left = left.slice(c[0].length);
+    }
+    if (left) (draft.mode === 'comment' ? draft.comment : draft.response).push(left);
+    if (p.right) draft.response.push(p.right);
+  };
+
+  for (const block of blocks) {
+    const parsed: Parsed[] = [];
+    const headingLike = block.lines.map((i) => lines[i].segments.length === 1 && isSectionHeading(lines[i].raw));
+    let prev: string | null = lastNumber;
+    block.lines.forEach((i, k) => {
+      const p = parseLine(lines[i], prev);
+      if (headingLike[k] && !p.right) p.number = null;
+      if (p.number) prev = p.number;
+      parsed.push(p);
+    });
+    const numbered = parsed.map((p, k) => (p.number ? k : -1)).filter((k) => k >= 0);
+    // A number centred vertically in its cell: lines above it in the same block belong to it.
+    let centredAt = -1;
+    // Not at the top of a page, where unnumbered lines usually continue the previous page's cell.
+    if (hasNumbers && numbered.length === 1 && block.afterBlank && !block.pageStart && current !== null) {
+      const k = numbered[0];
+      if (k > 0 && Math.abs(k - (parsed.length - 1 - k)) <= 1) centredAt = k;
+    }
+    block.lines.forEach((i, k) => {
+      const p = parsed[k];
+      const l = lines[i];
+      if (p.crossing) crossingPages.set(l.page, (crossingPages.get(l.page) ?? 0) + 1);
+      const text = normalize(l.raw);
+      const startsBlock = k === 0;
+      const prevText = current !== null ? drafts[current].comment.concat(drafts[current].response).at(-1) ?? '' : '';
+      if (headingLike[k] && !p.right && (startsBlock || SENTENCE_END.test(prevText) || current === null)) {
+        if (p.crossing) crossingPages.set(l.page, crossingPages.get(l.page)! - 1);
+        section = text;
+        headingOfLine.set(i, text);
+        current = null;
+        return;
+      }
+      if (centredAt > 0 && k === 0) {
+        current = startDraft(parsed[centredAt].number);
+        drafts[current].flags.add('number_on_later_row');
+      } else if (p.number && !(centredAt > 0 && k === centredAt)) {
+        current = startDraft(p.number);
+      } else if (!hasNumbers && startsBlock) {
+        current = startDraft(null);
+      }
+      if (current === null) {
+        skippedLine.set(i, 'text before the first numbered comment');
+        return;
+      }
+      addToDraft(current, i, p);
+    });
+  }
+
+  for (const [page, n] of [...crossingPages].sort((a, b) => a[0] - b[0])) {
+    if (n > 0) {
+      warnings.push(
+        `page ${page}: could not find the column boundary on ${n} line(s) (text runs across the response column); their text was kept with the comment`,
+      );
+    }
+  }
+  if (!twoColumn && drafts.length && drafts.every((d) => !d.response.length)) {
+    warnings.push(
+      `pages ${pages[0]}–${pages[pages.length - 1]}: could not find the column boundary (no second column and no 考え方/回答 labels); responses are not separated from comments`,
+    );
+  }
+  if (!hasNumbers && drafts.length) {
+    warnings.push('no item numbers found: each block of lines between blank lines was taken as one item');
+  }
+
+  const items = drafts.map((d) => {
+    const flags = new Set(d.flags);
+    if (d.comment.length > 1 || d.response.length > 1) flags.add('joined_lines');
+    if (new Set(d.pages).size > 1) flags.add('merged_rows');
+    return buildItem({
+      slug: opts.slug,
+      number: d.number,
+      fallbackKey: `L${d.lines[0]}`,
+      section: d.section,
+      commentRaw: joinWrapped(d.comment),
+      responseRaw: joinWrapped(d.response),
+      source: { file: opts.file, lines: d.lines, page: d.pages[0] },
+      flags: [...flags],
+    });
+  });
+
+  const accounts: LineAccount[] = lines.map((l, i) => {
+    const base = { unit: 'line' as const, index: l.index, page: l.page, chars: nonWhitespaceLength(l.raw) };
+    const k = kinds[i];
+    if (k.fate === 'blank') return { ...base, fate: 'skipped', reason: 'blank line' };
+    if (k.fate === 'header') return { ...base, fate: 'header', reason: k.reason };
+    const d = draftOfLine.get(i);
+    if (d !== undefined) return { ...base, fate: 'item', ref: items[d].id };
+    const h = headingOfLine.get(i);
+    if (h !== undefined) return { ...base, fate: 'heading', ref: h };
+    return { ...base, fate: 'skipped', reason: skippedLine.get(i) ?? 'not part of the table' };
+  });
+  if (!items.length) warnings.push('no items found');
+  return { items, accounts, warnings, inputChars };
+}
+
+export const readPdfText: FormatReader = async (input, opts) => {
+  const { text } = decodeText(opts.file, input);
+  // Columns line up either by character count or by display width, depending on the tool and font:
+  // take whichever metric puts more runs at one column start.
+  const byChars = textLines(text, false);
+  const byWidth = textLines(text, true);
+  const lines = columnAlignment(byWidth) > columnAlignment(byChars) ? byWidth : byChars;
+  // A column run is at least two spaces from the next; allow 2 characters of drift.
+  return layoutToDocument(lines, opts, 2, nonWhitespaceLength(text));
+};

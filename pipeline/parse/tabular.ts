@@ -1,0 +1,365 @@
+// A table of string cells → ParsedDocument. CSV, XLSX, HTML and JSON readers each build a Table and
+// share everything after that: header detection, --map, sections, continuation rows and response groups.
+import type { Item, ItemFlag, LineAccount } from '../core/schema.ts';
+import { InputError } from '../core/errors.ts';
+import { cleanText, nonWhitespaceLength } from '../core/text.ts';
+import { buildItem } from './item.ts';
+import type { ColumnMap, ParseOptions, ParsedDocument } from './types.ts';
+import { ROLES, headingKey, isSectionHeading, matchRole, parseNumber, type Role } from './columns.ts';
+
+export interface TableCell {
+  /** Raw text as found (an HTML cell keeps its inner markup). */
+  text: string;
+  /** Non-whitespace characters the cell adds to the input; 0 for positions covered by a merged cell. */
+  chars: number;
+  /** Position (row index into Table.rows, column) of the merged/rowspan/colspan cell covering this one. */
+  copyOf?: { row: number; col: number };
+}
+
+export interface TableRow {
+  /** 1-based row number in the source (CSV record, sheet row, <tr> ordinal, JSON record index + 1). */
+  index: number;
+  cells: TableCell[];
+}
+
+export interface Table {
+  rows: TableRow[];
+  sheet?: string;
+  /** Column names when the format has them outside the rows (JSON field paths); then no header row is searched. */
+  columns?: string[];
+  /** What the reader calls a column in messages: "column" (default) or "field". */
+  columnWord?: string;
+}
+
+/** Rows searched for the header; results published by ministries put a title and notes above it. */
+const HEADER_SCAN_ROWS = 50;
+
+export function textCell(text: string): TableCell {
+  return { text, chars: nonWhitespaceLength(text) };
+}
+
+type Columns = Partial<Record<Role, number>>;
+
+interface Layout {
+  /** Index into rows of the header row; -1 when columns come from Table.columns or --map positions. */
+  headerRow: number;
+  cols: Columns;
+  names: string[];
+}
+
+function cellKey(c: TableCell | undefined): string {
+  return c ? headingKey(cleanText(c.text)) : '';
+}
+
+function autoColumns(names: string[], taken: Set<number> = new Set(), preset: Columns = {}): Columns {
+  const cols: Columns = { ...preset };
+  const best: Partial<Record<Role, number>> = {};
+  names.forEach((name, col) => {
+    if (taken.has(col)) return;
+    const m = matchRole(cleanText(name));
+    if (!m || preset[m.role] !== undefined) return;
+    if (best[m.role] === undefined || m.rank < best[m.role]!) {
+      best[m.role] = m.rank;
+      cols[m.role] = col;
+    }
+  });
+  return cols;
+}
+
+function looksLikeHeader(row: TableRow): Columns | null {
+  const names = row.cells.map((c) => (c.copyOf ? '' : c.text));
+  const cols = autoColumns(names);
+  if (cols.comment === undefined) return null;
+  const others = (['number', 'response', 'section'] as const).filter((r) => cols[r] !== undefined).length;
+  return others >= 1 ? cols : null;
+}
+
+function describeColumns(names: string[]): string {
+  const shown = names.map((n) => cleanText(n)).filter(Boolean);
+  return shown.length ? shown.map((n) => `"${n}"`).join(', ') : '(none)';
+}
+
+function findLayout(table: Table, opts: ParseOptions): Layout {
+  const word = table.columnWord ?? 'column';
+  const map = opts.map ?? {};
+  const mapped = ROLES.filter((r) => map[r as keyof ColumnMap]);
+  const scan = table.rows.slice(0, HEADER_SCAN_ROWS);
+
+  if (table.columns) {
+    const names = table.columns;
+    const cols: Columns = {};
+    for (const role of mapped) {
+      const want = map[role as keyof ColumnMap]!;
+      const col = names.indexOf(want);
+      if (col < 0) {
+        throw new InputError(opts.file, `--map ${role}=${want}: no ${word} "${want}"; available ${word}s: ${describeColumns(names)}`);
+      }
+      cols[role] = col;
+    }
+    // Field paths are matched on their last part (opinion.summary → summary). Joined records answer the
+    // main ones, so a joined text field is the response: join.text, join.answer.
+    const last = names.map((n) => n.split('.').pop()!);
+    const own = new Set(names.flatMap((n, i) => (n.startsWith('join.') ? [i] : [])));
+    const all = autoColumns(last, new Set([...Object.values(cols), ...own]), cols);
+    if (all.response === undefined) {
+      const joined = names.map((n, i) => ({ n, i, m: matchRole(last[i]) })).filter(({ n, m }) => n.startsWith('join.') && (m?.role === 'response' || m?.role === 'comment'));
+      const pick = joined.find(({ m }) => m?.role === 'response') ?? joined[0];
+      if (pick) all.response = pick.i;
+    }
+    if (all.comment === undefined) throw noCommentColumn(opts.file, names, word);
+    return { headerRow: -1, cols: all, names };
+  }
+
+  if (mapped.length) {
+    const wanted = mapped.map((role) => ({ role, name: map[role as keyof ColumnMap]! }));
+    let bestRow = -1;
+    let bestHits = -1;
+    for (let r = 0; r < scan.length; r++) {
+      const keys = scan[r].cells.map((c) => (c.copyOf ? '' : cellKey(c)));
+      const hits = wanted.filter((w) => keys.includes(headingKey(w.name))).length;
+      if (hits > bestHits) [bestRow, bestHits] = [r, hits];
+      if (hits === wanted.length) {
+        const cols: Columns = {};
+        for (const w of wanted) cols[w.role] = keys.indexOf(headingKey(w.name));
+        const names = scan[r].cells.map((c) => c.text);
+        const all = autoColumns(names, new Set(Object.values(cols)), cols);
+        if (all.comment === undefined) throw noCommentColumn(opts.file, names, word);
+        return { headerRow: r, cols: all, names };
+      }
+    }
+    // Headerless tables: --map comment=2 addresses columns by 1-based position.
+    if (wanted.every((w) => /^[1-9][0-9]*$/.test(w.name))) {
+      const cols: Columns = {};
+      for (const w of wanted) cols[w.role] = Number(w.name) - 1;
+      if (cols.comment === undefined) throw new InputError(opts.file, '--map by position needs comment=<column number>');
+      const width = Math.max(0, ...table.rows.map((r) => r.cells.length));
+      return { headerRow: -1, cols, names: Array.from({ length: width }, (_, i) => String(i + 1)) };
+    }
+    const names = bestRow >= 0 ? scan[bestRow].cells.map((c) => c.text) : [];
+    const keys = names.map((n) => headingKey(cleanText(n)));
+    const missing = wanted.find((w) => !keys.includes(headingKey(w.name)))!;
+    throw new InputError(
+      opts.file,
+      `--map ${missing.role}=${missing.name}: no ${word} "${missing.name}"; available ${word}s: ${describeColumns(names)}`,
+      bestRow >= 0 ? `row ${table.rows[bestRow].index}` : undefined,
+    );
+  }
+
+  for (let r = 0; r < scan.length; r++) {
+    const cols = looksLikeHeader(scan[r]);
+    if (cols) return { headerRow: r, cols, names: scan[r].cells.map((c) => c.text) };
+  }
+  const firstFilled = scan.find((r) => r.cells.some((c) => c.text.trim()));
+  throw noCommentColumn(opts.file, firstFilled ? firstFilled.cells.map((c) => c.text) : [], word);
+}
+
+function noCommentColumn(file: string, names: string[], word: string): InputError {
+  return new InputError(
+    file,
+    `no recognisable comment ${word}: expected a heading such as 意見の概要, 提出意見, ご意見の概要 or 意見 ` +
+      `(with 番号/No. or 意見に対する考え方/回答 beside it); ${word}s found: ${describeColumns(names)}; ` +
+      `name the ${word}s with --map comment=…,response=…`,
+  );
+}
+
+interface Draft {
+  number: string | null;
+  key: string | null;
+  rowPositions: number[];
+  rows: number[];
+  comment: string[];
+  response: string[];
+  /** Master position of the response cell(s), so rows under one merged cell share a group. */
+  responseCells: string[];
+  group: string | null;
+  section: string | null;
+  flags: Set<ItemFlag>;
+}
+
+/**
+ * Items under one merged response cell, one explicit group value or one joined response record share a
+ * response_group, named after the first member as groups.ts names groups. Copied replies and pointers
+ * (「No.3の回答のとおり」) are found for every format afterwards by groups.ts.
+ */
+export function assignStructuralGroups(items: Item[], keys: string[][]): void {
+  const parent = items.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const firstBy = new Map<string, number>();
+  keys.forEach((list, i) => {
+    for (const key of list) {
+      const first = firstBy.get(key);
+      if (first === undefined) firstBy.set(key, i);
+      else {
+        const [a, b] = [find(first), find(i)];
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  const size = new Map<number, number>();
+  items.forEach((_, i) => size.set(find(i), (size.get(find(i)) ?? 0) + 1));
+  items.forEach((item, i) => {
+    const root = find(i);
+    if (size.get(root)! < 2) return;
+    item.response_group = `group:${items[root].id}`;
+    if (!item.flags.includes('shared_response')) item.flags = [...item.flags, 'shared_response' as ItemFlag].sort() as ItemFlag[];
+  });
+}
+
+export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocument {
+  const warnings: string[] = [];
+  const layout = findLayout(table, opts);
+  const { cols } = layout;
+  const rows = table.rows;
+  const cell = (r: number, role: Role): TableCell | undefined => {
+    const c = cols[role];
+    return c === undefined ? undefined : rows[r].cells[c];
+  };
+  const masterKey = (r: number, col: number): string => {
+    const c = rows[r].cells[col];
+    return c?.copyOf ? `${c.copyOf.row}:${c.copyOf.col}` : `${r}:${col}`;
+  };
+  const headerKeys = layout.headerRow >= 0 ? rows[layout.headerRow].cells.map(cellKey) : [];
+  const roleCols = Object.values(cols) as number[];
+  const isRepeatedHeader = (r: number): boolean =>
+    layout.headerRow >= 0 &&
+    roleCols.every((c) => cellKey(rows[r].cells[c]) === headerKeys[c]) &&
+    roleCols.some((c) => headerKeys[c]);
+  const anyNumbered =
+    cols.number !== undefined && rows.some((_, r) => r > layout.headerRow && parseNumber(cell(r, 'number')?.text ?? ''));
+
+  const accounts: (LineAccount & { draft?: number })[] = [];
+  const drafts: Draft[] = [];
+  const draftOfRow = new Map<number, number>();
+  let section: string | null = null;
+  const rowChars = (r: number) => rows[r].cells.reduce((n, c) => n + c.chars, 0);
+
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    const chars = rowChars(r);
+    const account = (fate: LineAccount['fate'], reason?: string, ref?: string): void => {
+      accounts.push({ unit: 'row', index: row.index, fate, chars, ...(ref ? { ref } : {}), ...(reason ? { reason } : {}) });
+    };
+    if (r < layout.headerRow) {
+      account(chars ? 'header' : 'skipped', chars ? 'above the column headings (title, notes)' : 'empty row');
+      continue;
+    }
+    if (r === layout.headerRow) {
+      account('header', 'column headings');
+      continue;
+    }
+    const own = row.cells.map((c, i) => ({ c, i })).filter(({ c }) => !c.copyOf && cleanText(c.text));
+    if (!own.length && !row.cells.some((c) => c.copyOf && cleanText(c.text))) {
+      account('skipped', 'empty row');
+      continue;
+    }
+    if (isRepeatedHeader(r)) {
+      account('header', 'repeated column headings');
+      continue;
+    }
+
+    const text = (role: Role) => cleanText(cell(r, role)?.text ?? '');
+    const numberCell = cell(r, 'number');
+    const number = parseNumber(numberCell?.text ?? '');
+    const responseCell = cell(r, 'response');
+
+    // A single text alone on the row naming a part of the draft, or one cell spanning the whole table.
+    const only = own.length === 1 ? own[0] : undefined;
+    const sameCell = (c: TableCell, i: number) => i === only?.i || (c.copyOf?.row === r && c.copyOf.col === only?.i);
+    const alone = only && row.cells.every((c, i) => sameCell(c, i) || !cleanText(c.text));
+    if (only && alone && !number) {
+      const t = cleanText(only.c.text);
+      const spansAll = row.cells.every(sameCell);
+      const inRoleText = only.i === cols.comment || only.i === cols.response || only.i === cols.section;
+      if ((spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= 60 && !/。$/.test(t))) {
+        section = t;
+        account('heading', undefined, t);
+        continue;
+      }
+    }
+
+    const commentCell = cell(r, 'comment');
+    const groupText = text('group');
+    const idText = text('id');
+    const sectionText = text('section');
+    if (sectionText) section = sectionText;
+
+    let d: number | undefined;
+    const numberMaster = numberCell?.copyOf ? draftOfRow.get(numberCell.copyOf.row) : undefined;
+    const responseEmpty = !responseCell || !cleanText(responseCell.text);
+    if (numberMaster !== undefined) {
+      d = numberMaster;
+      drafts[d].flags.add('merged_rows');
+    } else if (!number && anyNumbered && drafts.length && responseEmpty && !groupText && !idText && !sectionText) {
+      d = drafts.length - 1;
+      drafts[d].flags.add('merged_rows');
+    }
+    if (d === undefined) {
+      const prev = drafts[drafts.length - 1];
+      // Merged-style export: the group and its reply are written on the group's first row only.
+      const carriedGroup =
+        cols.group !== undefined && !groupText && responseEmpty && prev?.group ? prev.group : null;
+      drafts.push({
+        number,
+        key: idText || null,
+        rowPositions: [],
+        rows: [],
+        comment: [],
+        response: [],
+        responseCells: [],
+        group: groupText || carriedGroup,
+        section,
+        flags: new Set(),
+      });
+      d = drafts.length - 1;
+      if (numberCell && !number && cleanText(numberCell.text)) {
+        warnings.push(`row ${row.index}: number cell "${cleanText(numberCell.text)}" is not a number; item kept without a number`);
+      }
+    }
+    const draft = drafts[d];
+    draft.rowPositions.push(r);
+    draft.rows.push(row.index);
+    draftOfRow.set(r, d);
+    const add = (parts: string[], c: TableCell | undefined, col: number | undefined) => {
+      if (!c || !c.text.trim() || col === undefined) return;
+      if (c.copyOf && draftOfRow.get(c.copyOf.row) === d) return;
+      parts.push(c.text.trim());
+    };
+    add(draft.comment, commentCell, cols.comment);
+    add(draft.response, responseCell, cols.response);
+    if (responseCell && cleanText(responseCell.text) && cols.response !== undefined) {
+      draft.responseCells.push(masterKey(r, cols.response));
+    }
+    accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
+  }
+
+  // A group's reply written once (merged-style export) belongs to every member.
+  const groupReply = new Map<string, string[]>();
+  for (const d of drafts) if (d.group && d.response.length && !groupReply.has(d.group)) groupReply.set(d.group, d.response);
+
+  const items = drafts.map((d) => {
+    const response = d.response.length ? d.response : d.group ? (groupReply.get(d.group) ?? []) : [];
+    return buildItem({
+      slug: opts.slug,
+      number: d.number,
+      fallbackKey: d.key ?? `r${d.rows[0]}`,
+      section: d.section,
+      commentRaw: d.comment,
+      responseRaw: response,
+      source: { file: opts.file, rows: d.rows, ...(table.sheet ? { sheet: table.sheet } : {}) },
+      flags: [...d.flags],
+    });
+  });
+  assignStructuralGroups(
+    items,
+    drafts.map((d) => [...d.responseCells.map((c) => `cell:${c}`), ...(d.group ? [`group:${d.group}`] : [])]),
+  );
+
+  const out: LineAccount[] = accounts.map(({ draft, ...a }) => (draft === undefined ? a : { ...a, ref: items[draft].id }));
+  if (!items.length) warnings.push('no items found below the column headings');
+  return {
+    items,
+    accounts: out,
+    warnings,
+    inputChars: rows.reduce((n, _, r) => n + rowChars(r), 0),
+  };
+}

@@ -1,0 +1,66 @@
+// Cuts a response into plain and evidence segments from the classifiers' character offsets, so the report can
+// mark exactly the words that decided each label.
+import type { Disposition } from '../core/schema.ts';
+import type { ItemLabel } from './schema.ts';
+
+export interface Span {
+  start: number;
+  end: number;
+  label: Disposition;
+  /** "classifier:rule" for every span covering this stretch. */
+  why: string;
+}
+
+export interface Segment {
+  text: string;
+  /** Present when the segment lies inside evidence; the label of the first classifier's covering span. */
+  label?: Disposition;
+  why?: string;
+}
+
+/**
+ * Evidence offsets index the normalised response. If a span's offsets do not match its text (a classifier
+ * that counted differently), fall back to the first occurrence of the text; a span found nowhere is left out
+ * of the highlighting but still listed with the label.
+ */
+export function evidenceSpans(response: string, labels: readonly ItemLabel[]): Span[] {
+  const spans: Span[] = [];
+  for (const l of labels) {
+    for (const e of l.evidence) {
+      let start = e.start;
+      let end = e.end;
+      if (response.slice(start, end) !== e.text) {
+        start = e.text ? response.indexOf(e.text) : -1;
+        end = start + e.text.length;
+      }
+      if (start < 0 || end <= start || end > response.length) continue;
+      spans.push({ start, end, label: e.label ?? l.label, why: `${l.classifier}:${e.rule}` });
+    }
+  }
+  return spans;
+}
+
+export function segments(response: string, labels: readonly ItemLabel[]): Segment[] {
+  const spans = evidenceSpans(response, labels);
+  const cuts = new Set<number>([0, response.length]);
+  for (const s of spans) {
+    cuts.add(s.start);
+    cuts.add(s.end);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const [a, b] = [points[i], points[i + 1]];
+    const covering = spans.filter((s) => s.start <= a && s.end >= b);
+    const seg: Segment = { text: response.slice(a, b) };
+    if (covering.length) {
+      seg.label = covering[0].label;
+      seg.why = [...new Set(covering.map((s) => s.why))].join(', ');
+    }
+    const prev = out[out.length - 1];
+    // Merge neighbours with identical marking so the DOM stays small.
+    if (prev && prev.label === seg.label && prev.why === seg.why) prev.text += seg.text;
+    else out.push(seg);
+  }
+  return out;
+}

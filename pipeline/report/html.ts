@@ -1,0 +1,277 @@
+// report.html: one self-contained page (inline CSS, JS, SVG and data; no network), Japanese throughout.
+// Tables and charts are rendered here; the item list is rendered in the browser from embedded JSON so that a
+// 20,000-comment round stays responsive (search runs over all items, cards are drawn a page at a time).
+import { readFileSync } from 'node:fs';
+import type { Disposition } from '../core/schema.ts';
+import { esc, jsonForScript } from './escape.ts';
+import { segments } from './highlight.ts';
+import { DISPOSITIONS, DISPOSITION_COLOR, DISPOSITION_JA, NO_SECTION, NO_THEME, THEME_PALETTE } from './labels.ts';
+import type { RunSet } from './schema.ts';
+import { displayNumber, formatNumber, head, type Column, type Table } from './table.ts';
+import { itemsByTheme, primaryLabel, primaryTheme, sectionsInOrder, themeLabel, themesInOrder } from './tables.ts';
+import { heatmap, scatter, stackedBars, type BarRow } from './svg.ts';
+
+const CSS = readFileSync(new URL('./assets/report.css', import.meta.url), 'utf8');
+const JS = readFileSync(new URL('./assets/report.js', import.meta.url), 'utf8');
+
+/** Tables longer than this show their first rows only; the full table is in tables/<name>.csv. */
+const HTML_TABLE_ROWS = 200;
+
+function countsOf(labels: readonly Disposition[]): Record<Disposition, number> {
+  const c = Object.fromEntries(DISPOSITIONS.map((d) => [d, 0])) as Record<Disposition, number>;
+  for (const l of labels) c[l]++;
+  return c;
+}
+
+function formatCell(v: string | number | null, kind: string): string {
+  if (v === null) return '<span class="na">–</span>';
+  if (kind === 'pct' && typeof v === 'number') return `${formatNumber(v, 'pct')}%`;
+  if (typeof v === 'number') return formatNumber(v, kind as Column['kind']);
+  if (typeof v === 'string' && DISPOSITIONS.includes(v as Disposition) && v !== '') {
+    return `<span class="badge l-${v}">${esc(DISPOSITION_JA[v as Disposition])}</span>`;
+  }
+  return esc(v).replace(/\n/g, '<br>');
+}
+
+/**
+ * Count columns that have a matching "<key>_pct" column (or "<name>_pct" for "<name>_count") are shown as "count (pct%)" in one cell, so the wide
+ * disposition tables fit the page; the CSV, Markdown and XLSX keep them apart for analysis.
+ */
+function htmlColumns(table: Table): { title: string; kind: Column['kind']; at: number; pctAt?: number }[] {
+  const keys = table.columns.map((c) => c.key);
+  const merged = new Set<number>();
+  const out: { title: string; kind: Column['kind']; at: number; pctAt?: number }[] = [];
+  table.columns.forEach((c, i) => {
+    if (merged.has(i)) return;
+    const p = keys.indexOf(`${c.key.replace(/_count$/, '')}_pct`);
+    if (c.kind === 'int' && p > i) {
+      merged.add(p);
+      out.push({ title: c.title, kind: c.kind, at: i, pctAt: p });
+    } else out.push({ title: c.title, kind: c.kind, at: i });
+  });
+  return out;
+}
+
+export function tableHtml(table: Table): string {
+  const shown = table.rows.slice(0, HTML_TABLE_ROWS);
+  const cols = htmlColumns(table);
+  const head = cols.map((c) => `<th class="${c.kind === 'text' ? '' : 'num'}">${esc(c.title)}</th>`).join('');
+  const body = shown
+    .map(
+      (r) =>
+        `<tr>${cols
+          .map((c) => {
+            const v = r[c.at];
+            if (c.pctAt !== undefined) {
+              const p = r[c.pctAt];
+              const share = typeof p === 'number' ? ` <span class="pct">${formatNumber(p, 'pct')}%</span>` : '';
+              return `<td class="num${v === 0 ? ' zero' : ''}">${formatCell(v, c.kind)}${share}</td>`;
+            }
+            const len = typeof v === 'string' ? v.length : 0;
+            const cls = c.kind !== 'text' ? 'num' : len > 80 ? 'long' : len <= 24 ? 'short' : '';
+            return `<td class="${cls}">${formatCell(v, c.kind)}</td>`;
+          })
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  const more =
+    table.rows.length > shown.length
+      ? `<p class="more-note">先頭 ${shown.length} 行を表示（全 ${table.rows.length} 行は tables/${esc(table.name)}.csv）。</p>`
+      : '';
+  const empty = table.rows.length === 0 ? '<p class="empty">該当なし。</p>' : '';
+  return `<p class="note">${esc(table.note)}</p>${empty}${
+    table.rows.length ? `<div class="table-wrap"><table class="data"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>` : ''
+  }${more}`;
+}
+
+function themeColors(run: RunSet): Map<string, string> {
+  const out = new Map<string, string>();
+  themesInOrder(run).forEach((t, i) => out.set(t, t === NO_THEME ? '#b0b4ba' : THEME_PALETTE[i % THEME_PALETTE.length]));
+  return out;
+}
+
+function summaryCards(run: RunSet): string {
+  const n = run.items.length;
+  const labels = run.items.map(primaryLabel);
+  const c = countsOf(labels);
+  const card = (value: string | number, label: string, cls = '') =>
+    `<div class="card ${cls}"><div class="v">${esc(value)}</div><div class="k">${esc(label)}</div></div>`;
+  const templated = run.items.filter((it) => it.response_template !== null).length;
+  const dup = run.items.filter((it) => it.duplicate_group !== null).length;
+  return `<div class="cards">${card(n, '意見の件数')}${DISPOSITIONS.map((d) =>
+    card(`${c[d]}`, `${DISPOSITION_JA[d]}（${n ? ((100 * c[d]) / n).toFixed(1) : '0.0'}%）`, `c-${d}`),
+  ).join('')}${card(templated, 'テンプレート回答の意見')}${card(dup, '重複・類似意見')}</div>`;
+}
+
+interface ItemData {
+  id: string;
+  n: string;
+  s: number;
+  c: string;
+  /** Response segments: [text] or [text, label, why]. */
+  r: (string[] | [string, string, string])[];
+  /** Per classifier: [label, confidence, also, evidence [text, rule, label][]]. */
+  l: [string, number, string[], [string, string, string][]][];
+  t: string[];
+  d: string | null;
+  p: string | null;
+  k: string | null;
+  g: string | null;
+}
+
+function itemData(run: RunSet, sections: string[]): ItemData[] {
+  return run.items.map((it) => ({
+    id: it.id,
+    n: displayNumber(it),
+    s: sections.indexOf(it.section ?? NO_SECTION),
+    c: it.comment,
+    r: segments(it.response, it.labels).map((s) => (s.label ? [s.text, s.label, s.why ?? ''] : [s.text])),
+    l: run.info.classifiers.map((c) => {
+      const l = it.labels.find((x) => x.classifier === c.name);
+      if (!l) return ['', 0, [], []];
+      return [l.label, Math.round(l.confidence * 100) / 100, l.also, l.evidence.map((e) => [e.text, e.rule, e.label ?? l.label])];
+    }),
+    t: it.themes.map((t) => t.theme),
+    d: it.duplicate_group,
+    p: it.response_template,
+    k: it.cluster,
+    g: it.response_group,
+  }));
+}
+
+function options(values: readonly [string, string][]): string {
+  return values.map(([v, label]) => `<option value="${esc(v)}">${esc(label)}</option>`).join('');
+}
+
+function itemsSection(run: RunSet, sections: string[]): string {
+  const themes = themesInOrder(run);
+  const multi = run.info.classifiers.length > 1;
+  const primary = run.info.classifiers[0]?.name ?? '';
+  return `<div class="controls" role="search">
+  <input id="q" type="search" placeholder="キーワードで検索（意見・回答・番号・テーマ）" aria-label="検索">
+  <select id="f-label" aria-label="回答区分"><option value="">回答区分: すべて</option>${options(DISPOSITIONS.map((d) => [d, `${DISPOSITION_JA[d]}`]))}</select>
+  <select id="f-theme" aria-label="テーマ"><option value="">テーマ: すべて</option>${options(themes.map((t) => [t, themeLabel(run, t)]))}</select>
+  <select id="f-section" aria-label="セクション"><option value="">セクション: すべて</option>${options(sections.map((s, i) => [String(i), head(s, 40)]))}</select>
+  ${multi ? '<label class="chk"><input id="f-disagree" type="checkbox"> 分類器の不一致のみ</label>' : ''}
+  <button id="reset" type="button">クリア</button>
+</div>
+<p class="status"><span id="count"></span>${primary ? `（回答区分フィルタは分類器 <code>${esc(primary)}</code> の区分）` : ''}</p>
+<div id="items-list"></div>
+<button id="more" type="button" hidden>さらに表示</button>
+<noscript><p>意見一覧の表示には JavaScript が必要です。全件は items.csv にあります。</p></noscript>`;
+}
+
+export function reportHtml(run: RunSet, tables: readonly Table[]): string {
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const sections = sectionsInOrder(run.items);
+  const colors = themeColors(run);
+  const themeOrder = themesInOrder(run);
+
+  const sectionRows: BarRow[] = sections.map((s) => ({
+    label: s,
+    counts: countsOf(run.items.filter((it) => (it.section ?? NO_SECTION) === s).map(primaryLabel)),
+  }));
+  const themeRows: BarRow[] = [...itemsByTheme(run)]
+    .filter(([, items]) => items.length > 0)
+    .map(([t, items]) => ({ label: themeLabel(run, t), counts: countsOf(items.map(primaryLabel)) }));
+  const mapped = run.items.filter((it) => it.map !== null);
+  const points = mapped.map((it) => ({
+    x: it.map!.x,
+    y: it.map!.y,
+    id: it.id,
+    color: colors.get(primaryTheme(it)) ?? '#b0b4ba',
+    title: `No.${displayNumber(it)}【${themeLabel(run, primaryTheme(it))}】${head(it.comment, 50)}`,
+  }));
+  const legend = themeOrder
+    .map((t) => ({ label: themeLabel(run, t), color: colors.get(t)!, count: mapped.filter((it) => primaryTheme(it) === t).length }))
+    .filter((l) => l.count > 0);
+
+  const primary = run.info.classifiers[0]?.name ?? '(なし)';
+  const sectionBlock = (id: string, title: string, inner: string) =>
+    `<section id="${id}"><h2>${esc(title)}</h2>${inner}</section>`;
+  const tableBlock = (name: string, id: string, extra = '') => {
+    const t = byName.get(name);
+    return t ? sectionBlock(id, t.title, extra + tableHtml(t)) : '';
+  };
+  const nav: [string, string][] = [
+    ['summary', '概要'],
+    ['by-section', 'セクション別'],
+    ['by-theme', 'テーマ別'],
+    ['crosstab', 'テーマ×回答区分'],
+    ['map', '意見マップ'],
+    ['clusters', 'クラスタ'],
+    ['templates', '回答テンプレート'],
+    ['duplicates', '重複意見'],
+    ['no-response', '回答なし'],
+    ...(byName.has('agreement') ? ([['agreement', '分類器間の一致']] as [string, string][]) : []),
+    ['items', '意見一覧'],
+  ];
+  const data = {
+    classifiers: run.info.classifiers.map((c) => c.name),
+    sections,
+    themes: Object.fromEntries(themeOrder.map((t) => [t, themeLabel(run, t)])),
+    themeColors: Object.fromEntries(themeOrder.map((t) => [t, colors.get(t)])),
+    labels: Object.fromEntries(DISPOSITIONS.map((d) => [d, DISPOSITION_JA[d]])),
+    items: itemData(run, sections),
+  };
+  const crosstabRows = [...itemsByTheme(run)]
+    .filter(([, items]) => items.length > 0)
+    .map(([t, items]) => ({ label: themeLabel(run, t), counts: countsOf(items.map(primaryLabel)) }));
+  const legendCss = DISPOSITIONS.map(
+    (d) => `.l-${d}{background:${DISPOSITION_COLOR[d]}}.m-${d}{background:${DISPOSITION_COLOR[d]}2e;border-bottom:2px solid ${DISPOSITION_COLOR[d]}}.c-${d} .v{color:${DISPOSITION_COLOR[d]}}`,
+  ).join('\n');
+
+  return `<!DOCTYPE html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="pubcom-lens ${esc(run.info.tool_version)}">
+<title>${esc(`パブリックコメント分析: ${run.info.name}`)}</title>
+<style>
+${CSS}
+${legendCss}
+</style>
+</head>
+<body>
+<header class="top">
+  <div class="wrap">
+    <p class="kicker">pubcom-lens レポート</p>
+    <h1>パブリックコメント分析: ${esc(run.info.name)}</h1>
+    <dl class="meta">
+      <div><dt>入力文書</dt><dd>${esc(run.info.document)}</dd></div>
+      <div><dt>意見数</dt><dd>${run.items.length} 件</dd></div>
+      <div><dt>分類器</dt><dd>${run.info.classifiers.map((c) => `<code>${esc(c.name)}</code> ${esc(c.version)}`).join('、') || '–'}</dd></div>
+      <div><dt>集計に用いた分類器</dt><dd><code>${esc(primary)}</code></dd></div>
+      <div><dt>ツール</dt><dd>pubcom-lens ${esc(run.info.tool_version)}</dd></div>
+    </dl>
+  </div>
+</header>
+<nav class="toc"><div class="wrap">${nav.map(([id, label]) => `<a href="#${id}">${esc(label)}</a>`).join('')}</div></nav>
+<main class="wrap">
+${sectionBlock('summary', '概要', summaryCards(run) + tableHtml(byName.get('dispositions')!))}
+${sectionBlock('by-section', '回答区分（セクション別）', `<figure>${stackedBars(sectionRows, 'セクション別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('dispositions_by_section')!))}
+${sectionBlock('by-theme', 'テーマ別', `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}
+${sectionBlock('crosstab', 'テーマ × 回答区分', `<figure>${heatmap(crosstabRows, 'テーマ × 回答区分（件数と行パーセント）')}</figure>` + tableHtml(byName.get('theme_disposition')!))}
+${sectionBlock(
+  'map',
+  '意見マップ',
+  `<p class="note">意見の埋め込みを 2 次元に配置した図。近い点ほど内容が似ている。色は主テーマ。点にカーソルを合わせると意見の冒頭、クリックで一覧に表示。</p>` +
+    (points.length ? `<figure>${scatter(points, legend, '意見マップ（色: 主テーマ）')}</figure>` : '<p class="empty">2 次元配置は計算されていません。</p>'),
+)}
+${tableBlock('clusters', 'clusters')}
+${tableBlock('response_templates', 'templates')}
+${tableBlock('duplicates', 'duplicates')}
+${tableBlock('no_response', 'no-response')}
+${tableBlock('agreement', 'agreement')}
+${sectionBlock('items', '意見一覧', itemsSection(run, sections))}
+</main>
+<footer class="wrap">pubcom-lens ${esc(run.info.tool_version)} で生成。数値はすべて items.csv から再集計できます。</footer>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>
+${JS}
+</script>
+</body>
+</html>
+`;
+}

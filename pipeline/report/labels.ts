@@ -1,0 +1,36 @@
+// How dispositions are named and coloured in every table and chart, so the HTML, XLSX and Markdown agree.
+import type { Disposition } from '../core/schema.ts';
+
+/** Display order: strongest change first, "no response" last (the guideline's priority, then none). */
+export const DISPOSITIONS: readonly Disposition[] = ['accepted', 'declined', 'referred', 'deferred', 'none'];
+
+export const DISPOSITION_JA: Record<Disposition, string> = {
+  accepted: '反映（修正）',
+  declined: '不採用',
+  referred: '既に対応・記載',
+  deferred: '参考・今後検討',
+  none: '回答なし',
+};
+
+/** Colour-blind-safe palette (Okabe–Ito), grey for "no response". */
+export const DISPOSITION_COLOR: Record<Disposition, string> = {
+  accepted: '#009E73',
+  declined: '#D55E00',
+  referred: '#0072B2',
+  deferred: '#E69F00',
+  none: '#9AA0A6',
+};
+
+/** Theme colours for the comment map; cycled when a codebook has more themes. */
+export const THEME_PALETTE: readonly string[] = [
+  '#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2',
+  '#7f7f7f', '#bcbd22', '#17becf', '#393b79', '#ad494a', '#637939', '#7b4173',
+  '#3182bd', '#e6550d', '#31a354', '#756bb1',
+];
+
+export const NO_THEME = '(テーマなし)';
+export const NO_SECTION = '(セクションなし)';
+
+export function dispositionLabel(d: Disposition): string {
+  return `${DISPOSITION_JA[d]} (${d})`;
+}

@@ -1,0 +1,62 @@
+// The enriched record a run produces: one Item carried through every stage, plus what the run knows as a whole.
+// items.jsonl holds RunItem lines and run.json holds RunInfo, so a report can be rebuilt from a run folder alone.
+import { z } from 'zod';
+import { Disposition, Evidence, Item, ThemeHit } from '../core/schema.ts';
+
+/** One classifier's verdict on one item. */
+export const ItemLabel = z.object({
+  classifier: z.string(),
+  version: z.string(),
+  label: Disposition,
+  also: z.array(Disposition),
+  confidence: z.number().min(0).max(1),
+  evidence: z.array(Evidence),
+});
+export type ItemLabel = z.infer<typeof ItemLabel>;
+
+export const RunItem = Item.extend({
+  /** In the configured classifier order; the first is the run's primary classifier. */
+  labels: z.array(ItemLabel),
+  /** Primary theme first, as the themes stage emits them. */
+  themes: z.array(ThemeHit),
+  /** Items with the same (near-)identical comment share a group id; null when the comment is unique. */
+  duplicate_group: z.string().nullable(),
+  /** Items answered with the same (near-)identical response share a template id; null when the answer is unique. */
+  response_template: z.string().nullable(),
+  /** Discovered cluster id (the outlier group included); null when discovery did not run. */
+  cluster: z.string().nullable(),
+  /** 2-D layout position for the comment map; null when no layout was computed. */
+  map: z.object({ x: z.number(), y: z.number() }).nullable(),
+});
+export type RunItem = z.infer<typeof RunItem>;
+
+export const ClusterInfo = z.object({
+  id: z.string(),
+  size: z.number().int().nonnegative(),
+  keywords: z.array(z.string()),
+  /** Item ids, most representative (closest to the centre) first. */
+  representatives: z.array(z.string()),
+  outlier: z.boolean(),
+});
+export type ClusterInfo = z.infer<typeof ClusterInfo>;
+
+export const ThemeInfo = z.object({ id: z.string(), label_ja: z.string(), label_en: z.string() });
+export type ThemeInfo = z.infer<typeof ThemeInfo>;
+
+export const RunInfo = z.object({
+  /** Run folder name, e.g. "seed". */
+  name: z.string(),
+  /** Input file as the user named it. */
+  document: z.string(),
+  tool_version: z.string(),
+  classifiers: z.array(z.object({ name: z.string(), version: z.string() })),
+  /** Codebook themes in codebook order (tables and legends follow it). */
+  themes: z.array(ThemeInfo),
+  clusters: z.array(ClusterInfo),
+});
+export type RunInfo = z.infer<typeof RunInfo>;
+
+export interface RunSet {
+  info: RunInfo;
+  items: RunItem[];
+}

@@ -1,0 +1,303 @@
+// Pure functions from a run's enriched items to the tables a researcher publishes.
+// Disposition tables use the primary classifier (the first configured); agreement compares all of them.
+import type { Disposition } from '../core/schema.ts';
+import { cohenKappa } from './agreement.ts';
+import { DISPOSITIONS, DISPOSITION_JA, NO_SECTION, NO_THEME } from './labels.ts';
+import type { RunItem, RunSet } from './schema.ts';
+import { displayNumber, head, int, pct, pctCol, ratio, round3, text, type Cell, type Table } from './table.ts';
+
+export function labelOf(item: RunItem, classifier: string): Disposition | null {
+  return item.labels.find((l) => l.classifier === classifier)?.label ?? null;
+}
+
+export function primaryLabel(item: RunItem): Disposition {
+  return item.labels[0]?.label ?? (item.response ? 'deferred' : 'none');
+}
+
+export function primaryTheme(item: RunItem): string {
+  return item.themes[0]?.theme ?? NO_THEME;
+}
+
+/** Sections in document order (first appearance), so tables read like the document. */
+export function sectionsInOrder(items: readonly RunItem[]): string[] {
+  const seen = new Set<string>();
+  for (const item of items) seen.add(item.section ?? NO_SECTION);
+  return [...seen];
+}
+
+/** Codebook order, then themes the codebook does not list (sorted), then the no-theme row if used. */
+export function themesInOrder(run: RunSet): string[] {
+  const known = run.info.themes.map((t) => t.id);
+  const used = new Set<string>();
+  for (const item of run.items) {
+    if (item.themes.length === 0) used.add(NO_THEME);
+    for (const t of item.themes) used.add(t.theme);
+  }
+  const extra = [...used].filter((t) => t !== NO_THEME && !known.includes(t)).sort();
+  return [...known, ...extra, ...(used.has(NO_THEME) ? [NO_THEME] : [])];
+}
+
+export function themeLabel(run: RunSet, id: string): string {
+  return run.info.themes.find((t) => t.id === id)?.label_ja ?? id;
+}
+
+function dispositionColumns(prefix = '') {
+  return [
+    ...DISPOSITIONS.map((d) => int(`${prefix}${d}`, DISPOSITION_JA[d])),
+    ...DISPOSITIONS.map((d) => pctCol(`${prefix}${d}_pct`, `${DISPOSITION_JA[d]} %`)),
+  ];
+}
+
+function dispositionCells(labels: readonly Disposition[]): Cell[] {
+  const counts = DISPOSITIONS.map((d) => labels.filter((l) => l === d).length);
+  return [...counts, ...counts.map((c) => pct(c, labels.length))];
+}
+
+export function dispositionsTable(run: RunSet): Table {
+  const classifiers = run.info.classifiers;
+  const n = run.items.length;
+  const columns = [
+    text('disposition', '区分'),
+    text('label_ja', '区分（日本語）'),
+    ...classifiers.flatMap((c) => [int(`${c.name}_count`, `${c.name} 件数`), pctCol(`${c.name}_pct`, `${c.name} %`)]),
+  ];
+  const rows: Cell[][] = DISPOSITIONS.map((d) => [
+    d,
+    DISPOSITION_JA[d],
+    ...classifiers.flatMap((c) => {
+      const count = run.items.filter((it) => labelOf(it, c.name) === d).length;
+      return [count, pct(count, n)];
+    }),
+  ]);
+  rows.push(['total', '合計', ...classifiers.flatMap(() => [n, pct(n, n)])]);
+  return {
+    name: 'dispositions',
+    title: '回答区分（全体）',
+    note: `全 ${n} 件の意見に対する政府回答の区分。分類器ごとの件数と割合。`,
+    columns,
+    rows,
+  };
+}
+
+export function dispositionsBySectionTable(run: RunSet): Table {
+  const rows = sectionsInOrder(run.items).map((section) => {
+    const labels = run.items.filter((it) => (it.section ?? NO_SECTION) === section).map(primaryLabel);
+    return [section, labels.length, ...dispositionCells(labels)];
+  });
+  return {
+    name: 'dispositions_by_section',
+    title: '回答区分（セクション別）',
+    note: `文書中の見出しごとの回答区分（分類器: ${primaryName(run)}）。割合は各セクションの件数に対する行パーセント。`,
+    columns: [text('section', 'セクション'), int('items', '件数'), ...dispositionColumns()],
+    rows,
+  };
+}
+
+export function themesTable(run: RunSet): Table {
+  const n = run.items.length;
+  const rows = themesInOrder(run).map((theme) => {
+    const hits = run.items.flatMap((it) => it.themes.filter((t) => t.theme === theme));
+    const items = theme === NO_THEME ? run.items.filter((it) => it.themes.length === 0).length : hits.length;
+    const primary = run.items.filter((it) => primaryTheme(it) === theme).length;
+    const bySource = (s: string) => hits.filter((h) => h.source === s).length;
+    return [theme, themeLabel(run, theme), items, pct(items, n), primary, bySource('rule'), bySource('similarity'), bySource('both')];
+  });
+  return {
+    name: 'themes',
+    title: 'テーマ別件数',
+    note:
+      '意見は複数のテーマに該当しうるため、件数の合計は全体の件数を超えることがある。「主テーマ」は各意見の第一テーマ。' +
+      '根拠の内訳: rule = コーディングルールのみ、similarity = 類似度のみ、both = 両方。',
+    columns: [
+      text('theme', 'テーマ'),
+      text('label_ja', 'テーマ名'),
+      int('items', '件数'),
+      pctCol('items_pct', '全体に占める %'),
+      int('primary', '主テーマ件数'),
+      int('rule', 'ルール'),
+      int('similarity', '類似度'),
+      int('both', '両方'),
+    ],
+    rows,
+  };
+}
+
+/** Items per theme (multi-label: an item counts under each of its themes) with their primary labels. */
+export function itemsByTheme(run: RunSet): Map<string, RunItem[]> {
+  const out = new Map<string, RunItem[]>(themesInOrder(run).map((t) => [t, []]));
+  for (const item of run.items) {
+    if (item.themes.length === 0) out.get(NO_THEME)!.push(item);
+    for (const t of new Set(item.themes.map((h) => h.theme))) out.get(t)!.push(item);
+  }
+  return out;
+}
+
+export function themeDispositionTable(run: RunSet): Table {
+  const rows = [...itemsByTheme(run)].map(([theme, items]) => [
+    theme,
+    themeLabel(run, theme),
+    items.length,
+    ...dispositionCells(items.map(primaryLabel)),
+  ]);
+  return {
+    name: 'theme_disposition',
+    title: 'テーマ × 回答区分',
+    note:
+      `各テーマに該当する意見の回答区分（分類器: ${primaryName(run)}）。件数と行パーセント。` +
+      '複数テーマの意見は各テーマの行に数える。',
+    columns: [text('theme', 'テーマ'), text('label_ja', 'テーマ名'), int('items', '件数'), ...dispositionColumns()],
+    rows,
+  };
+}
+
+function groupBy(items: readonly RunItem[], key: (it: RunItem) => string | null): [string, RunItem[]][] {
+  const groups = new Map<string, RunItem[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === null) continue;
+    if (!groups.has(k)) groups.set(k, []);
+    groups.get(k)!.push(item);
+  }
+  // Largest groups first; ties by id so the order never depends on the input's accidents.
+  return [...groups].sort((a, b) => b[1].length - a[1].length || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+const numbers = (items: readonly RunItem[]) => items.map(displayNumber).join(', ');
+
+export function responseTemplatesTable(run: RunSet): Table {
+  const rows = groupBy(run.items, (it) => it.response_template).map(([id, items]) => [
+    id,
+    items.length,
+    numbers(items),
+    primaryLabel(items[0]),
+    items[0].response,
+  ]);
+  return {
+    name: 'response_templates',
+    title: '使い回された回答（回答テンプレート）',
+    note: '同一またはほぼ同一の回答が複数の意見に使われているもの。件数の多い順。本文は最初の意見への回答。',
+    columns: [
+      text('template', 'テンプレート'),
+      int('items', '件数'),
+      text('numbers', '意見番号'),
+      text('label', '回答区分'),
+      text('response', '回答本文'),
+    ],
+    rows,
+  };
+}
+
+export function duplicatesTable(run: RunSet): Table {
+  const rows = groupBy(run.items, (it) => it.duplicate_group).map(([id, items]) => [
+    id,
+    items.length,
+    numbers(items),
+    items[0].comment,
+  ]);
+  return {
+    name: 'duplicates',
+    title: '重複・類似意見',
+    note: '同一またはほぼ同一の意見のグループ（組織的な大量提出の把握用）。件数の多い順。本文は最初の意見。',
+    columns: [text('group', 'グループ'), int('items', '件数'), text('numbers', '意見番号'), text('comment', '意見本文')],
+    rows,
+  };
+}
+
+export function noResponseTable(run: RunSet): Table {
+  const rows = run.items
+    .filter((it) => it.response === '')
+    .map((it) => [displayNumber(it), it.id, it.section ?? NO_SECTION, it.comment]);
+  return {
+    name: 'no_response',
+    title: '回答のない意見',
+    note: '「意見に対する考え方」が空欄の意見（パース段階で回答が見つからなかったもの）。',
+    columns: [text('number', '番号'), text('id', 'ID'), text('section', 'セクション'), text('comment', '意見本文')],
+    rows,
+  };
+}
+
+export function agreementTable(run: RunSet): Table | null {
+  const cs = run.info.classifiers;
+  if (cs.length < 2) return null;
+  const rows: Cell[][] = [];
+  for (let i = 0; i < cs.length; i++) {
+    for (let j = i + 1; j < cs.length; j++) {
+      const pairs = run.items
+        .map((it) => [labelOf(it, cs[i].name), labelOf(it, cs[j].name)])
+        .filter((p): p is [Disposition, Disposition] => p[0] !== null && p[1] !== null);
+      const a = pairs.map((p) => p[0]);
+      const b = pairs.map((p) => p[1]);
+      const agreed = a.filter((l, k) => l === b[k]).length;
+      rows.push([cs[i].name, cs[j].name, pairs.length, agreed, pct(agreed, pairs.length), round3(cohenKappa(a, b))]);
+    }
+  }
+  return {
+    name: 'agreement',
+    title: '分類器間の一致',
+    note: '分類器の組ごとの一致率と Cohen の κ（偶然の一致を除いた一致度。1 = 完全一致、0 = 偶然並み）。',
+    columns: [
+      text('classifier_a', '分類器 A'),
+      text('classifier_b', '分類器 B'),
+      int('items', '件数'),
+      int('agreed', '一致件数'),
+      pctCol('agreement_pct', '一致率 %'),
+      ratio('kappa', 'κ'),
+    ],
+    rows,
+  };
+}
+
+export function clustersTable(run: RunSet): Table {
+  const byId = new Map(run.items.map((it) => [it.id, it]));
+  const rows = run.info.clusters.map((c) => {
+    const members = run.items.filter((it) => it.cluster === c.id);
+    const themeCounts = new Map<string, number>();
+    for (const it of members) themeCounts.set(primaryTheme(it), (themeCounts.get(primaryTheme(it)) ?? 0) + 1);
+    const topThemes = [...themeCounts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 3)
+      .map(([t, k]) => `${themeLabel(run, t)} ${k}`)
+      .join(' / ');
+    const reps = c.representatives
+      .map((id) => byId.get(id))
+      .filter((it): it is RunItem => it !== undefined)
+      .map((it) => `No.${displayNumber(it)}: ${head(it.comment, 60)}`)
+      .join('\n');
+    return [c.id, c.outlier ? 'yes' : '', c.size, c.keywords.join('、'), topThemes, reps];
+  });
+  return {
+    name: 'clusters',
+    title: '発見されたクラスタ',
+    note:
+      '埋め込みベクトルのクラスタリングで見つかった意見のまとまり。キーワードは c-TF-IDF 上位語、' +
+      '代表意見はクラスタ中心に近い順。outlier はどの中心からも遠い意見の集まり。主なテーマは主テーマの内訳。',
+    columns: [
+      text('cluster', 'クラスタ'),
+      text('outlier', '外れ値'),
+      int('size', '件数'),
+      text('keywords', 'キーワード'),
+      text('top_themes', '主なテーマ'),
+      text('representatives', '代表的な意見'),
+    ],
+    rows,
+  };
+}
+
+function primaryName(run: RunSet): string {
+  return run.info.classifiers[0]?.name ?? '(なし)';
+}
+
+/** Every summary table of a run, in the order the report and the workbook show them. */
+export function buildTables(run: RunSet): Table[] {
+  return [
+    dispositionsTable(run),
+    dispositionsBySectionTable(run),
+    themesTable(run),
+    themeDispositionTable(run),
+    responseTemplatesTable(run),
+    duplicatesTable(run),
+    noResponseTable(run),
+    agreementTable(run),
+    clustersTable(run),
+  ].filter((t): t is Table => t !== null);
+}

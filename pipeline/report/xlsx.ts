@@ -1,0 +1,50 @@
+// One workbook, one sheet per table, with Japanese headers, frozen header rows and filters, so it is usable in
+// Excel without any formatting by hand. Cells are written as values, never formulas, so comment text that
+// starts with "=" stays text.
+import ExcelJS from 'exceljs';
+import type { Table } from './table.ts';
+import { fixZipDates } from './zip-dates.ts';
+
+/** Excel's limit per cell; longer text is cut with a marker rather than making Excel refuse the file. */
+const MAX_CELL = 32767;
+/** Fixed document dates: the workbook must not change between runs on the same input. */
+const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
+
+function width(table: Table, col: number): number {
+  const c = table.columns[col];
+  if (c.kind !== 'text') return Math.max(8, Math.min(14, c.title.length * 2 + 2));
+  let longest = c.title.length * 2;
+  for (const row of table.rows.slice(0, 200)) {
+    const v = row[col];
+    if (typeof v === 'string') longest = Math.max(longest, Math.min(v.length * 2, 120));
+  }
+  return Math.max(10, Math.min(60, longest));
+}
+
+export async function toXlsx(tables: readonly Table[]): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'pubcom-lens';
+  wb.lastModifiedBy = 'pubcom-lens';
+  wb.created = FIXED_DATE;
+  wb.modified = FIXED_DATE;
+  for (const table of tables) {
+    const ws = wb.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
+    ws.columns = table.columns.map((c, i) => ({
+      header: c.title,
+      key: c.key,
+      width: width(table, i),
+      style: {
+        numFmt: c.kind === 'pct' ? '0.0' : c.kind === 'ratio' ? '0.000' : undefined,
+        alignment: c.kind === 'text' ? { wrapText: true, vertical: 'top' } : { vertical: 'top' },
+      },
+    }));
+    for (const row of table.rows) {
+      ws.addRow(row.map((v) => (typeof v === 'string' && v.length > MAX_CELL ? v.slice(0, MAX_CELL - 1) + '…' : v)));
+    }
+    ws.getRow(1).font = { bold: true };
+    ws.getRow(1).alignment = { vertical: 'middle', wrapText: true };
+    if (table.rows.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
+  }
+  const out = await wb.xlsx.writeBuffer();
+  return fixZipDates(new Uint8Array(out as ArrayBuffer));
+}

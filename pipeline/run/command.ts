@@ -1,0 +1,150 @@
+// `pubcom run`, `pubcom config` and `pubcom diff-runs`: flags in, library calls, files out.
+import { Option, type Command } from 'commander';
+import { InputError } from '../core/errors.ts';
+import { writeAtomic } from '../core/io.ts';
+import { FORMATS } from '../parse/index.ts';
+import { CONFIG_DOCS, defaultConfig, loadConfig, RunConfig, type ResolvedConfig } from './config.ts';
+import { diffRuns, readRunFolder } from './diff.ts';
+import { runPipeline } from './index.ts';
+
+interface RunFlags {
+  out: string;
+  config?: string;
+  format?: string;
+  map?: string;
+  records?: string;
+  join?: string;
+  slug?: string;
+  classifiers?: string;
+  embedder?: string;
+  k?: string;
+  cache: boolean;
+  allowRemote?: boolean;
+  quiet?: boolean;
+}
+
+const RUN_HELP = `
+Writes to the run folder:
+  items.csv, items.jsonl      one row per item: number, section, comment, response, every classifier's label,
+                              confidence and evidence, themes, duplicate group, response template, cluster
+  tables/<name>.csv|.md       dispositions (overall, by section), themes, theme × disposition, response templates,
+                              duplicates, items without a response, classifier agreement, clusters
+  tables.xlsx, tables.md      the same tables in one workbook (a sheet each, plus the items) and one Markdown file
+  report.html                 one self-contained page: tables, charts, comment map, searchable items with evidence
+  parse-report.json           what became of every input line or row
+  themes/clusters.json, themes/duplicates.json   the themes stage's full output
+  run.json, manifest.json     run info; tool version, input hash, config, models, counts, seeds, timings
+Flags override the config file; the manifest records the config as applied.
+
+Examples:
+  $ pubcom run seeds/000_555981824ba784d2.txt --out reports/seed
+  $ pubcom run kekka.csv --out reports/env2025 --config pubcom.config.json
+  $ pubcom run kekka.csv --out reports/env2025-b --classifiers rules,supervised --embedder lsa:dim=64
+  $ pubcom run export.json --out reports/x --records data.items --map number=no,comment=body,response=answer --quiet
+`;
+
+function parseList(s: string): string[] {
+  return s.split(',').map((x) => x.trim()).filter(Boolean);
+}
+
+/** Command-line flags on top of the config file, checked by the same schema. */
+function applyFlags(base: ResolvedConfig, f: RunFlags): ResolvedConfig {
+  const parseOverrides = {
+    ...(f.format !== undefined ? { format: f.format } : {}),
+    ...(f.map !== undefined ? { map: parseMap(f.map) } : {}),
+    ...(f.records !== undefined ? { records: f.records } : {}),
+    ...(f.join !== undefined ? { join: f.join } : {}),
+    ...(f.slug !== undefined ? { slug: f.slug } : {}),
+  };
+  const merged = {
+    ...base,
+    parse: { ...base.parse, ...parseOverrides },
+    ...(f.classifiers !== undefined ? { classifiers: parseList(f.classifiers) } : {}),
+    ...(f.embedder !== undefined ? { embedder: f.embedder } : {}),
+    ...(f.k !== undefined ? { clusters: { k: Number(f.k) } } : {}),
+    cache: { ...base.cache, enabled: base.cache.enabled && f.cache },
+  };
+  const checked = RunConfig.safeParse(merged);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    throw new InputError('flags', `${issue.path.join('.')}: ${issue.message}`);
+  }
+  return { ...checked.data, classifiers: checked.data.classifiers ?? base.classifiers };
+}
+
+/** `number=番号,comment=意見` → {number: '番号', comment: '意見'}; the parse stage checks the field names. */
+function parseMap(spec: string): Record<string, string> {
+  return Object.fromEntries(
+    spec
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq < 0) throw new InputError('--map', `"${pair}": expected field=column`);
+        return [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
+      }),
+  );
+}
+
+export function runCommand(program: Command): void {
+  program
+    .command('run')
+    .description('the whole pipeline in one command: parse → tokenize → embed → classify → themes → report')
+    .argument('<input>', 'the result document (text, CSV, XLSX, JSON, HTML or PDF)')
+    .requiredOption('--out <dir>', 'run folder (e.g. --out reports/seed)')
+    .option('--config <file>', 'run config, JSON (see pubcom config --print; e.g. --config pubcom.config.json)')
+    .addOption(new Option('--format <format>', 'input format (e.g. --format csv); default from the config, else auto').choices([...FORMATS]))
+    .option('--map <fields>', 'column for each item field (e.g. --map number=No.,comment=意見の要旨,response=考え方)')
+    .option('--records <path>', 'JSON: dotted path to the array of records (e.g. --records data.items)')
+    .option('--join <path:key>', 'JSON: attach a second array by a shared key (e.g. --join data.answers:opinion_id)')
+    .option('--slug <slug>', 'prefix of item ids (e.g. --slug cyber2025)')
+    .option('--classifiers <list>', 'classifiers to run, first one drives the tables (e.g. --classifiers rules,supervised)')
+    .option('--embedder <spec>', 'embedder (e.g. --embedder lsa:dim=64 or transformers:Xenova/multilingual-e5-small)')
+    .option('--k <n>', 'number of discovered clusters instead of choosing by silhouette (e.g. --k 8)')
+    .option('--no-cache', 'neither read nor write the embedding cache')
+    .option('--allow-remote', 'let transformers.js download a model missing locally')
+    .option('--quiet', 'print nothing on stderr unless there is an error')
+    .addHelpText('after', RUN_HELP)
+    .action(async (input: string, flags: RunFlags) => {
+      if (flags.k !== undefined && !/^\d+$/.test(flags.k)) throw new InputError('--k', `expected a whole number ≥ 2, got "${flags.k}"`);
+      const config = applyFlags(loadConfig(flags.config), flags);
+      await runPipeline({ input, out: flags.out, config, quiet: flags.quiet, allowRemote: flags.allowRemote });
+    });
+}
+
+export function configCommand(program: Command): void {
+  program
+    .command('config')
+    .description('show the run configuration: defaults, what each setting means, or check a config file')
+    .option('--print', 'print the default configuration as JSON (a starting point for pubcom.config.json)')
+    .option('--explain', 'print what each setting means')
+    .option('--check <file>', 'validate a config file and print it with defaults filled in (e.g. --check pubcom.config.json)')
+    .addHelpText('after', '\nExamples:\n  $ pubcom config --print > pubcom.config.json\n  $ pubcom config --explain\n  $ pubcom config --check pubcom.config.json\n')
+    .action((flags: { print?: boolean; explain?: boolean; check?: string }) => {
+      if (flags.check) {
+        process.stdout.write(JSON.stringify(loadConfig(flags.check), null, 2) + '\n');
+      } else if (flags.explain) {
+        const width = Math.max(...CONFIG_DOCS.map(([k]) => k.length));
+        process.stdout.write(CONFIG_DOCS.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+      } else {
+        process.stdout.write(JSON.stringify(defaultConfig(), null, 2) + '\n');
+      }
+    });
+}
+
+export function diffRunsCommand(program: Command): void {
+  program
+    .command('diff-runs')
+    .description('compare two run folders: changed labels and themes (same document) or shares side by side (two rounds)')
+    .argument('<a>', 'first run folder (e.g. reports/seed)')
+    .argument('<b>', 'second run folder (e.g. reports/seed-new-rules)')
+    .option('--out <file>', 'write the Markdown to a file instead of stdout (e.g. --out diff.md)')
+    .action((a: string, b: string, flags: { out?: string }) => {
+      const md = diffRuns(readRunFolder(a), readRunFolder(b));
+      if (flags.out) writeAtomic(flags.out, md);
+      else process.stdout.write(md);
+    });
+}
+
+// Exported for tests: the same merge the CLI applies.
+export { applyFlags };

@@ -1,0 +1,148 @@
+// pubcom.config.json: everything a run depends on besides its input, checked by zod and recorded whole in the
+// run's manifest.json, so a published figure can be reproduced from the manifest alone.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { InputError } from '../core/errors.ts';
+import { CLASSIFIER_NAMES, type ClassifierName } from '../classify/types.ts';
+import { Dtype } from '../embed/transformers.ts';
+
+/** The project root: default model paths are relative to it, so `pubcom run` works from any directory. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const ColumnMapConfig = z
+  .object({
+    id: z.string().optional(),
+    number: z.string().optional(),
+    comment: z.string().optional(),
+    response: z.string().optional(),
+    section: z.string().optional(),
+    group: z.string().optional(),
+  })
+  .strict();
+
+export const RunConfig = z
+  .object({
+    parse: z
+      .object({
+        format: z.enum(['auto', 'text', 'csv', 'xlsx', 'json', 'html', 'pdf']).default('auto'),
+        map: ColumnMapConfig.nullable().default(null),
+        records: z.string().nullable().default(null),
+        join: z.string().nullable().default(null),
+        slug: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .default({ format: 'auto', map: null, records: null, join: null, slug: null }),
+    classifiers: z.array(z.enum(CLASSIFIER_NAMES)).min(1).optional(),
+    model: z.string().min(1).nullable().optional(),
+    embedder: z.string().min(1).default('lsa'),
+    embedder_options: z
+      .object({
+        model_dir: z.string().nullable().default(null),
+        batch_size: z.number().int().min(1).nullable().default(null),
+        dtype: Dtype.nullable().default(null),
+      })
+      .strict()
+      .default({ model_dir: null, batch_size: null, dtype: null }),
+    codebook: z.string().min(1).default('models/themes/cybersecurity.json'),
+    thresholds: z
+      .object({
+        near_duplicate: z.number().min(0).max(1).nullable().default(null),
+        response_template: z.number().min(0).max(1).nullable().default(null),
+      })
+      .strict()
+      .default({ near_duplicate: null, response_template: null }),
+    clusters: z
+      .object({ k: z.number().int().min(2).nullable().default(null) })
+      .strict()
+      .default({ k: null }),
+    seed: z.number().int().min(0).default(42),
+    cache: z
+      .object({ enabled: z.boolean().default(true), dir: z.string().default('.cache') })
+      .strict()
+      .default({ enabled: true, dir: '.cache' }),
+  })
+  .strict();
+export type RunConfigInput = z.input<typeof RunConfig>;
+/** A config with every default filled in and every path resolved. */
+export type ResolvedConfig = Omit<z.output<typeof RunConfig>, 'classifiers' | 'model'> & {
+  classifiers: ClassifierName[];
+  model: string | null;
+};
+
+/** What each setting means: printed by `pubcom config --explain`; keep in step with RunConfig. */
+export const CONFIG_DOCS: [string, string][] = [
+  ['parse.format', 'Input format; "auto" decides from the extension and content.'],
+  ['parse.map', 'Column (or JSON field) for each Item field, e.g. {"number":"番号","comment":"意見の概要","response":"考え方"}; null = detect the usual headers.'],
+  ['parse.records', 'JSON input: dotted path to the array of records, e.g. "data.opinions".'],
+  ['parse.join', 'JSON input: "path.to.array:key" attaches a second array by a shared key.'],
+  ['parse.slug', 'Prefix of item ids ("<slug>#<number>"); null = the input file name without extension.'],
+  ['classifiers', 'Classifiers to run, in order (rules, supervised, similarity, ensemble); the first one drives the disposition tables. Default ["rules"], or ["rules", "ensemble"] when the default trained model exists.'],
+  ['model', `Trained classifier file from \`pubcom train\`, needed by supervised, similarity and ensemble; default ${DEFAULT_MODEL} when it exists, else null.`],
+  ['embedder', 'lsa (offline default) | lsa:dim=N,seed=S | transformers:<model id or folder>.'],
+  ['embedder_options.model_dir', 'Folder holding transformers model folders <org>/<name>/; null = models/embedders.'],
+  ['embedder_options.batch_size', 'Texts per transformers forward pass; null = the model\'s setting in models/embedders.json.'],
+  ['embedder_options.dtype', 'transformers weights dtype (e.g. fp32, q8); null = the model\'s setting.'],
+  ['codebook', 'Theme codebook (models/themes/<domain>.json); relative paths are resolved against the config file, defaults against the project.'],
+  ['thresholds.near_duplicate', 'Similarity at or above which two comments count as near-duplicates; null = the themes stage default.'],
+  ['thresholds.response_template', 'Similarity at or above which two responses count as one reused template; null = the themes stage default.'],
+  ['clusters.k', 'Number of discovered clusters; null = chosen by silhouette (or the cube-root default).'],
+  ['seed', 'Seed for every random step (embedding projections, clustering, 2-D layout).'],
+  ['cache.enabled', 'Reuse embeddings computed by earlier runs (keyed by backend, model and text hash).'],
+  ['cache.dir', 'Cache folder; relative paths are resolved against the current directory.'],
+];
+
+/** The trained model a run uses unless told otherwise; when it exists, "ensemble" joins the default classifiers. */
+export const DEFAULT_MODEL = 'models/classifiers/default.json';
+
+function defaultModel(): string | null {
+  return existsSync(resolve(PACKAGE_ROOT, DEFAULT_MODEL)) ? DEFAULT_MODEL : null;
+}
+
+/** Unset classifiers and model get their defaults; a model is looked for only when a classifier needs one. */
+function withDefaults(c: z.output<typeof RunConfig>, modelPath: string | null | undefined): ResolvedConfig {
+  const model = modelPath === undefined ? defaultModel() : modelPath;
+  const classifiers = c.classifiers ?? (model ? (['rules', 'ensemble'] as ClassifierName[]) : (['rules'] as ClassifierName[]));
+  return { ...c, classifiers, model: classifiers.some((n) => n !== 'rules') ? model : null };
+}
+
+export function defaultConfig(): ResolvedConfig {
+  return withDefaults(RunConfig.parse({}), undefined);
+}
+
+/** Paths stay as written when they are inside the project (so manifests do not depend on the checkout path). */
+function resolvePath(p: string, base: string): string {
+  const abs = isAbsolute(p) ? p : resolve(base, p);
+  const rel = relative(PACKAGE_ROOT, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+export function checkConfig(value: unknown, file: string, base: string): ResolvedConfig {
+  const parsed = RunConfig.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(file, `${issue.path.join('.') || 'config'}: ${issue.message}`);
+  }
+  const c = parsed.data;
+  const given = (key: string) => value !== null && typeof value === 'object' && key in value;
+  const model = c.model === undefined || c.model === null ? c.model : resolvePath(c.model, base);
+  return withDefaults({ ...c, codebook: given('codebook') ? resolvePath(c.codebook, base) : c.codebook }, model);
+}
+
+/** Reads a config file, or returns the defaults when no file is named. */
+export function loadConfig(file?: string): ResolvedConfig {
+  if (!file) return defaultConfig();
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(file, e instanceof SyntaxError ? `invalid JSON: ${e.message}` : 'cannot read config file');
+  }
+  return checkConfig(value, file, dirname(resolve(file)));
+}
+
+/** An absolute path for a config path (project-relative ones are resolved against the project). */
+export function configPath(p: string): string {
+  return isAbsolute(p) ? p : resolve(PACKAGE_ROOT, p);
+}

@@ -1,0 +1,93 @@
+// `pubcom run`: parse → tokenize → embed → classify → themes → report, one stage call each, then the manifest.
+// Keep this a short list of stage calls; anything a stage decides belongs in that stage.
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { sha256 } from '../core/hash.ts';
+import { writeAtomic } from '../core/io.ts';
+import { VERSION } from '../core/version.ts';
+import { renderReport } from '../report/index.ts';
+import type { RunSet } from '../report/schema.ts';
+import { configPath, type ResolvedConfig } from './config.ts';
+import { enrich } from './enrich.ts';
+import { buildManifest, previousFiles } from './manifest-build.ts';
+import { classifyStage, embedStage, loadRunCodebook, parseStage, themesStage, tokenizeStage } from './stages.ts';
+import { StageLog } from './stage-log.ts';
+import { runSummary } from './summary.ts';
+
+export { RunConfig, loadConfig, defaultConfig, CONFIG_DOCS, type ResolvedConfig } from './config.ts';
+export { diffRuns, readRunFolder } from './diff.ts';
+export { Manifest } from './manifest.ts';
+
+export interface RunOptions {
+  input: string;
+  /** Run folder, e.g. reports/seed. */
+  out: string;
+  config: ResolvedConfig;
+  quiet?: boolean;
+  /** Let transformers.js download a model missing locally (never the default). */
+  allowRemote?: boolean;
+}
+
+export interface RunResult {
+  run: RunSet;
+  files: string[];
+  timings: Record<string, number>;
+  summary: string;
+}
+
+export async function runPipeline({ input, out, config, quiet = false, allowRemote = false }: RunOptions): Promise<RunResult> {
+  const log = new StageLog(6, quiet);
+  const codebook = loadRunCodebook(config);
+  const parsed = await log.stage('parse', () => parseStage(input, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
+  const items = parsed.items;
+  const tok = await log.stage('tokenize', () => tokenizeStage(items), (r) => `${r.tokens} tokens`);
+  const emb = await log.stage('embed', () => embedStage(items, config, codebook, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
+  const labels = await log.stage('classify', () => classifyStage(items, config), (r) => r.map((c) => c.name).join(', '));
+  const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${r.clusters.length} clusters, ${new Set(r.responseTemplate.values()).size} response templates`);
+
+  const run: RunSet = {
+    info: {
+      name: basename(resolve(out)),
+      document: input,
+      tool_version: VERSION,
+      classifiers: labels.map((c) => ({ name: c.name, version: c.version })),
+      themes: codebook.themes.map((t) => ({ id: t.id, label_ja: t.label.ja, label_en: t.label.en })),
+      clusters: themes.clusters,
+    },
+    items: enrich(items, labels, themes),
+  };
+  const files = await log.stage('report', async () => {
+    const rendered = await renderReport(run);
+    rendered.set('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
+    rendered.set('themes/clusters.json', JSON.stringify(themes.raw.clusters, null, 2) + '\n');
+    rendered.set('themes/duplicates.json', JSON.stringify(themes.raw.duplicates, null, 2) + '\n');
+    // Files an earlier run in this folder wrote and this one does not (e.g. the agreement table after dropping
+    // a classifier) would be read as current: remove exactly those, nothing else.
+    for (const stale of previousFiles(out)) if (!rendered.has(stale)) rmSync(join(out, stale), { force: true });
+    for (const [rel, content] of rendered) writeAtomic(join(out, rel), content);
+    return rendered;
+  }, (r) => `${r.size} files written to ${out}`);
+
+  const timings = log.finish();
+  const manifest = buildManifest({
+    input,
+    inputBytes: readFileSync(input),
+    format: parsed.report.format,
+    config,
+    codebook: { file: config.codebook, sha256: sha256(readFileSync(configPath(config.codebook))), version: codebook.version },
+    classifiers: labels.map((c) => ({ name: c.name, version: c.version, model: null })),
+    embedder: emb.embedder.inner.id,
+    run,
+    skippedRows: parsed.report.skipped.length,
+    files,
+    timings,
+  });
+  writeAtomic(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const summary = runSummary(run, out, parsed.report.skipped.length, timings.total);
+  if (!quiet) process.stderr.write(summary);
+  return { run, files: [...files.keys(), 'manifest.json'], timings, summary };
+}
+
+export function runFolderExists(out: string): boolean {
+  return existsSync(join(out, 'manifest.json'));
+}

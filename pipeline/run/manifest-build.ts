@@ -1,0 +1,77 @@
+// Builds manifest.json from what the run used and produced. Paths are recorded as the user gave them, hashes
+// pin the bytes, and timings sit in their own field so identity checks can drop them.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sha256 } from '../core/hash.ts';
+import { VERSION } from '../core/version.ts';
+import { loadLsaSettings } from '../embed/lsa.ts';
+import type { RunSet } from '../report/schema.ts';
+import { DUPLICATE_DEFAULTS } from '../themes/duplicates.ts';
+import type { ResolvedConfig } from './config.ts';
+import { Manifest } from './manifest.ts';
+
+export interface ManifestInput {
+  input: string;
+  inputBytes: Uint8Array;
+  format: string;
+  config: ResolvedConfig;
+  codebook: Manifest['models']['codebook'];
+  classifiers: Manifest['models']['classifiers'];
+  embedder: string;
+  run: RunSet;
+  skippedRows: number;
+  files: ReadonlyMap<string, string | Uint8Array>;
+  timings: Record<string, number>;
+}
+
+/** Canonical JSON (sorted keys) so the config hash does not depend on key order in the user's file. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function buildManifest(m: ManifestInput): Manifest {
+  const items = m.run.items;
+  const manifest: Manifest = {
+    tool: 'pubcom-lens',
+    version: VERSION,
+    input: { file: m.input, format: m.format, bytes: m.inputBytes.length, sha256: sha256(m.inputBytes) },
+    config: m.config as unknown as Record<string, unknown>,
+    config_sha256: sha256(canonical(m.config)),
+    models: { classifiers: m.classifiers, embedder: m.embedder, codebook: m.codebook },
+    counts: {
+      items: items.length,
+      skipped_rows: m.skippedRows,
+      no_response: items.filter((it) => it.response === '').length,
+      with_theme: items.filter((it) => it.themes.length > 0).length,
+      clusters: m.run.info.clusters.length,
+      response_templates: new Set(items.map((it) => it.response_template).filter((t) => t !== null)).size,
+      duplicate_groups: new Set(items.map((it) => it.duplicate_group).filter((t) => t !== null)).size,
+    },
+    seeds: {
+      run: m.config.seed,
+      discovery: m.config.seed,
+      ...(m.embedder.startsWith('lsa') ? { lsa: loadLsaSettings().seed } : {}),
+      duplicates_minhash: DUPLICATE_DEFAULTS.seed,
+    },
+    files: Object.fromEntries([...m.files].map(([rel, content]) => [rel, sha256(content)])),
+    timings_ms: m.timings,
+  };
+  return Manifest.parse(manifest);
+}
+
+/** Files listed by the manifest of an earlier run in this folder (none if there was no run). */
+export function previousFiles(dir: string): string[] {
+  const path = join(dir, 'manifest.json');
+  if (!existsSync(path)) return [];
+  try {
+    const parsed = Manifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+    return parsed.success ? Object.keys(parsed.data.files).filter((f) => !f.includes('..')) : [];
+  } catch {
+    return [];
+  }
+}

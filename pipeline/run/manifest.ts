@@ -1,0 +1,38 @@
+// manifest.json: how a run folder was made. Everything but `timings_ms` is a function of the input and the
+// config, so two runs can be checked for identity by comparing manifests without their timings.
+import { z } from 'zod';
+
+export const Manifest = z.object({
+  tool: z.literal('pubcom-lens'),
+  version: z.string(),
+  input: z.object({
+    file: z.string(),
+    format: z.string(),
+    bytes: z.number().int().nonnegative(),
+    sha256: z.string(),
+  }),
+  config: z.record(z.string(), z.unknown()),
+  config_sha256: z.string(),
+  models: z.object({
+    classifiers: z.array(
+      z.object({ name: z.string(), version: z.string(), model: z.object({ file: z.string(), sha256: z.string() }).nullable() }),
+    ),
+    embedder: z.string(),
+    codebook: z.object({ file: z.string(), sha256: z.string(), version: z.string().nullable() }),
+  }),
+  counts: z.object({
+    items: z.number().int().nonnegative(),
+    skipped_rows: z.number().int().nonnegative(),
+    no_response: z.number().int().nonnegative(),
+    with_theme: z.number().int().nonnegative(),
+    clusters: z.number().int().nonnegative(),
+    response_templates: z.number().int().nonnegative(),
+    duplicate_groups: z.number().int().nonnegative(),
+  }),
+  seeds: z.record(z.string(), z.number()),
+  /** sha256 of every other file of the run folder, by relative path. */
+  files: z.record(z.string(), z.string()),
+  /** Wall-clock milliseconds per stage and in total: the only part that differs between identical runs. */
+  timings_ms: z.record(z.string(), z.number()),
+});
+export type Manifest = z.infer<typeof Manifest>;

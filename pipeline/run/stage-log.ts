@@ -1,0 +1,36 @@
+// One line per stage on stderr ("[3/6] embed  131 vectors (lsa:dim=100)  0.42 s") and the timings for the
+// manifest. Stages draw their own progress bars for long work; this only frames them.
+
+export class StageLog {
+  readonly timings: Record<string, number> = {};
+  private index = 0;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly total: number,
+    private readonly quiet: boolean,
+    private readonly stream: { write(s: string): unknown } = process.stderr,
+  ) {}
+
+  async stage<T>(name: string, work: () => Promise<T> | T, summary: (result: T) => string = () => ''): Promise<T> {
+    this.index++;
+    const t0 = performance.now();
+    const result = await work();
+    const ms = performance.now() - t0;
+    this.timings[name] = Math.round(ms);
+    if (!this.quiet) {
+      const tag = `[${this.index}/${this.total}] ${name.padEnd(9)}`;
+      this.stream.write(`${tag} ${summary(result).padEnd(52)} ${(ms / 1000).toFixed(2).padStart(6)} s\n`);
+    }
+    return result;
+  }
+
+  finish(): Record<string, number> {
+    this.timings.total = Math.round(performance.now() - this.started);
+    return this.timings;
+  }
+
+  line(text: string): void {
+    if (!this.quiet) this.stream.write(text + '\n');
+  }
+}

@@ -1,0 +1,138 @@
+// The stage calls `pubcom run` makes, each a thin adapter from the run config to one stage's library API.
+// Nothing here decides anything about the data; that stays in the stages.
+import { join } from 'node:path';
+import type { Item } from '../core/schema.ts';
+import { classifyWithRules } from '../classify/rules.ts';
+import { CachedEmbedder, createEmbedder, embedItems, isCorpusDependent, type Embedder } from '../embed/index.ts';
+import { parseDocument, type ParseResult } from '../parse/index.ts';
+import { findResponseTemplates, loadCodebook, themeItems, type Codebook } from '../themes/index.ts';
+import { seedText } from '../themes/codebook.ts';
+import { getTokenizer, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
+import type { ClusterInfo } from '../report/schema.ts';
+import { configPath, type ResolvedConfig } from './config.ts';
+import type { ClassifierOutput, ThemesOutput } from './enrich.ts';
+
+export async function parseStage(input: string, config: ResolvedConfig): Promise<ParseResult> {
+  const p = config.parse;
+  return parseDocument(input, {
+    format: p.format,
+    map: p.map ?? undefined,
+    records: p.records ?? undefined,
+    join: p.join ?? undefined,
+    slug: p.slug ?? undefined,
+  });
+}
+
+export interface TokenizeResult {
+  tokenizer: Tokenizer;
+  tokens: number;
+}
+
+/**
+ * Loads the dictionary and tokenizes every comment once. Later stages tokenize again through the same shared
+ * kuromoji instance, whose per-sentence cache makes those passes cheap, so this stage carries the real cost.
+ */
+export async function tokenizeStage(items: readonly Item[]): Promise<TokenizeResult> {
+  const tokenizer = await getTokenizer();
+  const records = tokenizeItems(items, tokenizer, 'comment');
+  return { tokenizer, tokens: records.reduce((s, r) => s + r.tokens.length, 0) };
+}
+
+export interface EmbedResult {
+  embedder: CachedEmbedder;
+  vectors: number;
+  cache: { hits: number; computed: number };
+}
+
+/**
+ * Fits the embedder on the comments and embeds them and the codebook's theme seeds, filling the cache, so the
+ * themes stage finds every vector there and never fits the space a second time.
+ */
+export async function embedStage(
+  items: readonly Item[],
+  config: ResolvedConfig,
+  codebook: Codebook,
+  opts: { quiet: boolean; allowRemote?: boolean },
+): Promise<EmbedResult> {
+  const o = config.embedder_options;
+  const inner: Embedder = await createEmbedder(config.embedder, {
+    modelDir: o.model_dir ? configPath(o.model_dir) : undefined,
+    batchSize: o.batch_size ?? undefined,
+    dtype: o.dtype ?? undefined,
+    allowRemote: opts.allowRemote,
+  });
+  const embedder = new CachedEmbedder(inner, {
+    dir: join(config.cache.dir, 'embeddings'),
+    corpusDependent: isCorpusDependent(inner),
+    enabled: config.cache.enabled,
+  });
+  const result = await embedItems(items, embedder, { field: 'comment', kind: 'passage', quiet: opts.quiet, cache: config.cache.enabled });
+  await embedder.embed(
+    codebook.themes.map((t) => seedText(codebook, t)),
+    'query',
+  );
+  embedder.flush();
+  return { embedder, vectors: result.vectors.length, cache: { hits: result.cache.hits, computed: result.cache.computed } };
+}
+
+export function loadRunCodebook(config: ResolvedConfig): Codebook {
+  return loadCodebook(configPath(config.codebook));
+}
+
+export async function classifyStage(items: readonly Item[], config: ResolvedConfig): Promise<ClassifierOutput[]> {
+  const out: ClassifierOutput[] = [];
+  for (const name of config.classifiers) {
+    if (name !== 'rules') throw new Error(`classifier "${name}" is not available in this checkout yet`);
+    const { records } = classifyWithRules(items);
+    out.push({ name, version: records[0]?.classifier.version ?? 'unknown', labels: records });
+  }
+  return out;
+}
+
+export interface ThemesStageResult extends ThemesOutput {
+  raw: Awaited<ReturnType<typeof themeItems>>;
+}
+
+export async function themesStage(
+  items: readonly Item[],
+  config: ResolvedConfig,
+  codebook: Codebook,
+  tokenizer: Tokenizer,
+  embedder: CachedEmbedder,
+  quiet: boolean,
+): Promise<ThemesStageResult> {
+  const jaccard = config.thresholds.near_duplicate ?? undefined;
+  const raw = await themeItems(items, {
+    codebook,
+    tokenizer,
+    embedder,
+    discovery: { seed: config.seed, ...(config.clusters.k !== null ? { k: config.clusters.k } : {}) },
+    duplicates: jaccard !== undefined ? { jaccard } : {},
+    cache: config.cache.enabled,
+    cacheDir: join(config.cache.dir, 'embeddings'),
+    quiet,
+  });
+  const templateJaccard = config.thresholds.response_template;
+  const templates =
+    templateJaccard !== null && templateJaccard !== config.thresholds.near_duplicate
+      ? findResponseTemplates(items, { ...raw.duplicates.method, jaccard: templateJaccard })
+      : raw.duplicates.responses.templates;
+  const byItem = (groups: readonly { id: string; items: string[] }[]) =>
+    new Map(groups.flatMap((g) => g.items.map((id) => [id, g.id] as const)));
+  const clusters: ClusterInfo[] = raw.clusters.clusters.map((c) => ({
+    id: c.id,
+    size: c.size,
+    keywords: c.keywords.map((k) => k.term),
+    representatives: c.representatives,
+    outlier: c.outlier,
+  }));
+  return {
+    raw,
+    themes: raw.records,
+    duplicateGroup: byItem(raw.duplicates.comments.groups),
+    responseTemplate: byItem(templates),
+    cluster: new Map(raw.clusters.items.map((a) => [a.id, a.cluster])),
+    layout: new Map(raw.clusters.items.map((a) => [a.id, { x: a.x, y: a.y }])),
+    clusters,
+  };
+}

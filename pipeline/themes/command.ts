@@ -1,0 +1,129 @@
+// `pubcom themes`: codebook themes per item, discovered clusters and duplicates, from items.jsonl.
+import type { Command } from 'commander';
+import { InputError } from '../core/errors.ts';
+import { readJsonl, writeAtomic, writeJsonl } from '../core/io.ts';
+import { Item, ThemeRecord } from '../core/schema.ts';
+import { createEmbedder, EMBEDDER_SPEC_HELP } from '../embed/index.ts';
+import { getTokenizer, loadUserTerms } from '../tokenize/index.ts';
+import { DEFAULT_CODEBOOK, loadCodebook } from './codebook.ts';
+import { DUPLICATE_DEFAULTS } from './duplicates.ts';
+import { themeItems } from './index.ts';
+import { ClustersFile, DuplicatesFile } from './schema.ts';
+
+interface ThemesFlags {
+  out: string;
+  codebook: string;
+  embedder: string;
+  modelDir?: string;
+  allowRemote?: boolean;
+  k?: string;
+  seed: string;
+  jaccard: string;
+  clusters?: string;
+  duplicates?: string;
+  terms?: string[];
+  cache: boolean;
+  cacheDir?: string;
+  quiet?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function wholeNumber(flag: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new InputError(flag, `expected a whole number ≥ ${min}, got "${value}"`);
+  return n;
+}
+
+const HELP_AFTER = `
+Outputs:
+  --out themes.jsonl      one line per item, in input order:
+                          {"id","themes":[{"theme","score","source":"rule"|"similarity"|"both","hits":[…]}]}
+                          primary theme first; hits name the rule's terms/phrases/near() that matched
+                          (or, for similarity, the theme keywords present). Empty comments get "themes":[].
+  --clusters clusters.json  discovered clusters: keywords (c-TF-IDF), representative items, size, overlap with
+                          the codebook themes, the outlier group, silhouette, and x/y map positions per item.
+  --duplicates duplicates.json  exact and near-duplicate comments (groups with counts) and response templates
+                          (answers reused across items, with the items sharing each).
+
+How themes are assigned (thresholds per theme in the codebook):
+  rule fires                         → theme (source "rule", or "both" when similarity ≥ thresholds.similarity)
+  no rule hit, similarity high       → theme (source "similarity", similarity ≥ thresholds.similarity)
+  no rule hit, a keyword occurs and similarity ≥ thresholds.combined → theme (source "similarity")
+  nothing assigned                   → the most similar theme if ≥ scoring.fallback_similarity
+  Coding-rule syntax: pipeline/themes/README.md.
+
+Examples:
+  pubcom themes reports/seed/items.jsonl --out reports/seed/themes.jsonl \\
+      --clusters reports/seed/clusters.json --duplicates reports/seed/duplicates.json
+  pubcom themes items.jsonl --codebook models/themes/my-round.json --k 12 --out themes.jsonl
+  pubcom themes items.jsonl --embedder transformers:Xenova/multilingual-e5-small --out themes.jsonl --quiet
+`;
+
+export function themesCommand(program: Command): void {
+  program
+    .command('themes <items>')
+    .description('assign codebook themes to every comment, discover clusters, find duplicates and reused answers')
+    .requiredOption('--out <file>', 'themes.jsonl: one ThemeRecord per item')
+    .option('--codebook <file>', 'codebook JSON (themes, coding rules, thresholds)', DEFAULT_CODEBOOK)
+    .option('--embedder <spec>', EMBEDDER_SPEC_HELP, 'lsa')
+    .option('--model-dir <dir>', 'folder holding transformers model folders <org>/<name>/', 'models/embedders')
+    .option('--allow-remote', 'let transformers.js download a model missing locally from the Hugging Face hub')
+    .option('--k <n>', 'number of discovered clusters (default: best silhouette for k in 2…⌈2∛n⌉, or ⌈∛n⌉ above 3,000 comments)')
+    .option('--seed <n>', 'seed of k-means++ and the map layout', '42')
+    .option('--jaccard <x>', 'near-duplicate threshold on the Jaccard similarity of character 3-gram sets', String(DUPLICATE_DEFAULTS.jaccard))
+    .option('--clusters <file>', 'write discovered clusters (clusters.json)')
+    .option('--duplicates <file>', 'write duplicate groups and response templates (duplicates.json)')
+    .option('--terms <file>', 'extra terms kept whole by the tokenizer, one per line; repeatable', collect)
+    .option('--cache-dir <dir>', 'embedding cache folder')
+    .option('--no-cache', 'neither read nor write the embedding cache')
+    .option('--quiet', 'no progress bar or summary on stderr')
+    .addHelpText('after', HELP_AFTER)
+    .action(async (itemsPath: string, flags: ThemesFlags) => {
+      const k = flags.k === undefined ? undefined : wholeNumber('--k', flags.k, 1);
+      const seed = wholeNumber('--seed', flags.seed, 0);
+      const jaccard = Number(flags.jaccard);
+      if (!(jaccard > 0 && jaccard <= 1)) throw new InputError('--jaccard', `expected a number in (0, 1], got "${flags.jaccard}"`);
+      const codebook = loadCodebook(flags.codebook);
+      const items = readJsonl(itemsPath, Item);
+      if (items.length === 0) throw new InputError(itemsPath, 'no items');
+      const terms = (flags.terms ?? []).flatMap((f) => loadUserTerms(f));
+      const tokenizer = await getTokenizer({ terms });
+      const embedder = await createEmbedder(flags.embedder, { modelDir: flags.modelDir, allowRemote: flags.allowRemote });
+      const result = await themeItems(items, {
+        codebook,
+        tokenizer,
+        embedder,
+        discovery: { k, seed },
+        duplicates: { jaccard },
+        cache: flags.cache,
+        cacheDir: flags.cacheDir,
+        quiet: flags.quiet,
+      });
+      // Checked against the published schemas before anything is written.
+      const records = result.records.map((r) => ThemeRecord.parse(r));
+      const clusters = ClustersFile.parse(result.clusters);
+      const duplicates = DuplicatesFile.parse(result.duplicates);
+      writeJsonl(flags.out, records);
+      if (flags.clusters) writeAtomic(flags.clusters, JSON.stringify(clusters, null, 1) + '\n');
+      if (flags.duplicates) writeAtomic(flags.duplicates, JSON.stringify(duplicates, null, 1) + '\n');
+      for (const w of result.warnings) process.stderr.write(`pubcom themes: warning: ${w}\n`);
+      if (!flags.quiet) process.stderr.write(summary(records, clusters, duplicates));
+    });
+}
+
+function summary(records: ThemeRecord[], clusters: ClustersFile, duplicates: DuplicatesFile): string {
+  const perTheme = new Map<string, number>();
+  for (const r of records) for (const t of r.themes) perTheme.set(t.theme, (perTheme.get(t.theme) ?? 0) + 1);
+  const unthemed = records.filter((r) => r.themes.length === 0).length;
+  const outliers = clusters.clusters.find((c) => c.outlier)?.size ?? 0;
+  const lines = [
+    `themes: ${records.length} items; ${records.length - unthemed} with a theme, ${unthemed} without`,
+    `  ${[...perTheme].map(([t, n]) => `${t} ${n}`).join(', ')}`,
+    `clusters: k=${clusters.k} (${clusters.k_selection.method}), silhouette ${clusters.silhouette}, ${outliers} outliers` +
+      (clusters.skipped.length ? `, ${clusters.skipped.length} items not clustered (empty comment)` : ''),
+    `duplicates: ${duplicates.comments.groups.length} groups covering ${duplicates.comments.in_groups} comments; ` +
+      `${duplicates.responses.templates.length} response templates covering ${duplicates.responses.in_templates} items`,
+  ];
+  return lines.join('\n') + '\n';
+}

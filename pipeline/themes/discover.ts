@@ -1,0 +1,382 @@
+// Discovery: themes nobody wrote a rule for. Seeded k-means++ over the comment embeddings, k by silhouette (or the
+// cube-root default on large rounds), c-TF-IDF keywords, representatives, overlap with the codebook, an explicit
+// outlier group, and a seeded 2-D layout (PCA) for the report's map. Same input → same bytes.
+import type { ThemeRecord } from '../core/schema.ts';
+import { silhouette, toMatrix, type Matrix } from './metrics.ts';
+import { gram, symmetricEigen } from '../embed/linalg.ts';
+import { seededRandom } from './vectors.ts';
+
+export interface DiscoverOptions {
+  /** Fixed number of clusters; omit to choose (see `chooseK`). */
+  k?: number;
+  /** Range searched by silhouette when k is not given (inclusive); default [2, max(3, min(15, ⌈2·∛n⌉))]. */
+  kRange?: [number, number];
+  /** Above this many comments, k defaults to ⌈∛n⌉ instead of a silhouette search (each k costs a full k-means). */
+  silhouetteMaxN?: number;
+  seed?: number;
+  /** k-means++ restarts; the run with the lowest inertia wins. */
+  restarts?: number;
+  /** Tukey fence multiplier for outliers: distance > Q3 + fence × (Q3 − Q1) of distances to the nearest centre. */
+  outlierFence?: number;
+  /** Clusters left with fewer members than this after outlier removal are dissolved into the outlier group. */
+  minClusterSize?: number;
+  keywords?: number;
+  representatives?: number;
+  /**
+   * Cluster on the first N principal components (re-normalised) of the embeddings; 0 = the embeddings as they are.
+   * Distances concentrate in 100+ dimensions and k-means then finds little structure (BERTopic reduces to 5 dims).
+   */
+  dimensions?: number;
+}
+
+export const DISCOVER_DEFAULTS = {
+  seed: 42,
+  restarts: 4,
+  silhouetteMaxN: 3000,
+  outlierFence: 1.5,
+  minClusterSize: 2,
+  keywords: 10,
+  representatives: 3,
+  dimensions: 10,
+} as const;
+
+export const OUTLIER_ID = 'outliers';
+
+export interface ClusterSummary {
+  id: string;
+  size: number;
+  outlier: boolean;
+  /** c-TF-IDF keywords over content words (compounds kept), highest first, with their weights. */
+  keywords: { term: string; weight: number }[];
+  /** Item ids closest to the centre first (for the outlier group: in input order). */
+  representatives: string[];
+  /** Codebook themes among the members: count and share of the cluster's size, largest first. */
+  themes: { theme: string; count: number; share: number }[];
+  members: string[];
+}
+
+export interface DiscoveryResult {
+  k: number;
+  kSelection: { method: 'fixed' | 'silhouette' | 'cube_root'; scores: { k: number; silhouette: number }[] };
+  /** Silhouette of the k-means partition in the space it was clustered in (the reduced, re-normalised PCA space). */
+  silhouette: number;
+  /** The same partition's silhouette in the full embedding space (lower: distances concentrate there). */
+  silhouetteEmbedding: number;
+  /** Principal components clustered on (0: the full embeddings). */
+  dimensions: number;
+  outlierThreshold: number;
+  clusters: ClusterSummary[];
+  /** Per item in input order: its cluster id (or OUTLIER_ID), distance to the nearest centre, and map position. */
+  assignments: { id: string; cluster: string; distance: number; x: number; y: number }[];
+  /** k-means label per item (before outlier removal), for metrics. */
+  labels: Int32Array;
+}
+
+const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+interface KMeansResult {
+  labels: Int32Array;
+  centres: Float64Array;
+  inertia: number;
+}
+
+function nearest(m: Matrix, i: number, centres: Float64Array, k: number): [number, number] {
+  const { data, d } = m;
+  let best = -1;
+  let bestD = Infinity;
+  const off = i * d;
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    const co = c * d;
+    for (let j = 0; j < d; j++) {
+      const x = data[off + j] - centres[co + j];
+      s += x * x;
+    }
+    if (s < bestD) {
+      bestD = s;
+      best = c;
+    }
+  }
+  return [best, bestD];
+}
+
+/** Lloyd's k-means with k-means++ seeding from a seeded PRNG; ties go to the lower centre index. */
+export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMeansResult {
+  const { n, d, data } = m;
+  const rnd = seededRandom(seed);
+  const centres = new Float64Array(k * d);
+  const minD = new Float64Array(n).fill(Infinity);
+  let pick = Math.floor(rnd() * n);
+  for (let c = 0; c < k; c++) {
+    for (let j = 0; j < d; j++) centres[c * d + j] = data[pick * d + j];
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const x = data[i * d + j] - centres[c * d + j];
+        s += x * x;
+      }
+      if (s < minD[i]) minD[i] = s;
+      total += minD[i];
+    }
+    if (c === k - 1) break;
+    let r = rnd() * total;
+    pick = n - 1;
+    for (let i = 0; i < n; i++) {
+      r -= minD[i];
+      if (r <= 0 && minD[i] > 0) {
+        pick = i;
+        break;
+      }
+    }
+  }
+  const labels = new Int32Array(n).fill(-1);
+  const dist = new Float64Array(n);
+  for (let iter = 0; iter < maxIter; iter++) {
+    let changed = 0;
+    for (let i = 0; i < n; i++) {
+      const [c, s] = nearest(m, i, centres, k);
+      dist[i] = s;
+      if (labels[i] !== c) {
+        labels[i] = c;
+        changed++;
+      }
+    }
+    if (changed === 0) break;
+    const counts = new Float64Array(k);
+    centres.fill(0);
+    for (let i = 0; i < n; i++) {
+      const c = labels[i];
+      counts[c]++;
+      for (let j = 0; j < d; j++) centres[c * d + j] += data[i * d + j];
+    }
+    for (let c = 0; c < k; c++) {
+      if (counts[c] === 0) {
+        // An emptied centre restarts on the point farthest from its own centre (deterministic: first such point).
+        let far = 0;
+        for (let i = 1; i < n; i++) if (dist[i] > dist[far]) far = i;
+        for (let j = 0; j < d; j++) centres[c * d + j] = data[far * d + j];
+        dist[far] = 0;
+        continue;
+      }
+      for (let j = 0; j < d; j++) centres[c * d + j] /= counts[c];
+    }
+  }
+  let inertia = 0;
+  for (let i = 0; i < n; i++) inertia += dist[i];
+  return { labels, centres, inertia };
+}
+
+function bestOf(m: Matrix, k: number, seed: number, restarts: number): KMeansResult {
+  let best: KMeansResult | null = null;
+  for (let r = 0; r < restarts; r++) {
+    const run = kmeans(m, k, seed + r * 7919);
+    if (!best || run.inertia < best.inertia - 1e-9) best = run;
+  }
+  return best!;
+}
+
+/** Renumbers clusters by descending size (ties: first member's index), so ids do not depend on seeding order. */
+function canonical(labels: Int32Array, k: number): Int32Array {
+  const size = new Array<number>(k).fill(0);
+  const first = new Array<number>(k).fill(Infinity);
+  labels.forEach((c, i) => {
+    size[c]++;
+    if (first[c] === Infinity) first[c] = i;
+  });
+  const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => size[b] - size[a] || first[a] - first[b]);
+  const rank = new Int32Array(k);
+  order.forEach((c, r) => (rank[c] = r));
+  return labels.map((c) => rank[c]);
+}
+
+/** Chooses k: the given one, the best silhouette in the range, or ⌈∛n⌉ on rounds too large to search. */
+export function chooseK(m: Matrix, opts: DiscoverOptions): { k: number; method: 'fixed' | 'silhouette' | 'cube_root'; scores: { k: number; silhouette: number }[] } {
+  const n = m.n;
+  if (opts.k !== undefined) return { k: Math.max(1, Math.min(opts.k, n)), method: 'fixed', scores: [] };
+  const cube = Math.max(1, Math.min(n, Math.ceil(Math.cbrt(n))));
+  const maxN = opts.silhouetteMaxN ?? DISCOVER_DEFAULTS.silhouetteMaxN;
+  if (n > maxN || n < 4) return { k: cube, method: 'cube_root', scores: [] };
+  const [lo, hi] = opts.kRange ?? [2, Math.max(3, Math.min(15, Math.ceil(2 * Math.cbrt(n))))];
+  const seed = opts.seed ?? DISCOVER_DEFAULTS.seed;
+  const restarts = opts.restarts ?? DISCOVER_DEFAULTS.restarts;
+  const scores: { k: number; silhouette: number }[] = [];
+  let best = { k: cube, s: -Infinity };
+  for (let k = Math.max(2, lo); k <= Math.min(hi, n - 1); k++) {
+    const s = r4(silhouette(m, bestOf(m, k, seed, restarts).labels));
+    scores.push({ k, silhouette: s });
+    if (s > best.s) best = { k, s };
+  }
+  return { k: best.k, method: 'silhouette', scores };
+}
+
+/** c-TF-IDF (BERTopic): term frequency within each class (L1-normalised) × log(1 + mean class length / term frequency overall). */
+export function cTfIdf(classes: readonly string[][][], top: number): { term: string; weight: number }[][] {
+  const perClass = classes.map((docs) => {
+    const tf = new Map<string, number>();
+    for (const words of docs) for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+    return tf;
+  });
+  const overall = new Map<string, number>();
+  let totalWords = 0;
+  for (const tf of perClass) {
+    for (const [w, c] of tf) {
+      overall.set(w, (overall.get(w) ?? 0) + c);
+      totalWords += c;
+    }
+  }
+  const avg = perClass.length ? totalWords / perClass.length : 0;
+  return perClass.map((tf) => {
+    let size = 0;
+    for (const c of tf.values()) size += c;
+    const scored = [...tf].map(([term, c]) => ({ term, weight: (c / Math.max(size, 1)) * Math.log(1 + avg / overall.get(term)!) }));
+    scored.sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0));
+    return scored.slice(0, top).map((x) => ({ term: x.term, weight: r4(x.weight) }));
+  });
+}
+
+/**
+ * Projection on the first `count` principal components: eigenvectors of the d × d covariance (Jacobi, exact and
+ * deterministic; signs fixed so each component's largest loading is positive, so reruns draw the same map).
+ */
+export function pcaProject(m: Matrix, count: number): Float64Array[] {
+  const { n, d, data } = m;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= Math.max(n, 1);
+  const centred = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) centred[i * d + j] = data[i * d + j] - mean[j];
+  const { vectors } = symmetricEigen(gram(centred, n, d), d);
+  const comps = Math.min(count, d);
+  const out = Array.from({ length: comps }, () => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < comps; c++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += centred[i * d + j] * vectors[j * d + c];
+      out[c][i] = s;
+    }
+  }
+  return out;
+}
+
+/** Rows projected on `count` principal components and L2-normalised: the space k-means clusters in. */
+export function reduce(m: Matrix, count: number): Matrix {
+  if (count <= 0 || count >= m.d) return m;
+  const proj = pcaProject(m, count);
+  const data = new Float32Array(m.n * count);
+  for (let i = 0; i < m.n; i++) {
+    let norm = 0;
+    for (let c = 0; c < count; c++) norm += proj[c][i] ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let c = 0; c < count; c++) data[i * count + c] = proj[c][i] / norm;
+  }
+  return { data, n: m.n, d: count };
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (!sorted.length) return 0;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Clusters the comments. `vectors[i]`, `contentWords[i]` and `themes[i]` belong to `ids[i]`; `themes` may be
+ * empty when no codebook was applied.
+ */
+export function discoverClusters(
+  ids: readonly string[],
+  vectors: readonly Float32Array[],
+  contentWords: readonly string[][],
+  themes: readonly ThemeRecord[] = [],
+  opts: DiscoverOptions = {},
+): DiscoveryResult {
+  const o = { ...DISCOVER_DEFAULTS, ...opts };
+  const full = toMatrix(vectors);
+  const m = reduce(full, Math.min(o.dimensions, full.n - 1));
+  const n = m.n;
+  if (n === 0) {
+    return { k: 0, kSelection: { method: 'fixed', scores: [] }, silhouette: 0, silhouetteEmbedding: 0, dimensions: 0, outlierThreshold: 0, clusters: [], assignments: [], labels: new Int32Array(0) };
+  }
+  const choice = chooseK(m, o);
+  const k = choice.k;
+  const run = bestOf(m, k, o.seed, o.restarts);
+  const labels = canonical(run.labels, k);
+  // Centres recomputed under the canonical numbering, as cosine directions (unit vectors).
+  const d = m.d;
+  const centres = new Float64Array(k * d);
+  labels.forEach((c, i) => {
+    for (let j = 0; j < d; j++) centres[c * d + j] += m.data[i * d + j];
+  });
+  for (let c = 0; c < k; c++) {
+    let norm = 0;
+    for (let j = 0; j < d; j++) norm += centres[c * d + j] ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let j = 0; j < d; j++) centres[c * d + j] /= norm;
+  }
+  // Distance = 1 − cosine to the own (= nearest, after convergence) centre.
+  const distance = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = labels[i];
+    let s = 0;
+    for (let j = 0; j < d; j++) s += m.data[i * d + j] * centres[c * d + j];
+    distance[i] = r4(1 - s);
+  }
+  const sorted = Float64Array.from(distance).sort();
+  const q1 = quantile(sorted, 0.25);
+  const q3 = quantile(sorted, 0.75);
+  const threshold = r4(q3 + o.outlierFence * (q3 - q1));
+  const final: (number | null)[] = Array.from(labels, (c, i) => (distance[i] > threshold ? null : c));
+  const sizes = new Array<number>(k).fill(0);
+  final.forEach((c) => c !== null && sizes[c]++);
+  final.forEach((c, i) => {
+    if (c !== null && sizes[c] < o.minClusterSize) final[i] = null;
+  });
+
+  const kept = Array.from({ length: k }, (_, c) => c).filter((c) => sizes[c] >= o.minClusterSize);
+  const clusterId = (c: number): string => `c${String(kept.indexOf(c) + 1).padStart(2, '0')}`;
+  const groups: number[][] = kept.map(() => []);
+  const outliers: number[] = [];
+  final.forEach((c, i) => (c === null ? outliers.push(i) : groups[kept.indexOf(c)].push(i)));
+
+  const allGroups = [...groups, outliers];
+  const keywordLists = cTfIdf(
+    allGroups.map((g) => g.map((i) => contentWords[i] ?? [])),
+    o.keywords,
+  );
+  const themeOverlap = (members: number[]): ClusterSummary['themes'] => {
+    if (!themes.length) return [];
+    const counts = new Map<string, number>();
+    for (const i of members) for (const t of themes[i]?.themes ?? []) counts.set(t.theme, (counts.get(t.theme) ?? 0) + 1);
+    return [...counts]
+      .map(([theme, count]) => ({ theme, count, share: r4(count / members.length) }))
+      .sort((a, b) => b.count - a.count || (a.theme < b.theme ? -1 : 1));
+  };
+  const clusters: ClusterSummary[] = allGroups.map((members, g) => {
+    const isOutlier = g === groups.length;
+    const reps = isOutlier ? members : [...members].sort((a, b) => distance[a] - distance[b] || a - b);
+    return {
+      id: isOutlier ? OUTLIER_ID : clusterId(kept[g]),
+      size: members.length,
+      outlier: isOutlier,
+      keywords: keywordLists[g],
+      representatives: reps.slice(0, o.representatives).map((i) => ids[i]),
+      themes: themeOverlap(members),
+      members: members.map((i) => ids[i]),
+    };
+  });
+
+  const [lx = new Float64Array(n), ly = new Float64Array(n)] = pcaProject(full, 2);
+  const layout = { x: lx, y: ly };
+  const assignments = ids.map((id, i) => ({
+    id,
+    cluster: final[i] === null ? OUTLIER_ID : clusterId(final[i]!),
+    distance: distance[i],
+    x: r4(layout.x[i]),
+    y: r4(layout.y[i]),
+  }));
+  const sil = choice.method === 'silhouette' ? (choice.scores.find((s) => s.k === k)?.silhouette ?? 0) : r4(silhouette(m, labels));
+  const silFull = m === full ? sil : r4(silhouette(full, labels));
+  return { k, kSelection: { method: choice.method, scores: choice.scores }, silhouette: sil, silhouetteEmbedding: silFull, dimensions: m === full ? 0 : m.d, outlierThreshold: threshold, clusters, assignments, labels };
+}

@@ -1,0 +1,224 @@
+// Duplicate comments and reused answers. Mass-submission rounds contain thousands of identical comments: they are
+// grouped by an exact key first (one hash per text), and only the distinct texts go through MinHash/LSH over
+// character n-grams, with every candidate pair confirmed by its true Jaccard similarity.
+import type { Item } from '../core/schema.ts';
+
+export interface DuplicateOptions {
+  /** Character n-gram length of the shingles (Japanese has no spaces: characters, not words). */
+  shingle?: number;
+  /** Two texts are near-duplicates when the Jaccard similarity of their shingle sets is at least this. */
+  jaccard?: number;
+  /** LSH bands × rows = MinHash signature length. 24 × 5 proposes a pair at Jaccard 0.7 with probability 0.988. */
+  bands?: number;
+  rows?: number;
+  seed?: number;
+}
+
+/** Per text and band: candidate comparisons before giving up on a crowded bucket. */
+const COMPARISONS_PER_BUCKET = 32;
+
+export const DUPLICATE_DEFAULTS = { shingle: 3, jaccard: 0.7, bands: 24, rows: 5, seed: 1 } as const;
+
+export interface TextGroup {
+  id: string;
+  /** Items in the group (every copy counted). */
+  count: number;
+  /** Distinct texts after normalisation (1 = all exact copies). */
+  distinct: number;
+  /** Lowest Jaccard similarity among the pairs that joined the group (1 when all are exact copies). */
+  min_jaccard: number;
+  /** The group's most frequent text (first seen on ties), as the analysis copy. */
+  text: string;
+  /** Item ids in input order. */
+  items: string[];
+}
+
+/**
+ * The key exact duplicates share: NFKC, lower-case, without whitespace and punctuation, so copies that differ
+ * only in spacing, full/half-width forms or a trailing 。 count as the same text.
+ */
+export function duplicateKey(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}\p{S}]+/gu, '');
+}
+
+function fnv1a(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Sorted distinct shingle hashes; a text shorter than one shingle is its own single shingle. */
+function shingles(key: string, n: number): Uint32Array {
+  const set = new Set<number>();
+  if (key.length <= n) set.add(fnv1a(key, 0, key.length));
+  else for (let i = 0; i + n <= key.length; i++) set.add(fnv1a(key, i, i + n));
+  return Uint32Array.from(set).sort();
+}
+
+function jaccard(a: Uint32Array, b: Uint32Array): number {
+  let i = 0;
+  let j = 0;
+  let inter = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      inter++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) i++;
+    else j++;
+  }
+  const union = a.length + b.length - inter;
+  return union ? inter / union : 1;
+}
+
+function murmurMix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+class UnionFind {
+  readonly parent: Int32Array;
+  constructor(n: number) {
+    this.parent = Int32Array.from({ length: n }, (_, i) => i);
+  }
+  find(x: number): number {
+    while (this.parent[x] !== x) {
+      this.parent[x] = this.parent[this.parent[x]];
+      x = this.parent[x];
+    }
+    return x;
+  }
+  union(a: number, b: number): void {
+    const ra = this.find(a);
+    const rb = this.find(b);
+    // The lower index is the root: groups are then named by their first text whatever the pair order.
+    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  }
+}
+
+/**
+ * Groups texts that are identical after `duplicateKey` or whose shingle sets have Jaccard ≥ `jaccard`
+ * (single linkage: A~B and B~C put A, B, C in one group). Empty texts are never grouped. Only groups of two or
+ * more items are returned, largest first (ties: first item's position); ids get `prefix` + a running number.
+ */
+export function groupTexts(ids: readonly string[], texts: readonly string[], prefix: string, opts: DuplicateOptions = {}): TextGroup[] {
+  const o = { ...DUPLICATE_DEFAULTS, ...opts };
+  const keyIndex = new Map<string, number>();
+  const keys: string[] = [];
+  const membersOf: number[][] = [];
+  texts.forEach((t, i) => {
+    const key = duplicateKey(t);
+    if (!key) return;
+    let k = keyIndex.get(key);
+    if (k === undefined) {
+      k = keys.length;
+      keyIndex.set(key, k);
+      keys.push(key);
+      membersOf.push([]);
+    }
+    membersOf[k].push(i);
+  });
+
+  const m = keys.length;
+  const uf = new UnionFind(m);
+  const minJ = new Float64Array(m).fill(1);
+  const sets = keys.map((k) => shingles(k, o.shingle));
+  const nHash = o.bands * o.rows;
+  const salts = Uint32Array.from({ length: nHash }, (_, h) => murmurMix((o.seed * 0x9e3779b1 + h * 0x85ebca6b) >>> 0) | 1);
+  const sig = new Uint32Array(nHash);
+  const buckets: Map<string, number[]>[] = Array.from({ length: o.bands }, () => new Map());
+  const tested = new Set<number>();
+  for (let t = 0; t < m; t++) {
+    sig.fill(0xffffffff);
+    for (const s of sets[t]) {
+      for (let h = 0; h < nHash; h++) {
+        const v = murmurMix(Math.imul(s ^ salts[h], 0x27d4eb2d) >>> 0);
+        if (v < sig[h]) sig[h] = v;
+      }
+    }
+    for (let b = 0; b < o.bands; b++) {
+      let key = '';
+      for (let r = 0; r < o.rows; r++) key += sig[b * o.rows + r].toString(36) + ',';
+      const bucket = buckets[b].get(key);
+      if (!bucket) {
+        buckets[b].set(key, [t]);
+        continue;
+      }
+      // Texts already in t's group need no comparison: near-identical variants of a mass submission join the
+      // first one and skip the rest. The cap bounds the work on buckets of many distinct, dissimilar texts.
+      let compared = 0;
+      for (const other of bucket) {
+        if (uf.find(other) === uf.find(t)) continue;
+        if (compared++ >= COMPARISONS_PER_BUCKET) break;
+        const pair = other * m + t;
+        if (tested.has(pair)) continue;
+        tested.add(pair);
+        const j = jaccard(sets[other], sets[t]);
+        if (j >= o.jaccard) {
+          const low = Math.min(minJ[uf.find(other)], minJ[uf.find(t)], j);
+          uf.union(other, t);
+          minJ[uf.find(t)] = low;
+        }
+      }
+      bucket.push(t);
+    }
+  }
+
+  const byRoot = new Map<number, number[]>();
+  for (let t = 0; t < m; t++) {
+    const r = uf.find(t);
+    const list = byRoot.get(r);
+    if (list) list.push(t);
+    else byRoot.set(r, [t]);
+  }
+  const groups: { first: number; group: Omit<TextGroup, 'id'> }[] = [];
+  for (const [root, keyList] of byRoot) {
+    const members = keyList.flatMap((k) => membersOf[k]).sort((a, b) => a - b);
+    if (members.length < 2) continue;
+    let rep = keyList[0];
+    for (const k of keyList) if (membersOf[k].length > membersOf[rep].length || (membersOf[k].length === membersOf[rep].length && membersOf[k][0] < membersOf[rep][0])) rep = k;
+    groups.push({
+      first: members[0],
+      group: {
+        count: members.length,
+        distinct: keyList.length,
+        min_jaccard: keyList.length === 1 ? 1 : Math.round(minJ[root] * 1e4) / 1e4,
+        text: texts[membersOf[rep][0]],
+        items: members.map((i) => ids[i]),
+      },
+    });
+  }
+  groups.sort((a, b) => b.group.count - a.group.count || a.first - b.first);
+  const width = Math.max(3, String(groups.length).length);
+  return groups.map((g, i) => ({ id: `${prefix}${String(i + 1).padStart(width, '0')}`, ...g.group }));
+}
+
+/** Exact and near-duplicate comments ("d001", …). */
+export function findDuplicateComments(items: readonly Item[], opts: DuplicateOptions = {}): TextGroup[] {
+  return groupTexts(
+    items.map((i) => i.id),
+    items.map((i) => i.comment),
+    'd',
+    opts,
+  );
+}
+
+/** Responses reused (verbatim or nearly) across items ("t001", …): copied group replies, boilerplate answers. */
+export function findResponseTemplates(items: readonly Item[], opts: DuplicateOptions = {}): TextGroup[] {
+  return groupTexts(
+    items.map((i) => i.id),
+    items.map((i) => i.response),
+    't',
+    opts,
+  );
+}

@@ -1,0 +1,144 @@
+// themes stage: items → codebook + seeded-similarity themes per item, discovered clusters, duplicate comments and
+// reused responses. Pure over its inputs: the same items, codebook, embedder and seed give the same bytes.
+import type { Item, ThemeRecord } from '../core/schema.ts';
+import type { Embedder } from '../embed/types.ts';
+import { CachedEmbedder, DEFAULT_CACHE_DIR, embedItems, isCorpusDependent } from '../embed/index.ts';
+import { tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
+import { assignThemes, similarityMatrix, type ThemeEvidence } from './assign.ts';
+import { seedText, type Codebook } from './codebook.ts';
+import { DISCOVER_DEFAULTS, discoverClusters, type DiscoverOptions, type DiscoveryResult } from './discover.ts';
+import { DUPLICATE_DEFAULTS, findDuplicateComments, findResponseTemplates, type DuplicateOptions } from './duplicates.ts';
+import { ruleDocument } from './rule-lang.ts';
+import { CLUSTERS_FORMAT, DUPLICATES_FORMAT, type ClustersFile, type DuplicatesFile } from './schema.ts';
+
+export { loadCodebook, checkCodebook, DEFAULT_CODEBOOK, type Codebook } from './codebook.ts';
+export { parseRule, evaluateRule, ruleDocument, RuleSyntaxError } from './rule-lang.ts';
+export { discoverClusters, OUTLIER_ID } from './discover.ts';
+export { findDuplicateComments, findResponseTemplates, groupTexts } from './duplicates.ts';
+export { evaluateThemes } from './eval.ts';
+export { ClustersFile, DuplicatesFile } from './schema.ts';
+
+export interface ThemesOptions {
+  codebook: Codebook;
+  tokenizer: Tokenizer;
+  /** Any backend; corpus-dependent ones (lsa) are fitted on the comments here. */
+  embedder: Embedder;
+  discovery?: DiscoverOptions;
+  duplicates?: DuplicateOptions;
+  /** Embedding cache (default on, as in `pubcom embed`). */
+  cache?: boolean;
+  cacheDir?: string;
+  quiet?: boolean;
+}
+
+export interface ThemesResult {
+  /** One per item, in input order (empty `themes` for an empty comment). */
+  records: ThemeRecord[];
+  clusters: ClustersFile;
+  duplicates: DuplicatesFile;
+  /** Per embedded item, the decision on every theme (for audits and threshold tuning). */
+  evidence: Map<string, ThemeEvidence[]>;
+  discovery: DiscoveryResult;
+  warnings: string[];
+}
+
+export const OUTLIER_RULE =
+  'distance (1 − cosine to the nearest centre) above Q3 + 1.5 × IQR of all distances (Tukey fence), or a cluster left with fewer than 2 members';
+
+export async function themeItems(items: readonly Item[], opts: ThemesOptions): Promise<ThemesResult> {
+  const { codebook } = opts;
+  const warnings: string[] = [];
+  const embedder =
+    opts.embedder instanceof CachedEmbedder
+      ? opts.embedder
+      : new CachedEmbedder(opts.embedder, {
+          dir: opts.cacheDir ?? DEFAULT_CACHE_DIR,
+          corpusDependent: isCorpusDependent(opts.embedder),
+          enabled: opts.cache ?? true,
+        });
+  if (!embedder.inner.id.startsWith(codebook.scoring.calibrated_for)) {
+    warnings.push(
+      `${codebook.file}: similarity thresholds were calibrated for the "${codebook.scoring.calibrated_for}" embedder, ` +
+        `not ${embedder.inner.id}; re-check them (npx tsx pipeline/themes/eval-cli.ts) before trusting similarity-only themes`,
+    );
+  }
+
+  const embedded = await embedItems(items, embedder, { field: 'comment', kind: 'passage', quiet: opts.quiet, cache: opts.cache, cacheDir: opts.cacheDir });
+  const vectorOf = new Map(embedded.ids.map((id, i) => [id, embedded.vectors[i]]));
+  const seeds = await embedder.embed(
+    codebook.themes.map((t) => seedText(codebook, t)),
+    'query',
+  );
+
+  const present = items.filter((i) => vectorOf.has(i.id));
+  const tokens = tokenizeItems(present, opts.tokenizer, 'comment');
+  const docs = tokens.map((t) => ruleDocument(t.text, t.tokens));
+  const vectors = present.map((i) => vectorOf.get(i.id)!);
+  const { records: assigned, evidence } = assignThemes(
+    present.map((i) => i.id),
+    docs,
+    similarityMatrix(vectors, seeds),
+    codebook,
+  );
+  const byId = new Map(assigned.map((r) => [r.id, r]));
+  const records: ThemeRecord[] = items.map((i) => byId.get(i.id) ?? { id: i.id, themes: [] });
+
+  const discoveryOpts = { ...opts.discovery };
+  const discovery = discoverClusters(
+    present.map((i) => i.id),
+    vectors,
+    tokens.map((t) => t.content_words),
+    assigned,
+    discoveryOpts,
+  );
+  const clusters: ClustersFile = {
+    format: CLUSTERS_FORMAT,
+    embedder: embedder.inner.id,
+    seed: discoveryOpts.seed ?? DISCOVER_DEFAULTS.seed,
+    k: discovery.k,
+    k_selection: discovery.kSelection,
+    silhouette: discovery.silhouette,
+    silhouette_embedding: discovery.silhouetteEmbedding,
+    dimensions: discovery.dimensions,
+    outlier_threshold: discovery.outlierThreshold,
+    outlier_rule: OUTLIER_RULE.replace('1.5', String(discoveryOpts.outlierFence ?? DISCOVER_DEFAULTS.outlierFence)).replace(
+      'fewer than 2',
+      `fewer than ${discoveryOpts.minClusterSize ?? DISCOVER_DEFAULTS.minClusterSize}`,
+    ),
+    layout: 'first two principal components of the comment embeddings (exact eigen-decomposition, signs fixed)',
+    clusters: discovery.clusters,
+    items: discovery.assignments,
+    skipped: embedded.skipped.map((s) => ({ id: s.id, reason: s.reason })),
+  };
+
+  const dupOpts = { ...DUPLICATE_DEFAULTS, ...opts.duplicates };
+  const groups = findDuplicateComments(items, dupOpts);
+  const templates = findResponseTemplates(items, dupOpts);
+  const nonEmptyComments = items.filter((i) => i.comment.trim()).length;
+  const inGroups = groups.reduce((s, g) => s + g.count, 0);
+  const duplicates: DuplicatesFile = {
+    format: DUPLICATES_FORMAT,
+    method: {
+      key: 'NFKC, lower case, whitespace/punctuation/symbols removed; exact = same key, near = Jaccard of character shingles ≥ threshold (MinHash LSH candidates, every pair verified)',
+      shingle: dupOpts.shingle,
+      jaccard: dupOpts.jaccard,
+      bands: dupOpts.bands,
+      rows: dupOpts.rows,
+    },
+    comments: { items: nonEmptyComments, in_groups: inGroups, distinct_after_grouping: nonEmptyComments - inGroups + groups.length, groups },
+    responses: {
+      items: items.filter((i) => i.response.trim()).length,
+      in_templates: templates.reduce((s, g) => s + g.count, 0),
+      templates,
+    },
+  };
+
+  return {
+    records,
+    clusters,
+    duplicates,
+    evidence: new Map(present.map((item, i) => [item.id, evidence[i]])),
+    discovery,
+    warnings,
+  };
+}

@@ -1,0 +1,438 @@
+// The codebook's coding-rule language, in the spirit of KH Coder's `*code` + Boolean expression:
+//   term   phrase "…"   and   or   not   ( … )   near(a, b[, …][, N])   seq(a, b[, …][, N])
+// Rules are parsed once when the codebook loads and evaluated per comment over its normalised text and tokens.
+// Syntax and semantics for researchers: pipeline/themes/README.md.
+
+/** A syntax error with the 0-based character offset into the rule source, for InputError messages. */
+export class RuleSyntaxError extends Error {
+  constructor(
+    readonly detail: string,
+    readonly offset: number,
+  ) {
+    super(`${detail} at column ${offset + 1}`);
+    this.name = 'RuleSyntaxError';
+  }
+}
+
+/** Something whose occurrences have positions in the comment: a term, a phrase, or an `or` of them. */
+export type PositionalNode =
+  | { type: 'term'; value: string; exact: boolean; source: string; offset: number }
+  | { type: 'phrase'; value: string; source: string; offset: number }
+  | { type: 'any'; options: PositionalNode[] };
+
+export type RuleNode =
+  | PositionalNode
+  | { type: 'and'; left: RuleNode; right: RuleNode }
+  | { type: 'or'; left: RuleNode; right: RuleNode }
+  | { type: 'not'; operand: RuleNode }
+  | { type: 'near'; ordered: boolean; args: PositionalNode[]; window: number; source: string };
+
+/** Default window of near()/seq() when the rule gives none: about one clause of Japanese text. */
+export const DEFAULT_NEAR_WINDOW = 10;
+
+type LexKind = 'lparen' | 'rparen' | 'comma' | 'phrase' | 'word' | 'end';
+interface Lexeme {
+  kind: LexKind;
+  text: string;
+  offset: number;
+}
+
+const PUNCT: Record<string, LexKind> = { '(': 'lparen', '（': 'lparen', ')': 'rparen', '）': 'rparen', ',': 'comma', '，': 'comma', '、': 'comma' };
+const QUOTES: Record<string, string> = { '"': '"', '“': '”', '”': '”', '＂': '＂' };
+
+function lex(src: string): Lexeme[] {
+  const out: Lexeme[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (PUNCT[c]) {
+      out.push({ kind: PUNCT[c], text: c, offset: i });
+      i++;
+      continue;
+    }
+    if (QUOTES[c]) {
+      const close = QUOTES[c];
+      let j = i + 1;
+      let text = '';
+      while (j < src.length && src[j] !== close) {
+        if (src[j] === '\\' && j + 1 < src.length) j++;
+        text += src[j];
+        j++;
+      }
+      if (j >= src.length) throw new RuleSyntaxError(`unterminated phrase (missing closing ${close})`, i);
+      if (!text.trim()) throw new RuleSyntaxError('empty phrase ""', i);
+      out.push({ kind: 'phrase', text, offset: i });
+      i = j + 1;
+      continue;
+    }
+    let j = i;
+    while (j < src.length && !/\s/.test(src[j]) && !PUNCT[src[j]] && !QUOTES[src[j]]) j++;
+    out.push({ kind: 'word', text: src.slice(i, j), offset: i });
+    i = j;
+  }
+  out.push({ kind: 'end', text: '', offset: src.length });
+  return out;
+}
+
+const KEYWORDS = new Set(['and', 'or', 'not']);
+const isOp = (l: Lexeme, op: string): boolean => l.kind === 'word' && l.text.toLowerCase() === op;
+
+/** The analysis form of terms and phrases: NFKC, ASCII lower-cased (length-preserving, so offsets still index the text). */
+export function foldText(s: string): string {
+  return s.normalize('NFKC').replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/**
+ * Grammar (lowest precedence first; `not` binds tightest, as in KH Coder):
+ *   expr := and ("or" and)* ;  and := unary ("and" unary)* ;  unary := "not" unary | primary
+ *   primary := "(" expr ")" | near | seq | TERM | PHRASE
+ *   near := ("near"|"seq") "(" pos ("," pos)+ ["," N] ")" ;  pos := patom ("or" patom)* ;  patom := TERM | PHRASE | "(" pos ")"
+ */
+export function parseRule(src: string): RuleNode {
+  if (!src.trim()) throw new RuleSyntaxError('empty rule', 0);
+  const lexemes = lex(src);
+  let p = 0;
+  const peek = (): Lexeme => lexemes[p];
+  const next = (): Lexeme => lexemes[p++];
+
+  const describe = (l: Lexeme): string => (l.kind === 'end' ? 'end of rule' : `"${l.text}"`);
+
+  function expect(kind: LexKind, what: string): Lexeme {
+    const l = peek();
+    if (l.kind !== kind) throw new RuleSyntaxError(`expected ${what} but found ${describe(l)}`, l.offset);
+    return next();
+  }
+
+  function parseOr(): RuleNode {
+    let left = parseAnd();
+    while (isOp(peek(), 'or')) {
+      next();
+      left = { type: 'or', left, right: parseAnd() };
+    }
+    return left;
+  }
+
+  function parseAnd(): RuleNode {
+    let left = parseUnary();
+    while (isOp(peek(), 'and')) {
+      next();
+      left = { type: 'and', left, right: parseUnary() };
+    }
+    return left;
+  }
+
+  function parseUnary(): RuleNode {
+    if (isOp(peek(), 'not')) {
+      next();
+      return { type: 'not', operand: parseUnary() };
+    }
+    return parsePrimary();
+  }
+
+  function leaf(l: Lexeme): PositionalNode {
+    if (l.kind === 'phrase') {
+      return { type: 'phrase', value: foldText(l.text).replace(/\s+/g, ' ').trim(), source: `"${l.text}"`, offset: l.offset };
+    }
+    const exact = l.text.startsWith('=') || l.text.startsWith('＝');
+    const value = foldText(exact ? l.text.slice(1) : l.text);
+    if (!value) throw new RuleSyntaxError('"=" must be followed by a term, e.g. =地方', l.offset);
+    return { type: 'term', value, exact, source: l.text, offset: l.offset };
+  }
+
+  function parsePrimary(): RuleNode {
+    const l = peek();
+    if (l.kind === 'lparen') {
+      next();
+      const inner = parseOr();
+      expect('rparen', '")"');
+      return afterOperand(inner);
+    }
+    if (l.kind === 'word' && /^(near|seq)$/i.test(l.text) && lexemes[p + 1].kind === 'lparen') {
+      return afterOperand(parseNear());
+    }
+    if (l.kind === 'phrase') return afterOperand(leaf(next()));
+    if (l.kind === 'word' && !KEYWORDS.has(l.text.toLowerCase())) return afterOperand(leaf(next()));
+    if (l.kind === 'word') throw new RuleSyntaxError(`"${l.text}" needs a term or "(" before it`, l.offset);
+    throw new RuleSyntaxError(`expected a term, "phrase", near(…) or "(" but found ${describe(l)}`, l.offset);
+  }
+
+  // Two operands side by side are the commonest mistake in hand-written rules: say which operator is missing.
+  function afterOperand(node: RuleNode): RuleNode {
+    const l = peek();
+    if (l.kind === 'word' && !KEYWORDS.has(l.text.toLowerCase())) {
+      throw new RuleSyntaxError(`expected "and", "or" or ")" before "${l.text}"`, l.offset);
+    }
+    if (l.kind === 'phrase' || l.kind === 'lparen') {
+      throw new RuleSyntaxError(`expected "and", "or" or ")" before ${describe(l)}`, l.offset);
+    }
+    return node;
+  }
+
+  function parsePositional(): PositionalNode {
+    const options: PositionalNode[] = [parsePosAtom()];
+    while (isOp(peek(), 'or')) {
+      next();
+      options.push(parsePosAtom());
+    }
+    return options.length === 1 ? options[0] : { type: 'any', options };
+  }
+
+  function parsePosAtom(): PositionalNode {
+    const l = peek();
+    if (l.kind === 'lparen') {
+      next();
+      const inner = parsePositional();
+      expect('rparen', '")"');
+      return inner;
+    }
+    if (l.kind === 'phrase' || (l.kind === 'word' && !KEYWORDS.has(l.text.toLowerCase()))) {
+      return leaf(next());
+    }
+    if (isOp(l, 'and') || isOp(l, 'not')) {
+      throw new RuleSyntaxError(`"${l.text}" is not allowed inside near()/seq(); use "or" between alternatives`, l.offset);
+    }
+    throw new RuleSyntaxError(`expected a term or "phrase" but found ${describe(l)}`, l.offset);
+  }
+
+  function parseNear(): RuleNode {
+    const start = next();
+    const ordered = start.text.toLowerCase() === 'seq';
+    next(); // "("
+    const args: PositionalNode[] = [];
+    let window = DEFAULT_NEAR_WINDOW;
+    for (;;) {
+      const l = peek();
+      if (l.kind === 'word' && /^\d+$/.test(l.text) && lexemes[p + 1].kind === 'rparen' && args.length > 0) {
+        if (args.length < 2) throw new RuleSyntaxError(`${start.text}() needs at least two terms before the window`, l.offset);
+        window = Number(l.text);
+        if (window < 1) throw new RuleSyntaxError(`${start.text}() window must be at least 1 token`, l.offset);
+        next();
+        break;
+      }
+      args.push(parsePositional());
+      const sep = peek();
+      if (sep.kind === 'comma') {
+        next();
+        continue;
+      }
+      if (sep.kind === 'rparen') break;
+      throw new RuleSyntaxError(`expected "," or ")" in ${start.text}() but found ${describe(sep)}`, sep.offset);
+    }
+    const close = expect('rparen', `")" closing ${start.text}(`);
+    if (args.length < 2) throw new RuleSyntaxError(`${start.text}() needs at least two terms`, start.offset);
+    return { type: 'near', ordered, args, window, source: src.slice(start.offset, close.offset + 1) };
+  }
+
+  const tree = parseOr();
+  const rest = peek();
+  if (rest.kind !== 'end') {
+    throw new RuleSyntaxError(rest.kind === 'rparen' ? 'unbalanced ")"' : `unexpected ${describe(rest)}`, rest.offset);
+  }
+  return tree;
+}
+
+/** The view of a comment a rule is evaluated on. Build it once per comment with `ruleDocument`. */
+export interface RuleDocument {
+  /** foldText(normalised comment). */
+  text: string;
+  /** Token indices by folded base form, including the base forms of merged tokens' parts (plain term matches). */
+  byBase: Map<string, number[]>;
+  /** Token indices by a whole token's folded surface or base form (=exact matches). */
+  byWhole: Map<string, number[]>;
+  /** Character offset → index of the token covering it (or the next token), for positions. */
+  tokenAt: Int32Array;
+  /** 1 where a term may start or end: token edges, and part edges inside merged tokens. */
+  boundary: Uint8Array;
+  /** Cache of term/phrase occurrences (token indices) within this document. */
+  occurrences: Map<string, number[]>;
+}
+
+export interface RuleTokenInput {
+  surface: string;
+  base: string;
+  start: number;
+  end: number;
+  merged?: 'term' | 'compound';
+  /** The tokenizer's pieces of a merged token; without them any cut inside a merged token is a boundary. */
+  parts?: { base: string; start: number; end: number }[];
+}
+
+export function ruleDocument(normalisedText: string, tokens: readonly RuleTokenInput[]): RuleDocument {
+  const text = foldText(normalisedText);
+  const tokenAt = new Int32Array(text.length + 1).fill(tokens.length);
+  const boundary = new Uint8Array(text.length + 1);
+  const byBase = new Map<string, number[]>();
+  const byWhole = new Map<string, number[]>();
+  const add = (map: Map<string, number[]>, key: string, i: number) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [i]);
+    else if (list[list.length - 1] !== i) list.push(i);
+  };
+  let fill = 0;
+  tokens.forEach((t, i) => {
+    for (; fill < t.end && fill <= text.length; fill++) tokenAt[fill] = i;
+    boundary[t.start] = 1;
+    boundary[t.end] = 1;
+    if (t.merged && t.parts?.length) for (const p of t.parts) boundary[p.start] = boundary[p.end] = 1;
+    else if (t.merged) boundary.fill(1, t.start, t.end);
+    const base = foldText(t.base);
+    add(byBase, base, i);
+    for (const p of t.parts ?? []) add(byBase, foldText(p.base), i);
+    add(byWhole, base, i);
+    add(byWhole, foldText(t.surface), i);
+  });
+  return { text, byBase, byWhole, tokenAt, boundary, occurrences: new Map() };
+}
+
+/**
+ * Token indices where a term occurs. A term matches text that starts and ends on word edges: the edges of
+ * tokens and of the parts of merged tokens. So 中小企業 matches the compound 中小企業向け支援, 一次産業 matches
+ * 一/次/産業者向け, but 企業 does not match inside an unmerged 企業家. A token or part whose base form equals the
+ * term also matches (監視する for 監視). `=term` (exact) matches only a whole token's surface or base.
+ */
+function termPositions(doc: RuleDocument, term: string, exact: boolean): number[] {
+  const key = `${exact ? 'x' : 't'}\u0000${term}`;
+  const cached = doc.occurrences.get(key);
+  if (cached) return cached;
+  const found = new Set<number>();
+  if (!exact) {
+    for (let at = doc.text.indexOf(term); at >= 0; at = doc.text.indexOf(term, at + 1)) {
+      if (doc.boundary[at] && doc.boundary[at + term.length]) found.add(doc.tokenAt[at]);
+    }
+  }
+  for (const i of (exact ? doc.byWhole : doc.byBase).get(term) ?? []) found.add(i);
+  const out = [...found].sort((a, b) => a - b);
+  doc.occurrences.set(key, out);
+  return out;
+}
+
+/** Token indices where a phrase occurs as plain text, word boundaries ignored. */
+function phrasePositions(doc: RuleDocument, phrase: string): number[] {
+  const key = `p\u0000${phrase}`;
+  const cached = doc.occurrences.get(key);
+  if (cached) return cached;
+  const out: number[] = [];
+  for (let at = doc.text.indexOf(phrase); at >= 0; at = doc.text.indexOf(phrase, at + 1)) {
+    const i = doc.tokenAt[at];
+    if (out[out.length - 1] !== i) out.push(i);
+  }
+  doc.occurrences.set(key, out);
+  return out;
+}
+
+interface Occurrences {
+  positions: number[];
+  /** Source text of the alternatives that occurred. */
+  hits: string[];
+}
+
+function positional(doc: RuleDocument, node: PositionalNode): Occurrences {
+  if (node.type === 'any') {
+    const all = new Set<number>();
+    const hits: string[] = [];
+    for (const o of node.options) {
+      const r = positional(doc, o);
+      r.positions.forEach((x) => all.add(x));
+      hits.push(...r.hits);
+    }
+    return { positions: [...all].sort((a, b) => a - b), hits };
+  }
+  const positions = node.type === 'term' ? termPositions(doc, node.value, node.exact) : phrasePositions(doc, node.value);
+  return { positions, hits: positions.length ? [node.source] : [] };
+}
+
+/**
+ * near: one occurrence of every argument inside a window of `window` tokens (start-to-start), any order.
+ * seq: the same, with the arguments in the written order.
+ */
+function nearMatches(lists: number[][], window: number, ordered: boolean): boolean {
+  if (ordered) {
+    const walk = (k: number, prev: number, first: number): boolean => {
+      if (k === lists.length) return true;
+      return lists[k].some((p) => p > prev && p - first <= window && walk(k + 1, p, first));
+    };
+    return lists[0].some((p) => walk(1, p, p));
+  }
+  // Sweep the merged occurrences and keep the smallest window covering every argument.
+  const events: [number, number][] = [];
+  lists.forEach((l, k) => l.forEach((p) => events.push([p, k])));
+  events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const count = new Array<number>(lists.length).fill(0);
+  let covered = 0;
+  let lo = 0;
+  for (let hi = 0; hi < events.length; hi++) {
+    if (count[events[hi][1]]++ === 0) covered++;
+    while (covered === lists.length) {
+      if (events[hi][0] - events[lo][0] <= window) return true;
+      if (--count[events[lo][1]] === 0) covered--;
+      lo++;
+    }
+  }
+  return false;
+}
+
+export interface RuleResult {
+  matched: boolean;
+  /** The terms and phrases (as written in the rule) that made it true, in rule order; near(a|b, c) for near()/seq(). */
+  hits: string[];
+}
+
+export function evaluateRule(node: RuleNode, doc: RuleDocument): RuleResult {
+  switch (node.type) {
+    case 'term':
+    case 'phrase':
+    case 'any': {
+      const r = positional(doc, node);
+      return { matched: r.positions.length > 0, hits: r.hits };
+    }
+    case 'and': {
+      const l = evaluateRule(node.left, doc);
+      if (!l.matched) return { matched: false, hits: [] };
+      const r = evaluateRule(node.right, doc);
+      return r.matched ? { matched: true, hits: [...l.hits, ...r.hits] } : { matched: false, hits: [] };
+    }
+    case 'or': {
+      const l = evaluateRule(node.left, doc);
+      const r = evaluateRule(node.right, doc);
+      return { matched: l.matched || r.matched, hits: [...l.hits, ...r.hits] };
+    }
+    case 'not': {
+      // A negated part contributes no evidence: the hit list only names what is present.
+      return { matched: !evaluateRule(node.operand, doc).matched, hits: [] };
+    }
+    case 'near': {
+      const args = node.args.map((a) => positional(doc, a));
+      if (args.some((a) => a.positions.length === 0)) return { matched: false, hits: [] };
+      if (!nearMatches(args.map((a) => a.positions), node.window, node.ordered)) return { matched: false, hits: [] };
+      // Name the alternatives that occur, e.g. near(本戦略, 賛同): readable evidence, unlike the whole expression.
+      const name = node.ordered ? 'seq' : 'near';
+      return { matched: true, hits: [`${name}(${args.map((a) => dedupe(a.hits).join('|')).join(', ')})`] };
+    }
+  }
+}
+
+/** Every term and phrase the rule mentions (for listing a codebook's vocabulary and spotting typos). */
+export function ruleAtoms(node: RuleNode): PositionalNode[] {
+  switch (node.type) {
+    case 'term':
+    case 'phrase':
+      return [node];
+    case 'any':
+      return node.options.flatMap(ruleAtoms);
+    case 'and':
+    case 'or':
+      return [...ruleAtoms(node.left), ...ruleAtoms(node.right)];
+    case 'not':
+      return ruleAtoms(node.operand);
+    case 'near':
+      return node.args.flatMap(ruleAtoms);
+  }
+}
+
+export function dedupe(hits: readonly string[]): string[] {
+  return [...new Set(hits)];
+}

@@ -1,0 +1,173 @@
+// kuromoji (IPADIC) behind a memoised dictionary load and a per-segment cache.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import kuromoji from 'kuromoji';
+import type { TokenPart } from '../core/schema.ts';
+
+const require = createRequire(import.meta.url);
+const DICT_DIR = join(dirname(require.resolve('kuromoji/package.json')), 'dict');
+
+type KuromojiTokenizer = kuromoji.Tokenizer<kuromoji.IpadicFeatures>;
+
+let dictionary: Promise<KuromojiTokenizer> | null = null;
+
+/** The IPADIC dictionary takes ~0.6 s and ~300 MB to load, so every tokenizer in the process shares one. */
+export function loadKuromoji(): Promise<KuromojiTokenizer> {
+  dictionary ??= buildKuromoji().then((tokenizer) => {
+    speedUpPrefixSearch(tokenizer);
+    return tokenizer;
+  });
+  dictionary.catch(() => (dictionary = null));
+  return dictionary;
+}
+
+/** A kuromoji tokenizer exactly as the package ships it (tests compare our output against it). */
+export function buildKuromoji(): Promise<KuromojiTokenizer> {
+  return new Promise<KuromojiTokenizer>((resolve, reject) => {
+    kuromoji.builder({ dicPath: DICT_DIR }).build((err, tokenizer) => {
+      if (err) reject(new Error(`cannot load the kuromoji dictionary from ${DICT_DIR}: ${String(err)}`));
+      else resolve(tokenizer);
+    });
+  });
+}
+
+interface DoubleArrayTrie {
+  bc: { getBase(i: number): number; getCheck(i: number): number };
+  commonPrefixSearch(key: string): { k: string; v?: number }[];
+}
+
+/**
+ * kuromoji looks up dictionary words by converting the whole rest of the sentence to UTF-8 at every character
+ * and copying a byte array for every match (doublearray's commonPrefixSearch): a third of its time on the seed.
+ * This replacement walks the same double-array trie one character at a time and stops where the trie does, so
+ * it returns the same matches in the same order (test/tokenize.test.ts compares against unpatched kuromoji).
+ */
+function speedUpPrefixSearch(tokenizer: KuromojiTokenizer): void {
+  const trie = (tokenizer as unknown as { viterbi_builder?: { trie?: DoubleArrayTrie } }).viterbi_builder?.trie;
+  if (!trie || typeof trie.bc?.getBase !== 'function') return; // another kuromoji layout: keep its own search
+  const bc = trie.bc;
+  const step = (parent: number, byte: number): number => {
+    const child = bc.getBase(parent) + byte;
+    return bc.getCheck(child) === parent ? child : -1;
+  };
+  trie.commonPrefixSearch = (key: string) => {
+    const result: { k: string; v?: number }[] = [];
+    let node = 0;
+    let i = 0;
+    while (i < key.length) {
+      let cp = key.charCodeAt(i++);
+      if (cp >= 0xd800 && cp <= 0xdbff) {
+        const low = key.charCodeAt(i++);
+        if (!(low >= 0xdc00 && low <= 0xdfff)) return result;
+        cp = (cp - 0xd800) * 1024 + 0x10000 + (low - 0xdc00);
+      }
+      if (cp < 0x80) node = step(node, cp);
+      else if (cp < 0x800) {
+        node = step(node, (cp >>> 6) | 0xc0);
+        if (node >= 0) node = step(node, (cp & 0x3f) | 0x80);
+      } else if (cp < 0x10000) {
+        node = step(node, (cp >>> 12) | 0xe0);
+        if (node >= 0) node = step(node, ((cp >> 6) & 0x3f) | 0x80);
+        if (node >= 0) node = step(node, (cp & 0x3f) | 0x80);
+      } else {
+        node = step(node, (cp >>> 18) | 0xf0);
+        if (node >= 0) node = step(node, ((cp >> 12) & 0x3f) | 0x80);
+        if (node >= 0) node = step(node, ((cp >> 6) & 0x3f) | 0x80);
+        if (node >= 0) node = step(node, (cp & 0x3f) | 0x80);
+      }
+      if (node < 0) break;
+      const leaf = step(node, 0);
+      if (leaf >= 0) {
+        const base = bc.getBase(leaf);
+        const r: { k: string; v?: number } = { k: key.slice(0, i) };
+        if (base <= 0) r.v = -base - 1;
+        result.push(r);
+      }
+    }
+    return result;
+  };
+}
+
+/** A token relative to the start of its segment. */
+interface SegmentToken {
+  surface: string;
+  base: string;
+  pos: string;
+  pos_detail: string;
+  offset: number;
+}
+
+// kuromoji itself cuts its input after every 、 and 。 and analyses each piece on its own
+// (Tokenizer.splitByPunctuation), so caching per piece returns exactly what kuromoji would.
+const PUNCTUATION = /[、。]/g;
+const CACHE_LIMIT = 200_000;
+
+export class CachedKuromoji {
+  private readonly cache = new Map<string, SegmentToken[]>();
+  readonly stats = { hits: 0, misses: 0 };
+
+  /** `cacheLimit` 0 analyses every segment afresh (benchmarks measure kuromoji itself that way). */
+  constructor(
+    private readonly tokenizer: KuromojiTokenizer,
+    private readonly cacheLimit = CACHE_LIMIT,
+  ) {}
+
+  clearCache(): void {
+    this.cache.clear();
+    this.stats.hits = this.stats.misses = 0;
+  }
+
+  /** Plain kuromoji tokens of `text`, with offsets into `text` counted from `origin`. */
+  tokenize(text: string, origin = 0): TokenPart[] {
+    const out: TokenPart[] = [];
+    let from = 0;
+    PUNCTUATION.lastIndex = 0;
+    for (;;) {
+      const m = PUNCTUATION.exec(text);
+      const to = m ? m.index + 1 : text.length;
+      if (to > from) this.pushSegment(text.slice(from, to), origin + from, out);
+      if (!m) break;
+      from = to;
+    }
+    return out;
+  }
+
+  private pushSegment(segment: string, start: number, out: TokenPart[]): void {
+    let tokens = this.cache.get(segment);
+    if (tokens) this.stats.hits++;
+    else {
+      this.stats.misses++;
+      tokens = this.analyse(segment);
+      // A bounded cache: clearing keeps memory flat on huge inputs and cannot change any output.
+      if (this.cache.size >= this.cacheLimit) this.cache.clear();
+      if (this.cacheLimit > 0) this.cache.set(segment, tokens);
+    }
+    for (const t of tokens) {
+      const s = start + t.offset;
+      out.push({ surface: t.surface, base: t.base, pos: t.pos, pos_detail: t.pos_detail, start: s, end: s + t.surface.length });
+    }
+  }
+
+  private analyse(segment: string): SegmentToken[] {
+    const out: SegmentToken[] = [];
+    let offset = 0;
+    // kuromoji throws on a lone surrogate; U+FFFD has the same length, and surfaces are cut from the original.
+    const safe = segment.replace(LONE_SURROGATE, '\uFFFD');
+    // Offsets are summed from surfaces: kuromoji's word_position drifts after a segment that ends in a multi-char token.
+    for (const t of this.tokenizer.tokenize(safe)) {
+      const surface = safe === segment ? t.surface_form : segment.slice(offset, offset + t.surface_form.length);
+      out.push({
+        surface,
+        base: t.basic_form && t.basic_form !== '*' ? t.basic_form : surface,
+        pos: t.pos,
+        pos_detail: t.pos_detail_1,
+        offset,
+      });
+      offset += surface.length;
+    }
+    if (offset !== segment.length) throw new Error(`kuromoji lost characters in ${JSON.stringify(segment)}`);
+    return out;
+  }
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

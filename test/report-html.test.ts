@@ -1,0 +1,100 @@
+// Opens report.html in headless Chromium: it must render offline with no console errors, and its search box
+// and filters must narrow the item list.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { renderReport } from '../pipeline/report/index.ts';
+import { fixtureRun } from './helpers/report-fixture.ts';
+
+const OUT = resolve('test/.tmp/report-html');
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let context: BrowserContext;
+let userDataDir: string;
+
+beforeAll(async () => {
+  userDataDir = mkdtempSync(join(tmpdir(), 'pubcom-chromium-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+});
+
+afterAll(async () => {
+  await context?.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+});
+
+async function open(html: string, name: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
+  mkdirSync(OUT, { recursive: true });
+  const file = join(OUT, `${name}.html`);
+  writeFileSync(file, html);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  return { page, errors, requests };
+}
+
+const visibleItems = (page: Page) => page.locator('#items-list article.item').count();
+
+describe('report.html in Chromium', () => {
+  it('renders offline without console errors, filters by search and by selects, and shows evidence', async () => {
+    const html = (await renderReport(fixtureRun())).get('report.html') as string;
+    const { page, errors, requests } = await open(html, 'fixture');
+    expect(await page.locator('h1').textContent()).toContain('パブリックコメント分析');
+    expect(await page.locator('svg.chart').count()).toBe(4);
+    expect(await visibleItems(page)).toBe(8);
+    expect(await page.locator('#count').textContent()).toBe('8 件中 8 件を表示');
+
+    // The hostile comment is shown as text, not run as markup.
+    expect(await page.locator('#items-list').textContent()).toContain('<script>alert("x")</script>');
+
+    await page.fill('#q', '通信の秘密');
+    await page.waitForFunction(() => document.querySelectorAll('#items-list article.item').length === 3);
+    expect(await page.locator('#count').textContent()).toBe('8 件中 3 件を表示');
+
+    await page.fill('#q', '');
+    await page.selectOption('#f-theme', 'pqc');
+    expect(await visibleItems(page)).toBe(1);
+    await page.selectOption('#f-theme', '');
+    await page.selectOption('#f-label', 'referred');
+    expect(await visibleItems(page)).toBe(4);
+    await page.check('#f-disagree');
+    // Of the four items rules calls referred, items 3 and 8 get another label from the second classifier.
+    expect(await page.locator('#items-list .num').allTextContents()).toEqual(['No.3', 'No.8']);
+    await page.click('#reset');
+    expect(await visibleItems(page)).toBe(8);
+
+    const mark = page.locator('#item-fixture\\#2 mark');
+    expect(await mark.textContent()).toBe('以下のとおり修正します');
+    expect(await page.locator('#item-fixture\\#2 ul.ev').textContent()).toContain('accepted.cue1');
+
+    // A click on a map dot shows that comment alone.
+    await page.locator('circle[data-id="fixture#6"]').click();
+    expect(await page.locator('#items-list .num').allTextContents()).toEqual(['No.6']);
+
+    await page.screenshot({ path: join(OUT, 'fixture.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    await page.close();
+  });
+});
