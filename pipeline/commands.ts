@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { parseCommand } from './parse/command.ts';
 import { tokenizeCommand } from './tokenize/command.ts';
 import { embedCommand } from './embed/command.ts';
+import { classifyCommand } from './classify/command.ts';
 import { themesCommand } from './themes/command.ts';
 import { evalCommand, compareCommand } from './eval/command.ts';
 import { runCommand, configCommand, diffRunsCommand } from './run/command.ts';
@@ -11,6 +12,7 @@ export function registerCommands(program: Command): void {
   parseCommand(program);
   tokenizeCommand(program);
   embedCommand(program);
+  classifyCommand(program);
   themesCommand(program);
   evalCommand(program);
   compareCommand(program);

@@ -28,3 +28,6 @@ export {
   type CreateEmbedderOptions,
   type Progress,
 } from './embed/index.ts';
+
+// eval
+export { evaluate, compare, readLabelFile, computeMetrics, cohenKappa, align, EvalReport, CompareReport, LabelledResponse } from './eval/index.ts';

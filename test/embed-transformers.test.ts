@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { env } from '@huggingface/transformers';
 import { makeTinyModel } from '../scripts/make-tiny-model.ts';
-import { TransformersEmbedder } from '../pipeline/embed/transformers.ts';
+import { EmbeddersFile, TransformersEmbedder, resolveModelSettings } from '../pipeline/embed/transformers.ts';
 import { createEmbedder, embedItems, readEmbeddings } from '../pipeline/embed/index.ts';
 import { InputError } from '../pipeline/core/errors.ts';
-import { writeJsonl } from '../pipeline/core/io.ts';
+import { readJson, writeJsonl } from '../pipeline/core/io.ts';
 import { seedItems } from './helpers/seed-items.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -116,6 +116,27 @@ describe('transformers backend on the generated tiny BERT', () => {
     expect(err.message).toContain('no-models/Xenova/multilingual-e5-small');
     expect(err.message).toContain('onnx/model.onnx');
     expect(err.message).toContain('--allow-remote');
+  });
+
+  it('goes to the hub only with --allow-remote (here the network is cut, so loading fails as an InputError)', async () => {
+    const modelDir = join(work, 'no-models');
+    const e = new TransformersEmbedder({ model: 'Xenova/multilingual-e5-small', modelDir, allowRemote: true });
+    expect(e.id).toMatch(/^transformers:Xenova\/multilingual-e5-small@fp32#/);
+    const err = await e.embed(['テスト']).catch((x) => x);
+    expect(err).toBeInstanceOf(InputError);
+    expect(err.message).toContain('network access attempted');
+    expect(err.message).toContain('huggingface.co');
+  });
+
+  it('the shipped models/embedders.json gives e5 and ruri-v3 their prefixes, matched by id or folder name', () => {
+    const file = readJson(join(ROOT, 'models/embedders.json'), EmbeddersFile);
+    const e5 = resolveModelSettings(file, 'Xenova/multilingual-e5-small');
+    expect(e5.prefix).toEqual({ default: 'query: ', query: 'query: ', passage: 'passage: ' });
+    expect(resolveModelSettings(file, '/data/models/intfloat-multilingual-e5-base').entry).toBe('Xenova/multilingual-e5-small');
+    const ruri = resolveModelSettings(file, '/home/me/models/ruri-v3-130m-onnx');
+    expect(ruri.prefix.query).toBe('検索クエリ: ');
+    expect(ruri.prefix.passage).toBe('検索文書: ');
+    expect(resolveModelSettings(file, 'some/other-model')).toMatchObject({ entry: 'defaults', pooling: 'mean', dtype: 'fp32' });
   });
 
   it('a dtype whose weights file is absent names that file', () => {

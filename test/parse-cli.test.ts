@@ -119,6 +119,14 @@ describe('pubcom parse on bad input: exit 2, the file named, nothing written', (
     expect(existsSync(out)).toBe(false);
   });
 
+  it('rejects an unknown --format with exit 2', () => {
+    const out = join(dir, 'bad/format.jsonl');
+    const r = pubcom('parse', SEED, '--format', 'docx', '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("argument 'docx' is invalid");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('rejects a missing input file', () => {
     const r = pubcom('parse', join(dir, 'nope.txt'), '--out', join(dir, 'bad/nope.jsonl'));
     expect(r.code).toBe(2);

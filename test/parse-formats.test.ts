@@ -2,6 +2,7 @@
 // comments, responses, sections, groups) and account for every non-whitespace character of its input.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../pipeline/core/errors.ts';
 import type { Item } from '../pipeline/core/schema.ts';
@@ -14,7 +15,7 @@ import { joinWrapped, readPdfText } from '../pipeline/parse/pdf-text.ts';
 import { readXlsx } from '../pipeline/parse/xlsx.ts';
 import type { FormatReader, ParsedDocument, ParseOptions } from '../pipeline/parse/types.ts';
 import { toSjis } from '../scripts/make-sjis-fixture.ts';
-import { makePdf, type PdfText } from './helpers/make-pdf.ts';
+import { makeEiaResultPdf, makePdf } from './helpers/make-pdf.ts';
 import { makeCyclingPlanXlsx } from './helpers/make-xlsx.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -58,7 +59,7 @@ describe('CSV (ministry export: BOM, CRLF, multi-line cells, copied group replie
       '2050年カーボンニュートラルの実現に向けて、2035年度及び2040年度の削減目標を一層引き上げるべきである。 特に、エネルギー転換部門の排出削減を加速すべき。',
     );
     // Raw keeps the cell as written, line break included.
-    expect(n.get('1')!.comment_raw).toContain('引き上げるべきである。\r\n特に') ;
+    expect(n.get('1')!.comment_raw).toContain('引き上げるべきである。\r\n特に');
     expect(n.get('4')!.comment_raw).toMatch(/示すべきである。\r?\n\r?\nあわせて/);
     expect(n.get('2')!.edits).toEqual([
       '国は、地方公共団体実行計画の策定・実施に必要な人材の確保・育成を支援するため、専門家の派遣等の人的支援を行う。',
@@ -139,6 +140,19 @@ describe('CSV (ministry export: BOM, CRLF, multi-line cells, copied group replie
     expectBalanced(doc);
   });
 
+  it('a comment spilling into an unnumbered row is one item; --map by position reads a headerless file', async () => {
+    const csv = '番号,意見の概要,回答\n1,自転車レーンを整備してほしい。特に、,検討してまいります。\n,駅前の交差点は危険である。,\n2,駐輪場を増やしてほしい。,原案どおりとします。\n,,なお、料金は据え置きます。\n';
+    const doc = await read(readCsv, 'spill.csv', {}, Buffer.from(csv));
+    expect(doc.items.map((i) => [i.number, i.comment, i.response, i.source.rows])).toEqual([
+      ['1', '自転車レーンを整備してほしい。特に、 駅前の交差点は危険である。', '検討してまいります。', [2, 3]],
+      ['2', '駐輪場を増やしてほしい。', '原案どおりとします。 なお、料金は据え置きます。', [4, 5]],
+    ]);
+    expect(doc.items[0].flags).toContain('merged_rows');
+    expectBalanced(doc);
+    const headerless = await read(readCsv, 'nohead.csv', { map: { number: '1', comment: '2', response: '3' } }, Buffer.from('7,歩道を広げてほしい。,検討します。\n'));
+    expect(headerless.items.map((i) => [i.number, i.comment, i.response])).toEqual([['7', '歩道を広げてほしい。', '検討します。']]);
+  });
+
   it('bad input: no recognisable comment column names the file and the columns found', async () => {
     const csv = '日付,氏名,住所\n2025-01-10,山田,○○市\n';
     await expectInputError(read(readCsv, 'contacts.csv', {}, Buffer.from(csv)), 'contacts.csv', 'no recognisable comment column', '"日付", "氏名", "住所"');
@@ -192,6 +206,13 @@ describe('XLSX (municipal workbook: merged title, merged response cell, rich tex
     ]);
     expect(doc.warnings.join('\n')).toContain('"集計"');
     expectBalanced(doc);
+  });
+
+  it('bad input: a workbook with no result table names its sheets', async () => {
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('名簿').addRow(['氏名', '所属']);
+    const bytes = new Uint8Array(await wb.xlsx.writeBuffer());
+    await expectInputError(read(readXlsx, 'roster.xlsx', {}, bytes), 'roster.xlsx', 'no sheet has a recognisable table (sheets: "名簿")', 'no recognisable comment column');
   });
 
   it('through parseDocument', async () => {
@@ -277,6 +298,8 @@ describe('HTML (city results page: rowspan reply, section rows, repeated headers
     expect(n.get('7')!.flags).toContain('missing_response');
     expect(doc.items.map((i) => i.section)).toEqual(['第1章', '第2章', '第2章', '第3章', '全体', '全体', '全体']);
     expect(doc.accounts.filter((a) => a.fate === 'heading').map((a) => a.ref)).toEqual(['1 計画全体に関すること', '2 その他']);
+    // The accounting covers the tables; the page's other text is reported, not silently ignored.
+    expect(doc.warnings).toEqual([expect.stringMatching(/^\d+ characters of text outside the tables and headings/)]);
     expect(doc.accounts.filter((a) => a.fate === 'header').map((a) => a.reason)).toEqual([
       'above the column headings (title, notes)',
       'column headings',
@@ -339,6 +362,17 @@ describe('PDF text (pdftotext -layout: running headers, page numbers, wrapped ce
     expectBalanced(doc);
   });
 
+  it('drops page numbers printed as 「1 / 2」 and 「2ページ」', async () => {
+    const text = '番号  意見の概要      意見に対する考え方\n1     歩道を広げて    検討します。\n      ほしい。\n              1 / 2\n\f2     段差をなくして  対応します。\n      ほしい。\n              2ページ\n';
+    const doc = await read(readPdfText, 'pages.txt', {}, Buffer.from(text));
+    expect(doc.items.map((i) => [i.number, i.comment, i.response])).toEqual([
+      ['1', '歩道を広げてほしい。', '検討します。'],
+      ['2', '段差をなくしてほしい。', '対応します。'],
+    ]);
+    expect(doc.accounts.filter((a) => a.reason === 'page number').map((a) => a.page)).toEqual([1, 2]);
+    expectBalanced(doc);
+  });
+
   it('joins wrapped Japanese without spaces, Latin words with one, and keeps list items apart', () => {
     expect(joinWrapped(['再編により通学距離が', '長くなる'])).toBe('再編により通学距離が長くなる');
     expect(joinWrapped(['Society', '5.0の実現'])).toBe('Society 5.0の実現');
@@ -353,68 +387,55 @@ describe('PDF text (pdftotext -layout: running headers, page numbers, wrapped ce
   });
 });
 
-describe('PDF (pdfjs-dist with cMaps, on a hand-written PDF with a non-embedded Japanese CID font)', () => {
-  // Two pages of a results table: number at x=40, comment at x=70, response at x=320, 14 pt line spacing.
-  function tablePdf(): Uint8Array {
-    const page = (title: boolean): PdfText[] => [
-      { x: 110, y: 800, text: '環境影響評価制度の見直し（案）に関する意見募集の結果' },
-      ...(title ? [{ x: 40, y: 780, text: '令和７年３月　環境省' }] : []),
-      { x: 40, y: 752, text: '番号' },
-      { x: 70, y: 752, text: '意見の概要' },
-      { x: 320, y: 752, text: '意見に対する考え方' },
-    ];
-    const rows = (y0: number, cells: [string, string[], string[]][]): PdfText[] => {
-      const out: PdfText[] = [];
-      let y = y0;
-      for (const [num, left, right] of cells) {
-        if (num === '§') {
-          out.push({ x: 70, y, text: left[0] });
-          y -= 28;
-          continue;
-        }
-        if (num) out.push({ x: 40, y, text: num });
-        const lines = Math.max(left.length, right.length);
-        for (let k = 0; k < lines; k++) {
-          if (left[k]) out.push({ x: 70, y: y - 14 * k, text: left[k] });
-          if (right[k]) out.push({ x: 320, y: y - 14 * k, text: right[k] });
-        }
-        y -= 14 * lines + 14;
-      }
-      return out;
-    };
-    const p1 = [
-      ...page(true),
-      ...rows(724, [
-        ['§', ['１．対象事業に関する意見'], []],
-        ['1', ['風力発電所の規模要件の引下げについて、', '地域への影響を考慮して慎重に検討すべき。'], ['規模要件については、専門家による検討会', 'の議論を踏まえて設定したものであり、原', '案どおりとさせていただきます。']],
-        ['2', ['小規模な事業にも簡易な手続を設けるべき。'], ['ご指摘を踏まえ、以下のとおり修正します。', '【修正案】小規模事業の簡易な手続につい', 'て検討する旨を追記します。']],
-      ]),
-      { x: 280, y: 60, text: '- 1 -' },
-    ];
-    const p2 = [
-      ...page(false),
-      ...rows(724, [
-        ['§', ['２．その他に関する意見'], []],
-        ['3', ['意見募集の周知が不十分である。'], ['No.1の回答のとおりです。']],
-      ]),
-      { x: 280, y: 60, text: '- 2 -' },
-    ];
-    return makePdf([p1, p2]);
-  }
+/** The items of the table that test/helpers/make-pdf.ts draws, whichever way its text was taken out. */
+function expectEiaItems(doc: ParsedDocument): void {
+  expect(doc.items.map((i) => i.number)).toEqual(['1', '2', '3']);
+  const n = byNumber(doc.items);
+  expect(n.get('1')!.comment).toBe('風力発電所の規模要件の引下げについて、地域への影響を考慮して慎重に検討すべき。');
+  expect(n.get('1')!.response).toBe('規模要件については、専門家による検討会の議論を踏まえて設定したものであり、原案どおりとさせていただきます。');
+  expect(n.get('2')!.comment).toBe('小規模な事業にも簡易な手続を設けるべき。');
+  expect(n.get('2')!.edits).toEqual(['小規模事業の簡易な手続について検討する旨を追記します。']);
+  expect(n.get('3')!.comment).toBe('意見募集の周知が不十分である。');
+  expect(n.get('3')!.response).toBe('No.1の回答のとおりです。');
+  expect(doc.items.map((i) => [i.section, i.source.page])).toEqual([
+    ['1.対象事業に関する意見', 1],
+    ['1.対象事業に関する意見', 1],
+    ['2.その他に関する意見', 2],
+  ]);
+  expectBalanced(doc);
+}
 
-  it('extracts Japanese text and rebuilds the items', async () => {
-    const doc = await read(readPdf, 'eia.pdf', {}, tablePdf());
-    expect(doc.items.map((i) => i.number)).toEqual(['1', '2', '3']);
-    const n = byNumber(doc.items);
-    expect(n.get('1')!.comment).toBe('風力発電所の規模要件の引下げについて、地域への影響を考慮して慎重に検討すべき。');
-    expect(n.get('1')!.response).toBe('規模要件については、専門家による検討会の議論を踏まえて設定したものであり、原案どおりとさせていただきます。');
-    expect(n.get('2')!.edits).toEqual(['小規模事業の簡易な手続について検討する旨を追記します。']);
-    expect(n.get('3')!.response).toBe('No.1の回答のとおりです。');
-    expect(doc.items.map((i) => [i.section, i.source.page])).toEqual([
-      ['1.対象事業に関する意見', 1],
-      ['1.対象事業に関する意見', 1],
-      ['2.その他に関する意見', 2],
+describe('PDF text as poppler pdftotext 22.12 prints it (scripts/make-pdf-text-fixtures.ts)', () => {
+  it('-layout: columns found from the headings of each page (page 2 is shifted by two characters)', async () => {
+    const doc = await read(readPdfText, join(FIX, 'pdf-text/eia-layout.txt'));
+    expectEiaItems(doc);
+    expect(doc.accounts.filter((a) => a.fate === 'header').map((a) => `${a.page}:${a.reason}`)).toEqual([
+      '1:running page header/footer',
+      '1:above the column headings (title, notes)',
+      '1:column headings',
+      '1:page number',
+      '2:running page header/footer',
+      '2:repeated column headings',
+      '2:page number',
     ]);
+    expect(doc.warnings).toEqual([]);
+  });
+
+  it('reading order (no -layout): each cell a paragraph; the reader says it guessed', async () => {
+    const doc = await read(readPdfText, join(FIX, 'pdf-text/eia-reading-order.txt'));
+    expectEiaItems(doc);
+    expect(doc.warnings).toEqual([expect.stringContaining('pages 1–2: no column layout (text in reading order)')]);
+    // 環境省, printed apart from its date in reading order, is listed as skipped rather than lost.
+    expect(doc.accounts.filter((a) => a.fate === 'skipped' && a.chars > 0).map((a) => a.reason)).toEqual([
+      'text before the first numbered comment',
+    ]);
+  });
+});
+
+describe('PDF (pdfjs-dist with cMaps, on a hand-written PDF with a non-embedded Japanese CID font)', () => {
+  it('extracts Japanese text and rebuilds the items', async () => {
+    const doc = await read(readPdf, 'eia.pdf', {}, makeEiaResultPdf());
+    expectEiaItems(doc);
     const headers = doc.accounts.filter((a) => a.fate === 'header').map((a) => `${a.page}:${a.reason}`);
     expect(headers).toEqual([
       '1:running page header/footer',
@@ -432,10 +453,12 @@ describe('PDF (pdfjs-dist with cMaps, on a hand-written PDF with a non-embedded 
   it('through parseDocument; a PDF without text is a clear error', async () => {
     mkdirSync(TMP, { recursive: true });
     const path = join(TMP, 'eia.pdf');
-    writeFileSync(path, tablePdf());
+    writeFileSync(path, makeEiaResultPdf());
     const { items, report } = await parseDocument(path);
     expect(report.format).toBe('pdf');
     expect(byNumber(items).get('3')!.response_group).toBe(byNumber(items).get('1')!.response_group);
     await expectInputError(read(readPdf, 'scan.pdf', {}, makePdf([[]])), 'scan.pdf', 'no text layer');
+    const truncated = makeEiaResultPdf().subarray(0, 400);
+    await expectInputError(read(readPdf, 'cut.pdf', {}, truncated), 'cut.pdf', 'not a readable PDF');
   });
 });

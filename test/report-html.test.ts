@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { renderReport } from '../pipeline/report/index.ts';
 import { fixtureRun } from './helpers/report-fixture.ts';
+import { defaultConfig } from '../pipeline/run/config.ts';
+import { runPipeline } from '../pipeline/run/index.ts';
 
 const OUT = resolve('test/.tmp/report-html');
 const CHROMIUM_ARGS = [
@@ -93,6 +95,40 @@ describe('report.html in Chromium', () => {
     expect(await page.locator('#items-list .num').allTextContents()).toEqual(['No.6']);
 
     await page.screenshot({ path: join(OUT, 'fixture.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+    await page.close();
+  });
+
+  it('renders the seed run, narrows the list by search and filters, and saves screenshots for the README', async () => {
+    const out = join(OUT, 'seed-run');
+    const config = { ...defaultConfig(), cache: { enabled: true, dir: join(OUT, 'cache') } };
+    await runPipeline({ input: 'seeds/000_555981824ba784d2.txt', out, config, quiet: true });
+    const { readFileSync } = await import('node:fs');
+    const { page, errors, requests } = await open(readFileSync(join(out, 'report.html'), 'utf8'), 'seed');
+    expect(await page.locator('#count').textContent()).toBe('131 件中 131 件を表示');
+    await page.screenshot({ path: join(OUT, 'seed-top.png') });
+
+    await page.fill('#q', '耐量子');
+    await page.waitForFunction(() => !document.getElementById('count')!.textContent!.startsWith('131 件中 131'));
+    const cards = await page.locator('#items-list article.item').allTextContents();
+    expect(cards.length).toBeGreaterThan(0);
+    expect(cards.length).toBeLessThan(131);
+    for (const c of cards) expect(c).toContain('耐量子');
+
+    await page.fill('#q', '');
+    await page.selectOption('#f-label', 'none');
+    await page.waitForFunction(() => document.getElementById('count')!.textContent === '131 件中 9 件を表示');
+    expect(await page.locator('#items-list .noresp').count()).toBe(9);
+    await page.selectOption('#f-label', '');
+    await page.selectOption('#f-theme', 'pqc');
+    const pqc = await page.locator('#items-list article.item').count();
+    expect(pqc).toBeGreaterThan(0);
+    expect(pqc).toBeLessThan(131);
+    await page.click('#reset');
+    // Evidence is highlighted inside the responses.
+    expect(await page.locator('#items-list mark').count()).toBeGreaterThan(20);
+    await page.screenshot({ path: join(OUT, 'seed-full.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
     await page.close();

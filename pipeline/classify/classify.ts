@@ -101,13 +101,17 @@ export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyO
   const classes = loaded.taxonomy.priority;
   const needsEmbedder =
     opts.classifier === 'similarity' ||
-    (opts.classifier === 'ensemble' && model.ensemble.uses_similarity) ||
+    (opts.classifier === 'ensemble' && !!model.ensemble?.uses_similarity) ||
     model.supervised.embedding_dim > 0;
   const embedder = await resolveEmbedder(opts, model, needsEmbedder);
   const ctx: BaseContext = { loaded, settings: model.settings, classes, embedder, embeddingFeatures: model.supervised.embedding_dim > 0 };
   const answered = inputs.flatMap((_, i) => (batch.prepared[i].text ? [i] : []));
   const pred = await predictBase(ctx, { supervised: model.supervised, examples: model.similarity.examples }, answered.map((i) => batch.prepared[i]));
-  const stacker = opts.classifier === 'ensemble' ? loadStacker(model.ensemble) : null;
+  if (opts.classifier === 'ensemble' && !model.ensemble) {
+    throw new InputError('--model', 'this model was trained without the ensemble stacker: retrain it with `pubcom train`');
+  }
+  const ensemble = model.ensemble;
+  const stacker = opts.classifier === 'ensemble' && ensemble ? loadStacker(ensemble) : null;
   const classifier = { name: opts.classifier, version: modelVersion(model) };
 
   const records: LabelRecord[] = batch.rules.records.map((r) => ({ ...r, classifier }));
@@ -127,8 +131,8 @@ export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyO
       evidence = [...sim!.evidence, ...rulesEvidenceFor(batch, i, label)];
     } else {
       const rulesRules = batch.rules.records[i].evidence.map((e) => e.rule);
-      const features = stackFeatures(classes, batch.prepared[i], rulesRules, sup, model.ensemble.uses_similarity ? sim : null);
-      const stacked = stackPredict(model.ensemble, stacker!, features);
+      const features = stackFeatures(classes, batch.prepared[i], rulesRules, sup, ensemble!.uses_similarity ? sim : null);
+      const stacked = stackPredict(ensemble!, stacker!, features);
       label = stacked.label;
       confidence = stacked.probs[classes.indexOf(label as AnsweredLabel)];
       evidence = [

@@ -70,6 +70,7 @@ export async function crossValidate(
       embedder: opts.embedder ?? null,
       embedderSpec: opts.embedderSpec ?? null,
       embeddingFeatures: opts.embeddingFeatures,
+      stacker: classifierName === 'ensemble',
     });
     // All rows are classified so pointers can reach targets in other folds; only this fold's rows are kept.
     const records = await classify(inputs, { classifier: classifierName, model, embedder: opts.embedder ?? null, rules: loaded });

@@ -46,7 +46,8 @@ export const ClassifierModel = z.object({
   supervised: SupervisedPart,
   /** The labelled responses similarity searches (and lsa refits its space on). */
   similarity: z.object({ embedder: z.string().nullable(), examples: z.array(LabelledExample) }),
-  ensemble: EnsemblePart,
+  /** Null only for models trained without the stacker (cross-validation of supervised/similarity). */
+  ensemble: EnsemblePart.nullable(),
 });
 export type ClassifierModel = z.infer<typeof ClassifierModel>;
 

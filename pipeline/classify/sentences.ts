@@ -10,11 +10,12 @@ export const MASK_CHAR = '〓';
 
 /** Spans strictly inside matched quote pairs (brackets excluded). Unclosed openers are treated as plain text. */
 export function quotedSpans(text: string, quotes: readonly (readonly [string, string])[]): Span[] {
-  const closerOf = new Map(quotes.map(([o, c]) => [o, c]));
-  const stack: { closer: string; at: number }[] = [];
+  // Char codes, not one-character strings: this runs over every character of every response.
+  const closerOf = new Map(quotes.map(([o, c]) => [o.charCodeAt(0), c.charCodeAt(0)]));
+  const stack: { closer: number; at: number }[] = [];
   const spans: Span[] = [];
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
+    const ch = text.charCodeAt(i);
     const top = stack[stack.length - 1];
     if (top && ch === top.closer) {
       stack.pop();
@@ -26,8 +27,7 @@ export function quotedSpans(text: string, quotes: readonly (readonly [string, st
     if (closer !== undefined) stack.push({ closer, at: i });
   }
   if (stack.length > 0) {
-    // Unclosed openers: keep the pairs that did close inside them, drop the opener itself.
-    // Re-run without the outermost unclosed opener so that its text stays visible.
+    // An unclosed opener is plain text: redo the part after it so the pairs that did close there still count.
     const first = stack[0].at;
     const before = spans.filter((s) => s.end < first);
     const rest = quotedSpans(text.slice(first + 1), quotes).map((s) => ({ start: s.start + first + 1, end: s.end + first + 1 }));
@@ -60,33 +60,39 @@ export function splitSentences(
 ): Span[] {
   const inQuote = new Uint8Array(text.length);
   for (const s of quoted) inQuote.fill(1, s.start, s.end);
+  const isTerminator = new Set(Array.from(terminators, (c) => c.charCodeAt(0)));
+  const followUpStarts = new Set(followUps.map((f) => f.charCodeAt(0)));
   const spans: Span[] = [];
   let start = 0;
   const push = (end: number) => {
     let s = start;
     let e = end;
-    while (s < e && /\s/.test(text[s])) s++;
-    while (e > s && /\s/.test(text[e - 1])) e--;
+    while (s < e && isSpace(text.charCodeAt(s))) s++;
+    while (e > s && isSpace(text.charCodeAt(e - 1))) e--;
     if (e > s) spans.push({ start: s, end: e });
     start = end;
   };
   for (let i = 0; i < text.length; i++) {
     if (inQuote[i]) continue;
-    const ch = text[i];
-    if (ch === '\n' || ch === '\r') {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || ch === 13) {
       push(i + 1);
       continue;
     }
-    if (terminators.includes(ch)) {
+    if (isTerminator.has(ch)) {
       // Keep runs like 。」 or !? together.
       let j = i + 1;
-      while (j < text.length && terminators.includes(text[j])) j++;
+      while (j < text.length && isTerminator.has(text.charCodeAt(j))) j++;
       push(j);
       i = j - 1;
       continue;
     }
-    if (i > start && /\s/.test(text[i - 1]) && followUps.some((f) => text.startsWith(f, i))) push(i);
+    if (i > start && followUpStarts.has(ch) && isSpace(text.charCodeAt(i - 1)) && followUps.some((f) => text.startsWith(f, i))) push(i);
   }
   push(text.length);
   return spans;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 0x3000 || code === 0xa0;
 }

@@ -21,6 +21,7 @@ export const ClassifierSettings = z.object({
     k: z.number().int().min(1),
     temperature: z.number().gt(0),
     prototype_weight: z.number().min(0).max(1),
+    prototype_neighbours: z.number().int().min(1),
     evidence_examples: z.number().int().min(1),
     rationale: z.string(),
   }),

@@ -114,10 +114,12 @@ export async function predictSimilarity(
     );
     const vote = new Array<number>(k).fill(0);
     nearest.forEach((n, r) => (vote[index.classes.indexOf(index.examples[n.j].label)] += knn[r]));
-    const proto = softmax(
-      index.prototypes.map((pv) => (pv ? dot(q, pv) : -Infinity)),
-      s.temperature,
-    );
+    // Per-label local prototype: mean cosine to the label's m nearest examples (robust to labels with few examples).
+    const local = index.classes.map((c) => {
+      const top = sims.filter((n) => index.examples[n.j].label === c).slice(0, s.prototype_neighbours);
+      return top.length ? top.reduce((a, n) => a + n.sim, 0) / top.length : -Infinity;
+    });
+    const proto = softmax(local, s.temperature);
     const probs = new Float64Array(k);
     for (let c = 0; c < k; c++) probs[c] = (1 - s.prototype_weight) * vote[c] + s.prototype_weight * proto[c];
     let c = 0;

@@ -4,10 +4,10 @@ import { sha256 } from '../core/hash.ts';
 import { normalize } from '../core/text.ts';
 import { VERSION } from '../core/version.ts';
 import type { Embedder } from '../embed/types.ts';
-import { fitBase, predictBase, prepareBatch, type BaseContext } from './base.ts';
+import { fitBase, predictBase, prepareBatch, type BaseContext, type PreparedBatch } from './base.ts';
 import { stackFeatures, trainStacker } from './ensemble.ts';
 import { assignFolds, groupRows } from './folds.ts';
-import { MODEL_FORMAT, type ClassifierModel, type LabelledExample } from './model.ts';
+import { MODEL_FORMAT, type ClassifierModel, type EnsemblePart, type LabelledExample } from './model.ts';
 import { AnsweredLabel, loadRules, type LoadedRules } from './rules-schema.ts';
 import { loadSettings, type ClassifierSettings } from './settings.ts';
 import type { LabelledRow } from './types.ts';
@@ -21,6 +21,8 @@ export interface TrainOptions {
   embedderSpec?: string | null;
   /** Also append embeddings to the supervised features. */
   embeddingFeatures?: boolean;
+  /** Fit the ensemble's stacker (inner cross-validation, the costly part); default true. */
+  stacker?: boolean;
   /** Where the rows came from, recorded in the model file. */
   source?: string | null;
 }
@@ -74,37 +76,7 @@ export async function trainModel(rows: readonly LabelledRow[], opts: TrainOption
   );
   const full = await fitBase(ctx, batch.prepared, examples);
 
-  // Inner cross-validation: each row's base predictions come from models that never saw it (or its group).
-  const links = batch.rules.targets.flatMap((t, i) => (t === null ? [] : [[i, t] as [number, number]]));
-  const grouped = groupRows(
-    examples.map((e, i) => ({ response: e.response, group: groups[i] })),
-    settings.crossval.near_duplicate_jaccard,
-    links,
-  );
-  const folds = assignFolds(grouped, Math.min(settings.ensemble.inner_folds, new Set(grouped).size), settings.seed + 1);
-  const stackRows: number[][] = new Array(examples.length);
-  const withSimilarity = embedder !== null;
-  const k = Math.max(...folds) + 1;
-  for (let f = 0; f < k; f++) {
-    const train = folds.flatMap((g, i) => (g === f ? [] : [i]));
-    const test = folds.flatMap((g, i) => (g === f ? [i] : []));
-    if (!test.length) continue;
-    const base = await fitBase(ctx, train.map((i) => batch.prepared[i]), train.map((i) => examples[i]));
-    const testPrepared = test.map((i) => batch.prepared[i]);
-    const pred = await predictBase(ctx, base, testPrepared);
-    test.forEach((row, j) => {
-      const rulesRules = batch.rules.records[row].evidence.map((e) => e.rule);
-      stackRows[row] = stackFeatures(classes, batch.prepared[row], rulesRules, pred.supervised[j], pred.similarity?.[j] ?? null);
-    });
-  }
-  const ensemble = trainStacker(
-    classes,
-    stackRows,
-    examples.map((e) => e.label),
-    withSimilarity,
-    settings.ensemble,
-    settings.supervised.class_weight,
-  );
+  const ensemble = opts.stacker === false ? null : await fitStacker(ctx, batch, examples, groups);
   const labels: Record<string, number> = {};
   for (const c of classes) labels[c] = examples.filter((e) => e.label === c).length;
   const model: ClassifierModel = {
@@ -118,4 +90,44 @@ export async function trainModel(rows: readonly LabelledRow[], opts: TrainOption
     ensemble,
   };
   return { model, skipped };
+}
+
+/** Inner cross-validation: each row's base predictions come from models that never saw it (or its group). */
+async function fitStacker(
+  ctx: BaseContext,
+  batch: PreparedBatch,
+  examples: readonly LabelledExample[],
+  groups: readonly (string | null)[],
+): Promise<EnsemblePart> {
+  const { settings, classes } = ctx;
+  const links = batch.rules.targets.flatMap((t, i) => (t === null ? [] : [[i, t] as [number, number]]));
+  const grouped = groupRows(
+    examples.map((e, i) => ({ response: e.response, group: groups[i] })),
+    settings.crossval.near_duplicate_jaccard,
+    links,
+  );
+  const folds = assignFolds(grouped, Math.min(settings.ensemble.inner_folds, new Set(grouped).size), settings.seed + 1);
+  const stackRows: number[][] = new Array(examples.length);
+  const withSimilarity = ctx.embedder !== null;
+  const k = Math.max(...folds) + 1;
+  for (let f = 0; f < k; f++) {
+    const train = folds.flatMap((g, i) => (g === f ? [] : [i]));
+    const test = folds.flatMap((g, i) => (g === f ? [i] : []));
+    if (!test.length) continue;
+    const base = await fitBase(ctx, train.map((i) => batch.prepared[i]), train.map((i) => examples[i]));
+    const testPrepared = test.map((i) => batch.prepared[i]);
+    const pred = await predictBase(ctx, base, testPrepared);
+    test.forEach((row, j) => {
+      const rulesRules = batch.rules.records[row].evidence.map((e) => e.rule);
+      stackRows[row] = stackFeatures(classes, batch.prepared[row], rulesRules, pred.supervised[j], pred.similarity?.[j] ?? null);
+    });
+  }
+  return trainStacker(
+    classes,
+    stackRows,
+    examples.map((e) => e.label),
+    withSimilarity,
+    settings.ensemble,
+    settings.supervised.class_weight,
+  );
 }

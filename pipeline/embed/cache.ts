@@ -210,7 +210,8 @@ export class CachedEmbedder implements Embedder {
   private corpus: readonly string[] | undefined;
   private corpusKey: string | undefined;
   private innerFitted = false;
-  private baseId: string;
+  /** The inner id as constructed (before any fit, which may change it, e.g. lsa's capped dimension). */
+  private readonly baseId: string;
   private readonly configKey: string | undefined;
   private shards = new Map<string, CacheShard>();
 
@@ -253,7 +254,6 @@ export class CachedEmbedder implements Embedder {
       await this.inner.fit(corpus);
       return;
     }
-    this.baseId = this.inner.id;
     this.corpus = corpus;
     this.corpusKey = corpusHash(corpus);
     this.innerFitted = false;

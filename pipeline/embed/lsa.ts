@@ -9,7 +9,15 @@ import { gaussian, mulberry32 } from '../core/random.ts';
 import { normalize } from '../core/text.ts';
 import { getTokenizer, type Tokenizer } from '../tokenize/index.ts';
 import { charGramKeys, Vocabulary, type RawDoc, type SparseRow } from './lsa-features.ts';
-import { crossProduct, csrTimesDense, csrTransposeTimesDense, orthonormalize, symmetricEigen, type Csr } from './linalg.ts';
+import {
+  crossProduct,
+  csrTimesDense,
+  csrTransposeTimesDense,
+  orthonormalize,
+  projectAndNormalize,
+  symmetricEigen,
+  type Csr,
+} from './linalg.ts';
 import type { Embedder } from './types.ts';
 
 export const LsaSettings = z.object({
@@ -31,9 +39,9 @@ export type LsaSettings = z.infer<typeof LsaSettings>;
 const SETTINGS_FILE = fileURLToPath(new URL('../../models/lsa.json', import.meta.url));
 let defaults: LsaSettings | null = null;
 
-/** models/lsa.json (read once per process). */
+/** models/lsa.json (read once per process); the *_note rationales are dropped by the schema. */
 export function loadLsaSettings(): LsaSettings {
-  defaults ??= readJson(SETTINGS_FILE, LsaSettings.loose()) as LsaSettings;
+  defaults ??= readJson(SETTINGS_FILE, LsaSettings);
   return defaults;
 }
 
@@ -75,7 +83,7 @@ export class LsaEmbedder implements Embedder {
   constructor(opts: LsaOptions = {}) {
     const { tokenizer, ...overrides } = opts;
     const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
-    this.settings = LsaSettings.parse({ ...pick(loadLsaSettings()), ...given });
+    this.settings = LsaSettings.parse({ ...loadLsaSettings(), ...given });
     this.tokenizer = tokenizer ?? null;
   }
 
@@ -111,8 +119,10 @@ export class LsaEmbedder implements Embedder {
     const sample = sampleRows(n, s.svd_sample_docs, s.seed);
     const l = Math.min(dim + s.oversample, sample.length, vocab.size);
     const svdStart = performance.now();
-    const { bt, proj } = randomizedSvd(sample.length === n ? x : toCsr(sample.map((i) => rows[i]), vocab.size), dim, l, s);
-    const docsTimesBt = csrTimesDense(x, bt, l);
+    const whole = sample.length === n;
+    const svd = randomizedSvd(whole ? x : toCsr(sample.map((i) => rows[i]), vocab.size), dim, l, s);
+    const { bt, proj } = svd;
+    const docsTimesBt = whole ? svd.sampleTimesBt : csrTimesDense(x, bt, l);
     const fittedRows = new Map(texts.map((t, i) => [t, docsTimesBt.subarray(i * l, (i + 1) * l)]));
     this.fitted = { vocab, bt, proj, l, dim, fittedRows };
     this.fitStats = {
@@ -131,46 +141,28 @@ export class LsaEmbedder implements Embedder {
     const f = this.fitted;
     if (!f) throw new Error('LsaEmbedder.embed() called before fit(): lsa learns its space from the corpus');
     const tokenizer = (this.tokenizer ??= await getTokenizer());
-    const fresh = new Float64Array(f.l);
-    return texts.map((raw) => {
+    // x·Bᵀ per text: kept from fitting for the corpus, folded in for new texts with the same arithmetic
+    // csrTimesDense gave the corpus rows.
+    const t = new Float64Array(texts.length * f.l);
+    texts.forEach((raw, i) => {
       const text = normalize(raw);
-      let t = f.fittedRows.get(text);
-      if (!t) {
-        // Fold-in: the same arithmetic, in the same order, as csrTimesDense gave the training rows.
-        const row = f.vocab.row(this.rawDoc(text, tokenizer));
-        t = fresh.fill(0);
-        for (let p = 0; p < row.indices.length; p++) {
-          const v = row.values[p];
-          const o = row.indices[p] * f.l;
-          for (let c = 0; c < f.l; c++) t[c] += v * f.bt[o + c];
-        }
+      const known = f.fittedRows.get(text);
+      if (known) {
+        t.set(known, i * f.l);
+        return;
       }
-      const e = new Float64Array(f.dim);
-      for (let c = 0; c < f.l; c++) {
-        const tc = t[c];
-        if (tc === 0) continue;
-        const o = c * f.dim;
-        for (let k = 0; k < f.dim; k++) e[k] += tc * f.proj[o + k];
-      }
-      let norm = 0;
-      for (let k = 0; k < f.dim; k++) norm += e[k] * e[k];
-      norm = Math.sqrt(norm);
-      // A text with no known feature (empty, or only unseen characters) stays the zero vector.
-      const out = new Float32Array(f.dim);
-      if (norm > 0) for (let k = 0; k < f.dim; k++) out[k] = e[k] / norm;
-      return out;
+      const row = f.vocab.row(this.rawDoc(text, tokenizer));
+      const single: Csr = { rows: 1, cols: f.vocab.size, indptr: Int32Array.of(0, row.indices.length), ...row };
+      t.set(csrTimesDense(single, f.bt, f.l), i * f.l);
     });
+    // A text with no known feature (empty, or only unseen characters) stays the zero vector.
+    return projectAndNormalize(t, texts.length, f.l, f.proj, f.dim);
   }
 
   private rawDoc(text: string, tokenizer: Tokenizer): RawDoc {
     const [lo, hi] = this.settings.char_ngrams;
     return { words: tokenizer.contentWords(text), grams: charGramKeys(text, lo, hi) };
   }
-}
-
-function pick(s: LsaSettings): LsaSettings {
-  const { dim, seed, char_ngrams, word_weight, min_df, min_df_from_docs, max_features, oversample, power_iterations, svd_sample_docs } = s;
-  return { dim, seed, char_ngrams, word_weight, min_df, min_df_from_docs, max_features, oversample, power_iterations, svd_sample_docs };
 }
 
 function toCsr(rows: readonly SparseRow[], cols: number): Csr {
@@ -201,14 +193,14 @@ function sampleRows(n: number, max: number, seed: number): number[] {
  * Halko et al. (2011), randomized range finder with power iterations: Q (docs × l, orthonormal) spans the top
  * of X's range; B = QᵀX is small, and its SVD comes from the eigen-decomposition of B·Bᵀ = Qᵀ(X·Bᵀ) (l × l,
  * Jacobi). Only the docs-side blocks are re-orthonormalised: the feature side (10⁴–10⁵ rows) would cost more
- * than the products, and in Float64 two power iterations lose nothing that matters for similarity.
+ * than the products, and in Float64 one or two power iterations lose nothing that matters for similarity.
  */
 function randomizedSvd(
   x: Csr,
   dim: number,
   l: number,
   s: Pick<LsaSettings, 'power_iterations' | 'seed'>,
-): { bt: Float64Array; proj: Float64Array } {
+): { bt: Float64Array; proj: Float64Array; sampleTimesBt: Float64Array } {
   const draw = gaussian(s.seed);
   const omega = new Float64Array(x.cols * l);
   for (let i = 0; i < omega.length; i++) omega[i] = draw();
@@ -218,7 +210,8 @@ function randomizedSvd(
   }
   const bt = csrTransposeTimesDense(x, q, l);
   // B·Bᵀ is symmetric in exact arithmetic; average away the rounding so Jacobi sees a symmetric matrix.
-  const bbt = crossProduct(q, csrTimesDense(x, bt, l), x.rows, l);
+  const sampleTimesBt = csrTimesDense(x, bt, l);
+  const bbt = crossProduct(q, sampleTimesBt, x.rows, l);
   for (let c = 0; c < l; c++) {
     for (let d = c + 1; d < l; d++) bbt[c * l + d] = bbt[d * l + c] = (bbt[c * l + d] + bbt[d * l + c]) / 2;
   }
@@ -231,7 +224,7 @@ function randomizedSvd(
     if (sigma <= tol) continue;
     for (let c = 0; c < l; c++) proj[c * dim + k] = vectors[c * l + k] / sigma;
   }
-  return { bt, proj };
+  return { bt, proj, sampleTimesBt };
 }
 
 /** Factory used by createEmbedder("lsa:dim=N,seed=S"). */

@@ -3,7 +3,7 @@
 // --allow-remote, so a run never downloads anything behind the researcher's back.
 import { existsSync, readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, join, resolve, relative, isAbsolute } from 'node:path';
+import { basename, dirname, join, resolve, relative, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { readJson } from '../core/io.ts';
@@ -255,7 +255,10 @@ export class TransformersEmbedder implements Embedder {
     }
     const { pooling, max_length, prefix } = this.settings;
     h.update(JSON.stringify({ pooling, max_length, prefix }));
-    this.id = `transformers:${model}@${this.dtype}#${h.digest('hex').slice(0, 16)}`;
+    // A folder is named by its last component: the content hash already tells folders apart, and output files
+    // should not change with where the model happens to sit on disk.
+    const name = looksLikePath(model) ? basename(resolve(model)) : model;
+    this.id = `transformers:${name}@${this.dtype}#${h.digest('hex').slice(0, 16)}`;
   }
 
   get dim(): number {

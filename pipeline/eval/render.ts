@@ -26,7 +26,7 @@ function confusionTable(m: MetricsReport, rowName: string, colName: string): Tab
     name: 'confusion',
     title: 'Confusion matrix',
     note: `Rows: ${rowName}; columns: ${colName}.`,
-    columns: [text('label', `${rowName} \\ ${colName}`), ...labels.map((l) => int(l, l)), int('total', 'total')],
+    columns: [text('label', `${rowName} ↓ · ${colName} →`), ...labels.map((l) => int(l, l)), int('total', 'total')],
     rows: labels.map((l, i) => [l, ...m.confusion.matrix[i], m.confusion.matrix[i].reduce((a, b) => a + b, 0)]),
   };
 }

@@ -28,12 +28,23 @@ const MODEL_PATH = new URL('../../models/parse/columns.json', import.meta.url);
 let model: ColumnsModel | undefined;
 let headingRes: RegExp[] = [];
 let headingPrefix: RegExp;
+/** Heading key → role; the first role and position listing it wins. */
+let exactKeys: Map<string, RoleMatch>;
+let containsKeys: { role: Role; key: string }[];
 
 function load(): ColumnsModel {
   if (!model) {
     model = ColumnsModel.parse(JSON.parse(readFileSync(MODEL_PATH, 'utf8')));
     headingRes = model.section_headings.patterns.map((p) => new RegExp(p));
     headingPrefix = new RegExp(model.section_headings.number_prefix);
+    exactKeys = new Map();
+    for (const role of ROLES) {
+      model.roles[role].exact.forEach((e, rank) => {
+        const key = headingKey(e);
+        if (!exactKeys.has(key)) exactKeys.set(key, { role, rank });
+      });
+    }
+    containsKeys = ROLES.flatMap((role) => model!.roles[role].contains.map((c) => ({ role, key: headingKey(c) })));
   }
   return model;
 }
@@ -55,17 +66,14 @@ export interface RoleMatch {
 
 /** The role a column heading names, or null. Headings longer than 24 characters are data, not headings. */
 export function matchRole(heading: string): RoleMatch | null {
-  const m = load();
+  if (heading.length > 40) return null;
+  load();
   const key = headingKey(heading);
   if (!key || key.length > 24) return null;
-  for (const role of ROLES) {
-    const i = m.roles[role].exact.findIndex((e) => headingKey(e) === key);
-    if (i >= 0) return { role, rank: i };
-  }
-  for (const role of ROLES) {
-    if (m.roles[role].contains.some((c) => key.includes(headingKey(c)))) return { role, rank: 1000 };
-  }
-  return null;
+  const exact = exactKeys.get(key);
+  if (exact) return exact;
+  const contained = containsKeys.find((c) => key.includes(c.key));
+  return contained ? { role: contained.role, rank: 1000 } : null;
 }
 
 /** Short text alone on a row/line that names a part of the draft (…に係る意見, 第2章, 【…】, その他). */

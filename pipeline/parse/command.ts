@@ -74,6 +74,8 @@ export function parseCommand(program: Command): void {
     )
     .option('--quiet', 'print nothing on stderr unless there is an error (e.g. --quiet)')
     .addHelpText('after', EXAMPLES)
+    // A bad flag is bad input like any other: exit 2, as the help promises (commander's default is 1).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (input: string, flags: ParseFlags) => {
       const { items, report } = await parseDocument(input, {
         format: flags.format,

@@ -61,9 +61,21 @@ export function pointerTargets(response: string): string[] {
 }
 
 /** The item a pointer means: the nearest one before it with that number (same section first), else the first after. */
-function resolveTarget(items: readonly Item[], from: number, n: string): number | null {
-  const numberOf = (it: Item) => it.number ?? it.inferred_number;
-  const candidates = items.map((it, i) => (numberOf(it) === n && i !== from ? i : -1)).filter((i) => i >= 0);
+/** Positions of the items carrying each printed or inferred number, built once per document. */
+function indexByNumber(items: readonly Item[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    const n = it.number ?? it.inferred_number;
+    if (n === null) return;
+    const list = index.get(n);
+    if (list) list.push(i);
+    else index.set(n, [i]);
+  });
+  return index;
+}
+
+function resolveTarget(items: readonly Item[], byNumber: Map<string, number[]>, from: number, n: string): number | null {
+  const candidates = (byNumber.get(n) ?? []).filter((i) => i !== from);
   if (!candidates.length) return null;
   const before = candidates.filter((i) => i < from);
   const sameSection = before.filter((i) => items[i].section === items[from].section);
@@ -89,6 +101,7 @@ export function applyResponseGroups(input: readonly Item[]): GroupResult {
   const byGroup = new Map<string, number>();
   const byText = new Map<string, number>();
   const pointers = new Set<number>();
+  const byNumber = indexByNumber(input);
   input.forEach((it, i) => {
     if (it.response_group) {
       const first = byGroup.get(it.response_group);
@@ -102,7 +115,7 @@ export function applyResponseGroups(input: readonly Item[]): GroupResult {
       else union(first, i);
     }
     for (const n of pointerTargets(it.response)) {
-      const target = resolveTarget(input, i, n);
+      const target = resolveTarget(input, byNumber, i, n);
       if (target === null) {
         warnings.push(`${it.id}: the response points to No.${n}, which is not an item of this document`);
         continue;
@@ -115,18 +128,24 @@ export function applyResponseGroups(input: readonly Item[]): GroupResult {
   const members = new Map<number, number[]>();
   input.forEach((_, i) => {
     const root = find(i);
-    members.set(root, [...(members.get(root) ?? []), i]);
+    const list = members.get(root);
+    if (list) list.push(i);
+    else members.set(root, [i]);
   });
+  // A group a reader named keeps its name (the first member's, if several were joined); a new one is named
+  // after its first item.
+  const groupName = new Map<number, string>();
+  for (const [root, group] of members) {
+    const named = group.find((g) => input[g].response_group);
+    groupName.set(root, named !== undefined ? input[named].response_group! : `group:${input[group[0]].id}`);
+  }
   const items = input.map((it, i) => {
     const group = members.get(find(i))!;
     const flags = new Set<ItemFlag>(it.flags);
     if (pointers.has(i)) flags.add('response_pointer');
     let responseGroup = it.response_group;
     if (group.length > 1) {
-      // A group a reader named keeps its name (the first member's, if several were joined); a new one is named
-      // after its first item.
-      const named = group.find((g) => input[g].response_group);
-      responseGroup = named !== undefined ? input[named].response_group : `group:${input[group[0]].id}`;
+      responseGroup = groupName.get(find(i))!;
       flags.add('shared_response');
     }
     return { ...it, response_group: responseGroup, flags: [...flags].sort() };

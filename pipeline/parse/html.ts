@@ -44,7 +44,9 @@ function tableRows(table: Element): RawCell[][] {
   return rows;
 }
 
-function collectBlocks(node: Node, out: Block[]): void {
+/** Collects tables and headings in document order; counts the characters of text found outside them. */
+function collectBlocks(node: Node, out: Block[], outside: { chars: number }): void {
+  if (node.nodeName === '#text') outside.chars += nonWhitespaceLength((node as DefaultTreeAdapterMap['textNode']).value);
   if (isElement(node)) {
     if (node.tagName === 'table') {
       const caption = node.childNodes.find((c) => isElement(c) && c.tagName === 'caption') as Element | undefined;
@@ -58,7 +60,7 @@ function collectBlocks(node: Node, out: Block[]): void {
     }
     if (['script', 'style', 'template'].includes(node.tagName)) return;
   }
-  if ('childNodes' in node) for (const child of node.childNodes) collectBlocks(child, out);
+  if ('childNodes' in node) for (const child of node.childNodes) collectBlocks(child, out, outside);
 }
 
 const htmlChars = (html: string) => nonWhitespaceLength(stripHtml(html));
@@ -85,9 +87,10 @@ function layOut(rows: RawCell[][], offset: number): TableCell[][] {
   return grid;
 }
 
-export function htmlTable(html: string): Table {
+export function htmlTable(html: string): Table & { outsideChars: number } {
   const blocks: Block[] = [];
-  collectBlocks(parse(html), blocks);
+  const outside = { chars: 0 };
+  collectBlocks(parse(html), blocks, outside);
   const grid: TableCell[][] = [];
   const headingRows: number[] = [];
   for (const block of blocks) {
@@ -105,10 +108,16 @@ export function htmlTable(html: string): Table {
       cells[c] = headingRows.includes(r) ? { text: cells[0].text, chars: 0, copyOf: { row: r, col: 0 } } : { text: '', chars: 0 };
     }
   }
-  return { rows: grid.map((cells, r) => ({ index: r + 1, cells })) };
+  return { rows: grid.map((cells, r) => ({ index: r + 1, cells })), outsideChars: outside.chars };
 }
 
 export const readHtml: FormatReader = async (input, opts) => {
   const { text } = decodeText(opts.file, input);
-  return tableToDocument(htmlTable(text), opts);
+  const table = htmlTable(text);
+  const doc = tableToDocument(table, opts);
+  // The accounting covers table cells and headings; say how much other page text (navigation, notes) there was.
+  if (table.outsideChars) {
+    doc.warnings.push(`${table.outsideChars} characters of text outside the tables and headings (page title, notes, navigation) were not read`);
+  }
+  return doc;
 };

@@ -127,6 +127,9 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
   const notes: string[] = [];
   if (opts.records && format !== 'json') notes.push(`--records applies to JSON input only; ignored for ${format}`);
   if (opts.join && format !== 'json') notes.push(`--join applies to JSON input only; ignored for ${format}`);
+  if (parseOpts.map && (format === 'text' || format === 'pdf-text')) {
+    notes.push(`--map names columns of tabular input (CSV, XLSX, JSON, HTML); the ${format} reader finds its columns itself and ignored it`);
+  }
 
   const unique = uniqueIds(doc);
   const grouped = applyResponseGroups(unique.items);

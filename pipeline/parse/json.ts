@@ -127,7 +127,10 @@ export const readJson: FormatReader = async (input, opts) => {
       const m = new Map<string, string>();
       flatten(o, '', m);
       joined.push(m);
-      for (const k of keyValues(getPath(o, join.key))) byKey.set(k, [...(byKey.get(k) ?? []), j]);
+      for (const k of keyValues(getPath(o, join.key))) {
+        if (!byKey.has(k)) byKey.set(k, []);
+        byKey.get(k)!.push(j);
+      }
     });
     if (!byKey.size) throw new InputError(opts.file, `--join ${opts.join}: no record of ${join.path} has a field "${join.key}"; fields: ${describeKeys(others[0])}`);
     joined.forEach((m) => addColumns(m, 'join.'));

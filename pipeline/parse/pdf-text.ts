@@ -86,17 +86,21 @@ function isColumnHeadingLine(line: LayoutLine): Geometry | null {
   return g;
 }
 
-const RESPONSE_LABEL = /^[【〔\[（(<＜]?\s*(?:[^\s】〕\]）)>＞]{0,6}の)?(?:考え方|回答|対応|見解)[】〕\]）)>＞]?\s*[:：]?\s*/;
-const COMMENT_LABEL = /^[【〔\[（(<＜]?\s*(?:ご|御)?意見(?:の概要|の要旨|の内容|内容|要旨)?[】〕\]）)>＞]?\s*[:：]?\s*/;
+// Labels in one-column layouts, bracketed (【市の考え方】) or followed by a colon (回答：).
+const labelRe = (words: string) =>
+  new RegExp(`^(?:[【〔\\[［（(<＜]\\s*(?:${words})\\s*[】〕\\]］）)>＞]|(?:${words})\\s*[:：])\\s*`);
+const RESPONSE_LABEL = labelRe('(?:[^\\s】〕\\]］）)>＞:：]{0,6}の)?(?:考え方|回答|対応|見解)');
+const COMMENT_LABEL = labelRe('(?:ご|御)?意見(?:の概要|の要旨|の内容|内容|要旨)?');
 
 /** Most common x among the given positions, allowing `tol` either way; returns the cluster's leftmost x. */
 function modeX(xs: number[], tol: number): { x: number; count: number } | null {
   if (!xs.length) return null;
   const sorted = [...xs].sort((a, b) => a - b);
   let best = { x: sorted[0], count: 0 };
-  for (const x of sorted) {
-    const count = sorted.filter((y) => y >= x && y <= x + 2 * tol).length;
-    if (count > best.count) best = { x, count };
+  let hi = 0;
+  for (let lo = 0; lo < sorted.length; lo++) {
+    while (hi < sorted.length && sorted[hi] <= sorted[lo] + 2 * tol) hi++;
+    if (hi - lo > best.count) best = { x: sorted[lo], count: hi - lo };
   }
   return best;
 }
@@ -140,6 +144,10 @@ interface Draft {
   response: string[];
   section: string | null;
   mode: 'comment' | 'response';
+  /** One-column text: the item's lines by blank-separated paragraph, for reading-order output. */
+  paragraphs: string[][];
+  lastBlock: number;
+  startsAlone: boolean;
   flags: Set<ItemFlag>;
 }
 
@@ -155,7 +163,10 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   const kinds: Kind[] = lines.map((l) => (l.segments.length ? { fate: 'content' } : { fate: 'blank' }));
   const pages = [...new Set(lines.filter((l) => l.segments.length).map((l) => l.page))];
   const byPage = new Map<number, number[]>();
-  lines.forEach((l, i) => byPage.set(l.page, [...(byPage.get(l.page) ?? []), i]));
+  lines.forEach((l, i) => {
+    if (!byPage.has(l.page)) byPage.set(l.page, []);
+    byPage.get(l.page)!.push(i);
+  });
   const nonBlank = (p: number) => (byPage.get(p) ?? []).filter((i) => kinds[i].fate !== 'blank');
 
   // Page numbers: decorated ones anywhere on their own line, a bare one only as a page's last line.
@@ -169,6 +180,11 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
     if (last !== undefined && kinds[last].fate === 'content' && normalize(lines[last].raw) === String(p)) {
       kinds[last] = { fate: 'header', reason: 'page number' };
     }
+    // Reading-order output prints 「- 1 -」 as three lines.
+    const tail = idx.slice(-3);
+    if (tail.length === 3 && tail.map((i) => normalize(lines[i].raw)).join(' ').match(PAGE_NUMBER_RES[0])) {
+      for (const i of tail) kinds[i] = { fate: 'header', reason: 'page number' };
+    }
   }
 
   // Column headings, wherever repeated; their positions give the page's column geometry.
@@ -177,20 +193,33 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   lines.forEach((l, i) => {
     if (kinds[i].fate !== 'content') return;
     const g = isColumnHeadingLine(l);
-    if (!g) return;
+    if (!g) {
+      // Reading-order output prints each column heading on a line of its own.
+      const m = l.segments.length === 1 ? matchRole(l.segments[0].text) : null;
+      if (m && m.rank < 1000 && ['number', 'comment', 'response'].includes(m.role)) {
+        kinds[i] = { fate: 'header', reason: 'column heading' };
+        if (firstHeading < 0) firstHeading = i;
+      }
+      return;
+    }
     kinds[i] = { fate: 'header', reason: firstHeading < 0 ? 'column headings' : 'repeated column headings' };
     if (firstHeading < 0) firstHeading = i;
     if (g.responseX !== undefined && !pageGeometry.has(l.page)) pageGeometry.set(l.page, g);
   });
 
   // Running titles: a one-run line repeated in the top or bottom three lines of at least half the pages.
+  // Not the tail of a wrapped cell that happens to repeat (「ほしい。」): such a tail ends a sentence or a
+  // clause, and starts where a column starts.
   if (pages.length > 1) {
     const seenOn = new Map<string, Set<number>>();
+    const columnStarts = [...pageGeometry.values()].flatMap((g) => [g.commentX, g.responseX]).filter((x) => x !== undefined);
+    const atColumnStart = (x: number) => columnStarts.some((c) => Math.abs(c - x) <= tol);
     for (const p of pages) {
       const idx = nonBlank(p).filter((i) => kinds[i].fate === 'content');
       for (const i of [...idx.slice(0, 3), ...idx.slice(-3)]) {
         const key = normalize(lines[i].raw).replace(/\s+/g, '');
         if (lines[i].segments.length !== 1 || parseNumber(lines[i].segments[0].text)) continue;
+        if (/[。、，,．]$/.test(key) || atColumnStart(lines[i].segments[0].x)) continue;
         seenOn.set(key, (seenOn.get(key) ?? new Set()).add(p));
       }
     }
@@ -211,7 +240,7 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
 
   // Column geometry where no heading line gave it: the usual x of runs after the first.
   const content = lines.map((_, i) => i).filter((i) => kinds[i].fate === 'content');
-  let global: Geometry = pageGeometry.get(pages.find((p) => pageGeometry.has(p)) ?? -1) ?? {};
+  let global: Geometry = { ...pageGeometry.get(pages.find((p) => pageGeometry.has(p)) ?? -1) };
   if (global.responseX === undefined) {
     const later = content.flatMap((i) => {
       const segs = lines[i].segments;
@@ -291,12 +320,17 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   const twoColumn = global.responseX !== undefined;
 
   const startDraft = (number: string | null): number => {
-    drafts.push({ number, lines: [], pages: [], comment: [], response: [], section, mode: 'comment', flags: new Set() });
+    drafts.push({
+      number, lines: [], pages: [], comment: [], response: [], section, mode: 'comment',
+      paragraphs: [], lastBlock: -1, startsAlone: false, flags: new Set(),
+    });
     if (number) lastNumber = number;
     return drafts.length - 1;
   };
-  const addToDraft = (d: number, i: number, p: Parsed) => {
+  let anyLabel = false;
+  const addToDraft = (d: number, i: number, p: Parsed, block: number) => {
     const draft = drafts[d];
+    if (!draft.lines.length && p.number && !p.left && !p.right) draft.startsAlone = true;
     draft.lines.push(lines[i].index);
     draft.pages.push(lines[i].page);
     draftOfLine.set(i, d);
@@ -305,14 +339,17 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
       // One column: a label such as 【市の考え方】 switches from the comment to the response.
       const r = RESPONSE_LABEL.exec(left);
       const c = r ? null : COMMENT_LABEL.exec(left);
-      if (r && r[0].trim()) (draft.mode = 'response'), (left = left.slice(r[0].length));
-      else if (c && c[0].trim() && draft.mode === 'comment') left = left.slice(c[0].length);
+      if (r) (draft.mode = 'response'), (left = left.slice(r[0].length));
+      else if (c && draft.mode === 'comment') left = left.slice(c[0].length);
+      if (r || c) anyLabel = true;
+      if (left && draft.lastBlock !== block) draft.paragraphs.push([]);
+      if (left) (draft.paragraphs.at(-1)!.push(left), (draft.lastBlock = block));
     }
     if (left) (draft.mode === 'comment' ? draft.comment : draft.response).push(left);
     if (p.right) draft.response.push(p.right);
   };
 
-  for (const block of blocks) {
+  for (const [b, block] of blocks.entries()) {
     const parsed: Parsed[] = [];
     const headingLike = block.lines.map((i) => lines[i].segments.length === 1 && isSectionHeading(lines[i].raw));
     let prev: string | null = lastNumber;
@@ -353,11 +390,26 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
         current = startDraft(null);
       }
       if (current === null) {
-        skippedLine.set(i, 'text before the first numbered comment');
+        skippedLine.set(i, drafts.length ? 'text between a heading and the next numbered comment' : 'text before the first numbered comment');
         return;
       }
-      addToDraft(current, i, p);
+      addToDraft(current, i, p, b);
     });
+  }
+
+  // Reading-order output (pdftotext without -layout, a pdfjs text dump): each cell is a paragraph after a
+  // number printed alone, so an item's first paragraph is the comment and the rest the response.
+  const readingOrder =
+    !twoColumn && !anyLabel && drafts.length > 0 && drafts.filter((d) => d.startsAlone).length >= drafts.length / 2;
+  if (readingOrder) {
+    for (const d of drafts) {
+      if (d.paragraphs.length < 2) continue;
+      d.comment = d.paragraphs[0];
+      d.response = d.paragraphs.slice(1).flat();
+    }
+    warnings.push(
+      `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response`,
+    );
   }
 
   for (const [page, n] of [...crossingPages].sort((a, b) => a[0] - b[0])) {
@@ -367,7 +419,7 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
       );
     }
   }
-  if (!twoColumn && drafts.length && drafts.every((d) => !d.response.length)) {
+  if (!twoColumn && !readingOrder && drafts.length && drafts.every((d) => !d.response.length)) {
     warnings.push(
       `pages ${pages[0]}–${pages[pages.length - 1]}: could not find the column boundary (no second column and no 考え方/回答 labels); responses are not separated from comments`,
     );

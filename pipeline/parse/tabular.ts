@@ -71,7 +71,8 @@ function looksLikeHeader(row: TableRow): Columns | null {
   const cols = autoColumns(names);
   if (cols.comment === undefined) return null;
   const others = (['number', 'response', 'section'] as const).filter((r) => cols[r] !== undefined).length;
-  return others >= 1 ? cols : null;
+  // Alone, only an exact comment heading (意見の概要) counts: a list of comments not yet answered.
+  return others >= 1 || (matchRole(cleanText(names[cols.comment]))?.rank ?? 1000) < 1000 ? cols : null;
 }
 
 function describeColumns(names: string[]): string {
@@ -165,7 +166,6 @@ function noCommentColumn(file: string, names: string[], word: string): InputErro
 interface Draft {
   number: string | null;
   key: string | null;
-  rowPositions: number[];
   rows: number[];
   comment: string[];
   response: string[];
@@ -261,6 +261,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     const numberCell = cell(r, 'number');
     const number = parseNumber(numberCell?.text ?? '');
     const responseCell = cell(r, 'response');
+    const commentCell = cell(r, 'comment');
 
     // A single text alone on the row naming a part of the draft, or one cell spanning the whole table.
     const only = own.length === 1 ? own[0] : undefined;
@@ -277,7 +278,6 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
       }
     }
 
-    const commentCell = cell(r, 'comment');
     const groupText = text('group');
     const idText = text('id');
     const sectionText = text('section');
@@ -286,22 +286,25 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     let d: number | undefined;
     const numberMaster = numberCell?.copyOf ? draftOfRow.get(numberCell.copyOf.row) : undefined;
     const responseEmpty = !responseCell || !cleanText(responseCell.text);
-    if (numberMaster !== undefined) {
-      d = numberMaster;
-      drafts[d].flags.add('merged_rows');
-    } else if (!number && anyNumbered && drafts.length && responseEmpty && !groupText && !idText && !sectionText) {
-      d = drafts.length - 1;
+    const ownText = (c?: TableCell) => !!c && !c.copyOf && !!cleanText(c.text);
+    const prev = drafts.length - 1;
+    // In a numbered table, a row without a number that carries only comment or only response text (or
+    // sits under the previous item's merged reply) is that item's text spilling onto another row.
+    const spill =
+      !number && anyNumbered && prev >= 0 && !groupText && !idText && !sectionText &&
+      (!ownText(commentCell) || !ownText(responseCell)) &&
+      (!responseCell?.copyOf || draftOfRow.get(responseCell.copyOf.row) === prev);
+    if (numberMaster !== undefined || spill) {
+      d = numberMaster ?? prev;
       drafts[d].flags.add('merged_rows');
     }
     if (d === undefined) {
-      const prev = drafts[drafts.length - 1];
       // Merged-style export: the group and its reply are written on the group's first row only.
       const carriedGroup =
-        cols.group !== undefined && !groupText && responseEmpty && prev?.group ? prev.group : null;
+        cols.group !== undefined && !groupText && responseEmpty && drafts[prev]?.group ? drafts[prev].group : null;
       drafts.push({
         number,
         key: idText || null,
-        rowPositions: [],
         rows: [],
         comment: [],
         response: [],
@@ -316,7 +319,6 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
       }
     }
     const draft = drafts[d];
-    draft.rowPositions.push(r);
     draft.rows.push(row.index);
     draftOfRow.set(r, d);
     const add = (parts: string[], c: TableCell | undefined, col: number | undefined) => {

@@ -29,8 +29,16 @@ function cellText(value: ExcelJS.CellValue): string {
 
 function sheetTable(ws: ExcelJS.Worksheet): Table {
   const rows: Table['rows'] = [];
-  const width = ws.columnCount;
-  for (let r = 1; r <= ws.rowCount; r++) {
+  // Formatting alone can stretch a sheet's dimensions far past its data: read up to the last filled cell.
+  let lastRow = 0;
+  let width = 0;
+  ws.eachRow({ includeEmpty: false }, (row, r) => {
+    row.eachCell({ includeEmpty: false }, (_cell, c) => {
+      lastRow = Math.max(lastRow, r);
+      width = Math.max(width, c);
+    });
+  });
+  for (let r = 1; r <= lastRow; r++) {
     const cells: TableCell[] = [];
     for (let c = 1; c <= width; c++) {
       const cell = ws.getCell(r, c);
@@ -71,7 +79,8 @@ export const readXlsx: FormatReader = async (input, opts) => {
   }
   if (!doc) {
     const names = wb.worksheets.map((w) => `"${w.name}"`).join(', ') || '(none)';
-    throw new InputError(opts.file, `no sheet has a recognisable table (sheets: ${names}); first sheet: ${firstError?.message.replace(/^[^:]*: /, '') ?? 'empty'}`);
+    const detail = firstError ? firstError.message.slice(firstError.message.indexOf(': ', opts.file.length) + 2) : 'empty';
+    throw new InputError(opts.file, `no sheet has a recognisable table (sheets: ${names}); first sheet: ${detail}`);
   }
   if (ignored.length) doc.warnings.push(`sheets not read (no result table, or after the first one): ${ignored.map((n) => `"${n}"`).join(', ')}`);
   return doc;

@@ -27,6 +27,8 @@ export function evidenceSpans(response: string, labels: readonly ItemLabel[]): S
   const spans: Span[] = [];
   for (const l of labels) {
     for (const e of l.evidence) {
+      // Evidence inherited through a pointer (「No.3の回答のとおり」) quotes the target item's response.
+      if (e.source_item) continue;
       let start = e.start;
       let end = e.end;
       if (response.slice(start, end) !== e.text) {

@@ -110,8 +110,8 @@ interface ItemData {
   c: string;
   /** Response segments: [text] or [text, label, why]. */
   r: (string[] | [string, string, string])[];
-  /** Per classifier: [label, confidence, also, evidence [text, rule, label][]]. */
-  l: [string, number, string[], [string, string, string][]][];
+  /** Per classifier: [label, confidence, also, evidence [text, rule, label, number of the item quoted or ""][]]. */
+  l: [string, number, string[], [string, string, string, string][]][];
   t: string[];
   d: string | null;
   p: string | null;
@@ -120,6 +120,7 @@ interface ItemData {
 }
 
 function itemData(run: RunSet, sections: string[]): ItemData[] {
+  const numberOf = new Map(run.items.map((it) => [it.id, displayNumber(it)]));
   return run.items.map((it) => ({
     id: it.id,
     n: displayNumber(it),
@@ -129,7 +130,12 @@ function itemData(run: RunSet, sections: string[]): ItemData[] {
     l: run.info.classifiers.map((c) => {
       const l = it.labels.find((x) => x.classifier === c.name);
       if (!l) return ['', 0, [], []];
-      return [l.label, Math.round(l.confidence * 100) / 100, l.also, l.evidence.map((e) => [e.text, e.rule, e.label ?? l.label])];
+      return [
+        l.label,
+        Math.round(l.confidence * 100) / 100,
+        l.also,
+        l.evidence.map((e) => [e.text, e.rule, e.label ?? l.label, e.source_item ? (numberOf.get(e.source_item) ?? e.source_item) : '']),
+      ];
     }),
     t: it.themes.map((t) => t.theme),
     d: it.duplicate_group,

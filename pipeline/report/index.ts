@@ -17,31 +17,44 @@ export { toCsv } from './csv.ts';
 export { toMarkdown } from './markdown.ts';
 export { reportHtml } from './html.ts';
 
-/** Every file the report writes, by path relative to the run folder, in a fixed order. */
-export async function renderReport(run: RunSet): Promise<Map<string, string | Uint8Array>> {
+export type Emit = (relativePath: string, content: string | Uint8Array) => void;
+
+/**
+ * Renders every file of the report, in a fixed order, handing each to `emit` as soon as it exists so a large
+ * round never holds all of them in memory at once.
+ */
+export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   const info = RunInfo.parse(run.info);
   const items = z.array(RunItem).parse(run.items);
   const checked: RunSet = { info, items };
   const tables = buildTables(checked);
   const items_ = itemsTable(checked);
-  const files = new Map<string, string | Uint8Array>();
-  files.set('items.csv', toCsv(items_));
-  files.set('items.jsonl', toJsonl(items));
-  files.set('run.json', JSON.stringify(info, null, 2) + '\n');
+  emit('items.csv', toCsv(items_));
+  emit('items.jsonl', toJsonl(items));
+  emit('run.json', JSON.stringify(info, null, 2) + '\n');
   for (const t of tables) {
-    files.set(`tables/${t.name}.csv`, toCsv(t));
-    files.set(`tables/${t.name}.md`, toMarkdown(t));
+    emit(`tables/${t.name}.csv`, toCsv(t));
+    emit(`tables/${t.name}.md`, toMarkdown(t));
   }
-  files.set('tables.md', `# ${info.name}: 集計表\n\n` + tables.map(toMarkdown).join('\n'));
-  files.set('tables.xlsx', await toXlsx([...tables, items_]));
-  files.set('report.html', reportHtml(checked, tables));
+  emit('tables.md', `# ${info.name}: 集計表\n\n` + tables.map(toMarkdown).join('\n'));
+  emit('report.html', reportHtml(checked, tables));
+  emit('tables.xlsx', await toXlsx([...tables, items_]));
+}
+
+/** Every file the report writes, by path relative to the run folder, in a fixed order. */
+export async function renderReport(run: RunSet): Promise<Map<string, string | Uint8Array>> {
+  const files = new Map<string, string | Uint8Array>();
+  await emitReport(run, (rel, content) => files.set(rel, content));
   return files;
 }
 
 export async function writeReport(dir: string, run: RunSet): Promise<string[]> {
-  const files = await renderReport(run);
-  for (const [rel, content] of files) writeAtomic(join(dir, rel), content);
-  return [...files.keys()];
+  const written: string[] = [];
+  await emitReport(run, (rel, content) => {
+    writeAtomic(join(dir, rel), content);
+    written.push(rel);
+  });
+  return written;
 }
 
 /** A run folder's enriched items and run info, as written by writeReport. */

@@ -3,7 +3,7 @@ import type { ItemLabel, RunSet } from './schema.ts';
 import { displayNumber, int, ratio, round3, text, type Cell, type Table } from './table.ts';
 
 export function evidenceText(label: ItemLabel): string {
-  return label.evidence.map((e) => `「${e.text}」[${e.rule}]`).join(' / ');
+  return label.evidence.map((e) => `${e.source_item ? `(${e.source_item}) ` : ''}「${e.text}」[${e.rule}]`).join(' / ');
 }
 
 export function itemsTable(run: RunSet): Table {

@@ -1,7 +1,7 @@
 // Pure functions from a run's enriched items to the tables a researcher publishes.
 // Disposition tables use the primary classifier (the first configured); agreement compares all of them.
 import type { Disposition } from '../core/schema.ts';
-import { cohenKappa } from './agreement.ts';
+import { cohenKappa } from '../eval/metrics.ts';
 import { DISPOSITIONS, DISPOSITION_JA, NO_SECTION, NO_THEME } from './labels.ts';
 import type { RunItem, RunSet } from './schema.ts';
 import { displayNumber, head, int, pct, pctCol, ratio, round3, text, type Cell, type Table } from './table.ts';

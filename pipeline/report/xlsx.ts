@@ -3,10 +3,15 @@
 // starts with "=" stays text.
 import ExcelJS from 'exceljs';
 import type { Table } from './table.ts';
-import { fixZipDates } from './zip-dates.ts';
+import { repackZip } from './zip.ts';
 
 /** Excel's limit per cell; longer text is cut with a marker rather than making Excel refuse the file. */
 const MAX_CELL = 32767;
+/**
+ * Wrapping text in every cell of a 20,000-row items sheet costs exceljs seconds and makes rows very tall;
+ * larger tables are left unwrapped (Excel shows the full text in the formula bar and on widening a column).
+ */
+const WRAP_MAX_ROWS = 2000;
 /** Fixed document dates: the workbook must not change between runs on the same input. */
 const FIXED_DATE = new Date(Date.UTC(2000, 0, 1));
 
@@ -29,15 +34,15 @@ export async function toXlsx(tables: readonly Table[]): Promise<Uint8Array> {
   wb.modified = FIXED_DATE;
   for (const table of tables) {
     const ws = wb.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
-    ws.columns = table.columns.map((c, i) => ({
-      header: c.title,
-      key: c.key,
-      width: width(table, i),
-      style: {
-        numFmt: c.kind === 'pct' ? '0.0' : c.kind === 'ratio' ? '0.000' : undefined,
-        alignment: c.kind === 'text' ? { wrapText: true, vertical: 'top' } : { vertical: 'top' },
-      },
-    }));
+    const wrap = table.rows.length <= WRAP_MAX_ROWS;
+    ws.columns = table.columns.map((c, i) => {
+      const numFmt = c.kind === 'pct' ? '0.0' : c.kind === 'ratio' ? '0.000' : undefined;
+      const style: Partial<ExcelJS.Style> = {
+        ...(numFmt ? { numFmt } : {}),
+        ...(wrap ? { alignment: c.kind === 'text' ? { wrapText: true, vertical: 'top' } : { vertical: 'top' } } : {}),
+      };
+      return { header: c.title, key: c.key, width: width(table, i), ...(Object.keys(style).length ? { style } : {}) };
+    });
     for (const row of table.rows) {
       ws.addRow(row.map((v) => (typeof v === 'string' && v.length > MAX_CELL ? v.slice(0, MAX_CELL - 1) + '…' : v)));
     }
@@ -45,6 +50,6 @@ export async function toXlsx(tables: readonly Table[]): Promise<Uint8Array> {
     ws.getRow(1).alignment = { vertical: 'middle', wrapText: true };
     if (table.rows.length) ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: table.columns.length } };
   }
-  const out = await wb.xlsx.writeBuffer();
-  return fixZipDates(new Uint8Array(out as ArrayBuffer));
+  const out = await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } } as Partial<ExcelJS.XlsxWriteOptions>);
+  return repackZip(new Uint8Array(out as ArrayBuffer));
 }

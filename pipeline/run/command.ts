@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { writeAtomic } from '../core/io.ts';
 import { FORMATS } from '../parse/index.ts';
-import { CONFIG_DOCS, defaultConfig, loadConfig, RunConfig, type ResolvedConfig } from './config.ts';
+import { CONFIG_DOCS, defaultConfig, loadConfig, RunConfig, withDefaults, type ResolvedConfig } from './config.ts';
 import { diffRuns, readRunFolder } from './diff.ts';
 import { runPipeline } from './index.ts';
 
@@ -16,6 +16,7 @@ interface RunFlags {
   join?: string;
   slug?: string;
   classifiers?: string;
+  model?: string;
   embedder?: string;
   k?: string;
   cache: boolean;
@@ -56,8 +57,10 @@ function applyFlags(base: ResolvedConfig, f: RunFlags): ResolvedConfig {
     ...(f.join !== undefined ? { join: f.join } : {}),
     ...(f.slug !== undefined ? { slug: f.slug } : {}),
   };
+  const { classifiers: _c, model: _m, ...rest } = base;
   const merged = {
-    ...base,
+    ...rest,
+    classifiers: base.classifiers,
     parse: { ...base.parse, ...parseOverrides },
     ...(f.classifiers !== undefined ? { classifiers: parseList(f.classifiers) } : {}),
     ...(f.embedder !== undefined ? { embedder: f.embedder } : {}),
@@ -69,7 +72,7 @@ function applyFlags(base: ResolvedConfig, f: RunFlags): ResolvedConfig {
     const issue = checked.error.issues[0];
     throw new InputError('flags', `${issue.path.join('.')}: ${issue.message}`);
   }
-  return { ...checked.data, classifiers: checked.data.classifiers ?? base.classifiers };
+  return withDefaults(checked.data, f.model ?? base.model ?? undefined);
 }
 
 /** `number=番号,comment=意見` → {number: '番号', comment: '意見'}; the parse stage checks the field names. */
@@ -99,6 +102,7 @@ export function runCommand(program: Command): void {
     .option('--join <path:key>', 'JSON: attach a second array by a shared key (e.g. --join data.answers:opinion_id)')
     .option('--slug <slug>', 'prefix of item ids (e.g. --slug cyber2025)')
     .option('--classifiers <list>', 'classifiers to run, first one drives the tables (e.g. --classifiers rules,supervised)')
+    .option('--model <file>', 'trained classifier file from pubcom train, for supervised/similarity/ensemble (e.g. --model models/classifiers/default.json)')
     .option('--embedder <spec>', 'embedder (e.g. --embedder lsa:dim=64 or transformers:Xenova/multilingual-e5-small)')
     .option('--k <n>', 'number of discovered clusters instead of choosing by silhouette (e.g. --k 8)')
     .option('--no-cache', 'neither read nor write the embedding cache')

@@ -71,6 +71,9 @@ export type ResolvedConfig = Omit<z.output<typeof RunConfig>, 'classifiers' | 'm
   model: string | null;
 };
 
+/** The trained model a run uses unless told otherwise; when it exists, "ensemble" joins the default classifiers. */
+export const DEFAULT_MODEL = 'models/classifiers/default.json';
+
 /** What each setting means: printed by `pubcom config --explain`; keep in step with RunConfig. */
 export const CONFIG_DOCS: [string, string][] = [
   ['parse.format', 'Input format; "auto" decides from the extension and content.'],
@@ -93,18 +96,17 @@ export const CONFIG_DOCS: [string, string][] = [
   ['cache.dir', 'Cache folder; relative paths are resolved against the current directory.'],
 ];
 
-/** The trained model a run uses unless told otherwise; when it exists, "ensemble" joins the default classifiers. */
-export const DEFAULT_MODEL = 'models/classifiers/default.json';
 
 function defaultModel(): string | null {
   return existsSync(resolve(PACKAGE_ROOT, DEFAULT_MODEL)) ? DEFAULT_MODEL : null;
 }
 
 /** Unset classifiers and model get their defaults; a model is looked for only when a classifier needs one. */
-function withDefaults(c: z.output<typeof RunConfig>, modelPath: string | null | undefined): ResolvedConfig {
+export function withDefaults(c: z.output<typeof RunConfig>, modelPath: string | null | undefined): ResolvedConfig {
   const model = modelPath === undefined ? defaultModel() : modelPath;
   const classifiers = c.classifiers ?? (model ? (['rules', 'ensemble'] as ClassifierName[]) : (['rules'] as ClassifierName[]));
-  return { ...c, classifiers, model: classifiers.some((n) => n !== 'rules') ? model : null };
+  const { parse, classifiers: _c, model: _m, ...rest } = c;
+  return { parse, classifiers, model: classifiers.some((n) => n !== 'rules') ? model : null, ...rest };
 }
 
 export function defaultConfig(): ResolvedConfig {

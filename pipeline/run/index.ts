@@ -5,12 +5,12 @@ import { basename, join, resolve } from 'node:path';
 import { sha256 } from '../core/hash.ts';
 import { writeAtomic } from '../core/io.ts';
 import { VERSION } from '../core/version.ts';
-import { renderReport } from '../report/index.ts';
+import { emitReport } from '../report/index.ts';
 import type { RunSet } from '../report/schema.ts';
 import { configPath, type ResolvedConfig } from './config.ts';
 import { enrich } from './enrich.ts';
 import { buildManifest, previousFiles } from './manifest-build.ts';
-import { classifyStage, embedStage, loadRunCodebook, parseStage, themesStage, tokenizeStage } from './stages.ts';
+import { classifyStage, embedStage, loadRunCodebook, loadRunModel, parseStage, themesStage, tokenizeStage } from './stages.ts';
 import { StageLog } from './stage-log.ts';
 import { runSummary } from './summary.ts';
 
@@ -32,17 +32,19 @@ export interface RunResult {
   run: RunSet;
   files: string[];
   timings: Record<string, number>;
+  peakRssMb: Record<string, number>;
   summary: string;
 }
 
 export async function runPipeline({ input, out, config, quiet = false, allowRemote = false }: RunOptions): Promise<RunResult> {
   const log = new StageLog(6, quiet);
   const codebook = loadRunCodebook(config);
+  const model = loadRunModel(config);
   const parsed = await log.stage('parse', () => parseStage(input, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
   const items = parsed.items;
   const tok = await log.stage('tokenize', () => tokenizeStage(items), (r) => `${r.tokens} tokens`);
   const emb = await log.stage('embed', () => embedStage(items, config, codebook, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
-  const labels = await log.stage('classify', () => classifyStage(items, config), (r) => r.map((c) => c.name).join(', '));
+  const labels = await log.stage('classify', () => classifyStage(items, config, model?.model ?? null), (r) => r.map((c) => c.name).join(', '));
   const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${r.clusters.length} clusters, ${new Set(r.responseTemplate.values()).size} response templates`);
 
   const run: RunSet = {
@@ -57,15 +59,19 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
     items: enrich(items, labels, themes),
   };
   const files = await log.stage('report', async () => {
-    const rendered = await renderReport(run);
-    rendered.set('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
-    rendered.set('themes/clusters.json', JSON.stringify(themes.raw.clusters, null, 2) + '\n');
-    rendered.set('themes/duplicates.json', JSON.stringify(themes.raw.duplicates, null, 2) + '\n');
+    const written = new Map<string, string>();
+    const emit = (rel: string, content: string | Uint8Array) => {
+      writeAtomic(join(out, rel), content);
+      written.set(rel, sha256(content));
+    };
+    await emitReport(run, emit);
+    emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
+    emit('themes/clusters.json', JSON.stringify(themes.raw.clusters, null, 2) + '\n');
+    emit('themes/duplicates.json', JSON.stringify(themes.raw.duplicates, null, 2) + '\n');
     // Files an earlier run in this folder wrote and this one does not (e.g. the agreement table after dropping
     // a classifier) would be read as current: remove exactly those, nothing else.
-    for (const stale of previousFiles(out)) if (!rendered.has(stale)) rmSync(join(out, stale), { force: true });
-    for (const [rel, content] of rendered) writeAtomic(join(out, rel), content);
-    return rendered;
+    for (const stale of previousFiles(out)) if (!written.has(stale)) rmSync(join(out, stale), { force: true });
+    return written;
   }, (r) => `${r.size} files written to ${out}`);
 
   const timings = log.finish();
@@ -75,17 +81,18 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
     format: parsed.report.format,
     config,
     codebook: { file: config.codebook, sha256: sha256(readFileSync(configPath(config.codebook))), version: codebook.version },
-    classifiers: labels.map((c) => ({ name: c.name, version: c.version, model: null })),
+    classifiers: labels.map((c) => ({ name: c.name, version: c.version, model: c.name !== 'rules' && model ? { file: model.file, sha256: model.sha256 } : null })),
     embedder: emb.embedder.inner.id,
     run,
     skippedRows: parsed.report.skipped.length,
     files,
     timings,
+    peakRssMb: log.peakRssMb,
   });
   writeAtomic(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   const summary = runSummary(run, out, parsed.report.skipped.length, timings.total);
   if (!quiet) process.stderr.write(summary);
-  return { run, files: [...files.keys(), 'manifest.json'], timings, summary };
+  return { run, files: [...files.keys(), 'manifest.json'], timings, peakRssMb: log.peakRssMb, summary };
 }
 
 export function runFolderExists(out: string): boolean {

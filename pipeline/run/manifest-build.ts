@@ -1,5 +1,5 @@
 // Builds manifest.json from what the run used and produced. Paths are recorded as the user gave them, hashes
-// pin the bytes, and timings sit in their own field so identity checks can drop them.
+// pin the bytes, and the measured timings and memory sit in their own fields so identity checks can drop them.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sha256 } from '../core/hash.ts';
@@ -20,8 +20,10 @@ export interface ManifestInput {
   embedder: string;
   run: RunSet;
   skippedRows: number;
-  files: ReadonlyMap<string, string | Uint8Array>;
+  /** sha256 of every file written, by relative path. */
+  files: ReadonlyMap<string, string>;
   timings: Record<string, number>;
+  peakRssMb: Record<string, number>;
 }
 
 /** Canonical JSON (sorted keys) so the config hash does not depend on key order in the user's file. */
@@ -58,8 +60,9 @@ export function buildManifest(m: ManifestInput): Manifest {
       ...(m.embedder.startsWith('lsa') ? { lsa: loadLsaSettings().seed } : {}),
       duplicates_minhash: DUPLICATE_DEFAULTS.seed,
     },
-    files: Object.fromEntries([...m.files].map(([rel, content]) => [rel, sha256(content)])),
+    files: Object.fromEntries(m.files),
     timings_ms: m.timings,
+    peak_rss_mb: m.peakRssMb,
   };
   return Manifest.parse(manifest);
 }

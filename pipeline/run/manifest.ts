@@ -32,7 +32,9 @@ export const Manifest = z.object({
   seeds: z.record(z.string(), z.number()),
   /** sha256 of every other file of the run folder, by relative path. */
   files: z.record(z.string(), z.string()),
-  /** Wall-clock milliseconds per stage and in total: the only part that differs between identical runs. */
+  /** Wall-clock milliseconds per stage and in total. This and peak_rss_mb are all that differ between identical runs. */
   timings_ms: z.record(z.string(), z.number()),
+  /** Peak resident memory of the process when each stage ended, in MB. */
+  peak_rss_mb: z.record(z.string(), z.number()),
 });
 export type Manifest = z.infer<typeof Manifest>;

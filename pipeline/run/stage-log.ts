@@ -3,6 +3,8 @@
 
 export class StageLog {
   readonly timings: Record<string, number> = {};
+  /** Peak resident memory of the process (MB) when each stage ended: where a run's memory goes. */
+  readonly peakRssMb: Record<string, number> = {};
   private index = 0;
   private readonly started = performance.now();
 
@@ -18,6 +20,7 @@ export class StageLog {
     const result = await work();
     const ms = performance.now() - t0;
     this.timings[name] = Math.round(ms);
+    this.peakRssMb[name] = peakRssMb();
     if (!this.quiet) {
       const tag = `[${this.index}/${this.total}] ${name.padEnd(9)}`;
       this.stream.write(`${tag} ${summary(result).padEnd(52)} ${(ms / 1000).toFixed(2).padStart(6)} s\n`);
@@ -27,10 +30,16 @@ export class StageLog {
 
   finish(): Record<string, number> {
     this.timings.total = Math.round(performance.now() - this.started);
+    this.peakRssMb.total = peakRssMb();
     return this.timings;
   }
 
   line(text: string): void {
     if (!this.quiet) this.stream.write(text + '\n');
   }
+}
+
+function peakRssMb(): number {
+  // resourceUsage().maxRSS is in kilobytes.
+  return Math.round(process.resourceUsage().maxRSS / 1024);
 }

@@ -2,7 +2,10 @@
 // Nothing here decides anything about the data; that stays in the stages.
 import { join } from 'node:path';
 import type { Item } from '../core/schema.ts';
-import { classifyWithRules } from '../classify/rules.ts';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../core/errors.ts';
+import { sha256 } from '../core/hash.ts';
+import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
 import { CachedEmbedder, createEmbedder, embedItems, isCorpusDependent, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
 import { findResponseTemplates, loadCodebook, themeItems, type Codebook } from '../themes/index.ts';
@@ -79,12 +82,27 @@ export function loadRunCodebook(config: ResolvedConfig): Codebook {
   return loadCodebook(configPath(config.codebook));
 }
 
-export async function classifyStage(items: readonly Item[], config: ResolvedConfig): Promise<ClassifierOutput[]> {
+/** The trained model the configured classifiers need, read and checked before any stage runs. */
+export function loadRunModel(config: ResolvedConfig): { model: ClassifierModel; file: string; sha256: string } | null {
+  const needs = config.classifiers.filter((n) => n !== 'rules');
+  if (!needs.length) return null;
+  if (!config.model) {
+    throw new InputError('config', `classifiers ${needs.join(', ')} need a trained model: run \`pubcom train\` and set "model" (or --model)`);
+  }
+  const path = configPath(config.model);
+  return { model: readModel(path), file: config.model, sha256: sha256(readFileSync(path)) };
+}
+
+export async function classifyStage(items: readonly Item[], config: ResolvedConfig, model: ClassifierModel | null): Promise<ClassifierOutput[]> {
   const out: ClassifierOutput[] = [];
   for (const name of config.classifiers) {
-    if (name !== 'rules') throw new Error(`classifier "${name}" is not available in this checkout yet`);
-    const { records } = classifyWithRules(items);
-    out.push({ name, version: records[0]?.classifier.version ?? 'unknown', labels: records });
+    const labels = await classify(items, {
+      classifier: name,
+      model: model ?? undefined,
+      // Similarity searches the model's own labelled responses, in the space of the embedder it was trained with.
+      embedderFactory: (spec) => createEmbedder(spec),
+    });
+    out.push({ name, version: labels[0]?.classifier.version ?? 'unknown', labels });
   }
   return out;
 }

@@ -79,6 +79,13 @@ export function seedText(codebook: Pick<Codebook, 'scoring'>, theme: CodebookThe
   return `${codebook.scoring.seed_prefix}${theme.label.ja}: ${theme.description} ${theme.keywords.join('、')}`;
 }
 
+/** Terminal columns of a string: CJK and full-width characters take two, so the caret lines up under the rule. */
+function displayWidth(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE30-\uFE4F\uFF00-\uFF60\uFFE0-\uFFE6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
 /** Validates a parsed codebook document; `file` names it in every message. */
 export function checkCodebook(value: unknown, file: string): Codebook {
   const parsed = CodebookFile.safeParse(value);
@@ -95,7 +102,7 @@ export function checkCodebook(value: unknown, file: string): Codebook {
       ast = parseRule(t.rule);
     } catch (e) {
       if (!(e instanceof RuleSyntaxError)) throw e;
-      const caret = `${' '.repeat(e.offset)}^`;
+      const caret = `${' '.repeat(displayWidth(t.rule.slice(0, e.offset)))}^`;
       throw new InputError(
         file,
         `rule of theme "${t.id}": ${e.detail} (column ${e.offset + 1})\n  ${t.rule}\n  ${caret}`,

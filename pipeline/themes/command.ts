@@ -6,7 +6,7 @@ import { Item, ThemeRecord } from '../core/schema.ts';
 import { createEmbedder, EMBEDDER_SPEC_HELP } from '../embed/index.ts';
 import { getTokenizer, loadUserTerms } from '../tokenize/index.ts';
 import { DEFAULT_CODEBOOK, loadCodebook } from './codebook.ts';
-import { DUPLICATE_DEFAULTS } from './duplicates.ts';
+import { DUPLICATE_DEFAULTS, TEMPLATE_JACCARD } from './duplicates.ts';
 import { themeItems } from './index.ts';
 import { ClustersFile, DuplicatesFile } from './schema.ts';
 
@@ -19,6 +19,7 @@ interface ThemesFlags {
   k?: string;
   seed: string;
   jaccard: string;
+  templateJaccard: string;
   clusters?: string;
   duplicates?: string;
   terms?: string[];
@@ -33,6 +34,12 @@ function wholeNumber(flag: string, value: string, min: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new InputError(flag, `expected a whole number ≥ ${min}, got "${value}"`);
   return n;
+}
+
+function unitInterval(flag: string, value: string): number {
+  const x = Number(value);
+  if (!(x > 0 && x <= 1)) throw new InputError(flag, `expected a number in (0, 1], got "${value}"`);
+  return x;
 }
 
 const HELP_AFTER = `
@@ -72,6 +79,7 @@ export function themesCommand(program: Command): void {
     .option('--k <n>', 'number of discovered clusters (default: best silhouette for k in 2…⌈2∛n⌉, or ⌈∛n⌉ above 3,000 comments)')
     .option('--seed <n>', 'seed of k-means++ and the map layout', '42')
     .option('--jaccard <x>', 'near-duplicate threshold on the Jaccard similarity of character 3-gram sets', String(DUPLICATE_DEFAULTS.jaccard))
+    .option('--template-jaccard <x>', 'the same threshold for response templates (reused answers)', String(TEMPLATE_JACCARD))
     .option('--clusters <file>', 'write discovered clusters (clusters.json)')
     .option('--duplicates <file>', 'write duplicate groups and response templates (duplicates.json)')
     .option('--terms <file>', 'extra terms kept whole by the tokenizer, one per line; repeatable', collect)
@@ -82,8 +90,8 @@ export function themesCommand(program: Command): void {
     .action(async (itemsPath: string, flags: ThemesFlags) => {
       const k = flags.k === undefined ? undefined : wholeNumber('--k', flags.k, 1);
       const seed = wholeNumber('--seed', flags.seed, 0);
-      const jaccard = Number(flags.jaccard);
-      if (!(jaccard > 0 && jaccard <= 1)) throw new InputError('--jaccard', `expected a number in (0, 1], got "${flags.jaccard}"`);
+      const jaccard = unitInterval('--jaccard', flags.jaccard);
+      const templateJaccard = unitInterval('--template-jaccard', flags.templateJaccard);
       const codebook = loadCodebook(flags.codebook);
       const items = readJsonl(itemsPath, Item);
       if (items.length === 0) throw new InputError(itemsPath, 'no items');
@@ -96,6 +104,7 @@ export function themesCommand(program: Command): void {
         embedder,
         discovery: { k, seed },
         duplicates: { jaccard },
+        templateJaccard,
         cache: flags.cache,
         cacheDir: flags.cacheDir,
         quiet: flags.quiet,

@@ -3,8 +3,7 @@
 // outlier group, and a seeded 2-D layout (PCA) for the report's map. Same input → same bytes.
 import type { ThemeRecord } from '../core/schema.ts';
 import { silhouette, toMatrix, type Matrix } from './metrics.ts';
-import { gram, symmetricEigen } from '../embed/linalg.ts';
-import { seededRandom } from './vectors.ts';
+import { gram, seededRandom, symmetricEigenvectors } from './vectors.ts';
 
 export interface DiscoverOptions {
   /** Fixed number of clusters; omit to choose (see `chooseK`). */
@@ -80,7 +79,9 @@ interface KMeansResult {
   inertia: number;
 }
 
-function nearest(m: Matrix, i: number, centres: Float64Array, k: number): [number, number] {
+/** Index of the nearest centre; its squared distance is left in `nearestDistance` (no tuple per call: 10⁶ calls). */
+let nearestDistance = 0;
+function nearest(m: Matrix, i: number, centres: Float64Array, k: number): number {
   const { data, d } = m;
   let best = -1;
   let bestD = Infinity;
@@ -97,7 +98,8 @@ function nearest(m: Matrix, i: number, centres: Float64Array, k: number): [numbe
       best = c;
     }
   }
-  return [best, bestD];
+  nearestDistance = bestD;
+  return best;
 }
 
 /** Lloyd's k-means with k-means++ seeding from a seeded PRNG; ties go to the lower centre index. */
@@ -135,8 +137,8 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMean
   for (let iter = 0; iter < maxIter; iter++) {
     let changed = 0;
     for (let i = 0; i < n; i++) {
-      const [c, s] = nearest(m, i, centres, k);
-      dist[i] = s;
+      const c = nearest(m, i, centres, k);
+      dist[i] = nearestDistance;
       if (labels[i] !== c) {
         labels[i] = c;
         changed++;
@@ -246,7 +248,7 @@ export function pcaProject(m: Matrix, count: number): Float64Array[] {
   for (let j = 0; j < d; j++) mean[j] /= Math.max(n, 1);
   const centred = new Float64Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) centred[i * d + j] = data[i * d + j] - mean[j];
-  const { vectors } = symmetricEigen(gram(centred, n, d), d);
+  const vectors = symmetricEigenvectors(gram(centred, n, d), d);
   const comps = Math.min(count, d);
   const out = Array.from({ length: comps }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
@@ -260,9 +262,9 @@ export function pcaProject(m: Matrix, count: number): Float64Array[] {
 }
 
 /** Rows projected on `count` principal components and L2-normalised: the space k-means clusters in. */
-export function reduce(m: Matrix, count: number): Matrix {
+export function reduce(m: Matrix, count: number, projection: Float64Array[] = pcaProject(m, count)): Matrix {
   if (count <= 0 || count >= m.d) return m;
-  const proj = pcaProject(m, count);
+  const proj = projection;
   const data = new Float32Array(m.n * count);
   for (let i = 0; i < m.n; i++) {
     let norm = 0;
@@ -294,7 +296,10 @@ export function discoverClusters(
 ): DiscoveryResult {
   const o = { ...DISCOVER_DEFAULTS, ...opts };
   const full = toMatrix(vectors);
-  const m = reduce(full, Math.min(o.dimensions, full.n - 1));
+  const dims = Math.min(o.dimensions, full.n - 1);
+  // One eigen-decomposition serves both the clustering space and the 2-D map.
+  const projection = pcaProject(full, Math.max(dims, 2));
+  const m = reduce(full, dims, projection);
   const n = m.n;
   if (n === 0) {
     return { k: 0, kSelection: { method: 'fixed', scores: [] }, silhouette: 0, silhouetteEmbedding: 0, dimensions: 0, outlierThreshold: 0, clusters: [], assignments: [], labels: new Int32Array(0) };
@@ -367,7 +372,7 @@ export function discoverClusters(
     };
   });
 
-  const [lx = new Float64Array(n), ly = new Float64Array(n)] = pcaProject(full, 2);
+  const [lx = new Float64Array(n), ly = new Float64Array(n)] = projection;
   const layout = { x: lx, y: ly };
   const assignments = ids.map((id, i) => ({
     id,

@@ -8,7 +8,7 @@ export interface DuplicateOptions {
   shingle?: number;
   /** Two texts are near-duplicates when the Jaccard similarity of their shingle sets is at least this. */
   jaccard?: number;
-  /** LSH bands × rows = MinHash signature length. 24 × 5 proposes a pair at Jaccard 0.7 with probability 0.988. */
+  /** LSH bands × rows = signature length. 24 × 5 proposes a pair at Jaccard 0.7 with probability 0.988. */
   bands?: number;
   rows?: number;
   seed?: number;
@@ -18,6 +18,13 @@ export interface DuplicateOptions {
 const COMPARISONS_PER_BUCKET = 32;
 
 export const DUPLICATE_DEFAULTS = { shingle: 3, jaccard: 0.7, bands: 24, rows: 5, seed: 1 } as const;
+
+/**
+ * Responses are copied by officials verbatim or with a clause added, and short boilerplate answers that differ by
+ * one word differ in meaning (ご意見として承ります / 賛同意見として承りました: 3-gram Jaccard 0.70–0.75), so
+ * templates need a closer match than comments.
+ */
+export const TEMPLATE_JACCARD = 0.8;
 
 export interface TextGroup {
   id: string;
@@ -57,7 +64,7 @@ function fnv1a(s: string, from: number, to: number): number {
 function shingles(key: string, n: number): Uint32Array {
   const set = new Set<number>();
   if (key.length <= n) set.add(fnv1a(key, 0, key.length));
-  else for (let i = 0; i + n <= key.length; i++) set.add(fnv1a(key, i, i + n));
+  else for (let i = 0; i + n <= key.length; i++) set.add(murmurMix(fnv1a(key, i, i + n)));
   return Uint32Array.from(set).sort();
 }
 
@@ -84,6 +91,34 @@ function murmurMix(h: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/**
+ * One-permutation MinHash (Li, Owen & Zhang 2012) with rotation densification (Shrivastava & Li 2014): each
+ * shingle hash is placed in one of `sig.length` bins and each bin keeps its minimum, so a text costs one pass
+ * over its shingles instead of one per hash function. Empty bins borrow the next non-empty bin's value (with an
+ * offset per step), so short texts still get full signatures; identical sets always get identical signatures.
+ */
+function oneSignature(set: Uint32Array, sig: Uint32Array, seed: number): void {
+  const k = sig.length;
+  sig.fill(0xffffffff);
+  const filled = new Uint8Array(k);
+  for (const s of set) {
+    const h = murmurMix((s ^ Math.imul(seed, 0x9e3779b1)) >>> 0);
+    const bin = h % k;
+    if (!filled[bin] || h < sig[bin]) sig[bin] = h;
+    filled[bin] = 1;
+  }
+  for (let j = 0; j < k; j++) {
+    if (filled[j]) continue;
+    for (let step = 1; step < k; step++) {
+      const from = (j + step) % k;
+      if (filled[from]) {
+        sig[j] = (sig[from] + Math.imul(step, 0x2545f491)) >>> 0;
+        break;
+      }
+    }
+  }
 }
 
 class UnionFind {
@@ -134,18 +169,11 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
   const minJ = new Float64Array(m).fill(1);
   const sets = keys.map((k) => shingles(k, o.shingle));
   const nHash = o.bands * o.rows;
-  const salts = Uint32Array.from({ length: nHash }, (_, h) => murmurMix((o.seed * 0x9e3779b1 + h * 0x85ebca6b) >>> 0) | 1);
   const sig = new Uint32Array(nHash);
   const buckets: Map<string, number[]>[] = Array.from({ length: o.bands }, () => new Map());
   const tested = new Set<number>();
   for (let t = 0; t < m; t++) {
-    sig.fill(0xffffffff);
-    for (const s of sets[t]) {
-      for (let h = 0; h < nHash; h++) {
-        const v = murmurMix(Math.imul(s ^ salts[h], 0x27d4eb2d) >>> 0);
-        if (v < sig[h]) sig[h] = v;
-      }
-    }
+    oneSignature(sets[t], sig, o.seed);
     for (let b = 0; b < o.bands; b++) {
       let key = '';
       for (let r = 0; r < o.rows; r++) key += sig[b * o.rows + r].toString(36) + ',';
@@ -219,6 +247,6 @@ export function findResponseTemplates(items: readonly Item[], opts: DuplicateOpt
     items.map((i) => i.id),
     items.map((i) => i.response),
     't',
-    opts,
+    { ...opts, jaccard: opts.jaccard ?? TEMPLATE_JACCARD },
   );
 }

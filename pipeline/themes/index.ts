@@ -7,7 +7,7 @@ import { tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
 import { assignThemes, similarityMatrix, type ThemeEvidence } from './assign.ts';
 import { seedText, type Codebook } from './codebook.ts';
 import { DISCOVER_DEFAULTS, discoverClusters, type DiscoverOptions, type DiscoveryResult } from './discover.ts';
-import { DUPLICATE_DEFAULTS, findDuplicateComments, findResponseTemplates, type DuplicateOptions } from './duplicates.ts';
+import { DUPLICATE_DEFAULTS, findDuplicateComments, findResponseTemplates, TEMPLATE_JACCARD, type DuplicateOptions } from './duplicates.ts';
 import { ruleDocument } from './rule-lang.ts';
 import { CLUSTERS_FORMAT, DUPLICATES_FORMAT, type ClustersFile, type DuplicatesFile } from './schema.ts';
 
@@ -24,7 +24,10 @@ export interface ThemesOptions {
   /** Any backend; corpus-dependent ones (lsa) are fitted on the comments here. */
   embedder: Embedder;
   discovery?: DiscoverOptions;
+  /** Near-duplicate comments (jaccard defaults to DUPLICATE_DEFAULTS.jaccard). */
   duplicates?: DuplicateOptions;
+  /** Jaccard threshold for response templates (default TEMPLATE_JACCARD). */
+  templateJaccard?: number;
   /** Embedding cache (default on, as in `pubcom embed`). */
   cache?: boolean;
   cacheDir?: string;
@@ -113,7 +116,8 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
 
   const dupOpts = { ...DUPLICATE_DEFAULTS, ...opts.duplicates };
   const groups = findDuplicateComments(items, dupOpts);
-  const templates = findResponseTemplates(items, dupOpts);
+  const templateJaccard = opts.templateJaccard ?? TEMPLATE_JACCARD;
+  const templates = findResponseTemplates(items, { ...dupOpts, jaccard: templateJaccard });
   const nonEmptyComments = items.filter((i) => i.comment.trim()).length;
   const inGroups = groups.reduce((s, g) => s + g.count, 0);
   const duplicates: DuplicatesFile = {
@@ -122,6 +126,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
       key: 'NFKC, lower case, whitespace/punctuation/symbols removed; exact = same key, near = Jaccard of character shingles ≥ threshold (MinHash LSH candidates, every pair verified)',
       shingle: dupOpts.shingle,
       jaccard: dupOpts.jaccard,
+      template_jaccard: templateJaccard,
       bands: dupOpts.bands,
       rows: dupOpts.rows,
     },

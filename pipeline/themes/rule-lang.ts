@@ -220,6 +220,9 @@ export function parseRule(src: string): RuleNode {
         continue;
       }
       if (sep.kind === 'rparen') break;
+      if (isOp(sep, 'and') || isOp(sep, 'not')) {
+        throw new RuleSyntaxError(`"${sep.text}" is not allowed inside ${start.text}(); use "or" between alternatives`, sep.offset);
+      }
       throw new RuleSyntaxError(`expected "," or ")" in ${start.text}() but found ${describe(sep)}`, sep.offset);
     }
     const close = expect('rparen', `")" closing ${start.text}(`);
@@ -247,8 +250,10 @@ export interface RuleDocument {
   tokenAt: Int32Array;
   /** 1 where a term may start or end: token edges, and part edges inside merged tokens. */
   boundary: Uint8Array;
-  /** Cache of term/phrase occurrences (token indices) within this document. */
-  occurrences: Map<string, number[]>;
+  /** Occurrences (token indices) already looked up in this document, per term, =exact term and phrase. */
+  termCache: Map<string, readonly number[]>;
+  exactCache: Map<string, readonly number[]>;
+  phraseCache: Map<string, readonly number[]>;
 }
 
 export interface RuleTokenInput {
@@ -258,11 +263,14 @@ export interface RuleTokenInput {
   end: number;
   merged?: 'term' | 'compound';
   /** The tokenizer's pieces of a merged token; without them any cut inside a merged token is a boundary. */
-  parts?: { base: string; start: number; end: number }[];
+  parts?: { surface?: string; base: string; start: number; end: number }[];
 }
 
+/** ASCII lower case only: the text is already NFKC (normalize()), and this keeps every offset valid. */
+const lowerAscii = (s: string): string => (/[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s);
+
 export function ruleDocument(normalisedText: string, tokens: readonly RuleTokenInput[]): RuleDocument {
-  const text = foldText(normalisedText);
+  const text = lowerAscii(normalisedText);
   const tokenAt = new Int32Array(text.length + 1).fill(tokens.length);
   const boundary = new Uint8Array(text.length + 1);
   const byBase = new Map<string, number[]>();
@@ -279,77 +287,86 @@ export function ruleDocument(normalisedText: string, tokens: readonly RuleTokenI
     boundary[t.end] = 1;
     if (t.merged && t.parts?.length) for (const p of t.parts) boundary[p.start] = boundary[p.end] = 1;
     else if (t.merged) boundary.fill(1, t.start, t.end);
-    const base = foldText(t.base);
+    // Base forms come from the dictionary and may differ from the text's form (NFKC them); surfaces are the text.
+    const base = t.base === t.surface ? lowerAscii(t.base) : foldText(t.base);
     add(byBase, base, i);
-    for (const p of t.parts ?? []) add(byBase, foldText(p.base), i);
+    for (const p of t.parts ?? []) add(byBase, p.base === p.surface ? lowerAscii(p.base) : foldText(p.base), i);
     add(byWhole, base, i);
-    add(byWhole, foldText(t.surface), i);
+    add(byWhole, lowerAscii(t.surface), i);
   });
-  return { text, byBase, byWhole, tokenAt, boundary, occurrences: new Map() };
+  return { text, byBase, byWhole, tokenAt, boundary, termCache: new Map(), exactCache: new Map(), phraseCache: new Map() };
 }
+
+const NONE: readonly number[] = Object.freeze([]);
 
 /**
  * Token indices where a term occurs. A term matches text that starts and ends on word edges: the edges of
  * tokens and of the parts of merged tokens. So 中小企業 matches the compound 中小企業向け支援, 一次産業 matches
- * 一/次/産業者向け, but 企業 does not match inside an unmerged 企業家. A token or part whose base form equals the
+ * 一/次/産業者向け, but AI does not match inside the single token EMAIL. A token or part whose base form equals the
  * term also matches (監視する for 監視). `=term` (exact) matches only a whole token's surface or base.
  */
-function termPositions(doc: RuleDocument, term: string, exact: boolean): number[] {
-  const key = `${exact ? 'x' : 't'}\u0000${term}`;
-  const cached = doc.occurrences.get(key);
+function termPositions(doc: RuleDocument, term: string, exact: boolean): readonly number[] {
+  const cache = exact ? doc.exactCache : doc.termCache;
+  const cached = cache.get(term);
   if (cached) return cached;
-  const found = new Set<number>();
-  if (!exact) {
-    for (let at = doc.text.indexOf(term); at >= 0; at = doc.text.indexOf(term, at + 1)) {
+  const indexed = (exact ? doc.byWhole : doc.byBase).get(term);
+  let at = exact ? -1 : doc.text.indexOf(term);
+  let out: readonly number[] = indexed ?? NONE;
+  if (at >= 0) {
+    const found = new Set<number>(indexed);
+    for (; at >= 0; at = doc.text.indexOf(term, at + 1)) {
       if (doc.boundary[at] && doc.boundary[at + term.length]) found.add(doc.tokenAt[at]);
     }
+    out = found.size ? [...found].sort((a, b) => a - b) : NONE;
   }
-  for (const i of (exact ? doc.byWhole : doc.byBase).get(term) ?? []) found.add(i);
-  const out = [...found].sort((a, b) => a - b);
-  doc.occurrences.set(key, out);
+  cache.set(term, out);
   return out;
 }
 
 /** Token indices where a phrase occurs as plain text, word boundaries ignored. */
-function phrasePositions(doc: RuleDocument, phrase: string): number[] {
-  const key = `p\u0000${phrase}`;
-  const cached = doc.occurrences.get(key);
+function phrasePositions(doc: RuleDocument, phrase: string): readonly number[] {
+  const cached = doc.phraseCache.get(phrase);
   if (cached) return cached;
-  const out: number[] = [];
-  for (let at = doc.text.indexOf(phrase); at >= 0; at = doc.text.indexOf(phrase, at + 1)) {
-    const i = doc.tokenAt[at];
-    if (out[out.length - 1] !== i) out.push(i);
+  let at = doc.text.indexOf(phrase);
+  let out: readonly number[] = NONE;
+  if (at >= 0) {
+    const list: number[] = [];
+    for (; at >= 0; at = doc.text.indexOf(phrase, at + 1)) {
+      const i = doc.tokenAt[at];
+      if (list[list.length - 1] !== i) list.push(i);
+    }
+    out = list;
   }
-  doc.occurrences.set(key, out);
+  doc.phraseCache.set(phrase, out);
   return out;
 }
 
-interface Occurrences {
-  positions: number[];
-  /** Source text of the alternatives that occurred. */
-  hits: string[];
-}
-
-function positional(doc: RuleDocument, node: PositionalNode): Occurrences {
+/** Occurrences of a term, phrase or `or` of them; pushes the source text of each alternative found onto `hits`. */
+function positional(doc: RuleDocument, node: PositionalNode, hits: string[] | null): readonly number[] {
   if (node.type === 'any') {
-    const all = new Set<number>();
-    const hits: string[] = [];
+    let merged: readonly number[] = NONE;
+    let many = false;
     for (const o of node.options) {
-      const r = positional(doc, o);
-      r.positions.forEach((x) => all.add(x));
-      hits.push(...r.hits);
+      const r = positional(doc, o, hits);
+      if (!r.length) continue;
+      if (!merged.length) merged = r;
+      else {
+        merged = [...merged, ...r];
+        many = true;
+      }
     }
-    return { positions: [...all].sort((a, b) => a - b), hits };
+    return many ? [...new Set(merged)].sort((a, b) => a - b) : merged;
   }
   const positions = node.type === 'term' ? termPositions(doc, node.value, node.exact) : phrasePositions(doc, node.value);
-  return { positions, hits: positions.length ? [node.source] : [] };
+  if (positions.length && hits) hits.push(node.source);
+  return positions;
 }
 
 /**
  * near: one occurrence of every argument inside a window of `window` tokens (start-to-start), any order.
  * seq: the same, with the arguments in the written order.
  */
-function nearMatches(lists: number[][], window: number, ordered: boolean): boolean {
+function nearMatches(lists: readonly (readonly number[])[], window: number, ordered: boolean): boolean {
   if (ordered) {
     const walk = (k: number, prev: number, first: number): boolean => {
       if (k === lists.length) return true;
@@ -382,35 +399,47 @@ export interface RuleResult {
 }
 
 export function evaluateRule(node: RuleNode, doc: RuleDocument): RuleResult {
+  const hits: string[] = [];
+  const matched = evaluate(node, doc, hits);
+  return { matched, hits: matched ? dedupe(hits) : [] };
+}
+
+/** True when the rule holds; pushes evidence onto `hits` (and takes back what a failed `and` branch pushed). */
+function evaluate(node: RuleNode, doc: RuleDocument, hits: string[]): boolean {
   switch (node.type) {
     case 'term':
     case 'phrase':
-    case 'any': {
-      const r = positional(doc, node);
-      return { matched: r.positions.length > 0, hits: r.hits };
-    }
+    case 'any':
+      return positional(doc, node, hits).length > 0;
     case 'and': {
-      const l = evaluateRule(node.left, doc);
-      if (!l.matched) return { matched: false, hits: [] };
-      const r = evaluateRule(node.right, doc);
-      return r.matched ? { matched: true, hits: [...l.hits, ...r.hits] } : { matched: false, hits: [] };
+      const mark = hits.length;
+      if (evaluate(node.left, doc, hits) && evaluate(node.right, doc, hits)) return true;
+      hits.length = mark;
+      return false;
     }
     case 'or': {
-      const l = evaluateRule(node.left, doc);
-      const r = evaluateRule(node.right, doc);
-      return { matched: l.matched || r.matched, hits: [...l.hits, ...r.hits] };
+      // Both sides are evaluated so that the evidence names every alternative present.
+      const l = evaluate(node.left, doc, hits);
+      const r = evaluate(node.right, doc, hits);
+      return l || r;
     }
-    case 'not': {
+    case 'not':
       // A negated part contributes no evidence: the hit list only names what is present.
-      return { matched: !evaluateRule(node.operand, doc).matched, hits: [] };
-    }
+      return !evaluate(node.operand, doc, []);
     case 'near': {
-      const args = node.args.map((a) => positional(doc, a));
-      if (args.some((a) => a.positions.length === 0)) return { matched: false, hits: [] };
-      if (!nearMatches(args.map((a) => a.positions), node.window, node.ordered)) return { matched: false, hits: [] };
+      const found: string[][] = [];
+      const lists: (readonly number[])[] = [];
+      for (const a of node.args) {
+        const argHits: string[] = [];
+        const l = positional(doc, a, argHits);
+        if (!l.length) return false;
+        lists.push(l);
+        found.push(argHits);
+      }
+      if (!nearMatches(lists, node.window, node.ordered)) return false;
       // Name the alternatives that occur, e.g. near(本戦略, 賛同): readable evidence, unlike the whole expression.
-      const name = node.ordered ? 'seq' : 'near';
-      return { matched: true, hits: [`${name}(${args.map((a) => dedupe(a.hits).join('|')).join(', ')})`] };
+      hits.push(`${node.ordered ? 'seq' : 'near'}(${found.map((h) => dedupe(h).join('|')).join(', ')})`);
+      return true;
     }
   }
 }

@@ -72,8 +72,12 @@ export const DuplicatesFile = z.object({
   format: z.literal(DUPLICATES_FORMAT),
   method: z.object({
     key: z.string(),
+    /** Character n-gram length of the shingles. */
     shingle: z.number().int().positive(),
+    /** Near-duplicate comments: Jaccard of shingle sets at least this. */
     jaccard: z.number(),
+    /** Response templates: the same, with this (stricter) threshold. */
+    template_jaccard: z.number(),
     bands: z.number().int().positive(),
     rows: z.number().int().positive(),
   }),

@@ -15,6 +15,7 @@ let dictionary: Promise<KuromojiTokenizer> | null = null;
 export function loadKuromoji(): Promise<KuromojiTokenizer> {
   dictionary ??= buildKuromoji().then((tokenizer) => {
     speedUpPrefixSearch(tokenizer);
+    memoiseFeatures(tokenizer);
     return tokenizer;
   });
   dictionary.catch(() => (dictionary = null));
@@ -29,6 +30,25 @@ export function buildKuromoji(): Promise<KuromojiTokenizer> {
       else resolve(tokenizer);
     });
   });
+}
+
+/**
+ * kuromoji decodes a word's feature string (POS, base form, reading) from UTF-8 bytes every time the word occurs;
+ * the string for a word id never changes, so decoding it once is enough.
+ */
+function memoiseFeatures(tokenizer: KuromojiTokenizer): void {
+  const dict = (tokenizer as unknown as { token_info_dictionary?: { getFeatures?: (id: string) => string } }).token_info_dictionary;
+  const original = dict?.getFeatures;
+  if (!dict || typeof original !== 'function') return;
+  const memo = new Map<string, string>();
+  dict.getFeatures = (id: string) => {
+    let features = memo.get(id);
+    if (features === undefined) {
+      features = original.call(dict, id);
+      memo.set(id, features);
+    }
+    return features;
+  };
 }
 
 interface DoubleArrayTrie {

@@ -1,6 +1,6 @@
-// Domain terms kept whole by merging kuromoji's tokens after analysis (why not a rebuilt dictionary: see README
-// "Tokenize": it needs no 7 s / 0.7 GB rebuild per term list, matches every occurrence, and leaves the tokens
-// around a term exactly as plain kuromoji gives them).
+// Domain terms kept whole by merging kuromoji's tokens after analysis. Why not a rebuilt dictionary (measured in
+// pipeline/tokenize/README.md): merging needs no 7 s / 0.7 GB rebuild per term list, keeps every occurrence
+// whole, and leaves the tokens around a term exactly as plain kuromoji gives them.
 import { normalize } from '../core/text.ts';
 
 interface TrieNode {

@@ -60,3 +60,64 @@ export function makePdf(pages: PdfText[][]): Uint8Array {
   pdf += `trailer\n<< /Size ${objects.length} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return new Uint8Array(Buffer.from(pdf, 'latin1'));
 }
+
+type Row = [number: string, comment: string[], response: string[]];
+
+/** Rows of a results table from y0 down: number at x=40, comment at x=70, response at x=320, 14 pt lines.
+ *  A row whose number is "§" is a section heading. */
+function tableRows(y0: number, rows: Row[]): PdfText[] {
+  const out: PdfText[] = [];
+  let y = y0;
+  for (const [num, left, right] of rows) {
+    if (num === '§') {
+      out.push({ x: 70, y, text: left[0] });
+      y -= 28;
+      continue;
+    }
+    if (num) out.push({ x: 40, y, text: num });
+    const lines = Math.max(left.length, right.length);
+    for (let k = 0; k < lines; k++) {
+      if (left[k]) out.push({ x: 70, y: y - 14 * k, text: left[k] });
+      if (right[k]) out.push({ x: 320, y: y - 14 * k, text: right[k] });
+    }
+    y -= 14 * lines + 14;
+  }
+  return out;
+}
+
+/** Two pages of a ministry's results table: running title, column headings, section rows, page numbers. */
+export function makeEiaResultPdf(): Uint8Array {
+  const top = (first: boolean): PdfText[] => [
+    { x: 110, y: 800, text: '環境影響評価制度の見直し（案）に関する意見募集の結果' },
+    ...(first ? [{ x: 40, y: 780, text: '令和７年３月　環境省' }] : []),
+    { x: 40, y: 752, text: '番号' },
+    { x: 70, y: 752, text: '意見の概要' },
+    { x: 320, y: 752, text: '意見に対する考え方' },
+  ];
+  const page1 = [
+    ...top(true),
+    ...tableRows(724, [
+      ['§', ['１．対象事業に関する意見'], []],
+      [
+        '1',
+        ['風力発電所の規模要件の引下げについて、', '地域への影響を考慮して慎重に検討すべき。'],
+        ['規模要件については、専門家による検討会', 'の議論を踏まえて設定したものであり、原', '案どおりとさせていただきます。'],
+      ],
+      [
+        '2',
+        ['小規模な事業にも簡易な手続を設けるべき。'],
+        ['ご指摘を踏まえ、以下のとおり修正します。', '【修正案】小規模事業の簡易な手続につい', 'て検討する旨を追記します。'],
+      ],
+    ]),
+    { x: 280, y: 60, text: '- 1 -' },
+  ];
+  const page2 = [
+    ...top(false),
+    ...tableRows(724, [
+      ['§', ['２．その他に関する意見'], []],
+      ['3', ['意見募集の周知が不十分である。'], ['No.1の回答のとおりです。']],
+    ]),
+    { x: 280, y: 60, text: '- 2 -' },
+  ];
+  return makePdf([page1, page2]);
+}

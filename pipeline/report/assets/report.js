@@ -80,6 +80,7 @@
       if (!l[3].length) li.appendChild(el('span', 'why', l[0] === 'none' ? '回答欄が空' : '根拠となる箇所なし'));
       l[3].forEach(function (e, k) {
         if (k) li.appendChild(document.createTextNode(' / '));
+        if (e[3]) li.appendChild(el('span', 'why', 'No.' + e[3] + ' の回答: '));
         li.appendChild(document.createTextNode('「' + e[0] + '」'));
         li.appendChild(el('span', 'why', ' ' + e[1]));
       });

@@ -1,0 +1,325 @@
+// `npm run eval`: every classifier on every labelled set, one table.
+//   - seed: the cybersecurity-strategy development set (the seed parsed by the parse stage, gold from
+//     data/labels/seed.gold.jsonl, aligned by number and comment head);
+//   - other-ministries: our own labelled set of other ministries' and municipalities' answers
+//     (data/labels/other-ministries.jsonl), which no rule or model was tuned on.
+// `rules` has no training rows and is scored directly. supervised / similarity / ensemble are scored out of
+// fold (crossValidate: grouped folds, never on their own training rows), and on other-ministries also as
+// "trained on seed": a model fitted on the whole seed set labels the unseen documents.
+// Writes reports/eval/summary.{md,json} and one eval report per (classifier, set) with the errors.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { writeAtomic } from '../core/io.ts';
+import type { Disposition, Item, LabelRecord } from '../core/schema.ts';
+import { cleanText, commentHead } from '../core/text.ts';
+import { toMarkdownTable } from '../report/markdown.ts';
+import { int, ratio, text, type Table } from '../report/table.ts';
+import { align, type Keyed } from './align.ts';
+import { evaluate, type EvalReport } from './evaluate.ts';
+import { readLabelFile, renderEvidence, type LabelFile, type LabelRow } from './label-file.ts';
+import { readLabelledSet } from './labelled-set.ts';
+import { fmt } from './metrics.ts';
+import { evalMarkdown, toJson } from './render.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SEED_DOC = join(ROOT, 'seeds/000_555981824ba784d2.txt');
+const SEED_GOLD = [join(ROOT, 'data/labels/seed.gold.jsonl'), '/work/shared/labels/seed.gold.jsonl'];
+const OTHER_SET = join(ROOT, 'data/labels/other-ministries.jsonl');
+const OUT_DIR = join(ROOT, 'reports/eval');
+const CLASSIFIERS = ['rules', 'supervised', 'similarity', 'ensemble'] as const;
+type ClassifierName = (typeof CLASSIFIERS)[number];
+const FOLDS = 5;
+const SEED = 20250601;
+const EMBEDDER = 'lsa';
+
+/** One labelled response of a set, ready for classifying and scoring. */
+export interface EvalRow {
+  id: string;
+  number: string | null;
+  comment: string;
+  response: string;
+  response_group: string | null;
+  /** Pointers are resolved within one document; the seed is one document. */
+  doc: string;
+  gold: Disposition;
+  gold_also: Disposition[];
+  cue: string | null;
+  reason: string | null;
+}
+
+export interface EvalSet {
+  name: string;
+  rows: EvalRow[];
+  /** Gold rows or items that could not be paired, listed in the output. */
+  unaligned: string[];
+}
+
+export async function seedSet(): Promise<EvalSet> {
+  const goldPath = SEED_GOLD.find((p) => existsSync(p));
+  if (!goldPath) throw new Error(`seed gold not found at ${SEED_GOLD.join(' or ')}`);
+  const { parseDocument } = await import('../parse/index.ts');
+  const { items } = await parseDocument(SEED_DOC);
+  const gold = await readLabelFile(goldPath);
+  const itemRows: Keyed<Item>[] = items.map((it) => ({
+    keys: { id: it.id, number: it.number ?? it.inferred_number, comment_head: commentHead(it.comment) },
+    record: it,
+    where: it.id,
+  }));
+  const al = align<Item, LabelRow>(itemRows, gold.rows, { a: 'the parsed seed', b: 'the seed gold' });
+  return {
+    name: 'seed (dev)',
+    rows: al.pairs.map((p) => ({
+      id: p.a.record.id,
+      number: p.a.record.number ?? p.a.record.inferred_number,
+      comment: p.a.record.comment,
+      response: p.a.record.response,
+      response_group: p.a.record.response_group,
+      doc: 'seed',
+      gold: p.b.record.label,
+      gold_also: p.b.record.also,
+      cue: null,
+      reason: null,
+    })),
+    unaligned: [
+      ...al.unmatchedA.map((u) => `parsed item ${u.where}: ${u.reason}`),
+      ...al.unmatchedB.map((u) => `gold ${u.where} (No.${u.keys.number ?? '?'}): ${u.reason}`),
+    ],
+  };
+}
+
+export function otherMinistriesSet(path = OTHER_SET): EvalSet {
+  return {
+    name: 'other-ministries',
+    rows: readLabelledSet(path).map((r) => ({
+      id: r.id,
+      number: r.number,
+      comment: r.comment,
+      // What the parse stage would hand the classifiers: HTML removed, NFKC, whitespace collapsed.
+      response: cleanText(r.response),
+      response_group: r.response_group ?? null,
+      doc: r.doc,
+      gold: r.disposition,
+      gold_also: r.also,
+      cue: r.cue || null,
+      reason: r.reason,
+    })),
+    unaligned: [],
+  };
+}
+
+type ClassifyModule = typeof import('../classify/index.ts');
+
+async function loadClassify(): Promise<ClassifyModule | string> {
+  try {
+    const mod = await import('../classify/index.ts');
+    const missing = (['classify', 'crossValidate', 'trainModel'] as const).filter((n) => typeof mod[n] !== 'function');
+    return missing.length ? `pipeline/classify/index.ts does not export ${missing.join(', ')}` : mod;
+  } catch (e) {
+    return `pipeline/classify/index.ts could not be loaded (${(e as Error).message})`;
+  }
+}
+
+const inputsOf = (rows: readonly EvalRow[]) =>
+  rows.map((r) => ({ id: r.id, response: r.response, comment: r.comment, number: r.number, response_group: r.response_group }));
+const labelledOf = (rows: readonly EvalRow[]) => rows.map((r) => ({ id: r.id, response: r.response, label: r.gold, group: r.response_group }));
+
+/** Classifies document by document, so a pointer 「No.3」 can only reach No.3 of its own document. */
+async function classifyByDoc(rows: readonly EvalRow[], run: (inputs: ReturnType<typeof inputsOf>) => Promise<LabelRecord[]>): Promise<LabelRecord[]> {
+  const byId = new Map<string, LabelRecord>();
+  for (const doc of [...new Set(rows.map((r) => r.doc))]) {
+    for (const rec of await run(inputsOf(rows.filter((r) => r.doc === doc)))) byId.set(rec.id, rec);
+  }
+  return rows.map((r) => byId.get(r.id)!);
+}
+
+async function newEmbedder() {
+  const { createEmbedder } = await import('../embed/index.ts');
+  return createEmbedder(EMBEDDER);
+}
+
+type Mode = 'direct' | 'cross-validated' | 'trained on seed';
+
+async function predict(mod: ClassifyModule, name: ClassifierName, set: EvalSet, mode: Mode, seedRows: readonly EvalRow[]): Promise<LabelRecord[]> {
+  if (mode === 'direct') return classifyByDoc(set.rows, (inputs) => mod.classify(inputs, { classifier: name }));
+  const embedder = await newEmbedder();
+  if (mode === 'cross-validated') {
+    return mod.crossValidate(labelledOf(set.rows), name, { folds: FOLDS, seed: SEED, embedder, embedderSpec: EMBEDDER });
+  }
+  const { model } = await mod.trainModel(labelledOf(seedRows), { embedder, embedderSpec: EMBEDDER });
+  return classifyByDoc(set.rows, (inputs) => mod.classify(inputs, { classifier: name, model, embedder }));
+}
+
+function asLabelFile(name: string, rows: Keyed<LabelRow>[]): LabelFile {
+  return { file: name, format: 'jsonl', rows, skipped: [] };
+}
+
+/** The set's gold and a classifier's records as the label files `pubcom eval` would read. */
+export function scoreRun(set: EvalSet, records: readonly LabelRecord[], runName: string): EvalReport {
+  if (records.length !== set.rows.length || records.some((r, i) => !r || r.id !== set.rows[i].id)) {
+    throw new Error(`${runName}: the classifier returned ${records.length} records for ${set.rows.length} rows, or out of order`);
+  }
+  const gold = asLabelFile(
+    `${set.name} gold`,
+    set.rows.map((r) => ({
+      keys: { id: r.id, number: r.number, comment_head: r.comment },
+      where: r.id,
+      record: { label: r.gold, also: r.gold_also, confidence: null, evidence: [], evidence_text: r.cue ?? '', classifier: null, comment: r.comment, response: r.response, reason: r.reason },
+    })),
+  );
+  const pred = asLabelFile(
+    runName,
+    records.map((rec) => ({
+      keys: { id: rec.id },
+      where: rec.id,
+      record: {
+        label: rec.label,
+        also: rec.also,
+        confidence: rec.confidence,
+        evidence: rec.evidence,
+        evidence_text: renderEvidence(rec.evidence),
+        classifier: `${rec.classifier.name}@${rec.classifier.version}`,
+        comment: null,
+        response: null,
+        reason: null,
+      },
+    })),
+  );
+  return evaluate(pred, gold);
+}
+
+export interface SummaryRow {
+  classifier: string;
+  set: string;
+  mode: Mode;
+  n_answered: number;
+  n: number;
+  accuracy: number | null;
+  macro_f1: number | null;
+  kappa: number | null;
+  none_exact: boolean | null;
+  /** Share of answered-item labels that carry at least one evidence span. */
+  evidence: number | null;
+  error?: string;
+}
+
+function summaryRow(classifier: string, set: EvalSet, mode: Mode, report: EvalReport, records: readonly LabelRecord[]): SummaryRow {
+  const answered = records.filter((r) => r.label !== 'none');
+  return {
+    classifier,
+    set: set.name,
+    mode,
+    n_answered: report.answered.n,
+    n: report.all.n,
+    accuracy: report.answered.accuracy,
+    macro_f1: report.answered.macro_f1,
+    kappa: report.all.kappa,
+    none_exact: report.none.exact,
+    evidence: answered.length ? Math.round((1000 * answered.filter((r) => r.evidence.length > 0).length) / answered.length) / 1000 : null,
+  };
+}
+
+export function summaryTable(rows: readonly SummaryRow[]): Table {
+  return {
+    name: 'eval_summary',
+    title: 'Classifiers × labelled sets',
+    note: 'accuracy and macro-F1 over the answered items (gold ≠ none); kappa over all items; none exact = `none` on exactly the unanswered items; evidence = share of answered labels with an evidence span.',
+    columns: [
+      text('classifier', 'classifier'),
+      text('set', 'set'),
+      text('mode', 'scored'),
+      ratio('accuracy', 'accuracy (answered)'),
+      ratio('macro_f1', 'macro-F1 (answered)'),
+      ratio('kappa', 'kappa'),
+      text('none_exact', 'none exact'),
+      ratio('evidence', 'evidence'),
+      int('n_answered', 'n answered'),
+      int('n', 'n'),
+      text('error', 'note'),
+    ],
+    rows: rows.map((r) => [
+      r.classifier,
+      r.set,
+      r.mode,
+      r.accuracy,
+      r.macro_f1,
+      r.kappa,
+      r.none_exact === null ? null : r.none_exact ? 'yes' : 'no',
+      r.evidence,
+      r.n_answered,
+      r.n,
+      r.error ?? null,
+    ]),
+  };
+}
+
+function barLines(rows: readonly SummaryRow[]): string[] {
+  const find = (c: string, s: string, m: Mode) => rows.find((r) => r.classifier === c && r.set === s && r.mode === m && !r.error);
+  const out: string[] = [];
+  const rulesSeed = find('rules', 'seed (dev)', 'direct');
+  if (rulesSeed) {
+    const ok = (rulesSeed.macro_f1 ?? 0) >= 0.92 && (rulesSeed.accuracy ?? 0) >= 0.93 && rulesSeed.none_exact === true;
+    out.push(`${ok ? 'PASS' : 'FAIL'} rules on seed: macro-F1 ${fmt(rulesSeed.macro_f1)} (≥ 0.92), accuracy ${fmt(rulesSeed.accuracy)} (≥ 0.93), none exact ${rulesSeed.none_exact ? 'yes' : 'no'}`);
+  }
+  for (const set of ['seed (dev)', 'other-ministries']) {
+    const rules = find('rules', set, 'direct');
+    const ens = find('ensemble', set, 'cross-validated');
+    if (rules && ens) {
+      const ok = (ens.macro_f1 ?? 0) >= (rules.macro_f1 ?? 0) && (ens.accuracy ?? 0) >= (rules.accuracy ?? 0);
+      out.push(`${ok ? 'PASS' : 'FAIL'} ensemble (cross-validated) ≥ rules on ${set}: macro-F1 ${fmt(ens.macro_f1)} vs ${fmt(rules.macro_f1)}, accuracy ${fmt(ens.accuracy)} vs ${fmt(rules.accuracy)}`);
+    }
+  }
+  const noEvidence = rows.filter((r) => !r.error && r.evidence !== null && r.evidence < 1);
+  out.push(noEvidence.length ? `FAIL every label carries evidence: ${noEvidence.map((r) => `${r.classifier}/${r.set}/${r.mode} ${fmt(r.evidence)}`).join(', ')}` : 'PASS every answered label carries evidence');
+  return out;
+}
+
+export async function runAll(log: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<{ rows: SummaryRow[]; text: string }> {
+  const mod = await loadClassify();
+  const seed = await seedSet();
+  const other = otherMinistriesSet();
+  for (const set of [seed, other]) {
+    log(`${set.name}: ${set.rows.length} labelled rows${set.unaligned.length ? `; NOT aligned, excluded: ${set.unaligned.length}` : ''}`);
+    for (const u of set.unaligned) log(`  ${u}`);
+  }
+  const plan: { name: ClassifierName; set: EvalSet; mode: Mode }[] = [];
+  for (const set of [seed, other]) {
+    for (const name of CLASSIFIERS) {
+      plan.push({ name, set, mode: name === 'rules' ? 'direct' : 'cross-validated' });
+      if (set === other && name !== 'rules') plan.push({ name, set, mode: 'trained on seed' });
+    }
+  }
+  const rows: SummaryRow[] = [];
+  for (const p of plan) {
+    const runName = `${p.name}.${p.set.name === 'seed (dev)' ? 'seed' : 'other-ministries'}.${p.mode.replace(/ /g, '-')}`;
+    const base = { classifier: p.name, set: p.set.name, mode: p.mode, n_answered: 0, n: p.set.rows.length, accuracy: null, macro_f1: null, kappa: null, none_exact: null, evidence: null };
+    if (typeof mod === 'string') {
+      rows.push({ ...base, error: `unavailable: ${mod}` });
+      continue;
+    }
+    const t0 = performance.now();
+    try {
+      const records = await predict(mod, p.name, p.set, p.mode, seed.rows);
+      const report = scoreRun(p.set, records, runName);
+      writeAtomic(join(OUT_DIR, `${runName}.md`), evalMarkdown(report));
+      writeAtomic(join(OUT_DIR, `${runName}.json`), toJson(report));
+      rows.push(summaryRow(p.name, p.set, p.mode, report, records));
+      log(`${runName}: answered accuracy ${fmt(report.answered.accuracy)}, macro-F1 ${fmt(report.answered.macro_f1)} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    } catch (e) {
+      rows.push({ ...base, error: `failed: ${(e as Error).message.split('\n')[0]}` });
+      log(`${runName}: FAILED: ${(e as Error).stack ?? e}`);
+    }
+  }
+  const bars = barLines(rows);
+  const textOut = `${toMarkdownTable(summaryTable(rows))}\n${bars.join('\n')}\n`;
+  writeAtomic(join(OUT_DIR, 'summary.md'), `# npm run eval\n\n${summaryTable(rows).note}\n\n${textOut}`);
+  writeAtomic(join(OUT_DIR, 'summary.json'), toJson({ folds: FOLDS, seed: SEED, embedder: EMBEDDER, rows, bars }));
+  return { rows, text: textOut };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { text: out } = await runAll();
+  process.stdout.write(out);
+  process.stderr.write(`per-run reports with errors and evidence: ${OUT_DIR}/\n`);
+}
+

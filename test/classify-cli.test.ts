@@ -1,0 +1,115 @@
+// `pubcom classify` and `pubcom train` end to end through the CLI: CSV and JSONL in, LabelRecords and a model out.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabelRecord } from '../pipeline/core/schema.ts';
+import { ClassifierModelSchema } from '../pipeline/classify/index.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+function pubcom(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/pubcom.js', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function readLabels(path: string): LabelRecord[] {
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => LabelRecord.parse(JSON.parse(l)));
+}
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pubcom-classify-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('pubcom classify', () => {
+  it('reads a CSV with a BOM, quoted multi-line cells and a shared group, and writes one record per row', () => {
+    const csv = join(dir, 'responses.csv');
+    writeFileSync(
+      csv,
+      '\uFEFFid,comment,response,group\r\n' +
+        'city#1,バス路線を増やしてほしい,"ご意見を踏まえ、\r\n以下のとおり修正します。",\r\n' +
+        'city#2,公園を整備してほしい,既に第3章に記載しております。,g1\r\n' +
+        'city#3,公園の遊具について,,g1\r\n' +
+        'city#4,図書館の開館時間,,\r\n' +
+        'city#5,同趣旨,「No.1」の回答のとおりです。,\r\n',
+    );
+    const out = join(dir, 'labels.jsonl');
+    const r = pubcom('classify', csv, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('pubcom classify (rules): 5 responses');
+    const labels = readLabels(out);
+    expect(labels.map((l) => [l.id, l.label])).toEqual([
+      ['city#1', 'accepted'],
+      ['city#2', 'referred'],
+      ['city#3', 'referred'],
+      ['city#4', 'none'],
+      ['city#5', 'accepted'],
+    ]);
+    expect(labels[0].evidence[0].text).toBe('以下のとおり修正');
+    expect(labels[4].evidence.at(-1)!.source_item).toBe('city#1');
+  });
+
+  it('rejects a CSV without a response column with exit code 2, naming the file, writing nothing', () => {
+    const csv = join(dir, 'bad.csv');
+    writeFileSync(csv, 'id,意見\r\n1,賛成です\r\n');
+    const out = join(dir, 'never.jsonl');
+    const r = pubcom('classify', csv, '--out', out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${csv}:row 1: no "response" column`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('asks for --model for a trained classifier', () => {
+    const r = pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--out', join(dir, 'x.jsonl'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('needs a trained model');
+  });
+});
+
+describe('pubcom train', () => {
+  it('trains on labelled rows with response text, records the training hash, and the model classifies', () => {
+    const gold = join(dir, 'gold.jsonl');
+    const rows = readFileSync(join(ROOT, 'data/fixtures/classify/styles.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; response: string; label: string });
+    writeFileSync(gold, rows.map((r) => JSON.stringify({ id: r.id, response: r.response, disposition: r.label })).join('\n') + '\n');
+    const model = join(dir, 'model.json');
+    const t = pubcom('train', '--gold', gold, '--embedder', 'none', '--out', model);
+    expect(t.code, t.stderr).toBe(0);
+    const m = ClassifierModelSchema.parse(JSON.parse(readFileSync(model, 'utf8')));
+    expect(m.training.rows).toBe(rows.length);
+    expect(t.stderr).toContain(`training sha256 ${m.training.sha256.slice(0, 12)}`);
+    const out = join(dir, 'sup.jsonl');
+    const c = pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'supervised', '--model', model, '--out', out);
+    expect(c.code, c.stderr).toBe(0);
+    const labels = readLabels(out);
+    expect(labels).toHaveLength(rows.length);
+    expect(labels.every((l) => l.classifier.name === 'supervised' && l.evidence.length > 0)).toBe(true);
+  });
+
+  it('joins a gold file without response text to the parsed document, and lists rows it could not use', () => {
+    const model = join(dir, 'seed-model.json');
+    const t = pubcom(
+      'train',
+      '--gold',
+      existsSync(join(ROOT, 'data/labels/seed.gold.jsonl')) ? 'data/labels/seed.gold.jsonl' : '/work/shared/labels/seed.gold.jsonl',
+      '--items',
+      'seeds/000_555981824ba784d2.txt',
+      '--embedder',
+      'none',
+      '--out',
+      model,
+    );
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stderr).toContain('122 rows (accepted 4, declined 14, referred 55, deferred 49)');
+    expect(t.stderr).toContain('not used (9)');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { LabelRecord } from '../pipeline/core/schema.ts';
+import { otherMinistriesSet, scoreRun, seedSet, summaryTable } from '../pipeline/eval/run-all.ts';
+
+const asRecords = (rows: { id: string; gold: LabelRecord['label'] }[], relabel: (i: number) => LabelRecord['label'] | null = () => null): LabelRecord[] =>
+  rows.map((r, i) => ({
+    id: r.id,
+    label: relabel(i) ?? r.gold,
+    also: [],
+    confidence: 1,
+    evidence: [{ start: 0, end: 1, text: 'x', rule: 'test' }],
+    classifier: { name: 'oracle', version: '0' },
+  }));
+
+describe('npm run eval: the labelled sets it scores', () => {
+  it('aligns the parsed seed with all 131 gold rows by number and comment head', async () => {
+    const set = await seedSet();
+    expect(set.unaligned).toEqual([]);
+    expect(set.rows).toHaveLength(131);
+    expect(set.rows.filter((r) => r.gold === 'none').every((r) => r.response === '')).toBe(true);
+    expect(set.rows.filter((r) => r.gold === 'none')).toHaveLength(9);
+  });
+
+  it('gives classifiers the cleaned other-ministries responses with their groups', () => {
+    const set = otherMinistriesSet();
+    expect(set.rows.length).toBeGreaterThanOrEqual(120);
+    const edit = set.rows.find((r) => r.response.includes('(修正前)'));
+    expect(edit, 'full-width brackets are NFKC-normalised as the parse stage does').toBeDefined();
+    expect(set.rows.some((r) => r.response.includes('<u>'))).toBe(false);
+    expect(set.rows.filter((r) => r.response_group).length).toBeGreaterThan(10);
+  });
+
+  it('scores a run: a perfect labelling scores 1, one flipped answered label shows as the only error', () => {
+    const set = otherMinistriesSet();
+    expect(scoreRun(set, asRecords(set.rows), 'oracle').answered.accuracy).toBe(1);
+    const first = set.rows.findIndex((r) => r.gold === 'accepted');
+    const r = scoreRun(set, asRecords(set.rows, (i) => (i === first ? 'deferred' : null)), 'flip');
+    expect(r.errors.map((e) => [e.id, e.gold, e.predicted])).toEqual([[set.rows[first].id, 'accepted', 'deferred']]);
+    expect(r.none.exact).toBe(true);
+    expect(summaryTable([]).columns.map((c) => c.key)).toContain('macro_f1');
+  });
+
+  it('refuses a classifier output that lost or reordered rows', () => {
+    const set = otherMinistriesSet();
+    expect(() => scoreRun(set, asRecords(set.rows).slice(1), 'short')).toThrow(`returned ${set.rows.length - 1} records for ${set.rows.length} rows`);
+  });
+});

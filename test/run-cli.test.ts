@@ -1,0 +1,121 @@
+// The run, config and diff-runs commands as a user meets them: flags, config files, errors (exit 2, nothing
+// written), progress lines, and a rerun into a folder that holds an older run's files.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONFIG_DOCS, configPath, defaultConfig, loadConfig, RunConfig } from '../pipeline/run/config.ts';
+import { applyFlags } from '../pipeline/run/command.ts';
+
+const SEED = 'seeds/000_555981824ba784d2.txt';
+const TMP = resolve('test/.tmp/run-cli');
+
+function pubcom(...args: string[]) {
+  const r = spawnSync('node', ['bin/pubcom.js', ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function leafKeys(value: unknown, prefix = ''): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
+  const entries = Object.entries(value as Record<string, unknown>);
+  // Objects that are settings in their own right (a column map) stop the descent at their own key.
+  return entries.flatMap(([k, v]) => leafKeys(v, prefix ? `${prefix}.${k}` : k));
+}
+
+beforeAll(() => {
+  rmSync(TMP, { recursive: true, force: true });
+  mkdirSync(TMP, { recursive: true });
+});
+
+describe('pubcom config', () => {
+  it('prints the defaults as a valid config, and documents every setting', () => {
+    const r = pubcom('config', '--print');
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout);
+    expect(RunConfig.safeParse(printed).success).toBe(true);
+    expect(printed).toEqual(JSON.parse(JSON.stringify(defaultConfig())));
+    const documented = CONFIG_DOCS.map(([k]) => k);
+    for (const key of leafKeys(printed)) expect(documented, key).toContain(key);
+    const explained = pubcom('config', '--explain').stdout;
+    for (const key of documented) expect(explained).toContain(key);
+  });
+
+  it('rejects a bad config file naming the file and the setting, with exit code 2', () => {
+    const bad = join(TMP, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ clusters: { k: 1 } }));
+    const r = pubcom('config', '--check', bad);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}: clusters.k`);
+    writeFileSync(bad, JSON.stringify({ embeder: 'lsa' }));
+    expect(pubcom('config', '--check', bad).stderr).toMatch(/embeder/);
+  });
+
+  it('resolves a codebook path against the config file, and lets flags override the file', () => {
+    const dir = join(TMP, 'cfg');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'pubcom.config.json');
+    writeFileSync(file, JSON.stringify({ codebook: 'my-codebook.json', embedder: 'lsa:dim=32', clusters: { k: 4 } }));
+    const loaded = loadConfig(file);
+    expect(configPath(loaded.codebook)).toBe(join(dir, 'my-codebook.json'));
+    expect(loaded.embedder).toBe('lsa:dim=32');
+    const flagged = applyFlags(loaded, { out: 'x', cache: false, k: '6', format: 'csv', map: 'number=番号,comment=意見' });
+    expect(flagged.clusters.k).toBe(6);
+    expect(flagged.cache.enabled).toBe(false);
+    expect(flagged.parse).toMatchObject({ format: 'csv', map: { number: '番号', comment: '意見' } });
+    expect(flagged.embedder).toBe('lsa:dim=32');
+  });
+});
+
+describe('pubcom run from the command line', () => {
+  it('fails with exit code 2 and writes nothing on bad input or flags', () => {
+    const out = join(TMP, 'never');
+    const missing = pubcom('run', join(TMP, 'missing.txt'), '--out', out);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('missing.txt');
+    const junk = join(TMP, 'junk.txt');
+    writeFileSync(junk, 'これは結果の表ではありません。\n');
+    expect(pubcom('run', junk, '--out', out).code).toBe(2);
+    const badClassifier = pubcom('run', SEED, '--out', out, '--classifiers', 'rules,magic');
+    expect(badClassifier.code).toBe(2);
+    expect(badClassifier.stderr).toContain('classifiers');
+    expect(pubcom('run', SEED, '--out', out, '--classifiers', 'rules,ensemble', '--model', join(TMP, 'no-model.json')).code).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('prints a line per stage and a summary, and removes only the files an older run left behind', () => {
+    const out = join(TMP, 'seed');
+    mkdirSync(join(out, 'tables'), { recursive: true });
+    // An earlier run with two classifiers wrote an agreement table; a researcher's own notes sit beside it.
+    writeFileSync(join(out, 'tables', 'agreement.csv'), 'stale');
+    writeFileSync(join(out, 'notes.txt'), 'mine');
+    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ ...stubManifest(), files: { 'tables/agreement.csv': 'x', 'notes.txt': 'y' } }));
+    // notes.txt is listed by that (forged) manifest too, so it must go; a file no manifest lists must stay.
+    writeFileSync(join(out, 'mine.txt'), 'mine');
+    const r = pubcom('run', SEED, '--out', out, '--no-cache');
+    expect(r.code, r.stderr).toBe(0);
+    const stages = r.stderr.split('\n').filter((l) => /^\[\d\/6\]/.test(l)).map((l) => l.split(/\s+/)[1]);
+    expect(stages).toEqual(['parse', 'tokenize', 'embed', 'classify', 'themes', 'report']);
+    expect(r.stderr).toMatch(/pubcom run: 131 items/);
+    expect(r.stderr).toContain(`${out}/report.html`);
+    expect(existsSync(join(out, 'tables', 'agreement.csv'))).toBe(false);
+    expect(existsSync(join(out, 'notes.txt'))).toBe(false);
+    expect(readFileSync(join(out, 'mine.txt'), 'utf8')).toBe('mine');
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.config.cache.enabled).toBe(false);
+  });
+});
+
+function stubManifest() {
+  return {
+    tool: 'pubcom-lens',
+    version: '0.0.0',
+    input: { file: 'x', format: 'text', bytes: 0, sha256: 'x' },
+    config: {},
+    config_sha256: 'x',
+    models: { classifiers: [], embedder: 'lsa', codebook: { file: 'x', sha256: 'x', version: null } },
+    counts: { items: 0, skipped_rows: 0, no_response: 0, with_theme: 0, clusters: 0, response_templates: 0, duplicate_groups: 0 },
+    seeds: {},
+    timings_ms: {},
+    peak_rss_mb: {},
+  };
+}

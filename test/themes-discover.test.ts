@@ -1,0 +1,145 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Item } from '../pipeline/core/schema.ts';
+import { createEmbedder } from '../pipeline/embed/index.ts';
+import { parseDocument } from '../pipeline/parse/index.ts';
+import { getTokenizer, type Tokenizer } from '../pipeline/tokenize/index.ts';
+import { DEFAULT_CODEBOOK, loadCodebook } from '../pipeline/themes/codebook.ts';
+import { chooseK, cTfIdf, discoverClusters, OUTLIER_ID } from '../pipeline/themes/discover.ts';
+import { themeItems, type ThemesResult } from '../pipeline/themes/index.ts';
+import { nmi, silhouette, toMatrix } from '../pipeline/themes/metrics.ts';
+import { l2normalize, seededRandom } from '../pipeline/themes/vectors.ts';
+
+const SEED = new URL('../seeds/000_555981824ba784d2.txt', import.meta.url).pathname;
+
+/** Three tight, well separated groups of unit vectors in 12 dimensions (and optionally one far point). */
+function blobs(perGroup: number, withOutlier: boolean): { vectors: Float32Array[]; truth: number[] } {
+  const rnd = seededRandom(3);
+  const vectors: Float32Array[] = [];
+  const truth: number[] = [];
+  for (let g = 0; g < 3; g++) {
+    for (let i = 0; i < perGroup; i++) {
+      const v = Float32Array.from({ length: 12 }, () => (rnd() - 0.5) * 0.2);
+      v[g * 3] += 1;
+      vectors.push(l2normalize(v));
+      truth.push(g);
+    }
+  }
+  if (withOutlier) {
+    const v = new Float32Array(12);
+    v[11] = 1;
+    v[10] = 0.3;
+    vectors.push(l2normalize(v));
+    truth.push(3);
+  }
+  return { vectors, truth };
+}
+
+describe('discovery on constructed data', () => {
+  it('recovers separated groups, choosing k by silhouette', () => {
+    const { vectors, truth } = blobs(20, false);
+    const ids = vectors.map((_, i) => `v${i}`);
+    const words = vectors.map((_, i) => [`w${truth[i]}`, 'common']);
+    const r = discoverClusters(ids, vectors, words, [], { dimensions: 0, kRange: [2, 6] });
+    expect(r.kSelection.method).toBe('silhouette');
+    expect(r.k).toBe(3);
+    expect(nmi(Array.from(r.labels), truth)).toBeCloseTo(1, 6);
+    expect(r.silhouette).toBeGreaterThan(0.5);
+    // c-TF-IDF puts each group's own word first, not the word every group shares.
+    for (const c of r.clusters.filter((c) => !c.outlier)) expect(c.keywords[0].term).toMatch(/^w\d$/);
+  });
+
+  it('puts a comment far from every centre in the outlier group', () => {
+    const { vectors } = blobs(20, true);
+    const ids = vectors.map((_, i) => `v${i}`);
+    const r = discoverClusters(ids, vectors, ids.map(() => []), [], { dimensions: 0, k: 3 });
+    const outliers = r.clusters.find((c) => c.id === OUTLIER_ID)!;
+    expect(outliers.members).toEqual([`v${vectors.length - 1}`]);
+    expect(r.assignments[vectors.length - 1].cluster).toBe(OUTLIER_ID);
+    expect(r.assignments[vectors.length - 1].distance).toBeGreaterThan(r.outlierThreshold);
+  });
+
+  it('uses the cube-root default on large rounds', () => {
+    const { vectors } = blobs(20, false);
+    expect(chooseK(toMatrix(vectors), { silhouetteMaxN: 10 })).toMatchObject({ k: 4, method: 'cube_root' });
+  });
+
+  it('scores c-TF-IDF by class frequency against overall frequency', () => {
+    const [a, b] = cTfIdf([[['量子', '暗号', '移行'], ['量子', '暗号']], [['人材', '育成', '暗号']]], 2);
+    expect(a.map((x) => x.term)).toEqual(['量子', '暗号']);
+    expect(b[0].term).toBe('人材');
+  });
+
+  it('computes NMI and silhouette as defined', () => {
+    expect(nmi(['a', 'a', 'b', 'b'], [1, 1, 2, 2])).toBeCloseTo(1, 10);
+    expect(nmi(['a', 'b', 'a', 'b'], [1, 1, 2, 2])).toBeCloseTo(0, 10);
+    const m = toMatrix([Float32Array.of(0, 0), Float32Array.of(0, 1), Float32Array.of(10, 0), Float32Array.of(10, 1)]);
+    // Point 0: a = 1, b = (10 + √101) / 2 → s = 1 − a/b.
+    const b0 = (10 + Math.sqrt(101)) / 2;
+    expect(silhouette(m, Int32Array.of(0, 0, 1, 1))).toBeCloseTo(1 - 1 / b0, 5);
+  });
+});
+
+describe('discovery on the seed', () => {
+  let items: Item[];
+  let tokenizer: Tokenizer;
+  let first: ThemesResult;
+  let second: ThemesResult;
+
+  beforeAll(async () => {
+    items = (await parseDocument(SEED)).items;
+    tokenizer = await getTokenizer();
+    const run = async () =>
+      themeItems(items, {
+        codebook: loadCodebook(DEFAULT_CODEBOOK),
+        tokenizer,
+        embedder: await createEmbedder('lsa'),
+        cache: false,
+        quiet: true,
+      });
+    first = await run();
+    second = await run();
+  });
+
+  it('gives byte-identical themes, clusters and duplicates on two runs', () => {
+    expect(JSON.stringify(second.records)).toBe(JSON.stringify(first.records));
+    expect(JSON.stringify(second.clusters)).toBe(JSON.stringify(first.clusters));
+    expect(JSON.stringify(second.duplicates)).toBe(JSON.stringify(first.duplicates));
+  });
+
+  it('puts every item in exactly one cluster or the outlier group', () => {
+    const c = first.clusters;
+    const members = c.clusters.flatMap((x) => x.members);
+    expect(members.length).toBe(items.length);
+    expect(new Set(members)).toEqual(new Set(items.map((i) => i.id)));
+    expect(c.items.map((a) => a.id)).toEqual(items.map((i) => i.id));
+    for (const a of c.items) expect(c.clusters.find((x) => x.id === a.cluster)!.members).toContain(a.id);
+    expect(c.clusters.filter((x) => x.outlier)).toHaveLength(1);
+    expect(c.clusters.reduce((s, x) => s + x.size, 0)).toBe(items.length);
+  });
+
+  it('describes each cluster: keywords, representatives among its members, overlap with the codebook', () => {
+    for (const cl of first.clusters.clusters.filter((x) => !x.outlier)) {
+      expect(cl.size).toBeGreaterThanOrEqual(2);
+      expect(cl.keywords.length).toBeGreaterThan(0);
+      expect(cl.members).toEqual(expect.arrayContaining(cl.representatives));
+      expect(cl.themes[0].count).toBeLessThanOrEqual(cl.size);
+    }
+    // The clusters carry the document's structure: they agree with its section headings better than chance.
+    const sectionOf = new Map(items.map((i) => [i.id, i.section ?? '']));
+    const ids = first.clusters.items.map((a) => a.id);
+    const observed = nmi(first.clusters.items.map((a) => a.cluster), ids.map((id) => sectionOf.get(id)!));
+    const rnd = seededRandom(11);
+    const shuffled = ids.map((id) => sectionOf.get(id)!);
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
+    expect(observed).toBeGreaterThan(nmi(first.clusters.items.map((a) => a.cluster), shuffled) + 0.05);
+  });
+
+  it('lays every item out on the map', () => {
+    const xs = first.clusters.items.map((a) => a.x);
+    expect(xs.every(Number.isFinite)).toBe(true);
+    expect(new Set(xs).size).toBeGreaterThan(items.length / 2);
+  });
+});
