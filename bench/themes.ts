@@ -27,9 +27,9 @@ const CAMPAIGNS = [
 ];
 const ENDINGS = ['強く要望します。', 'よろしくお願いします。', '以上、意見として提出します。', '再考を求めます。'];
 
-async function massSubmissionItems(): Promise<Item[]> {
+export async function massSubmissionItems(): Promise<Item[]> {
   const rows = await syntheticRows({ n: N });
-  const next = mulberry32(7);
+  const next = mulberry32(20251126);
   const slots = Array.from({ length: N }, (_, i) => i);
   for (let i = N - 1; i > 0; i--) {
     const j = randomInt(next, i + 1);

@@ -162,25 +162,32 @@ export class Vocabulary {
 
   /** Sublinear TF × IDF, sorted by index; word and n-gram blocks each scaled to their share of a unit norm. */
   private weigh(indices: number[], tfs: number[]): SparseRow {
-    const order = indices.map((_, k) => k).sort((a, b) => indices[a] - indices[b]);
-    const out: SparseRow = { indices: new Int32Array(order.length), values: new Float64Array(order.length) };
+    // Sort (index, position) pairs packed into one number: a typed-array sort, no comparator calls.
+    const packed = new Float64Array(indices.length);
+    for (let k = 0; k < indices.length; k++) packed[k] = indices[k] * PACK + k;
+    packed.sort();
+    const out: SparseRow = { indices: new Int32Array(packed.length), values: new Float64Array(packed.length) };
     let wordNorm = 0;
     let gramNorm = 0;
     const wordCount = this.wordCount;
-    order.forEach((k, p) => {
+    for (let p = 0; p < packed.length; p++) {
+      const k = packed[p] % PACK;
       const i = indices[k];
       const v = (1 + Math.log(tfs[k])) * this.idf[i];
       out.indices[p] = i;
       out.values[p] = v;
       if (i < wordCount) wordNorm += v * v;
       else gramNorm += v * v;
-    });
+    }
     const wScale = wordNorm > 0 ? Math.sqrt(this.wordWeight / wordNorm) : 0;
     const gScale = gramNorm > 0 ? Math.sqrt((1 - this.wordWeight) / gramNorm) : 0;
     for (let p = 0; p < out.indices.length; p++) out.values[p] *= out.indices[p] < wordCount ? wScale : gScale;
     return out;
   }
 }
+
+/** indices < 2³¹ and positions < 2²¹ pack exactly into a double. */
+const PACK = 2 ** 21;
 
 function smoothIdf(n: number, df: number): number {
   return Math.log((1 + n) / (1 + df)) + 1;

@@ -29,7 +29,7 @@ export const LsaSettings = z.object({
   word_weight: z.number().min(0).max(1),
   min_df: z.number().int().positive(),
   min_df_from_docs: z.number().int().nonnegative(),
-  max_features: z.number().int().positive(),
+  max_features: z.number().int().positive().max(2_000_000),
   oversample: z.number().int().nonnegative(),
   power_iterations: z.number().int().nonnegative(),
   svd_sample_docs: z.number().int().positive(),

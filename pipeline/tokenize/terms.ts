@@ -31,6 +31,8 @@ function scriptOf(ch: string | undefined): Script {
  */
 export class TermMatcher {
   private readonly root: TrieNode = { next: new Map(), term: null };
+  /** First UTF-16 unit of every term: most positions of a text start no term and are skipped on this test. */
+  private readonly firstUnits = new Set<number>();
   readonly terms: readonly string[];
 
   constructor(terms: Iterable<string>) {
@@ -41,6 +43,7 @@ export class TermMatcher {
     }
     this.terms = [...unique].sort();
     for (const t of this.terms) {
+      this.firstUnits.add(t.charCodeAt(0));
       let node = this.root;
       for (const ch of t) {
         let child = node.next.get(ch);
@@ -64,6 +67,10 @@ export class TermMatcher {
     if (this.terms.length === 0) return out;
     let i = 0;
     while (i < text.length) {
+      if (!this.firstUnits.has(text.charCodeAt(i))) {
+        i++;
+        continue;
+      }
       const m = this.longestAt(text, i);
       if (m) {
         out.push(m);
