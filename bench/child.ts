@@ -1,6 +1,7 @@
 // Runs a bench measurement in a fresh Node process, so dictionary load times and peak memory are those of a
 // cold process rather than of whatever earlier benches left in this one.
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export const CHILD_FLAG = '--bench-child';
@@ -39,3 +40,8 @@ export function peakRssMb(): number {
 }
 
 export const fmt = (x: number, digits = 2) => x.toFixed(digits);
+
+/** The 1-minute load average: on this shared 2-core machine, wall times are only comparable with it beside them. */
+export function loadNote(): string {
+  return `1-min load average ${loadavg()[0].toFixed(1)}`;
+}

@@ -2,7 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { LsaEmbedder, type LsaFitStats } from '../pipeline/embed/lsa.ts';
 import { getTokenizer } from '../pipeline/tokenize/index.ts';
-import { childArgs, fmt, isChild, peakRssMb, runChild, timed } from './child.ts';
+import { childArgs, fmt, isChild, loadNote, peakRssMb, runChild, timed } from './child.ts';
 import { seedRows, syntheticRows } from './synthetic.ts';
 
 interface Figures {
@@ -58,6 +58,7 @@ export async function bench(): Promise<void> {
   const self = import.meta.url;
   console.log(describe('seed', runChild<Figures>(self, ['seed']), '≤ 1 s'));
   console.log(describe('synthetic', runChild<Figures>(self, ['20k']), '≤ 15 s and ≤ 1.5 GB'));
+  console.log(`(${loadNote()} after the runs; CPU seconds are what the work costs when the cores are not shared)`);
 }
 
 if (isChild()) {

@@ -6,6 +6,7 @@
 // and ≤ 2 GB.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Manifest } from '../pipeline/run/manifest.ts';
@@ -14,10 +15,14 @@ import { SEED_FILE, syntheticRows, toCsv } from './synthetic.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, '.cache', 'bench', 'run');
 // Printed by the child at exit: peak resident memory of the whole command, the only way to see it from outside.
-const PRELOAD = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nPUBCOM_MAXRSS_KB='+process.resourceUsage().maxRSS+'\\n'))`;
+const PRELOAD =
+  `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();` +
+  `process.stderr.write('\\nPUBCOM_MAXRSS_KB='+u.maxRSS+' PUBCOM_CPU_US='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
 interface Measured {
   wallMs: number;
+  /** CPU time of the command (user + system): the work done, whatever else shares the two cores. */
+  cpuMs: number;
   peakMb: number;
   stagesMs: Record<string, number>;
   stagesRssMb: Record<string, number>;
@@ -36,8 +41,9 @@ function runOnce(input: string, out: string, cacheDir: string): Measured {
   const wallMs = performance.now() - started;
   if (r.status !== 0) throw new Error(`pubcom run ${input} failed (exit ${r.status}):\n${r.stderr}`);
   const kb = Number(/PUBCOM_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1]);
+  const cpuUs = Number(/PUBCOM_CPU_US=(\d+)/.exec(r.stderr)?.[1]);
   const manifest = Manifest.parse(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
-  return { wallMs, peakMb: kb / 1024, stagesMs: manifest.timings_ms, stagesRssMb: manifest.peak_rss_mb };
+  return { wallMs, cpuMs: cpuUs / 1000, peakMb: kb / 1024, stagesMs: manifest.timings_ms, stagesRssMb: manifest.peak_rss_mb };
 }
 
 const median = (xs: number[]) => {
@@ -76,6 +82,7 @@ function print(title: string, m: { cold: Measured[]; warm: Measured[] }, target:
   const wallWarm = median(m.warm.map((x) => x.wallMs));
   const peak = Math.max(...m.cold.map((x) => x.peakMb), ...m.warm.map((x) => x.peakMb));
   console.log(`  ${'pubcom run, wall'.padEnd(26)}${s(wallCold).padStart(12)}${s(wallWarm).padStart(12)}`);
+  console.log(`  ${'pubcom run, CPU'.padEnd(26)}${col(m.cold, (x) => x.cpuMs, s)}${col(m.warm, (x) => x.cpuMs, s)}`);
   console.log(`  ${'pubcom run, peak RSS'.padEnd(26)}${`${median(m.cold.map((x) => x.peakMb)).toFixed(0)} MB`.padStart(12)}${`${median(m.warm.map((x) => x.peakMb)).toFixed(0)} MB`.padStart(12)}`);
   const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET');
   console.log(
@@ -88,6 +95,7 @@ function print(title: string, m: { cold: Measured[]; warm: Measured[] }, target:
 
 export async function bench(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
+  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times grow with it; CPU times do not)`);
   const seedRuns = Number(process.env.BENCH_RUN_SEED_RUNS ?? 5);
   const bigRuns = Number(process.env.BENCH_RUN_20K_RUNS ?? 3);
   const n = Number(process.env.BENCH_RUN_N ?? 20000);

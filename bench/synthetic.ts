@@ -1,6 +1,7 @@
 // Synthetic public-comment rounds for benchmarks: seed sentences resampled with a seeded PRNG, so every bench
 // measures the same realistic Japanese text at any size (20,000 comments and more) and reruns are identical.
 import { existsSync, readFileSync } from 'node:fs';
+import { writeAtomic } from '../pipeline/core/io.ts';
 import { fileURLToPath } from 'node:url';
 import { cleanText } from '../pipeline/core/text.ts';
 import { mulberry32, randomInt } from '../pipeline/core/random.ts';
@@ -95,4 +96,10 @@ export function toCsv(rows: readonly SyntheticRow[]): string {
   const lines = ['番号,意見の概要,意見に対する考え方'];
   for (const r of rows) lines.push([String(r.number), csvCell(r.comment), csvCell(r.response)].join(','));
   return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+/** Writes a synthetic round of `n` comments as a ministry-style CSV and returns its path. */
+export async function writeSyntheticCsv(path: string, n: number, seed?: number): Promise<string> {
+  writeAtomic(path, toCsv(await syntheticRows({ n, seed })));
+  return path;
 }

@@ -4,7 +4,7 @@ import kuromoji from 'kuromoji';
 import { normalize } from '../pipeline/core/text.ts';
 import { getTokenizer, sharedAnalyser } from '../pipeline/tokenize/index.ts';
 import { buildKuromoji } from '../pipeline/tokenize/kuromoji.ts';
-import { childArgs, fmt, isChild, peakRssMb, runChild, timed } from './child.ts';
+import { childArgs, fmt, isChild, loadNote, peakRssMb, runChild, timed } from './child.ts';
 import { seedRows, syntheticRows } from './synthetic.ts';
 
 const N = 20_000;
@@ -21,23 +21,37 @@ async function measure(mode: string): Promise<Figures> {
   const load = await timed(() => getTokenizer());
   const tokenizer = load.value;
   const analyser = await sharedAnalyser();
+  const uncached = await getTokenizer({ segmentCache: false });
   const rows = await seedRows();
   const seedTexts = rows.flatMap((r) => [r.comment, r.response]).map(normalize).filter(Boolean);
   const chars = seedTexts.reduce((n, t) => n + t.length, 0);
+  const comments = (await syntheticRows({ n: N })).map((r) => normalize(r.comment));
+  const synChars = comments.reduce((n, t) => n + t.length, 0);
+
+  let synthetic: Figures['synthetic'];
+  let syntheticNoCache: Figures['syntheticNoCache'];
+  if (mode === 'cache') {
+    analyser.clearCache();
+    const run = await timed(() => comments.forEach((t) => tokenizer.tokenize(t)));
+    const { hits, misses } = analyser.stats;
+    synthetic = { comments: N, chars: synChars, wall: run.wall, cpu: run.cpu, cacheHitRate: hits / (hits + misses) };
+  } else {
+    const run = await timed(() => comments.forEach((t) => uncached.tokenize(t)));
+    syntheticNoCache = { comments: N, chars: synChars, wall: run.wall, cpu: run.cpu };
+  }
+  const peak = peakRssMb(); // before the reference dictionary below adds its own ~300 MB
 
   // Stock kuromoji (as the package ships, without our two exact speed-ups) on the same texts: the reference.
   const stock: kuromoji.Tokenizer<kuromoji.IpadicFeatures> = await buildKuromoji();
-  const uncached = await getTokenizer({ segmentCache: false });
   // JIT warm-up for both sides, so neither pays for compilation in the figures.
   seedTexts.forEach((t) => stock.tokenize(t));
   seedTexts.forEach((t) => uncached.tokenize(t));
   const stockRun = await timed(() => seedTexts.forEach((t) => stock.tokenize(t)));
   const fresh = await timed(() => seedTexts.map((t) => uncached.tokenize(t)));
-  analyser.clearCache();
   seedTexts.forEach((t) => tokenizer.tokenize(t));
   const warm = await timed(() => seedTexts.forEach((t) => tokenizer.tokenize(t)));
   const tokens = fresh.value.flat();
-  const figures: Figures = {
+  return {
     loadSeconds: load.wall,
     seed: {
       chars,
@@ -48,22 +62,10 @@ async function measure(mode: string): Promise<Figures> {
       charsPerSec: chars / fresh.wall,
       cachedCharsPerSec: chars / warm.wall,
     },
-    peakRssMb: 0,
+    synthetic,
+    syntheticNoCache,
+    peakRssMb: peak,
   };
-
-  const comments = (await syntheticRows({ n: N })).map((r) => normalize(r.comment));
-  const synChars = comments.reduce((n, t) => n + t.length, 0);
-  if (mode === 'cache') {
-    analyser.clearCache();
-    const run = await timed(() => comments.forEach((t) => tokenizer.tokenize(t)));
-    const { hits, misses } = analyser.stats;
-    figures.synthetic = { comments: N, chars: synChars, wall: run.wall, cpu: run.cpu, cacheHitRate: hits / (hits + misses) };
-  } else {
-    const run = await timed(() => comments.forEach((t) => uncached.tokenize(t)));
-    figures.syntheticNoCache = { comments: N, chars: synChars, wall: run.wall, cpu: run.cpu };
-  }
-  figures.peakRssMb = peakRssMb();
-  return figures;
 }
 
 export async function bench(): Promise<void> {
@@ -88,6 +90,7 @@ export async function bench(): Promise<void> {
     `${u.comments} synthetic comments, every sentence analysed afresh (what 20,000 distinct comments cost): ` +
       `${fmt(u.wall)} s wall, ${fmt(u.cpu)} s CPU, ${Math.round(u.chars / u.wall)} chars/s — peak RSS ${b.peakRssMb} MB`,
   );
+  console.log(`(${loadNote()} after the runs; CPU seconds are what the work costs when the cores are not shared)`);
 }
 
 if (isChild()) {

@@ -47,6 +47,13 @@ describe('lsa embedder', () => {
     const big = lsaEmbedder({ dim: 1000, tokenizer });
     await big.fit(comments);
     expect(big.dim).toBe(comments.length - 1);
+
+    // Fewer features than documents: the feature count binds.
+    const narrow = lsaEmbedder({ max_features: 4, tokenizer });
+    await narrow.fit(comments.slice(0, 20));
+    expect(narrow.fitStats).toMatchObject({ features: 4, docs: 20 });
+    expect(narrow.dim).toBe(3);
+    for (const v of await narrow.embed(comments.slice(0, 20))) expect(v.length).toBe(3);
   });
 
   it('refuses a corpus it cannot build a space from, with a clear error', async () => {

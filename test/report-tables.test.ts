@@ -149,6 +149,18 @@ describe('evidence highlighting', () => {
     expect(segments(item.response, shifted).find((s) => s.label)!.text).toBe('述べているとおりです');
   });
 
+  it('tells the primary classifier\'s evidence from evidence only another classifier cites', () => {
+    const item = fixtureRun().items[7];
+    const cue = '今後の施策の参考';
+    const start = item.response.indexOf(cue);
+    const other = { ...item.labels[1], evidence: [{ start, end: start + cue.length, text: cue, rule: 'deferred.x', label: 'deferred' as const }] };
+    const marked = segments(item.response, [item.labels[0], other]).filter((s) => s.label);
+    expect(marked.map((s) => [s.text, s.label, s.primary])).toEqual([
+      [cue, 'deferred', false],
+      ['述べているとおりです', 'referred', true],
+    ]);
+  });
+
   it('escapes comment text everywhere in report.html', async () => {
     const html = (await renderReport(fixtureRun())).get('report.html') as string;
     expect(html).not.toContain('<script>alert');

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../pipeline/core/errors.ts';
 import { Token } from '../pipeline/core/schema.ts';
+import { buildItem } from '../pipeline/parse/item.ts';
 import { loadTermList } from '../pipeline/tokenize/config.ts';
 import { getTokenizer, loadUserTerms } from '../pipeline/tokenize/index.ts';
 import { buildKuromoji } from '../pipeline/tokenize/kuromoji.ts';
@@ -227,6 +228,23 @@ describe('pubcom tokenize', () => {
     expect(lines.map((l) => l.id)).toEqual(['line 1', 'line 3']);
     expect(lines[0].content_words).toEqual(['政府機関等', '能動的サイバー防御']);
     expect(lines[1].tokens.every((t: unknown) => Token.safeParse(t).success)).toBe(true);
+  });
+
+  it('tokenizes the chosen field of items.jsonl, one record per item in item order', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pubcom-tok-'));
+    const cells = seedCells().slice(0, 3);
+    const items = cells.map((c, i) =>
+      buildItem({ slug: 'seed', number: String(i + 1), fallbackKey: `r${i}`, section: null, commentRaw: c.comment, responseRaw: c.response, source: { file: 'seed' } }),
+    );
+    writeFileSync(join(dir, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
+    execFileSync(process.execPath, [bin, 'tokenize', join(dir, 'items.jsonl'), '--field', 'response', '--out', join(dir, 'tokens.jsonl'), '--quiet']);
+    const lines = readFileSync(join(dir, 'tokens.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.id)).toEqual(items.map((i) => i.id));
+    lines.forEach((l, i) => {
+      expect(l.field).toBe('response');
+      expect(l.text).toBe(items[i].response);
+      expect(l.tokens.map((t: Token) => t.surface).join('')).toBe(items[i].response);
+    });
   });
 
   it('exits 2 with the file name when the input is missing, writing nothing', () => {

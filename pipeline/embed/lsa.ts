@@ -108,7 +108,8 @@ export class LsaEmbedder implements Embedder {
       s,
     );
     const n = texts.length;
-    const dim = Math.min(s.dim, n - 1, vocab.size - 1);
+    // The SVD sees at most svd_sample_docs documents, so they bound the dimension too.
+    const dim = Math.min(s.dim, Math.min(n, s.svd_sample_docs) - 1, vocab.size - 1);
     if (dim < 1) {
       throw new InputError(
         'lsa',

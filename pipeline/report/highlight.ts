@@ -9,6 +9,8 @@ export interface Span {
   label: Disposition;
   /** "classifier:rule" for every span covering this stretch. */
   why: string;
+  /** From the first (primary) classifier, whose labels drive the tables. */
+  primary: boolean;
 }
 
 export interface Segment {
@@ -16,6 +18,8 @@ export interface Segment {
   /** Present when the segment lies inside evidence; the label of the first classifier's covering span. */
   label?: Disposition;
   why?: string;
+  /** Inside evidence of the primary classifier (shown strongly), not only of the others (shown lightly). */
+  primary?: boolean;
 }
 
 /**
@@ -25,7 +29,7 @@ export interface Segment {
  */
 export function evidenceSpans(response: string, labels: readonly ItemLabel[]): Span[] {
   const spans: Span[] = [];
-  for (const l of labels) {
+  labels.forEach((l, index) => {
     for (const e of l.evidence) {
       // Evidence inherited through a pointer (「No.3の回答のとおり」) quotes the target item's response.
       if (e.source_item) continue;
@@ -36,9 +40,9 @@ export function evidenceSpans(response: string, labels: readonly ItemLabel[]): S
         end = start + e.text.length;
       }
       if (start < 0 || end <= start || end > response.length) continue;
-      spans.push({ start, end, label: e.label ?? l.label, why: `${l.classifier}:${e.rule}` });
+      spans.push({ start, end, label: e.label ?? l.label, why: `${l.classifier}:${e.rule}`, primary: index === 0 });
     }
-  }
+  });
   return spans;
 }
 
@@ -56,12 +60,14 @@ export function segments(response: string, labels: readonly ItemLabel[]): Segmen
     const covering = spans.filter((s) => s.start <= a && s.end >= b);
     const seg: Segment = { text: response.slice(a, b) };
     if (covering.length) {
-      seg.label = covering[0].label;
+      const lead = covering.find((s) => s.primary) ?? covering[0];
+      seg.label = lead.label;
       seg.why = [...new Set(covering.map((s) => s.why))].join(', ');
+      seg.primary = lead.primary;
     }
     const prev = out[out.length - 1];
     // Merge neighbours with identical marking so the DOM stays small.
-    if (prev && prev.label === seg.label && prev.why === seg.why) prev.text += seg.text;
+    if (prev && prev.label === seg.label && prev.why === seg.why && prev.primary === seg.primary) prev.text += seg.text;
     else out.push(seg);
   }
   return out;

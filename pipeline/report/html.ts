@@ -108,8 +108,8 @@ interface ItemData {
   n: string;
   s: number;
   c: string;
-  /** Response segments: [text] or [text, label, why]. */
-  r: (string[] | [string, string, string])[];
+  /** Response segments: [text] or [text, label, why, 1 = primary classifier's evidence / 0 = another's]. */
+  r: (string[] | [string, string, string, number])[];
   /** Per classifier: [label, confidence, also, evidence [text, rule, label, number of the item quoted or ""][]]. */
   l: [string, number, string[], [string, string, string, string][]][];
   t: string[];
@@ -126,7 +126,7 @@ function itemData(run: RunSet, sections: string[]): ItemData[] {
     n: displayNumber(it),
     s: sections.indexOf(it.section ?? NO_SECTION),
     c: it.comment,
-    r: segments(it.response, it.labels).map((s) => (s.label ? [s.text, s.label, s.why ?? ''] : [s.text])),
+    r: segments(it.response, it.labels).map((s) => (s.label ? [s.text, s.label, s.why ?? '', s.primary ? 1 : 0] : [s.text])),
     l: run.info.classifiers.map((c) => {
       const l = it.labels.find((x) => x.classifier === c.name);
       if (!l) return ['', 0, [], []];
@@ -224,7 +224,9 @@ export function reportHtml(run: RunSet, tables: readonly Table[]): string {
     .filter(([, items]) => items.length > 0)
     .map(([t, items]) => ({ label: themeLabel(run, t), counts: countsOf(items.map(primaryLabel)) }));
   const legendCss = DISPOSITIONS.map(
-    (d) => `.l-${d}{background:${DISPOSITION_COLOR[d]}}.m-${d}{background:${DISPOSITION_COLOR[d]}2e;border-bottom:2px solid ${DISPOSITION_COLOR[d]}}.c-${d} .v{color:${DISPOSITION_COLOR[d]}}`,
+    (d) =>
+      `.l-${d}{background:${DISPOSITION_COLOR[d]}}.m-${d}{background:${DISPOSITION_COLOR[d]}2e;border-bottom:2px solid ${DISPOSITION_COLOR[d]}}` +
+      `.u-${d}{border-bottom:2px dotted ${DISPOSITION_COLOR[d]}}.c-${d} .v{color:${DISPOSITION_COLOR[d]}}`,
   ).join('\n');
 
   return `<!DOCTYPE html>

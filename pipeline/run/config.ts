@@ -91,7 +91,7 @@ export const CONFIG_DOCS: [string, string][] = [
   ['thresholds.near_duplicate', 'Similarity at or above which two comments count as near-duplicates; null = the themes stage default.'],
   ['thresholds.response_template', 'Similarity at or above which two responses count as one reused template; null = the themes stage default.'],
   ['clusters.k', 'Number of discovered clusters; null = chosen by silhouette (or the cube-root default).'],
-  ['seed', 'Seed for every random step (embedding projections, clustering, 2-D layout).'],
+  ['seed', 'Seed of the cluster discovery and the 2-D layout (the lsa embedder\'s own seed is in models/lsa.json, or lsa:seed=S).'],
   ['cache.enabled', 'Reuse embeddings computed by earlier runs (keyed by backend, model and text hash).'],
   ['cache.dir', 'Cache folder; relative paths are resolved against the current directory.'],
 ];

@@ -11,19 +11,22 @@ export class StageLog {
   constructor(
     private readonly total: number,
     private readonly quiet: boolean,
-    private readonly stream: { write(s: string): unknown } = process.stderr,
+    private readonly stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
   ) {}
 
   async stage<T>(name: string, work: () => Promise<T> | T, summary: (result: T) => string = () => ''): Promise<T> {
     this.index++;
+    const tag = `[${this.index}/${this.total}] ${name.padEnd(9)}`;
+    // On a terminal, say which stage is running while it runs; its own progress bar (if any) draws over this.
+    if (!this.quiet && this.stream.isTTY) this.stream.write(`${tag} …`);
     const t0 = performance.now();
     const result = await work();
     const ms = performance.now() - t0;
     this.timings[name] = Math.round(ms);
     this.peakRssMb[name] = peakRssMb();
     if (!this.quiet) {
-      const tag = `[${this.index}/${this.total}] ${name.padEnd(9)}`;
-      this.stream.write(`${tag} ${summary(result).padEnd(52)} ${(ms / 1000).toFixed(2).padStart(6)} s\n`);
+      const clear = this.stream.isTTY ? '\r\x1b[K' : '';
+      this.stream.write(`${clear}${tag} ${summary(result).padEnd(52)} ${(ms / 1000).toFixed(2).padStart(6)} s\n`);
     }
     return result;
   }

@@ -45,6 +45,8 @@ export interface ThemesResult {
   warnings: string[];
 }
 
+const CHUNK = 1000;
+
 export const OUTLIER_RULE =
   'distance (1 − cosine to the nearest centre) above Q3 + 1.5 × IQR of all distances (Tukey fence), or a cluster left with fewer than 2 members';
 
@@ -74,15 +76,25 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
   );
 
   const present = items.filter((i) => vectorOf.has(i.id));
-  const tokens = tokenizeItems(present, opts.tokenizer, 'comment');
-  const docs = tokens.map((t) => ruleDocument(t.text, t.tokens));
   const vectors = present.map((i) => vectorOf.get(i.id)!);
-  const { records: assigned, evidence } = assignThemes(
-    present.map((i) => i.id),
-    docs,
-    similarityMatrix(vectors, seeds),
-    codebook,
-  );
+  const similarity = similarityMatrix(vectors, seeds);
+  // Tokens are only needed per comment: chunks keep 20,000 comments' token objects from piling up in memory.
+  const assigned: ThemeRecord[] = [];
+  const evidence: ThemeEvidence[][] = [];
+  const contentWords: string[][] = [];
+  for (let start = 0; start < present.length; start += CHUNK) {
+    const chunk = present.slice(start, start + CHUNK);
+    const tokens = tokenizeItems(chunk, opts.tokenizer, 'comment');
+    const part = assignThemes(
+      chunk.map((i) => i.id),
+      tokens.map((t) => ruleDocument(t.text, t.tokens)),
+      similarity.slice(start, start + CHUNK),
+      codebook,
+    );
+    assigned.push(...part.records);
+    evidence.push(...part.evidence);
+    for (const t of tokens) contentWords.push(t.content_words);
+  }
   const byId = new Map(assigned.map((r) => [r.id, r]));
   const records: ThemeRecord[] = items.map((i) => byId.get(i.id) ?? { id: i.id, themes: [] });
 
@@ -90,7 +102,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
   const discovery = discoverClusters(
     present.map((i) => i.id),
     vectors,
-    tokens.map((t) => t.content_words),
+    contentWords,
     assigned,
     discoveryOpts,
   );

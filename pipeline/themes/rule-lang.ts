@@ -240,7 +240,7 @@ export function parseRule(src: string): RuleNode {
 
 /** The view of a comment a rule is evaluated on. Build it once per comment with `ruleDocument`. */
 export interface RuleDocument {
-  /** foldText(normalised comment). */
+  /** The normalised comment (NFKC, whitespace collapsed), ASCII lower-cased. */
   text: string;
   /** Token indices by folded base form, including the base forms of merged tokens' parts (plain term matches). */
   byBase: Map<string, number[]>;
@@ -441,24 +441,6 @@ function evaluate(node: RuleNode, doc: RuleDocument, hits: string[]): boolean {
       hits.push(`${node.ordered ? 'seq' : 'near'}(${found.map((h) => dedupe(h).join('|')).join(', ')})`);
       return true;
     }
-  }
-}
-
-/** Every term and phrase the rule mentions (for listing a codebook's vocabulary and spotting typos). */
-export function ruleAtoms(node: RuleNode): PositionalNode[] {
-  switch (node.type) {
-    case 'term':
-    case 'phrase':
-      return [node];
-    case 'any':
-      return node.options.flatMap(ruleAtoms);
-    case 'and':
-    case 'or':
-      return [...ruleAtoms(node.left), ...ruleAtoms(node.right)];
-    case 'not':
-      return ruleAtoms(node.operand);
-    case 'near':
-      return node.args.flatMap(ruleAtoms);
   }
 }
 

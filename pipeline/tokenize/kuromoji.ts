@@ -37,7 +37,8 @@ export function buildKuromoji(): Promise<KuromojiTokenizer> {
  * the string for a word id never changes, so decoding it once is enough.
  */
 function memoiseFeatures(tokenizer: KuromojiTokenizer): void {
-  const dict = (tokenizer as unknown as { token_info_dictionary?: { getFeatures?: (id: string) => string } }).token_info_dictionary;
+  type Dictionary = { getFeatures?: (id: string) => string };
+  const dict = (tokenizer as unknown as { token_info_dictionary?: Dictionary }).token_info_dictionary;
   const original = dict?.getFeatures;
   if (!dict || typeof original !== 'function') return;
   const memo = new Map<string, string>();

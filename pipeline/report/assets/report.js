@@ -63,7 +63,8 @@
     if (!it.r.length) p.appendChild(el('span', 'noresp', '（回答なし）'));
     it.r.forEach(function (s) {
       if (s.length === 1) { p.appendChild(document.createTextNode(s[0])); return; }
-      var m = el('mark', 'm-' + s[1], s[0]);
+      // The primary classifier's evidence is marked; evidence only other classifiers cite is underlined.
+      var m = s[3] ? el('mark', 'm-' + s[1], s[0]) : el('span', 'u-' + s[1], s[0]);
       m.title = '根拠: ' + (data.labels[s[1]] || s[1]) + ' — ' + s[2];
       p.appendChild(m);
     });
