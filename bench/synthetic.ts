@@ -1,13 +1,13 @@
 // Synthetic public-comment rounds for benchmarks: seed sentences resampled with a seeded PRNG, so every bench
 // measures the same realistic Japanese text at any size (20,000 comments and more) and reruns are identical.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { writeAtomic } from '../pipeline/core/io.ts';
 import { fileURLToPath } from 'node:url';
 import { cleanText } from '../pipeline/core/text.ts';
 import { mulberry32, randomInt } from '../pipeline/core/random.ts';
+import { parseDocument } from '../pipeline/parse/index.ts';
 
 export const SEED_FILE = fileURLToPath(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url));
-const PARSE_MODULE = fileURLToPath(new URL('../pipeline/parse/index.ts', import.meta.url));
 
 export interface SeedRow {
   comment: string;
@@ -26,23 +26,16 @@ export function splitSentences(text: string): string[] {
 }
 
 /**
- * The seed's comment/response pairs: through the parse stage when it is available, otherwise by a crude split
- * of the seed's tab-separated cells (good enough for resampling sentences, never used outside benchmarks).
+ * The seed's comment/response pairs, through the parse stage. Should parsing fail, the benches fall back (with a
+ * warning, never silently) to a crude split of the seed's tab-separated cells, good enough for resampling sentences.
  */
 export async function seedRows(): Promise<SeedRow[]> {
-  if (existsSync(PARSE_MODULE)) {
-    try {
-      // Computed specifier: the parse stage may not exist yet when this file is type-checked.
-      const mod: Record<string, unknown> = await import(PARSE_MODULE);
-      const parse = mod.parseDocument as undefined | ((input: Uint8Array, opts: object) => Promise<unknown>);
-      if (typeof parse === 'function') {
-        const doc = (await parse(readFileSync(SEED_FILE), { file: SEED_FILE, slug: 'seed' })) as { items?: SeedRow[] };
-        const items = doc?.items?.filter((i) => typeof i.comment === 'string' && typeof i.response === 'string');
-        if (items && items.length > 0) return items.map((i) => ({ comment: i.comment, response: i.response }));
-      }
-    } catch {
-      // Fall through to the crude split: a broken parse stage must not stop other stages' benchmarks.
-    }
+  try {
+    const { items } = await parseDocument(SEED_FILE);
+    if (items.length > 0) return items.map((i) => ({ comment: i.comment, response: i.response }));
+    process.stderr.write('bench/synthetic: the parse stage found no items in the seed; using a crude split\n');
+  } catch (e) {
+    process.stderr.write(`bench/synthetic: the parse stage failed on the seed (${String(e)}); using a crude split\n`);
   }
   return crudeSeedRows(readFileSync(SEED_FILE, 'utf8'));
 }

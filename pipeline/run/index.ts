@@ -1,12 +1,15 @@
 // `pubcom run`: parse → tokenize → embed → classify → themes → report, one stage call each, then the manifest.
 // Keep this a short list of stage calls; anything a stage decides belongs in that stage.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { sha256 } from '../core/hash.ts';
 import { writeAtomic } from '../core/io.ts';
 import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
 import type { RunSet } from '../report/schema.ts';
+import type { ClassifierModel } from '../classify/index.ts';
+import type { Item } from '../core/schema.ts';
+import type { Codebook } from '../themes/index.ts';
 import { configPath, type ResolvedConfig } from './config.ts';
 import { enrich } from './enrich.ts';
 import { buildManifest, previousFiles } from './manifest-build.ts';
@@ -42,10 +45,7 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
   const model = loadRunModel(config);
   const parsed = await log.stage('parse', () => parseStage(input, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
   const items = parsed.items;
-  const tok = await log.stage('tokenize', () => tokenizeStage(items), (r) => `${r.tokens} tokens`);
-  const emb = await log.stage('embed', () => embedStage(items, config, codebook, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
-  const labels = await log.stage('classify', () => classifyStage(items, config, model?.model ?? null), (r) => r.map((c) => c.name).join(', '));
-  const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${r.clusters.length} clusters, ${new Set(r.responseTemplate.values()).size} response templates`);
+  const { labels, themes, embedderId } = await analyse(items, { config, codebook, model: model?.model ?? null, log, quiet, allowRemote });
 
   const run: RunSet = {
     info: {
@@ -66,8 +66,8 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
     };
     await emitReport(run, emit);
     emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
-    emit('themes/clusters.json', JSON.stringify(themes.raw.clusters, null, 2) + '\n');
-    emit('themes/duplicates.json', JSON.stringify(themes.raw.duplicates, null, 2) + '\n');
+    emit('themes/clusters.json', themes.clustersJson);
+    emit('themes/duplicates.json', themes.duplicatesJson);
     // Files an earlier run in this folder wrote and this one does not (e.g. the agreement table after dropping
     // a classifier) would be read as current: remove exactly those, nothing else.
     for (const stale of previousFiles(out)) if (!written.has(stale)) rmSync(join(out, stale), { force: true });
@@ -76,13 +76,11 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
 
   const timings = log.finish();
   const manifest = buildManifest({
-    input,
-    inputBytes: readFileSync(input),
-    format: parsed.report.format,
+    input: { file: input, format: parsed.report.format, bytes: statSync(input).size, sha256: parsed.report.sha256 },
     config,
     codebook: { file: config.codebook, sha256: sha256(readFileSync(configPath(config.codebook))), version: codebook.version },
     classifiers: labels.map((c) => ({ name: c.name, version: c.version, model: c.name !== 'rules' && model ? { file: model.file, sha256: model.sha256 } : null })),
-    embedder: emb.embedder.inner.id,
+    embedder: embedderId,
     run,
     skippedRows: parsed.report.skipped.length,
     files,
@@ -95,6 +93,25 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
   return { run, files: [...files.keys(), 'manifest.json'], timings, peakRssMb: log.peakRssMb, summary };
 }
 
-export function runFolderExists(out: string): boolean {
-  return existsSync(join(out, 'manifest.json'));
+interface AnalyseContext {
+  config: ResolvedConfig;
+  codebook: Codebook;
+  model: ClassifierModel | null;
+  log: StageLog;
+  quiet: boolean;
+  allowRemote: boolean;
 }
+
+/**
+ * tokenize → embed → classify → themes. A function of its own so that the tokens, the fitted embedder and
+ * the themes stage's working data become garbage before the report is rendered: on a 20,000-comment round
+ * they hold hundreds of megabytes.
+ */
+async function analyse(items: readonly Item[], { config, codebook, model, log, quiet, allowRemote }: AnalyseContext) {
+  const tok = await log.stage('tokenize', () => tokenizeStage(items), (r) => `${r.tokens} tokens`);
+  const emb = await log.stage('embed', () => embedStage(items, config, codebook, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
+  const labels = await log.stage('classify', () => classifyStage(items, config, model), (r) => r.map((c) => c.name).join(', '));
+  const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${r.clusters.length} clusters, ${new Set(r.responseTemplate.values()).size} response templates`);
+  return { labels, themes, embedderId: emb.embedder.inner.id };
+}
+

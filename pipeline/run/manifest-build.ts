@@ -11,9 +11,7 @@ import type { ResolvedConfig } from './config.ts';
 import { Manifest } from './manifest.ts';
 
 export interface ManifestInput {
-  input: string;
-  inputBytes: Uint8Array;
-  format: string;
+  input: Manifest['input'];
   config: ResolvedConfig;
   codebook: Manifest['models']['codebook'];
   classifiers: Manifest['models']['classifiers'];
@@ -41,7 +39,7 @@ export function buildManifest(m: ManifestInput): Manifest {
   const manifest: Manifest = {
     tool: 'pubcom-lens',
     version: VERSION,
-    input: { file: m.input, format: m.format, bytes: m.inputBytes.length, sha256: sha256(m.inputBytes) },
+    input: m.input,
     config: m.config as unknown as Record<string, unknown>,
     config_sha256: sha256(canonical(m.config)),
     models: { classifiers: m.classifiers, embedder: m.embedder, codebook: m.codebook },

@@ -108,7 +108,9 @@ export async function classifyStage(items: readonly Item[], config: ResolvedConf
 }
 
 export interface ThemesStageResult extends ThemesOutput {
-  raw: Awaited<ReturnType<typeof themeItems>>;
+  /** The stage's own clusters.json and duplicates.json, as written to the run folder's themes/. */
+  clustersJson: string;
+  duplicatesJson: string;
 }
 
 export async function themesStage(
@@ -145,7 +147,8 @@ export async function themesStage(
     outlier: c.outlier,
   }));
   return {
-    raw,
+    clustersJson: JSON.stringify(raw.clusters, null, 2) + '\n',
+    duplicatesJson: JSON.stringify(raw.duplicates, null, 2) + '\n',
     themes: raw.records,
     duplicateGroup: byItem(raw.duplicates.comments.groups),
     responseTemplate: byItem(templates),
