@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelRecord } from '../pipeline/core/schema.ts';
-import { otherMinistriesSet, scoreRun, seedSet, summaryTable } from '../pipeline/eval/run-all.ts';
+import { otherMinistriesSet, scoreRun, seedSet, summaryTable, tuningMinistriesSet } from '../pipeline/eval/run-all.ts';
 
 const asRecords = (rows: { id: string; gold: LabelRecord['label'] }[], relabel: (i: number) => LabelRecord['label'] | null = () => null): LabelRecord[] =>
   rows.map((r, i) => ({
@@ -28,6 +28,20 @@ describe('npm run eval: the labelled sets it scores', () => {
     expect(edit, 'full-width brackets are NFKC-normalised as the parse stage does').toBeDefined();
     expect(set.rows.some((r) => r.response.includes('<u>'))).toBe(false);
     expect(set.rows.filter((r) => r.response_group).length).toBeGreaterThan(10);
+  });
+
+  it('scores the tuning set on its own row, apart from the held-out other-ministries set', () => {
+    const tuning = tuningMinistriesSet();
+    const other = otherMinistriesSet();
+    expect(tuning.name).toBe('tuning-ministries (dev)');
+    expect(tuning.name).not.toBe(other.name);
+    expect(tuning.rows.length).toBeGreaterThanOrEqual(200);
+    const otherIds = new Set(other.rows.map((r) => r.id));
+    expect(tuning.rows.filter((r) => otherIds.has(r.id))).toEqual([]);
+    // Pointers resolve within a document: the rows carry their document, and several documents are present.
+    expect(new Set(tuning.rows.map((r) => r.doc)).size).toBeGreaterThan(10);
+    expect(tuning.rows.some((r) => r.response.includes('(修正後)'))).toBe(true);
+    expect(tuning.rows.some((r) => r.response.includes('<u>'))).toBe(false);
   });
 
   it('scores a run: a perfect labelling scores 1, one flipped answered label shows as the only error', () => {

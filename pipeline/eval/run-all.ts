@@ -8,8 +8,8 @@
 //     (data/labels/other-ministries.jsonl), which no rule or model was tuned on.
 // The sets are kept apart: each is scored and reported on its own row, never merged.
 // `rules` has no training rows and is scored directly. supervised / similarity / ensemble are scored out of
-// fold (crossValidate: grouped folds, never on their own training rows), and on other-ministries also as
-// "trained on seed": a model fitted on the whole seed set labels the unseen documents.
+// fold (crossValidate: grouped folds, never on their own training rows), and on tuning-ministries and
+// other-ministries also as "trained on seed": a model fitted on the whole seed set labels the other documents.
 // Writes reports/eval/summary.{md,json} and one eval report per (classifier, set) with the errors.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -23,31 +23,41 @@ function countsOf(labels: readonly Disposition[]): Record<Disposition, number> {
   return c;
 }
 
-function formatCell(v: string | number | null, kind: string): string {
+/** Columns holding a disposition, shown as coloured badges. */
+const LABEL_KEYS = /^(disposition|label|.+_label)$/;
+
+function formatCell(v: string | number | null, column: Pick<Column, 'kind' | 'key'>): string {
   if (v === null) return '<span class="na">–</span>';
-  if (kind === 'pct' && typeof v === 'number') return `${formatNumber(v, 'pct')}%`;
-  if (typeof v === 'number') return formatNumber(v, kind as Column['kind']);
-  if (typeof v === 'string' && DISPOSITIONS.includes(v as Disposition) && v !== '') {
+  if (typeof v === 'number') return column.kind === 'pct' ? `${formatNumber(v, 'pct')}%` : formatNumber(v, column.kind);
+  if (LABEL_KEYS.test(column.key) && DISPOSITIONS.includes(v as Disposition)) {
     return `<span class="badge l-${v}">${esc(DISPOSITION_JA[v as Disposition])}</span>`;
   }
   return esc(v).replace(/\n/g, '<br>');
 }
 
+interface HtmlColumn {
+  key: string;
+  title: string;
+  kind: Column['kind'];
+  at: number;
+  pctAt?: number;
+}
+
 /**
- * Count columns that have a matching "<key>_pct" column (or "<name>_pct" for "<name>_count") are shown as "count (pct%)" in one cell, so the wide
- * disposition tables fit the page; the CSV, Markdown and XLSX keep them apart for analysis.
+ * A count column with a matching "<key>_pct" column ("<name>_pct" for "<name>_count") is shown with its share in
+ * one cell, so the wide disposition tables fit the page; CSV, Markdown and XLSX keep the two apart for analysis.
  */
-function htmlColumns(table: Table): { title: string; kind: Column['kind']; at: number; pctAt?: number }[] {
+function htmlColumns(table: Table): HtmlColumn[] {
   const keys = table.columns.map((c) => c.key);
   const merged = new Set<number>();
-  const out: { title: string; kind: Column['kind']; at: number; pctAt?: number }[] = [];
+  const out: HtmlColumn[] = [];
   table.columns.forEach((c, i) => {
     if (merged.has(i)) return;
     const p = keys.indexOf(`${c.key.replace(/_count$/, '')}_pct`);
     if (c.kind === 'int' && p > i) {
       merged.add(p);
-      out.push({ title: c.title, kind: c.kind, at: i, pctAt: p });
-    } else out.push({ title: c.title, kind: c.kind, at: i });
+      out.push({ key: c.key, title: c.title, kind: c.kind, at: i, pctAt: p });
+    } else out.push({ key: c.key, title: c.title, kind: c.kind, at: i });
   });
   return out;
 }
@@ -65,11 +75,11 @@ export function tableHtml(table: Table): string {
             if (c.pctAt !== undefined) {
               const p = r[c.pctAt];
               const share = typeof p === 'number' ? ` <span class="pct">${formatNumber(p, 'pct')}%</span>` : '';
-              return `<td class="num${v === 0 ? ' zero' : ''}">${formatCell(v, c.kind)}${share}</td>`;
+              return `<td class="num${v === 0 ? ' zero' : ''}">${formatCell(v, c)}${share}</td>`;
             }
             const len = typeof v === 'string' ? v.length : 0;
             const cls = c.kind !== 'text' ? 'num' : len > 80 ? 'long' : len <= 24 ? 'short' : '';
-            return `<td class="${cls}">${formatCell(v, c.kind)}</td>`;
+            return `<td class="${cls}">${formatCell(v, c)}</td>`;
           })
           .join('')}</tr>`,
     )

@@ -1,10 +1,10 @@
 // The stage calls `pubcom run` makes, each a thin adapter from the run config to one stage's library API.
 // Nothing here decides anything about the data; that stays in the stages.
-import { join } from 'node:path';
-import type { Item } from '../core/schema.ts';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
+import type { Item } from '../core/schema.ts';
 import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
 import { CachedEmbedder, createEmbedder, embedItems, isCorpusDependent, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
