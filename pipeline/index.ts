@@ -31,3 +31,9 @@ export {
 
 // eval
 export { evaluate, compare, readLabelFile, computeMetrics, cohenKappa, align, EvalReport, CompareReport, LabelledResponse } from './eval/index.ts';
+
+// report
+export { emitReport, renderReport, writeReport, readRun, buildTables, itemsTable, toCsv, toMarkdown, reportHtml, RunItem, RunInfo, ItemLabel, ClusterInfo, ThemeInfo, type RunSet } from './report/index.ts';
+
+// run
+export { runPipeline, diffRuns, readRunFolder, loadConfig, defaultConfig, RunConfig, CONFIG_DOCS, Manifest, type ResolvedConfig, type RunOptions, type RunResult } from './run/index.ts';

@@ -101,7 +101,7 @@ describe('report.html in Chromium', () => {
   });
 
   it('renders the seed run, narrows the list by search and filters, and saves screenshots for the README', async () => {
-    const out = join(OUT, 'seed-run');
+    const out = join(OUT, 'runs', 'seed');
     const config = { ...defaultConfig(), cache: { enabled: true, dir: join(OUT, 'cache') } };
     await runPipeline({ input: 'seeds/000_555981824ba784d2.txt', out, config, quiet: true });
     const { readFileSync } = await import('node:fs');

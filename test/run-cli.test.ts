@@ -91,7 +91,7 @@ describe('pubcom run from the command line', () => {
     writeFileSync(join(out, 'manifest.json'), JSON.stringify({ ...stubManifest(), files: { 'tables/agreement.csv': 'x', 'notes.txt': 'y' } }));
     // notes.txt is listed by that (forged) manifest too, so it must go; a file no manifest lists must stay.
     writeFileSync(join(out, 'mine.txt'), 'mine');
-    const r = pubcom('run', SEED, '--out', out, '--no-cache');
+    const r = pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
     expect(r.code, r.stderr).toBe(0);
     const stages = r.stderr.split('\n').filter((l) => /^\[\d\/6\]/.test(l)).map((l) => l.split(/\s+/)[1]);
     expect(stages).toEqual(['parse', 'tokenize', 'embed', 'classify', 'themes', 'report']);

@@ -29,6 +29,7 @@ const LABEL_KEYS = /^(disposition|label|.+_label)$/;
 function formatCell(v: string | number | null, column: Pick<Column, 'kind' | 'key'>): string {
   if (v === null) return '<span class="na">–</span>';
   if (typeof v === 'number') return column.kind === 'pct' ? `${formatNumber(v, 'pct')}%` : formatNumber(v, column.kind);
+  if (column.key === 'disposition' && v === 'total') return '<strong>合計</strong>';
   if (LABEL_KEYS.test(column.key) && DISPOSITIONS.includes(v as Disposition)) {
     return `<span class="badge l-${v}">${esc(DISPOSITION_JA[v as Disposition])}</span>`;
   }
@@ -50,6 +51,8 @@ interface HtmlColumn {
 function htmlColumns(table: Table): HtmlColumn[] {
   const keys = table.columns.map((c) => c.key);
   const merged = new Set<number>();
+  // A disposition column is drawn as a Japanese badge, so its Japanese-name column would only repeat it.
+  if (keys.includes('disposition')) merged.add(keys.indexOf('label_ja'));
   const out: HtmlColumn[] = [];
   table.columns.forEach((c, i) => {
     if (merged.has(i)) return;

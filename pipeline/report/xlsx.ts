@@ -2,7 +2,7 @@
 // Excel without any formatting by hand. Cells are written as values, never formulas, so comment text that
 // starts with "=" stays text.
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Table } from './table.ts';
 import { repackZip } from './zip.ts';
 
@@ -33,7 +33,9 @@ export async function toXlsx(tables: readonly Table[]): Promise<Uint8Array> {
   const sink = new PassThrough();
   const chunks: Buffer[] = [];
   sink.on('data', (c: Buffer) => chunks.push(c));
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
+  // Loaded on first use: exceljs takes half a second to import, and most commands never write a workbook.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.stream.xlsx.WorkbookWriter({ stream: sink, useStyles: true, useSharedStrings: false });
   wb.creator = 'pubcom-lens';
   wb.lastModifiedBy = 'pubcom-lens';
   wb.created = FIXED_DATE;
