@@ -4,6 +4,9 @@ export { InputError } from './core/errors.ts';
 export { readJsonl, readJson, writeJsonl, writeAtomic } from './core/io.ts';
 export { normalize, cleanText, stripHtml, commentHead } from './core/text.ts';
 
+// parse
+export { parseDocument, parseBytes, parseColumnMap, defaultSlug, FORMATS, type ParseDocumentOptions, type ParseResult } from './parse/index.ts';
+
 // tokenize
 export { getTokenizer, tokenizeItems, type Tokenizer, type TokenizerOptions, type TokenRecord } from './tokenize/index.ts';
 
@@ -28,6 +31,12 @@ export {
   type CreateEmbedderOptions,
   type Progress,
 } from './embed/index.ts';
+
+// classify
+export { classify, classifyWithRules, loadRules, trainModel, readModel, crossValidate, CLASSIFIER_NAMES, ClassifyInput, type ClassifierName, type ClassifyOptions } from './classify/index.ts';
+
+// themes
+export { themeItems, loadCodebook, parseRule, evaluateRule, discoverClusters, findDuplicateComments, findResponseTemplates, evaluateThemes, ClustersFile, DuplicatesFile, type ThemesOptions, type ThemesResult } from './themes/index.ts';
 
 // eval
 export { evaluate, compare, readLabelFile, computeMetrics, cohenKappa, align, EvalReport, CompareReport, LabelledResponse } from './eval/index.ts';

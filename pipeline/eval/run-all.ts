@@ -342,6 +342,11 @@ export async function runAll(log: (s: string) => void = (s) => process.stderr.wr
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { text: out } = await runAll();
   process.stdout.write(out);
+  // Themes are scored on the development set only: no other labelled set carries theme labels.
+  const { runThemesEval, formatThemesEvalReport } = await import('../themes/eval-cli.ts');
+  const themes = formatThemesEvalReport(await runThemesEval());
+  writeAtomic(join(OUT_DIR, 'themes.md'), themes);
+  process.stdout.write(`\n${themes}`);
   process.stderr.write(`per-run reports with errors and evidence: ${OUT_DIR}/\n`);
 }
 
