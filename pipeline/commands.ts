@@ -1,4 +1,6 @@
-// One line per stage: each stage's command.ts owns its flags and help text.
+// One line per stage: each stage's command.ts owns its flags and help text. A command.ts imports only what its
+// flags need (constants from import-free files such as embed/spec.ts) and loads its stage inside the action:
+// `pubcom --version` and `--help` then load neither zod nor any stage, and each command only its own.
 import type { Command } from 'commander';
 import { parseCommand } from './parse/command.ts';
 import { tokenizeCommand } from './tokenize/command.ts';

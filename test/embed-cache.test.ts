@@ -114,6 +114,20 @@ describe('CachedEmbedder', () => {
     expect(changed.inner.embeddedTexts.length).toBe(21);
   });
 
+  it('fitting the same corpus again keeps the fitted space: a later miss does not refit', async () => {
+    const inner = new CountingEmbedder('lsa:dim=8');
+    const c = new CachedEmbedder(inner, { dir: freshDir(), corpusDependent: true });
+    const corpus = texts.slice(0, 20);
+    await c.fit(corpus);
+    await c.embed(corpus);
+    await c.fit([...corpus]);
+    await c.embed(['検索語：能動的サイバー防御'], 'query');
+    expect(inner.fitCalls).toBe(1);
+    await c.fit(texts.slice(0, 21));
+    await c.embed(['検索語：能動的サイバー防御'], 'query');
+    expect(inner.fitCalls).toBe(2);
+  });
+
   it('ignores a damaged segment and recomputes what it held', async () => {
     const dir = freshDir();
     const a = new CachedEmbedder(new CountingEmbedder(), { dir });

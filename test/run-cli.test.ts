@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_DOCS, configPath, defaultConfig, loadConfig, RunConfig } from '../pipeline/run/config.ts';
-import { applyFlags } from '../pipeline/run/command.ts';
+import { applyFlags } from '../pipeline/run/flags.ts';
 
 const SEED = 'seeds/000_555981824ba784d2.txt';
 const TMP = resolve('test/.tmp/run-cli');

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../pipeline/core/random.ts';
 import type { Item } from '../pipeline/core/schema.ts';
 import { createEmbedder } from '../pipeline/embed/index.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
@@ -7,13 +8,13 @@ import { DEFAULT_CODEBOOK, loadCodebook } from '../pipeline/themes/codebook.ts';
 import { chooseK, cTfIdf, discoverClusters, OUTLIER_ID } from '../pipeline/themes/discover.ts';
 import { themeItems, type ThemesResult } from '../pipeline/themes/index.ts';
 import { nmi, silhouette, toMatrix } from '../pipeline/themes/metrics.ts';
-import { l2normalize, seededRandom } from '../pipeline/themes/vectors.ts';
+import { l2normalize } from '../pipeline/themes/vectors.ts';
 
 const SEED = new URL('../seeds/000_555981824ba784d2.txt', import.meta.url).pathname;
 
 /** Three tight, well separated groups of unit vectors in 12 dimensions (and optionally one far point). */
 function blobs(perGroup: number, withOutlier: boolean): { vectors: Float32Array[]; truth: number[] } {
-  const rnd = seededRandom(3);
+  const rnd = mulberry32(3);
   const vectors: Float32Array[] = [];
   const truth: number[] = [];
   for (let g = 0; g < 3; g++) {
@@ -128,7 +129,7 @@ describe('discovery on the seed', () => {
     const sectionOf = new Map(items.map((i) => [i.id, i.section ?? '']));
     const ids = first.clusters.items.map((a) => a.id);
     const observed = nmi(first.clusters.items.map((a) => a.cluster), ids.map((id) => sectionOf.get(id)!));
-    const rnd = seededRandom(11);
+    const rnd = mulberry32(11);
     const shuffled = ids.map((id) => sectionOf.get(id)!);
     for (let i = shuffled.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));

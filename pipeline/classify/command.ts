@@ -1,130 +1,11 @@
-// `pubcom classify` and `pubcom train`: flags, file reading and summaries only; the work is in index.ts/train.ts.
-import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { parse as parseCsv } from 'csv-parse/sync';
-import { z } from 'zod';
+// `pubcom classify` and `pubcom train`: flags and summaries only; inputs.ts reads the files, classify.ts and
+// train.ts do the work.
+import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.ts';
-import { readJsonl, writeAtomic, writeJsonl } from '../core/io.ts';
-import { Item, type LabelRecord } from '../core/schema.ts';
-import { cleanText, commentHead, normalize } from '../core/text.ts';
-import { createEmbedder, EMBEDDER_SPEC_HELP } from '../embed/index.ts';
-import { decodeText } from '../parse/detect.ts';
-import { parseDocument } from '../parse/index.ts';
-import { classify } from './classify.ts';
-import { readModel } from './model.ts';
-import { loadRules } from './rules-schema.ts';
-import { trainModel } from './train.ts';
-import { CLASSIFIER_NAMES, ClassifyInput, type ClassifierName, type LabelledRow } from './types.ts';
-
-const CSV_COLUMNS: Record<string, keyof ClassifyInput> = {
-  id: 'id',
-  response: 'response',
-  comment: 'comment',
-  number: 'number',
-  group: 'response_group',
-  response_group: 'response_group',
-};
-
-/** JSONL (Items or any rows with id and response) or CSV with a header row naming at least id and response. */
-export function readClassifyInputs(path: string): ClassifyInput[] {
-  if (/\.csv$/i.test(path)) return readCsvInputs(path);
-  return readJsonl(path, ClassifyInput);
-}
-
-function readCsvInputs(path: string): ClassifyInput[] {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  const { text } = decodeText(path, bytes);
-  let records: string[][];
-  try {
-    records = parseCsv(text, { relax_column_count: true, skip_empty_lines: true }) as string[][];
-  } catch (e) {
-    throw new InputError(path, `malformed CSV: ${(e as Error).message}`);
-  }
-  if (!records.length) throw new InputError(path, 'empty CSV: expected a header row with id and response columns');
-  const header = records[0].map((h) => normalize(h).toLowerCase());
-  const columns = header.map((h) => CSV_COLUMNS[h]);
-  for (const required of ['id', 'response'] as const) {
-    if (!columns.includes(required)) {
-      throw new InputError(path, `no "${required}" column (header: ${records[0].join(', ')}); expected columns id, response[, comment, number, group]`, 'row 1');
-    }
-  }
-  return records.slice(1).map((cells, r) => {
-    const row: Record<string, string> = {};
-    columns.forEach((c, j) => {
-      if (c && cells[j] !== undefined) row[c] = c === 'response' || c === 'comment' ? cleanText(cells[j]) : cells[j].trim();
-    });
-    if (!row.id) throw new InputError(path, 'empty id', `row ${r + 2}`);
-    return ClassifyInput.parse({ ...row, response: row.response ?? '', response_group: row.response_group || null });
-  });
-}
-
-/** A labelled row as researchers write them: GoldRecord fields, `label` accepted for `disposition`. */
-const LabelledLine = z
-  .object({
-    id: z.string().optional(),
-    number: z.union([z.string(), z.number()]).nullable().optional(),
-    comment_head: z.string().optional(),
-    comment: z.string().optional(),
-    response: z.string().optional(),
-    disposition: z.string().optional(),
-    label: z.string().optional(),
-    group: z.string().nullable().optional(),
-    response_group: z.string().nullable().optional(),
-  })
-  .refine((r) => r.disposition !== undefined || r.label !== undefined, { message: 'needs "disposition" (or "label")' });
-type LabelledLine = z.infer<typeof LabelledLine>;
-
-async function readItems(path: string): Promise<Item[]> {
-  if (/\.jsonl$/i.test(path)) return readJsonl(path, Item);
-  return (await parseDocument(path)).items;
-}
-
-/**
- * Labelled rows for training. Rows without response text are joined to --items by id, then number, then
- * comment_head; rows that cannot be joined are reported, never dropped silently.
- */
-export async function readLabelledRows(goldPath: string, itemsPath?: string): Promise<{ rows: LabelledRow[]; unmatched: string[] }> {
-  const lines = readJsonl(goldPath, LabelledLine);
-  const items = itemsPath ? await readItems(itemsPath) : [];
-  const byId = new Map(items.map((i) => [i.id, i]));
-  const byNumber = new Map<string, Item>();
-  const byHead = new Map<string, Item>();
-  for (const it of items) {
-    const n = it.number ?? it.inferred_number;
-    if (n && !byNumber.has(n)) byNumber.set(n, it);
-    const head = commentHead(it.comment);
-    if (head && !byHead.has(head)) byHead.set(head, it);
-  }
-  const rows: LabelledRow[] = [];
-  const unmatched: string[] = [];
-  lines.forEach((l: LabelledLine, i) => {
-    const label = (l.disposition ?? l.label)!;
-    const where = l.id ?? (l.number !== undefined && l.number !== null ? `number ${l.number}` : `line ${i + 1}`);
-    let item: Item | undefined;
-    if (l.response === undefined) {
-      item =
-        (l.id ? byId.get(l.id) : undefined) ??
-        (l.number !== undefined && l.number !== null ? byNumber.get(String(l.number)) : undefined) ??
-        (l.comment_head ? byHead.get(normalize(l.comment_head)) : undefined);
-      if (!item) {
-        unmatched.push(`${where}: no response text and no matching item${itemsPath ? '' : ' (pass --items)'}`);
-        return;
-      }
-    }
-    rows.push({
-      id: item?.id ?? l.id ?? `${goldPath}#${l.number ?? i + 1}`,
-      response: item ? item.response : cleanText(l.response!),
-      label,
-      group: item?.response_group ?? l.response_group ?? l.group ?? null,
-    });
-  });
-  return { rows, unmatched };
-}
+import { writeAtomic, writeJsonl } from '../core/io.ts';
+import type { LabelRecord } from '../core/schema.ts';
+import { EMBEDDER_SPEC_HELP } from '../embed/spec.ts';
+import { CLASSIFIER_NAMES, type ClassifierName } from './names.ts';
 
 interface ClassifyFlags {
   classifier: ClassifierName;
@@ -190,7 +71,8 @@ Examples:
   pubcom train --gold my-labels.jsonl --embedder none --out models/classifiers/mine.json
 `;
 
-function loadRulesFrom(flags: { rules?: string; taxonomy?: string }) {
+async function loadRulesFrom(flags: { rules?: string; taxonomy?: string }) {
+  const { loadRules } = await import('./rules-schema.ts');
   return flags.rules || flags.taxonomy ? loadRules(flags.rules, flags.taxonomy) : loadRules();
 }
 
@@ -208,7 +90,11 @@ export function classifyCommand(program: Command): void {
     .option('--quiet', 'no summary on stderr')
     .addHelpText('after', CLASSIFY_HELP)
     .action(async (input: string, flags: ClassifyFlags) => {
-      const rules = loadRulesFrom(flags);
+      const { readClassifyInputs } = await import('./inputs.ts');
+      const { readModel } = await import('./model.ts');
+      const { classify } = await import('./classify.ts');
+      const { createEmbedder } = await import('../embed/index.ts');
+      const rules = await loadRulesFrom(flags);
       const inputs = readClassifyInputs(input);
       if (!inputs.length) throw new InputError(input, 'no rows to classify');
       const model = flags.model ? readModel(flags.model) : undefined;
@@ -241,7 +127,10 @@ export function classifyCommand(program: Command): void {
     .option('--quiet', 'no summary on stderr')
     .addHelpText('after', TRAIN_HELP)
     .action(async (flags: TrainFlags) => {
-      const loaded = loadRulesFrom(flags);
+      const { readLabelledRows } = await import('./inputs.ts');
+      const { trainModel } = await import('./train.ts');
+      const { createEmbedder } = await import('../embed/index.ts');
+      const loaded = await loadRulesFrom(flags);
       const { rows, unmatched } = await readLabelledRows(flags.gold, flags.items);
       if (!rows.length) throw new InputError(flags.gold, `no labelled row could be used (${unmatched[0] ?? 'file is empty'})`);
       const embedder = flags.embedder === 'none' ? null : await createEmbedder(flags.embedder, { modelDir: flags.modelDir });

@@ -12,8 +12,7 @@ export const ClassifyInput = z.object({
 });
 export type ClassifyInput = z.infer<typeof ClassifyInput>;
 
-export const CLASSIFIER_NAMES = ['rules', 'supervised', 'similarity', 'ensemble'] as const;
-export type ClassifierName = (typeof CLASSIFIER_NAMES)[number];
+export { CLASSIFIER_NAMES, type ClassifierName } from './names.ts';
 
 /** A labelled response for training and cross-validation (answered labels only; empty responses are `none` by rule). */
 export interface LabelledRow {

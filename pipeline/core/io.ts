@@ -32,6 +32,22 @@ export function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {
     throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
   const out: T[] = [];
+  for (const { value, line } of jsonlValues(text, path)) {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(path, `${issue.path.join('.') || 'record'}: ${issue.message}`, `line ${line}`);
+    }
+    out.push(parsed.data);
+  }
+  return out;
+}
+
+/**
+ * The parsed value of each non-blank line of a JSONL text with its 1-based line number, one at a time, so a
+ * caller checking each value reports the first bad line whichever way it is bad.
+ */
+export function* jsonlValues(text: string, file: string): Generator<{ value: unknown; line: number }> {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
@@ -40,16 +56,10 @@ export function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {
     try {
       value = JSON.parse(line);
     } catch {
-      throw new InputError(path, 'expected one JSON object per line', `line ${i + 1}`);
+      throw new InputError(file, 'expected one JSON object per line', `line ${i + 1}`);
     }
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(path, `${issue.path.join('.') || 'record'}: ${issue.message}`, `line ${i + 1}`);
-    }
-    out.push(parsed.data);
+    yield { value, line: i + 1 };
   }
-  return out;
 }
 
 export function readJson<T>(path: string, schema: z.ZodType<T>): T {

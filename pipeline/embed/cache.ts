@@ -14,8 +14,9 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { writeAtomic } from '../core/io.ts';
 import type { Embedder } from './types.ts';
+import { DEFAULT_CACHE_DIR } from './spec.ts';
 
-export const DEFAULT_CACHE_DIR = '.cache/embeddings';
+export { DEFAULT_CACHE_DIR } from './spec.ts';
 const MAGIC = Buffer.from('PCEMB1\n\0', 'latin1');
 const HEADER = 16;
 const DIGEST = 32;
@@ -254,8 +255,12 @@ export class CachedEmbedder implements Embedder {
       await this.inner.fit(corpus);
       return;
     }
+    // The same corpus again (the themes stage after the embed stage) keeps the fitted space and the open
+    // shards: refitting would give the same vectors at the cost of a second SVD.
+    const key = corpusHash(corpus);
+    if (key === this.corpusKey) return;
     this.corpus = corpus;
-    this.corpusKey = corpusHash(corpus);
+    this.corpusKey = key;
     this.innerFitted = false;
     this.shards.clear();
   }

@@ -1,11 +1,9 @@
-import { Command, Option } from 'commander';
+import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { readJsonl } from '../core/io.ts';
-import { Item } from '../core/schema.ts';
-import { createEmbedder, embedItems, EMBEDDER_SPEC_HELP, type TextField, type TextKind } from './index.ts';
-import { formatOf, writeEmbeddings } from './output.ts';
-import { Dtype } from './transformers.ts';
-import { DEFAULT_CACHE_DIR } from './cache.ts';
+import type { TextField, TextKind } from './index.ts';
+import { DEFAULT_CACHE_DIR, DTYPES, EMBEDDER_SPEC_HELP } from './spec.ts';
+import type { Dtype } from './transformers.ts';
 
 interface EmbedFlags {
   out: string;
@@ -58,7 +56,7 @@ export function embedCommand(program: Command): void {
     .option('--model-dir <dir>', 'folder holding transformers model folders <org>/<name>/', 'models/embedders')
     .option('--allow-remote', 'let transformers.js download a model missing locally from the Hugging Face hub')
     .option('--batch-size <n>', 'texts per transformers forward pass (default from models/embedders.json)')
-    .addOption(new Option('--dtype <dtype>', 'transformers weights: fp32 = onnx/model.onnx, q8 = onnx/model_quantized.onnx, …').choices(Dtype.options))
+    .addOption(new Option('--dtype <dtype>', 'transformers weights: fp32 = onnx/model.onnx, q8 = onnx/model_quantized.onnx, …').choices(DTYPES))
     .addOption(new Option('--field <field>', 'which text to embed').choices(['comment', 'response']).default('comment'))
     .addOption(
       new Option('--kind <kind>', 'prefix set for prefix-trained models (e5 query:/passage:)').choices(['default', 'query', 'passage']).default('default'),
@@ -68,6 +66,9 @@ export function embedCommand(program: Command): void {
     .option('--quiet', 'no progress bar or summary on stderr')
     .addHelpText('after', HELP_AFTER)
     .action(async (itemsPath: string, flags: EmbedFlags) => {
+      const { createEmbedder, embedItems } = await import('./index.ts');
+      const { formatOf, writeEmbeddings } = await import('./output.ts');
+      const { Item } = await import('../core/schema.ts');
       formatOf(flags.out);
       let batchSize: number | undefined;
       if (flags.batchSize !== undefined) {

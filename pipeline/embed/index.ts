@@ -10,6 +10,7 @@ import { LsaEmbedder, lsaEmbedder } from './lsa.ts';
 import { TransformersEmbedder, Dtype } from './transformers.ts';
 import { CachedEmbedder, DEFAULT_CACHE_DIR } from './cache.ts';
 import { progress } from './progress.ts';
+import { EMBEDDER_SPEC_HELP } from './spec.ts';
 import type { Embeddings, SkippedItem } from './output.ts';
 
 export type { Embedder } from './types.ts';
@@ -26,6 +27,7 @@ export {
   type Embeddings,
 } from './output.ts';
 export { LsaEmbedder, lsaEmbedder };
+export { EMBEDDER_SPEC_HELP, DTYPES } from './spec.ts';
 
 export interface CreateEmbedderOptions {
   /** Folder holding <org>/<name>/ transformers model folders (default models/embedders). */
@@ -37,8 +39,6 @@ export interface CreateEmbedderOptions {
   /** Per-model settings (default models/embedders.json). */
   settingsPath?: string;
 }
-
-export const EMBEDDER_SPEC_HELP = 'lsa | lsa:dim=N[,seed=S] | transformers:<model id or folder>';
 
 function parseLsaParams(spec: string, params: string): { dim?: number; seed?: number } {
   const out: { dim?: number; seed?: number } = {};

@@ -8,8 +8,9 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { readJson } from '../core/io.ts';
 import type { Embedder } from './types.ts';
+import { DTYPES } from './spec.ts';
 
-export const Dtype = z.enum(['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4']);
+export const Dtype = z.enum(DTYPES);
 export type Dtype = z.infer<typeof Dtype>;
 
 /** onnx/model<suffix>.onnx, as transformers.js names its per-dtype files. */

@@ -2,12 +2,7 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { readJsonl, writeAtomic } from '../core/io.ts';
-import { Item } from '../core/schema.ts';
-import { compare } from './compare.ts';
-import { evaluate } from './evaluate.ts';
-import { readLabelFile } from './label-file.ts';
-import { fmt } from './metrics.ts';
-import { compareCsv, compareMarkdown, compareXlsx, evalCsv, evalMarkdown, toJson } from './render.ts';
+import type { Item } from '../core/schema.ts';
 
 type Format = 'md' | 'csv' | 'json' | 'xlsx';
 
@@ -23,8 +18,8 @@ function emit(data: string | Uint8Array, out: string | undefined): void {
   else process.stdout.write(data);
 }
 
-function readItems(path: string | undefined): Item[] | undefined {
-  return path ? readJsonl(path, Item) : undefined;
+async function readItems(path: string | undefined): Promise<Item[] | undefined> {
+  return path ? readJsonl(path, (await import('../core/schema.ts')).Item) : undefined;
 }
 
 interface EvalOptions {
@@ -62,7 +57,11 @@ Examples:
     )
     .action(async (labels: string, opts: EvalOptions) => {
       const format = pickFormat(opts.format, opts.out, ['md', 'csv', 'json']);
-      const items = readItems(opts.items);
+      const { evaluate } = await import('./evaluate.ts');
+      const { readLabelFile } = await import('./label-file.ts');
+      const { fmt } = await import('./metrics.ts');
+      const { evalCsv, evalMarkdown, toJson } = await import('./render.ts');
+      const items = await readItems(opts.items);
       const [pred, gold] = [await readLabelFile(labels, { items }), await readLabelFile(opts.gold, { items })];
       const report = evaluate(pred, gold);
       emit(format === 'json' ? toJson(report) : format === 'csv' ? evalCsv(report) : evalMarkdown(report), opts.out);
@@ -97,7 +96,11 @@ Examples:
     .action(async (a: string, b: string, opts: CompareOptions) => {
       const format = pickFormat(opts.format, opts.out, ['md', 'csv', 'xlsx', 'json']);
       if (format === 'xlsx' && !opts.out) throw new InputError('--out', 'xlsx output needs --out <file.xlsx> (it is binary)');
-      const items = readItems(opts.items);
+      const { compare } = await import('./compare.ts');
+      const { readLabelFile } = await import('./label-file.ts');
+      const { fmt } = await import('./metrics.ts');
+      const { compareCsv, compareMarkdown, compareXlsx, toJson } = await import('./render.ts');
+      const items = await readItems(opts.items);
       const [fa, fb] = [await readLabelFile(a, { items }), await readLabelFile(b, { items })];
       const report = compare(fa, fb, { a: opts.nameA ?? a, b: opts.nameB ?? b });
       const data =

@@ -5,11 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { readJson } from '../core/io.ts';
+import { jsonlValues, readJson } from '../core/io.ts';
 import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts';
 import { decodeText } from '../parse/decode.ts';
 import { fillKeys, indexItems, type Keyed, type Keys } from './align.ts';
@@ -189,20 +189,7 @@ function fromObject(value: unknown, aliases: LabelAliases, file: string, where: 
 }
 
 function readJsonlRows(text: string, aliases: LabelAliases, file: string): Keyed<LabelRow>[] {
-  const out: Keyed<LabelRow>[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
-    if (!line) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new InputError(file, 'expected one JSON object per line', `line ${i + 1}`);
-    }
-    out.push(fromObject(value, aliases, file, `line ${i + 1}`));
-  }
-  return out;
+  return Array.from(jsonlValues(text, file), ({ value, line }) => fromObject(value, aliases, file, `line ${line}`));
 }
 
 function readJsonRows(text: string, aliases: LabelAliases, file: string): Keyed<LabelRow>[] {
@@ -304,7 +291,9 @@ function xlsxCellText(value: ExcelJS.CellValue): string {
 }
 
 async function xlsxGrid(bytes: Uint8Array, file: string): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs takes a quarter of a second to import, and most label files are JSONL or CSV.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
   } catch (e) {

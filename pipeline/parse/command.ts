@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Item, ParseReport } from '../core/schema.ts';
 import { writeAtomic, writeJsonl } from '../core/io.ts';
-import { FORMATS, parseColumnMap, parseDocument, type FormatChoice } from './index.ts';
+import { FORMATS, type FormatChoice } from './detect.ts';
 
 interface ParseFlags {
   format: FormatChoice;
@@ -77,6 +77,8 @@ export function parseCommand(program: Command): void {
     // A bad flag is bad input like any other: exit 2, as the help promises (commander's default is 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (input: string, flags: ParseFlags) => {
+      // Loaded here, not at the top: every other command (and --help) would pay for the parser's start-up.
+      const { parseColumnMap, parseDocument } = await import('./index.ts');
       const { items, report } = await parseDocument(input, {
         format: flags.format,
         map: flags.map !== undefined ? parseColumnMap(flags.map) : undefined,

@@ -5,15 +5,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Item, ItemFlag } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
-
-const Pattern = z.string().refine((p) => {
-  try {
-    new RegExp(p, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
+import { Pattern } from './pattern.ts';
 
 const GroupsModel = z.object({
   about: z.string(),

@@ -9,16 +9,8 @@ import { cleanText, nonWhitespaceLength, normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import { decodeText } from './detect.ts';
 import { buildItem } from './item.ts';
+import { Pattern } from './pattern.ts';
 import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
-
-const Pattern = z.string().refine((p) => {
-  try {
-    new RegExp(p, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not a valid regular expression');
 
 const TextModel = z.object({
   about: z.string(),

@@ -2,27 +2,8 @@
 import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { writeAtomic } from '../core/io.ts';
-import { FORMATS } from '../parse/index.ts';
-import { CONFIG_DOCS, defaultConfig, loadConfig, RunConfig, withDefaults, type ResolvedConfig } from './config.ts';
-import { diffRuns, readRunFolder } from './diff.ts';
-import { runPipeline } from './index.ts';
-
-interface RunFlags {
-  out: string;
-  config?: string;
-  format?: string;
-  map?: string;
-  records?: string;
-  join?: string;
-  slug?: string;
-  classifiers?: string;
-  model?: string;
-  embedder?: string;
-  k?: string;
-  cache: boolean;
-  allowRemote?: boolean;
-  quiet?: boolean;
-}
+import { FORMATS } from '../parse/detect.ts';
+import type { RunFlags } from './flags.ts';
 
 const RUN_HELP = `
 Writes to the run folder:
@@ -43,51 +24,6 @@ Examples:
   $ pubcom run kekka.csv --out reports/env2025-b --classifiers rules,supervised --embedder lsa:dim=64
   $ pubcom run export.json --out reports/x --records data.items --map number=no,comment=body,response=answer --quiet
 `;
-
-function parseList(s: string): string[] {
-  return s.split(',').map((x) => x.trim()).filter(Boolean);
-}
-
-/** Command-line flags on top of the config file, checked by the same schema. */
-function applyFlags(base: ResolvedConfig, f: RunFlags): ResolvedConfig {
-  const parseOverrides = {
-    ...(f.format !== undefined ? { format: f.format } : {}),
-    ...(f.map !== undefined ? { map: parseMap(f.map) } : {}),
-    ...(f.records !== undefined ? { records: f.records } : {}),
-    ...(f.join !== undefined ? { join: f.join } : {}),
-    ...(f.slug !== undefined ? { slug: f.slug } : {}),
-  };
-  const { classifiers: _c, model: _m, ...rest } = base;
-  const merged = {
-    ...rest,
-    classifiers: base.classifiers,
-    parse: { ...base.parse, ...parseOverrides },
-    ...(f.classifiers !== undefined ? { classifiers: parseList(f.classifiers) } : {}),
-    ...(f.embedder !== undefined ? { embedder: f.embedder } : {}),
-    ...(f.k !== undefined ? { clusters: { k: Number(f.k) } } : {}),
-    cache: { ...base.cache, enabled: base.cache.enabled && f.cache },
-  };
-  const checked = RunConfig.safeParse(merged);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    throw new InputError('flags', `${issue.path.join('.')}: ${issue.message}`);
-  }
-  return withDefaults(checked.data, f.model ?? base.model ?? undefined);
-}
-
-/** `number=番号,comment=意見` → {number: '番号', comment: '意見'}; the parse stage checks the field names. */
-function parseMap(spec: string): Record<string, string> {
-  return Object.fromEntries(
-    spec
-      .split(',')
-      .filter(Boolean)
-      .map((pair) => {
-        const eq = pair.indexOf('=');
-        if (eq < 0) throw new InputError('--map', `"${pair}": expected field=column`);
-        return [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
-      }),
-  );
-}
 
 export function runCommand(program: Command): void {
   program
@@ -111,6 +47,9 @@ export function runCommand(program: Command): void {
     .addHelpText('after', RUN_HELP)
     .action(async (input: string, flags: RunFlags) => {
       if (flags.k !== undefined && !/^\d+$/.test(flags.k)) throw new InputError('--k', `expected a whole number ≥ 2, got "${flags.k}"`);
+      const { loadConfig } = await import('./config.ts');
+      const { applyFlags } = await import('./flags.ts');
+      const { runPipeline } = await import('./index.ts');
       const config = applyFlags(loadConfig(flags.config), flags);
       await runPipeline({ input, out: flags.out, config, quiet: flags.quiet, allowRemote: flags.allowRemote });
     });
@@ -124,7 +63,8 @@ export function configCommand(program: Command): void {
     .option('--explain', 'print what each setting means')
     .option('--check <file>', 'validate a config file and print it with defaults filled in (e.g. --check pubcom.config.json)')
     .addHelpText('after', '\nExamples:\n  $ pubcom config --print > pubcom.config.json\n  $ pubcom config --explain\n  $ pubcom config --check pubcom.config.json\n')
-    .action((flags: { print?: boolean; explain?: boolean; check?: string }) => {
+    .action(async (flags: { print?: boolean; explain?: boolean; check?: string }) => {
+      const { CONFIG_DOCS, defaultConfig, loadConfig } = await import('./config.ts');
       if (flags.check) {
         process.stdout.write(JSON.stringify(loadConfig(flags.check), null, 2) + '\n');
       } else if (flags.explain) {
@@ -143,12 +83,10 @@ export function diffRunsCommand(program: Command): void {
     .argument('<a>', 'first run folder (e.g. reports/seed)')
     .argument('<b>', 'second run folder (e.g. reports/seed-new-rules)')
     .option('--out <file>', 'write the Markdown to a file instead of stdout (e.g. --out diff.md)')
-    .action((a: string, b: string, flags: { out?: string }) => {
+    .action(async (a: string, b: string, flags: { out?: string }) => {
+      const { diffRuns, readRunFolder } = await import('./diff.ts');
       const md = diffRuns(readRunFolder(a), readRunFolder(b));
       if (flags.out) writeAtomic(flags.out, md);
       else process.stdout.write(md);
     });
 }
-
-// Exported for tests: the same merge the CLI applies.
-export { applyFlags };

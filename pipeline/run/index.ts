@@ -109,7 +109,7 @@ interface AnalyseContext {
  */
 async function analyse(items: readonly Item[], { config, codebook, model, log, quiet, allowRemote }: AnalyseContext) {
   const tok = await log.stage('tokenize', () => tokenizeStage(items), (r) => `${r.tokens} tokens`);
-  const emb = await log.stage('embed', () => embedStage(items, config, codebook, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
+  const emb = await log.stage('embed', () => embedStage(items, config, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
   const labels = await log.stage('classify', () => classifyStage(items, config, model), (r) => r.map((c) => c.name).join(', '));
   const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${r.clusters.length} clusters, ${new Set(r.responseTemplate.values()).size} response templates`);
   return { labels, themes, embedderId: emb.embedder.inner.id };

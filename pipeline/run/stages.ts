@@ -9,7 +9,6 @@ import { classify, readModel, type ClassifierModel } from '../classify/index.ts'
 import { CachedEmbedder, createEmbedder, embedItems, isCorpusDependent, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
 import { findResponseTemplates, loadCodebook, themeItems, type Codebook } from '../themes/index.ts';
-import { seedText } from '../themes/codebook.ts';
 import { getTokenizer, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
 import type { ClusterInfo } from '../report/schema.ts';
 import { configPath, type ResolvedConfig } from './config.ts';
@@ -48,13 +47,12 @@ export interface EmbedResult {
 }
 
 /**
- * Fits the embedder on the comments and embeds them and the codebook's theme seeds, filling the cache, so the
- * themes stage finds every vector there and never fits the space a second time.
+ * Fits the embedder on the comments and embeds them. The themes stage reuses this embedder: the same comments
+ * leave its fitted space in place, so nothing is fitted twice.
  */
 export async function embedStage(
   items: readonly Item[],
   config: ResolvedConfig,
-  codebook: Codebook,
   opts: { quiet: boolean; allowRemote?: boolean },
 ): Promise<EmbedResult> {
   const o = config.embedder_options;
@@ -70,11 +68,6 @@ export async function embedStage(
     enabled: config.cache.enabled,
   });
   const result = await embedItems(items, embedder, { field: 'comment', kind: 'passage', quiet: opts.quiet, cache: config.cache.enabled });
-  await embedder.embed(
-    codebook.themes.map((t) => seedText(codebook, t)),
-    'query',
-  );
-  embedder.flush();
   return { embedder, vectors: result.vectors.length, cache: { hits: result.cache.hits, computed: result.cache.computed } };
 }
 

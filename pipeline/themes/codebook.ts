@@ -125,5 +125,4 @@ export function loadCodebook(path: string): Codebook {
   return checkCodebook(value, path);
 }
 
-/** The codebook shipped for the seed's domain. */
-export const DEFAULT_CODEBOOK = 'models/themes/cybersecurity.json';
+export { DEFAULT_CODEBOOK } from './defaults.ts';

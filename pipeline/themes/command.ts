@@ -2,13 +2,11 @@
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { readJsonl, writeAtomic, writeJsonl } from '../core/io.ts';
-import { Item, ThemeRecord } from '../core/schema.ts';
-import { createEmbedder, EMBEDDER_SPEC_HELP } from '../embed/index.ts';
-import { getTokenizer, loadUserTerms } from '../tokenize/index.ts';
-import { DEFAULT_CODEBOOK, loadCodebook } from './codebook.ts';
+import type { ThemeRecord } from '../core/schema.ts';
+import { EMBEDDER_SPEC_HELP } from '../embed/spec.ts';
+import { DEFAULT_CODEBOOK } from './defaults.ts';
 import { DUPLICATE_DEFAULTS, TEMPLATE_JACCARD } from './duplicates.ts';
-import { themeItems } from './index.ts';
-import { ClustersFile, DuplicatesFile } from './schema.ts';
+import type { ClustersFile, DuplicatesFile } from './schema.ts';
 
 interface ThemesFlags {
   out: string;
@@ -92,6 +90,11 @@ export function themesCommand(program: Command): void {
       const seed = wholeNumber('--seed', flags.seed, 0);
       const jaccard = unitInterval('--jaccard', flags.jaccard);
       const templateJaccard = unitInterval('--template-jaccard', flags.templateJaccard);
+      const { Item, ThemeRecord } = await import('../core/schema.ts');
+      const { createEmbedder } = await import('../embed/index.ts');
+      const { getTokenizer, loadUserTerms } = await import('../tokenize/index.ts');
+      const { loadCodebook, themeItems } = await import('./index.ts');
+      const { ClustersFile, DuplicatesFile } = await import('./schema.ts');
       const codebook = loadCodebook(flags.codebook);
       const items = readJsonl(itemsPath, Item);
       if (items.length === 0) throw new InputError(itemsPath, 'no items');

@@ -1,9 +1,10 @@
 // Discovery: themes nobody wrote a rule for. Seeded k-means++ over the comment embeddings, k by silhouette (or the
 // cube-root default on large rounds), c-TF-IDF keywords, representatives, overlap with the codebook, an explicit
 // outlier group, and a seeded 2-D layout (PCA) for the report's map. Same input → same bytes.
+import { mulberry32 } from '../core/random.ts';
 import type { ThemeRecord } from '../core/schema.ts';
+import { gram, symmetricEigen } from '../embed/linalg.ts';
 import { silhouette, toMatrix, type Matrix } from './metrics.ts';
-import { gram, seededRandom, symmetricEigenvectors } from './vectors.ts';
 
 export interface DiscoverOptions {
   /** Fixed number of clusters; omit to choose (see `chooseK`). */
@@ -105,7 +106,7 @@ function nearest(m: Matrix, i: number, centres: Float64Array, k: number): number
 /** Lloyd's k-means with k-means++ seeding from a seeded PRNG; ties go to the lower centre index. */
 export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMeansResult {
   const { n, d, data } = m;
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const centres = new Float64Array(k * d);
   const minD = new Float64Array(n).fill(Infinity);
   let pick = Math.floor(rnd() * n);
@@ -248,7 +249,7 @@ export function pcaProject(m: Matrix, count: number): Float64Array[] {
   for (let j = 0; j < d; j++) mean[j] /= Math.max(n, 1);
   const centred = new Float64Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) centred[i * d + j] = data[i * d + j] - mean[j];
-  const vectors = symmetricEigenvectors(gram(centred, n, d), d);
+  const { vectors } = symmetricEigen(gram(centred, n, d), d);
   const comps = Math.min(count, d);
   const out = Array.from({ length: comps }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {

@@ -74,6 +74,8 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     codebook.themes.map((t) => seedText(codebook, t)),
     'query',
   );
+  // Kept with the comments' vectors, so a rerun finds every vector on disk and never fits lsa again.
+  embedder.flush();
 
   const present = items.filter((i) => vectorOf.has(i.id));
   const vectors = present.map((i) => vectorOf.get(i.id)!);

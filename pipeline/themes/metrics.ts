@@ -1,5 +1,5 @@
 // Cluster-quality figures reported for discovery: silhouette (internal) and NMI against a reference partition.
-import { seededRandom } from './vectors.ts';
+import { mulberry32 } from '../core/random.ts';
 
 /** Row-major n × d matrix. */
 export interface Matrix {
@@ -39,7 +39,7 @@ function rowDistance(m: Matrix, i: number, j: number): number {
 export function silhouette(m: Matrix, labels: Int32Array, sampleSize = 2000, seed = 1009): number {
   let rows = Array.from({ length: m.n }, (_, i) => i);
   if (m.n > sampleSize) {
-    const rnd = seededRandom(seed);
+    const rnd = mulberry32(seed);
     for (let i = rows.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
       [rows[i], rows[j]] = [rows[j], rows[i]];

@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { readJsonl, toJsonl, writeAtomic } from '../core/io.ts';
-import { Item } from '../core/schema.ts';
+import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { progress } from '../embed/progress.ts';
-import { getTokenizer, loadUserTerms, tokenizeItems, type TokenRecord } from './index.ts';
+import type { TokenRecord } from './index.ts';
 
 interface TokenizeFlags {
   terms?: string[];
@@ -53,8 +53,9 @@ Examples:
         throw new InputError('--field', `expected "comment" or "response", got "${flags.field}"`);
       }
       const field = flags.field;
+      const { getTokenizer, loadUserTerms, tokenizeItems } = await import('./index.ts');
       const terms = (flags.terms ?? []).flatMap((f) => loadUserTerms(f));
-      const items = readInput(input, flags.text === true);
+      const items = await readInput(input, flags.text === true);
       const tokenizer = await getTokenizer({ terms, domainTerms: flags.domainTerms, compounds: flags.compounds });
       const bar = progress('tokenize', items.length, { quiet: flags.quiet });
       const records: TokenRecord[] = [];
@@ -79,10 +80,10 @@ Examples:
 }
 
 /** Items, or stand-in items for a text file / literal text (only id and the chosen field matter downstream). */
-function readInput(input: string, literal: boolean): Item[] {
+async function readInput(input: string, literal: boolean): Promise<Item[]> {
   if (literal) return [textItem('text', input)];
   if (!existsSync(input)) throw new InputError(input, 'no such file (to tokenize a literal text, pass --text)');
-  if (/\.jsonl$/i.test(input)) return readJsonl(input, Item);
+  if (/\.jsonl$/i.test(input)) return readJsonl(input, (await import('../core/schema.ts')).Item);
   const bytes = readFileSync(input);
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
   if (text.includes('\u0000') || text.includes('\uFFFD')) {
