@@ -199,3 +199,15 @@ describe('pubcom embed cache flags', () => {
     expect(readFileSync(join(work, 'v3.jsonl')).equals(readFileSync(join(work, 'v1.jsonl')))).toBe(true);
   });
 });
+
+describe('withCache: the cache wrapper every stage uses', () => {
+  it('keys a corpus-dependent space by the lsa settings and term lists, a pretrained model by its id alone', async () => {
+    const { withCache } = await import('../pipeline/embed/index.ts');
+    const { lsaEmbedder } = await import('../pipeline/embed/lsa.ts');
+    const lsa = withCache(lsaEmbedder({}), { dir: freshDir(), enabled: true });
+    expect(lsa.id).toMatch(/\|config=[0-9a-f]+/);
+    const pretrained = withCache(new CountingEmbedder(), { dir: freshDir(), enabled: true });
+    expect(pretrained.id).toBe('counting:v1');
+    expect(withCache(lsa, { dir: freshDir(), enabled: false })).toBe(lsa);
+  });
+});

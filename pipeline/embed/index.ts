@@ -93,6 +93,22 @@ export function configFingerprint(paths: readonly string[] = LSA_CONFIG_PATHS, r
   return h.digest('hex').slice(0, 16);
 }
 
+/**
+ * The one way every stage wraps an embedder in the on-disk cache. A corpus-dependent space (lsa) is keyed by its
+ * corpus and by the settings and term lists it was built with, so editing them never serves stale vectors.
+ * An embedder that is already cached is returned as it is.
+ */
+export function withCache(embedder: Embedder, opts: { dir: string; enabled: boolean }): CachedEmbedder {
+  if (embedder instanceof CachedEmbedder) return embedder;
+  const corpusDependent = isCorpusDependent(embedder);
+  return new CachedEmbedder(embedder, {
+    dir: opts.dir,
+    corpusDependent,
+    configKey: corpusDependent ? configFingerprint() : undefined,
+    enabled: opts.enabled,
+  });
+}
+
 export type TextField = 'comment' | 'response';
 export type TextKind = 'default' | 'query' | 'passage';
 
@@ -128,16 +144,7 @@ export async function embedItems(
   const kind = opts.kind ?? 'default';
   // Always wrapped, even with the cache off, so the recorded embedder id (and lsa's deferred fit) is the same
   // whether or not vectors came from disk.
-  const corpusDependent = isCorpusDependent(embedder);
-  const target =
-    embedder instanceof CachedEmbedder
-      ? embedder
-      : new CachedEmbedder(embedder, {
-          dir: opts.cacheDir ?? DEFAULT_CACHE_DIR,
-          corpusDependent,
-          configKey: corpusDependent ? configFingerprint() : undefined,
-          enabled: opts.cache ?? true,
-        });
+  const target = withCache(embedder, { dir: opts.cacheDir ?? DEFAULT_CACHE_DIR, enabled: opts.cache ?? true });
 
   const ids: string[] = [];
   const texts: string[] = [];

@@ -6,7 +6,7 @@ import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Item } from '../core/schema.ts';
 import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
-import { CachedEmbedder, createEmbedder, embedItems, isCorpusDependent, type Embedder } from '../embed/index.ts';
+import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
 import { findResponseTemplates, loadCodebook, themeItems, type Codebook } from '../themes/index.ts';
 import { getTokenizer, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
@@ -62,11 +62,7 @@ export async function embedStage(
     dtype: o.dtype ?? undefined,
     allowRemote: opts.allowRemote,
   });
-  const embedder = new CachedEmbedder(inner, {
-    dir: join(config.cache.dir, 'embeddings'),
-    corpusDependent: isCorpusDependent(inner),
-    enabled: config.cache.enabled,
-  });
+  const embedder = withCache(inner, { dir: join(config.cache.dir, 'embeddings'), enabled: config.cache.enabled });
   const result = await embedItems(items, embedder, { field: 'comment', kind: 'passage', quiet: opts.quiet, cache: config.cache.enabled });
   return { embedder, vectors: result.vectors.length, cache: { hits: result.cache.hits, computed: result.cache.computed } };
 }

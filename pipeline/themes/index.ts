@@ -2,7 +2,7 @@
 // reused responses. Pure over its inputs: the same items, codebook, embedder and seed give the same bytes.
 import type { Item, ThemeRecord } from '../core/schema.ts';
 import type { Embedder } from '../embed/types.ts';
-import { CachedEmbedder, DEFAULT_CACHE_DIR, embedItems, isCorpusDependent } from '../embed/index.ts';
+import { DEFAULT_CACHE_DIR, embedItems, withCache } from '../embed/index.ts';
 import { tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
 import { assignThemes, similarityMatrix, type ThemeEvidence } from './assign.ts';
 import { seedText, type Codebook } from './codebook.ts';
@@ -53,14 +53,7 @@ export const OUTLIER_RULE =
 export async function themeItems(items: readonly Item[], opts: ThemesOptions): Promise<ThemesResult> {
   const { codebook } = opts;
   const warnings: string[] = [];
-  const embedder =
-    opts.embedder instanceof CachedEmbedder
-      ? opts.embedder
-      : new CachedEmbedder(opts.embedder, {
-          dir: opts.cacheDir ?? DEFAULT_CACHE_DIR,
-          corpusDependent: isCorpusDependent(opts.embedder),
-          enabled: opts.cache ?? true,
-        });
+  const embedder = withCache(opts.embedder, { dir: opts.cacheDir ?? DEFAULT_CACHE_DIR, enabled: opts.cache ?? true });
   if (!embedder.inner.id.startsWith(codebook.scoring.calibrated_for)) {
     warnings.push(
       `${codebook.file}: similarity thresholds were calibrated for the "${codebook.scoring.calibrated_for}" embedder, ` +
