@@ -346,7 +346,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { runThemesEval, formatThemesEvalReport } = await import('../themes/eval-cli.ts');
   const themes = formatThemesEvalReport(await runThemesEval());
   writeAtomic(join(OUT_DIR, 'themes.md'), themes);
-  process.stdout.write(`\n${themes}`);
+  process.stdout.write(`\n${themes}\n`);
   process.stderr.write(`per-run reports with errors and evidence: ${OUT_DIR}/\n`);
 }
 
