@@ -2,6 +2,7 @@
 // its target) always land in the same fold, so no classifier is scored on a copy of a row it was trained on.
 import { mulberry32 } from '../core/random.ts';
 import { normalize } from '../core/text.ts';
+import { UnionFind } from '../core/union-find.ts';
 
 export interface FoldRow {
   response: string;
@@ -10,25 +11,6 @@ export interface FoldRow {
 
 /** Above this many rows the quadratic near-duplicate check is skipped (exact duplicates are still grouped). */
 export const NEAR_DUPLICATE_MAX_ROWS = 3000;
-
-class UnionFind {
-  private parent: number[];
-  constructor(n: number) {
-    this.parent = Array.from({ length: n }, (_, i) => i);
-  }
-  find(i: number): number {
-    while (this.parent[i] !== i) {
-      this.parent[i] = this.parent[this.parent[i]];
-      i = this.parent[i];
-    }
-    return i;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  }
-}
 
 function trigrams(text: string): Set<string> {
   const out = new Set<string>();

@@ -114,15 +114,8 @@ export const TokenPart = z.object({
 });
 export type TokenPart = z.infer<typeof TokenPart>;
 
-export const Token = z.object({
-  surface: z.string(),
-  base: z.string(),
-  pos: z.string(),
-  /** kuromoji pos_detail_1; "compound" / "term" for merged tokens. */
-  pos_detail: z.string(),
-  /** Offsets into the normalised text. */
-  start: z.number().int().nonnegative(),
-  end: z.number().int().nonnegative(),
+/** A token of the analysis: offsets into the normalised text; pos_detail is "compound"/"term" for merged tokens. */
+export const Token = TokenPart.extend({
   /** "term" when a domain term list matched, "compound" when consecutive nouns were joined. */
   merged: z.enum(['term', 'compound']).optional(),
   /** The kuromoji tokens a merged token was built from (a part cut by a term boundary is re-analysed). */

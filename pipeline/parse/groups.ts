@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Item, ItemFlag } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { Pattern } from './pattern.ts';
+import { UnionFind } from '../core/union-find.ts';
 
 const GroupsModel = z.object({
   about: z.string(),
@@ -81,13 +82,10 @@ export interface GroupResult {
 
 export function applyResponseGroups(input: readonly Item[]): GroupResult {
   const m = loadModel();
-  const parent = input.map((_, i) => i);
-  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   // The earlier item stays the root, so a group is named after its first member.
-  const union = (a: number, b: number) => {
-    const [ra, rb] = [find(a), find(b)];
-    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
-  };
+  const sets = new UnionFind(input.length);
+  const find = (i: number) => sets.find(i);
+  const union = (a: number, b: number) => sets.union(a, b);
   const warnings: string[] = [];
 
   const byGroup = new Map<string, number>();

@@ -2,6 +2,7 @@
 // grouped by an exact key first (one hash per text), and only the distinct texts go through MinHash/LSH over
 // character n-grams, with every candidate pair confirmed by its true Jaccard similarity.
 import type { Item } from '../core/schema.ts';
+import { UnionFind } from '../core/union-find.ts';
 
 export interface DuplicateOptions {
   /** Character n-gram length of the shingles (Japanese has no spaces: characters, not words). */
@@ -121,26 +122,6 @@ function oneSignature(set: Uint32Array, sig: Uint32Array, seed: number): void {
         break;
       }
     }
-  }
-}
-
-class UnionFind {
-  readonly parent: Int32Array;
-  constructor(n: number) {
-    this.parent = Int32Array.from({ length: n }, (_, i) => i);
-  }
-  find(x: number): number {
-    while (this.parent[x] !== x) {
-      this.parent[x] = this.parent[this.parent[x]];
-      x = this.parent[x];
-    }
-    return x;
-  }
-  union(a: number, b: number): void {
-    const ra = this.find(a);
-    const rb = this.find(b);
-    // The lower index is the root: groups are then named by their first text whatever the pair order.
-    if (ra !== rb) this.parent[Math.max(ra, rb)] = Math.min(ra, rb);
   }
 }
 
