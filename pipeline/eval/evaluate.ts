@@ -61,6 +61,8 @@ export type NoneCheck = z.infer<typeof NoneCheck>;
 
 export const EvalReport = z.object({
   labels_file: z.string(),
+  /** The classifier scored when the labels file is a run's items.jsonl; null otherwise. */
+  labels_classifier: z.string().nullable(),
   gold_file: z.string(),
   predictions: z.number().int(),
   gold: z.number().int(),
@@ -183,6 +185,7 @@ export function evaluate(predictions: LabelFile, gold: LabelFile): EvalReport {
   const skipped = (s: SkippedRow[]) => s.map((x) => ({ where: x.where, reason: x.reason }));
   return EvalReport.parse({
     labels_file: predictions.file,
+    labels_classifier: predictions.classifier ?? null,
     gold_file: gold.file,
     predictions: predictions.rows.length,
     gold: gold.rows.length,

@@ -1,7 +1,8 @@
 // Reads any label file a researcher is likely to hold into one shape, so eval and compare never care where
 // labels came from: LabelRecord JSONL (`pubcom classify`), gold JSONL (GoldRecord, our labelled sets), a JSON
 // array (an LLM answering in the guideline's output format), or a human coder's CSV/XLSX sheet with English
-// or Japanese headers. Header names and label spellings are data (models/eval/label-aliases.json).
+// or Japanese headers, or a run's items.jsonl (`pubcom run`: RunItem lines, one classifier's labels picked).
+// Header names and label spellings are data (models/eval/label-aliases.json).
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,7 @@ import { InputError } from '../core/errors.ts';
 import { jsonlValues, readJson } from '../core/io.ts';
 import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts';
 import { decodeText } from '../parse/decode.ts';
+import { RunItem } from '../report/schema.ts';
 import { fillKeys, indexItems, type Keyed, type Keys } from './align.ts';
 
 const AliasEntry = z.object({ names: z.array(z.string().min(1)).min(1), rationale: z.string().min(1) });
@@ -77,11 +79,14 @@ export interface SkippedRow {
   reason: string;
 }
 
-export type LabelFileFormat = 'jsonl' | 'json' | 'csv' | 'xlsx';
+/** `run` is a run folder's items.jsonl, read for one classifier. */
+export type LabelFileFormat = 'jsonl' | 'json' | 'csv' | 'xlsx' | 'run';
 
 export interface LabelFile {
   file: string;
   format: LabelFileFormat;
+  /** The classifier whose labels were read, for a run's items.jsonl; absent for every other format. */
+  classifier?: string;
   rows: Keyed<LabelRow>[];
   skipped: SkippedRow[];
 }
@@ -153,7 +158,9 @@ function fromObject(value: unknown, aliases: LabelAliases, file: string, where: 
   }
   const r = parsed.data;
   if (r.label === undefined && r.disposition === undefined) {
-    throw new InputError(file, 'expected a label record (id, label, …) or a gold record (number/comment_head, disposition, …): no "label" or "disposition"', where);
+    // An items.jsonl from `pubcom parse` looks like this; a run's items.jsonl would carry `labels`.
+    const hint = r.comment !== undefined && r.response !== undefined ? '; this looks like parsed items without labels (use a pubcom run folder\'s items.jsonl)' : '';
+    throw new InputError(file, `expected a label record (id, label, …) or a gold record (number/comment_head, disposition, …): no "label" or "disposition"${hint}`, where);
   }
   const label = labelOf(r.label ?? r.disposition, aliases, file, where, r.label !== undefined ? 'label' : 'disposition');
   if (r.disposition !== undefined && r.label === undefined) {
@@ -186,10 +193,6 @@ function fromObject(value: unknown, aliases: LabelAliases, file: string, where: 
       reason: r.reason ?? null,
     },
   };
-}
-
-function readJsonlRows(text: string, aliases: LabelAliases, file: string): Keyed<LabelRow>[] {
-  return Array.from(jsonlValues(text, file), ({ value, line }) => fromObject(value, aliases, file, `line ${line}`));
 }
 
 function readJsonRows(text: string, aliases: LabelAliases, file: string): Keyed<LabelRow>[] {
@@ -322,10 +325,75 @@ function formatOf(file: string, text: string | null): LabelFileFormat {
   return 'csv';
 }
 
+/** A run's line: an Item with a `labels` array and no label of its own (a LabelRecord has `label`). */
+function looksLikeRunItem(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const r = value as Record<string, unknown>;
+  return Array.isArray(r.labels) && r.label === undefined && r.disposition === undefined;
+}
+
+function readRunRows(
+  values: readonly { value: unknown; line: number }[],
+  file: string,
+  wanted: string | undefined,
+  flag: string,
+): { rows: Keyed<LabelRow>[]; skipped: SkippedRow[]; classifier: string } {
+  const items = values.map(({ value, line }) => {
+    const parsed = RunItem.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(file, `expected a run item (pubcom run's items.jsonl): ${issue.path.join('.') || 'record'}: ${issue.message}`, `line ${line}`);
+    }
+    return { item: parsed.data, where: `line ${line}` };
+  });
+  // Configured order, as the run wrote it; a classifier that abstained on the first item still counts.
+  const names = [...new Set(items.flatMap(({ item }) => item.labels.map((l) => l.classifier)))];
+  if (names.length === 0) throw new InputError(file, 'this run\'s items carry no classifier labels');
+  const listed = names.map((n) => `"${n}"`).join(', ');
+  let classifier: string;
+  if (wanted !== undefined) {
+    if (!names.includes(wanted)) throw new InputError(file, `no classifier "${wanted}" in this run; it has ${listed}`);
+    classifier = wanted;
+  } else if (names.length === 1) {
+    classifier = names[0];
+  } else {
+    throw new InputError(file, `this run holds labels from ${names.length} classifiers (${listed}); choose one with ${flag}`);
+  }
+  const rows: Keyed<LabelRow>[] = [];
+  const skipped: SkippedRow[] = [];
+  for (const { item, where } of items) {
+    const l = item.labels.find((x) => x.classifier === classifier);
+    if (!l) {
+      skipped.push({ where, reason: `no "${classifier}" label for ${item.id}` });
+      continue;
+    }
+    rows.push({
+      keys: { id: item.id, number: item.number ?? item.inferred_number, comment_head: item.comment },
+      where,
+      record: {
+        label: l.label,
+        also: l.also.filter((x) => x !== l.label),
+        confidence: l.confidence,
+        evidence: l.evidence,
+        evidence_text: renderEvidence(l.evidence),
+        classifier: `${l.classifier}@${l.version}`,
+        comment: item.comment,
+        response: item.response,
+        reason: null,
+      },
+    });
+  }
+  return { rows, skipped, classifier };
+}
+
 export interface ReadLabelOptions {
   aliases?: LabelAliases;
   /** items.jsonl of the document: fills ids from numbers/comment heads and vice versa, and gives the texts. */
   items?: readonly Item[];
+  /** Which classifier's labels to read from a run's items.jsonl; ignored for every other format. */
+  classifier?: string;
+  /** How to set `classifier` (e.g. "--classifier <name>"), named in the message when a run holds several. */
+  classifierFlag?: string;
 }
 
 export async function readLabelFile(file: string, opts: ReadLabelOptions = {}): Promise<LabelFile> {
@@ -342,8 +410,15 @@ export async function readLabelFile(file: string, opts: ReadLabelOptions = {}): 
   const format = isXlsx ? 'xlsx' : formatOf(file, text);
   let rows: Keyed<LabelRow>[];
   let skipped: SkippedRow[] = [];
-  if (format === 'jsonl') rows = readJsonlRows(text!, aliases, file);
-  else if (format === 'json') rows = readJsonRows(text!, aliases, file);
+  if (format === 'jsonl') {
+    const values = Array.from(jsonlValues(text!, file));
+    if (values.length > 0 && looksLikeRunItem(values[0].value)) {
+      const run = readRunRows(values, file, opts.classifier, opts.classifierFlag ?? '--classifier <name>');
+      rows = opts.items ? withItems(run.rows, opts.items) : run.rows;
+      return { file, format: 'run', classifier: run.classifier, rows, skipped: run.skipped };
+    }
+    rows = values.map(({ value, line }) => fromObject(value, aliases, file, `line ${line}`));
+  } else if (format === 'json') rows = readJsonRows(text!, aliases, file);
   else ({ rows, skipped } = tableRows(format === 'xlsx' ? await xlsxGrid(bytes, file) : csvGrid(text!, file), aliases, file));
   if (rows.length === 0 && skipped.length === 0) throw new InputError(file, 'no label records found');
   if (opts.items) rows = withItems(rows, opts.items);

@@ -98,7 +98,7 @@ export function evalMarkdown(r: EvalReport): string {
     ],
   };
   const out = [
-    `# Evaluation of ${r.labels_file} against ${r.gold_file}\n\n`,
+    `# Evaluation of ${r.labels_file}${r.labels_classifier ? ` (classifier ${r.labels_classifier})` : ''} against ${r.gold_file}\n\n`,
     `Aligned ${r.aligned} of ${r.predictions} predictions and ${r.gold} gold rows (by id ${r.aligned_by.id}, by number ${r.aligned_by.number}, by comment_head ${r.aligned_by.comment_head}); unmatched: ${r.unmatched_predictions.length} predictions, ${r.unmatched_gold.length} gold rows.\n\n`,
     toMarkdownTable(summary),
     `\n${noneLine(r)}  \nalso lists identical where the label agrees: ${r.also_exact.agree} of ${r.also_exact.n}\n`,
