@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { jsonlValues, readJson } from '../core/io.ts';
 import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts';
-import { decodeText } from '../parse/decode.ts';
+import { decodeText } from '../parse/detect.ts';
 import { RunItem } from '../report/schema.ts';
 import { fillKeys, indexItems, type Keyed, type Keys } from './align.ts';
 
@@ -406,7 +406,7 @@ export async function readLabelFile(file: string, opts: ReadLabelOptions = {}): 
   }
   if (bytes.length === 0) throw new InputError(file, 'empty file: expected label records');
   const isXlsx = extname(file).toLowerCase() === '.xlsx' || (bytes[0] === 0x50 && bytes[1] === 0x4b);
-  const text = isXlsx ? null : decodeText(bytes, file).text.replace(/^\uFEFF/, '');
+  const text = isXlsx ? null : decodeText(file, bytes).text.replace(/^\uFEFF/, '');
   const format = isXlsx ? 'xlsx' : formatOf(file, text);
   let rows: Keyed<LabelRow>[];
   let skipped: SkippedRow[] = [];
