@@ -150,8 +150,36 @@ export const LabelRecord = z.object({
   confidence: z.number().min(0).max(1),
   evidence: z.array(Evidence),
   classifier: z.object({ name: z.string(), version: z.string() }),
+  /**
+   * Set when no rule or model is sure of the label: the label is still the best guess, but a researcher should
+   * read the response before quoting it. Never a silent `deferred`.
+   */
+  needs_review: z.boolean().optional(),
 });
 export type LabelRecord = z.infer<typeof LabelRecord>;
+
+/** The comment's stance (guideline §2): what the commenter wants of the draft. */
+export const Stance = z.enum(['support', 'oppose', 'request', 'question']);
+export type Stance = z.infer<typeof Stance>;
+
+/** A span of the item's normalised `comment` that decided its stance. */
+export const StanceEvidence = z.object({
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+  text: z.string(),
+  rule: z.string(),
+  stance: Stance,
+});
+export type StanceEvidence = z.infer<typeof StanceEvidence>;
+
+/** One comment's stance; `stance` is null when the comment is empty. */
+export const StanceRecord = z.object({
+  id: z.string(),
+  stance: Stance.nullable(),
+  confidence: z.number().min(0).max(1),
+  evidence: z.array(StanceEvidence),
+});
+export type StanceRecord = z.infer<typeof StanceRecord>;
 
 export const ThemeHit = z.object({
   theme: z.string(),
