@@ -32,6 +32,9 @@ export {
   type Progress,
 } from './embed/index.ts';
 
+// stance
+export { stanceOf, stanceItems } from './stance/index.ts';
+
 // classify
 export { classify, classifyWithRules, loadRules, trainModel, readModel, crossValidate, CLASSIFIER_NAMES, ClassifyInput, type ClassifierName, type ClassifyOptions } from './classify/index.ts';
 

@@ -8,6 +8,7 @@ import type { ClassifierSettings } from './settings.ts';
 import { buildSimilarityIndex, embeddingText, predictSimilarity, type SimilarityPrediction } from './similarity.ts';
 import {
   loadSupervised,
+  structuralFeatureIds,
   predictSupervised,
   prepareResponse,
   trainSupervised,
@@ -23,7 +24,7 @@ export interface PreparedBatch {
 
 export function prepareBatch(inputs: readonly ClassifyInput[], loaded: LoadedRules): PreparedBatch {
   const rules = classifyWithRules(inputs, loaded);
-  const prepared = rules.analyses.map((a, i) => prepareResponse(a, rules.records[i].label, loaded));
+  const prepared = rules.analyses.map((a, i) => prepareResponse(a, rules.records[i], inputs[i].comment ?? '', loaded));
   return { rules, prepared };
 }
 
@@ -57,7 +58,7 @@ export async function fitBase(ctx: BaseContext, prepared: readonly PreparedRespo
     prepared,
     labels: examples.map((e) => e.label),
     classes: ctx.classes,
-    ruleIds: ctx.loaded.rules.rules.map((r) => r.id),
+    ruleIds: structuralFeatureIds(ctx.loaded),
     settings: ctx.settings.supervised,
     embeddings,
     embedderId: ctx.embedder?.id ?? null,

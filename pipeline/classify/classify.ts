@@ -50,7 +50,7 @@ function rulesEvidenceFor(batch: PreparedBatch, i: number, label: Disposition): 
   if (rec.label === label) return rec.evidence.filter((e) => e.rule !== 'fallback');
   return batch.prepared[i].analysis.hits
     .filter((h) => h.label === label)
-    .map((h) => ({ start: h.start, end: h.end, text: h.text, rule: h.rule, label: h.label }));
+    .map((h) => ({ start: h.start, end: h.end, text: h.text, rule: h.rule, label }));
 }
 
 /** Labels the cue rules found besides the chosen one, strongest first. */

@@ -1,5 +1,7 @@
 // `pubcom classify` and `pubcom train`: flags and summaries only; inputs.ts reads the files, classify.ts and
 // train.ts do the work.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { writeAtomic, writeJsonl } from '../core/io.ts';
@@ -7,8 +9,12 @@ import type { LabelRecord } from '../core/schema.ts';
 import { EMBEDDER_SPEC_HELP } from '../embed/spec.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from './names.ts';
 
+/** The shipped trained model (`pubcom train`), found from the package, never the current directory. */
+const SHIPPED_MODEL = fileURLToPath(new URL('../../models/classifiers/default.json', import.meta.url));
+
 interface ClassifyFlags {
-  classifier: ClassifierName;
+  /** Unset: the run's default (the first classifier `pubcom run` would use). */
+  classifier?: ClassifierName;
   model?: string;
   embedder?: string;
   modelDir?: string;
@@ -34,8 +40,12 @@ function summary(records: readonly LabelRecord[]): string {
   const counts = new Map<string, number>();
   for (const r of records) counts.set(r.label, (counts.get(r.label) ?? 0) + 1);
   const fallback = records.filter((r) => r.evidence.some((e) => e.rule === 'fallback' || e.rule.endsWith(':unresolved'))).length;
+  const review = records.filter((r) => r.needs_review === true).length;
   const parts = [...counts].sort((a, b) => b[1] - a[1]).map(([l, n]) => `${l} ${n}`);
-  return `${records.length} responses: ${parts.join(', ')}${fallback ? `; ${fallback} by the fallback rule (no cue found: review these)` : ''}`;
+  return (
+    `${records.length} responses: ${parts.join(', ')}; ${review} need review` +
+    (fallback ? `; ${fallback} by the fallback rule (no cue found: review these)` : '')
+  );
 }
 
 const CLASSIFY_HELP = `
@@ -44,17 +54,21 @@ id and response (optional: comment, number, group). Output: one JSON line per in
   {"id","label","also","confidence","evidence":[{"start","end","text","rule","label"}],"classifier":{"name","version"}}
 Evidence offsets index the NFKC-normalised, whitespace-collapsed response (JavaScript string indices).
 
-Classifiers:
+Classifiers (default: the first one \`pubcom run\` uses, rules; see pubcom config --explain):
   rules       cue rules in models/labels/rules.json (no training); label = strongest rule by the guideline's
               priority accepted > declined > referred > deferred; empty response → none; no cue → deferred
               with confidence 0.3 and rule "fallback"
-  supervised  logistic regression on character n-grams + which rules fired (needs --model)
-  similarity  nearest labelled responses in embedding space (needs --model; --embedder or the model's)
-  ensemble    stacked, calibrated combination of the three (needs --model)
+  supervised  logistic regression on character n-grams + which rules fired
+  similarity  nearest labelled responses in embedding space (--embedder or the model's)
+  ensemble    stacked, calibrated combination of the three
+  supervised, similarity and ensemble read --model, by default the shipped models/classifiers/default.json
+  (the model \`pubcom run\` uses). A label the classifier is not sure of has "needs_review": true; the summary
+  on stderr counts them.
 
 Examples:
   pubcom classify reports/seed/items.jsonl --out reports/seed/labels.rules.jsonl
-  pubcom classify responses.csv --classifier ensemble --model models/classifiers/default.json --out labels.jsonl
+  pubcom classify responses.csv --classifier ensemble --out labels.jsonl      # the shipped model
+  pubcom classify responses.csv --classifier ensemble --model models/classifiers/mine.json --out labels.jsonl
   pubcom classify items.jsonl --classifier similarity --model models/classifiers/default.json --embedder lsa:dim=64 --out sim.jsonl
   pubcom classify items.jsonl --rules my-rules.json --out labels.jsonl      # edited rules for a new round
 `;
@@ -80,8 +94,8 @@ export function classifyCommand(program: Command): void {
   program
     .command('classify <input>')
     .description('label each government response: accepted / declined / referred / deferred / none, with evidence')
-    .addOption(new Option('--classifier <name>', 'which classifier').choices(CLASSIFIER_NAMES).default('rules'))
-    .option('--model <file>', 'trained model from pubcom train (supervised, similarity, ensemble)')
+    .addOption(new Option('--classifier <name>', "which classifier (default: the run's first, rules)").choices(CLASSIFIER_NAMES))
+    .option('--model <file>', 'trained model from pubcom train for supervised, similarity, ensemble (default models/classifiers/default.json)')
     .option('--embedder <spec>', `embedder for similarity (default: the model's): ${EMBEDDER_SPEC_HELP}`)
     .option('--model-dir <dir>', 'folder holding transformers model folders', 'models/embedders')
     .option('--rules <file>', 'cue rules file (default models/labels/rules.json)')
@@ -94,13 +108,19 @@ export function classifyCommand(program: Command): void {
       const { readModel } = await import('./model.ts');
       const { classify } = await import('./classify.ts');
       const { createEmbedder } = await import('../embed/index.ts');
+      const { defaultConfig } = await import('../run/config.ts');
+      const name = flags.classifier ?? defaultConfig().classifiers[0];
       const rules = await loadRulesFrom(flags);
       const inputs = readClassifyInputs(input);
       if (!inputs.length) throw new InputError(input, 'no rows to classify');
-      const model = flags.model ? readModel(flags.model) : undefined;
+      const modelFile = flags.model ?? (name !== 'rules' ? SHIPPED_MODEL : undefined);
+      if (modelFile && !flags.model && !existsSync(modelFile)) {
+        throw new InputError('--model', `the ${name} classifier needs a trained model and ${SHIPPED_MODEL} does not exist: run \`pubcom train\` and pass --model`);
+      }
+      const model = modelFile ? readModel(modelFile) : undefined;
       if (model && model.rules_version !== rules.version && !flags.quiet) {
         process.stderr.write(
-          `pubcom classify: note: ${flags.model} was trained with rules ${model.rules_version}, the rules are now ${rules.version}; retrain it (pubcom train) so its rule features match\n`,
+          `pubcom classify: note: ${modelFile} was trained with rules ${model.rules_version}, the rules are now ${rules.version}; retrain it (pubcom train) so its rule features match\n`,
         );
       }
       const factory = (spec: string) => createEmbedder(spec, { modelDir: flags.modelDir });
@@ -108,9 +128,9 @@ export function classifyCommand(program: Command): void {
       if (embedder && model?.similarity.embedder && flags.embedder !== model.similarity.embedder && !flags.quiet) {
         process.stderr.write(`pubcom classify: note: model was trained with embedder "${model.similarity.embedder}", using "${flags.embedder}"\n`);
       }
-      const records = await classify(inputs, { classifier: flags.classifier, model, embedder, embedderFactory: factory, rules });
+      const records = await classify(inputs, { classifier: name, model, embedder, embedderFactory: factory, rules });
       writeJsonl(flags.out, records);
-      if (!flags.quiet) process.stderr.write(`pubcom classify (${flags.classifier}): ${summary(records)} → ${flags.out}\n`);
+      if (!flags.quiet) process.stderr.write(`pubcom classify (${name}): ${summary(records)} → ${flags.out}\n`);
     });
 
   program

@@ -44,7 +44,7 @@ export function crossValidationFolds(
 }
 
 function toInputs(rows: readonly LabelledRow[]): ClassifyInput[] {
-  return rows.map((r) => ({ id: r.id, response: r.response, response_group: r.group ?? null }));
+  return rows.map((r) => ({ id: r.id, response: r.response, comment: r.comment, response_group: r.group ?? null }));
 }
 
 /**

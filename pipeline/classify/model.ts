@@ -19,7 +19,7 @@ export const SupervisedPart = z.object({
 });
 export type SupervisedPart = z.infer<typeof SupervisedPart>;
 
-export const LabelledExample = z.object({ id: z.string(), response: z.string(), label: AnsweredLabel });
+export const LabelledExample = z.object({ id: z.string(), response: z.string(), comment: z.string().optional(), label: AnsweredLabel });
 export type LabelledExample = z.infer<typeof LabelledExample>;
 
 export const EnsemblePart = z.object({

@@ -1,8 +1,11 @@
 // The cue-rule files researchers read and edit (models/labels/taxonomy.json, models/labels/rules.json), checked on load.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
+import { MOVE_LABEL, Move, loadDecisionTable, type DecisionTable } from './decision.ts';
 
 export const AnsweredLabel = z.enum(['accepted', 'declined', 'referred', 'deferred']);
 export type AnsweredLabel = z.infer<typeof AnsweredLabel>;
@@ -24,15 +27,23 @@ const Pattern = z
   });
 
 export const CueRule = z.object({
-  /** "<label>.<name>": quoted in evidence and in methods sections, so keep it stable. */
+  /** "<label>.<name>" (or "<move>.<name>" for a move with no label of its own): quoted in evidence and methods sections. */
   id: z.string().regex(/^[a-z]+\.[a-z0-9_]+$/),
-  label: AnsweredLabel,
+  /** The label the cue argues for on its own; absent for a policy statement, which the decision table reads with the stance. */
+  label: AnsweredLabel.optional(),
+  /** What the sentence does (models/labels/decision.json decides the label from the moves and the comment's stance). */
+  move: Move,
   /** Any pattern matching inside one sentence fires the rule; the first match is the evidence span. */
   patterns: z.array(Pattern).min(1),
   /** Every one of these must also match in the same sentence. */
   requires: z.array(Pattern).default([]),
   /** Negation and guards: any match in the same sentence stops the rule. */
   unless: z.array(Pattern).default([]),
+  /**
+   * Where `unless` looks: the whole sentence, or only the clause holding the match (after the last 〜が、/〜ものの、),
+   * so that 「…は難しい面もありますが、…の項を追加しました」 still announces the change.
+   */
+  guard_scope: z.enum(['sentence', 'clause']).default('sentence'),
   scope: z.literal('sentence').default('sentence'),
   /** "mask": text inside 「…」『…』 (quoted draft text) is hidden from the patterns; "keep": matched as is. */
   quoted: z.enum(['mask', 'keep']).default('mask'),
@@ -73,8 +84,14 @@ export const RuleSet = z
       seen.add(r.id);
     }
     for (const r of set.rules) {
-      if (!r.id.startsWith(`${r.label}.`)) {
-        ctx.addIssue({ code: 'custom', message: `rule ${r.id}: id must start with its label "${r.label}."` });
+      const prefix = r.label ?? r.move;
+      if (!r.id.startsWith(`${prefix}.`)) {
+        ctx.addIssue({ code: 'custom', message: `rule ${r.id}: id must start with its ${r.label ? 'label' : 'move'} "${prefix}."` });
+      }
+      if (r.move === 'keep_covered') ctx.addIssue({ code: 'custom', message: `rule ${r.id}: keep_covered is derived from a keep and a coverage in one sentence, not written as a rule` });
+      const implied = MOVE_LABEL[r.move];
+      if ((r.label ?? null) !== implied) {
+        ctx.addIssue({ code: 'custom', message: `rule ${r.id}: move "${r.move}" argues for ${implied ?? 'no label'}, but the rule says ${r.label ?? 'none'}` });
       }
     }
     for (const p of set.pointers) {
@@ -110,11 +127,12 @@ export type Taxonomy = z.infer<typeof Taxonomy>;
 export interface LoadedRules {
   rules: RuleSet;
   taxonomy: Taxonomy;
+  decision: DecisionTable;
   /** "rules@<semver>+<first 12 hex of sha256(taxonomy + rules)>": changes whenever either file changes. */
   version: string;
 }
 
-const DEFAULT_DIR = new URL('../../models/labels/', import.meta.url);
+const DEFAULT_DIR = fileURLToPath(new URL('../../models/labels/', import.meta.url));
 
 function parseFile<T>(path: string, schema: z.ZodType<T>): { value: T; text: string } {
   let text: string;
@@ -138,11 +156,13 @@ function parseFile<T>(path: string, schema: z.ZodType<T>): { value: T; text: str
 }
 
 export function loadRules(
-  rulesPath: string = new URL('rules.json', DEFAULT_DIR).pathname,
-  taxonomyPath: string = new URL('taxonomy.json', DEFAULT_DIR).pathname,
+  rulesPath: string = join(DEFAULT_DIR, 'rules.json'),
+  taxonomyPath: string = join(DEFAULT_DIR, 'taxonomy.json'),
+  decisionPath: string = join(DEFAULT_DIR, 'decision.json'),
 ): LoadedRules {
   const r = parseFile(rulesPath, RuleSet);
   const t = parseFile(taxonomyPath, Taxonomy);
-  const hash = sha256(t.text + '\n' + r.text).slice(0, 12);
-  return { rules: r.value, taxonomy: t.value, version: `${r.value.version}+${hash}` };
+  const d = loadDecisionTable(decisionPath);
+  const hash = sha256(t.text + '\n' + r.text + '\n' + d.hash).slice(0, 12);
+  return { rules: r.value, taxonomy: t.value, decision: d.table, version: `${r.value.version}+${hash}` };
 }

@@ -1,6 +1,8 @@
 // The `rules` classifier: cue rules from models/labels/rules.json applied per sentence, strongest label wins.
 import type { Disposition, Evidence, LabelRecord } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
+import { stanceOf } from '../stance/index.ts';
+import { decideRow, decidingMoves, Move, type DecisionTrace } from './decision.ts';
 import type { AnsweredLabel, CueRule, LoadedRules, PointerRule } from './rules-schema.ts';
 import { loadRules } from './rules-schema.ts';
 import { maskQuoted, quotedSpans, splitSentences, type Span } from './sentences.ts';
@@ -8,7 +10,9 @@ import type { ClassifyInput } from './types.ts';
 
 export interface RuleHit {
   rule: string;
-  label: AnsweredLabel;
+  move: Move;
+  /** The label the cue argues for on its own; null for a policy statement. */
+  label: AnsweredLabel | null;
   weight: number;
   start: number;
   end: number;
@@ -23,6 +27,19 @@ export interface PointerHit {
   start: number;
   end: number;
   text: string;
+}
+
+// A clause boundary inside a sentence: a change announced after 「…ですが、」 is judged on its own clause.
+const CLAUSE_BOUNDARY = /(?:が|ものの|けれども|けれど|ながらも)、/gu;
+
+function clauseStart(subject: string, at: number): number {
+  let start = 0;
+  for (const m of subject.matchAll(CLAUSE_BOUNDARY)) {
+    const end = (m.index ?? 0) + m[0].length;
+    if (end <= at) start = end;
+    else break;
+  }
+  return start;
 }
 
 /** Everything the rules saw in one response, before pointers are resolved across items. */
@@ -100,10 +117,11 @@ export function analyzeResponse(response: string, compiled: CompiledRules): Rule
       const m = pattern.exec(subject);
       if (!m) continue;
       if (requires.some((r) => !r.test(subject))) continue;
-      if (unless.some((r) => r.test(subject))) continue;
+      const guarded = rule.guard_scope === 'clause' ? subject.slice(clauseStart(subject, m.index)) : subject;
+      if (unless.some((r) => r.test(guarded))) continue;
       const start = s.start + m.index;
       const end = start + m[0].length;
-      hits.push({ rule: rule.id, label: rule.label, weight: rule.weight, start, end, text: text.slice(start, end) });
+      hits.push({ rule: rule.id, move: rule.move, label: rule.label ?? null, weight: rule.weight, start, end, text: text.slice(start, end) });
     }
   }
   hits.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
@@ -115,7 +133,7 @@ export function labelScores(hits: readonly RuleHit[]): Map<AnsweredLabel, number
   const best = new Map<string, RuleHit>();
   for (const h of hits) if (!best.has(h.rule)) best.set(h.rule, h);
   const miss = new Map<AnsweredLabel, number>();
-  for (const h of best.values()) miss.set(h.label, (miss.get(h.label) ?? 1) * (1 - h.weight));
+  for (const h of best.values()) if (h.label) miss.set(h.label, (miss.get(h.label) ?? 1) * (1 - h.weight));
   return new Map([...miss].map(([label, m]) => [label, 1 - m]));
 }
 
@@ -124,28 +142,76 @@ interface Decision {
   also: Disposition[];
   confidence: number;
   evidence: Evidence[];
+  /** The decision-table row, the comment's stance and the moves found: why the label is what it is. */
+  decision?: DecisionTrace;
+  needs_review?: boolean;
 }
 
-function decideOwn(a: RuleAnalysis, compiled: CompiledRules): Decision | null {
-  if (a.hits.length === 0) return null;
-  const scores = labelScores(a.hits);
-  const fired = compiled.priority.filter((l) => scores.has(l));
-  const label = fired[0];
+// A sentence that draws the conclusion of the one before it (…に記載しております。このため、原案のとおりとします。).
+const THEREFORE = /^(?:このため|そのため|したがって|従って|よって|以上から|以上のことから|以上により|こうしたことから)、?/u;
+const COVERED: ReadonlySet<Move> = new Set(['covered_text', 'covered_measure']);
+
+/**
+ * keep_covered: the draft is kept *because* the point is covered (guideline §1a.1), which the response says by
+ * giving the coverage in the same sentence as the keep, or in the sentence a このため／したがって sentence concludes
+ * from. A coverage stated elsewhere while the keep has its own reason (…煩瑣となりますので、原案の記述とします) does
+ * not count. The keep and coverage spans are returned again under the derived move, as its evidence.
+ */
+function linkKeepToCoverage(a: RuleAnalysis): RuleHit[] {
+  const sentenceOf = (h: RuleHit) => a.sentences.findIndex((s) => h.start >= s.start && h.start < s.end);
+  const out: RuleHit[] = [];
+  for (const keep of a.hits.filter((h) => h.move === 'keep')) {
+    const k = sentenceOf(keep);
+    const opensWithTherefore = k > 0 && THEREFORE.test(a.text.slice(a.sentences[k].start, a.sentences[k].end).trimStart());
+    const reasons = a.hits.filter((h) => COVERED.has(h.move) && (sentenceOf(h) === k || (opensWithTherefore && sentenceOf(h) === k - 1)));
+    if (reasons.length) out.push(...[...reasons, keep].map((h) => ({ ...h, move: 'keep_covered' as const, label: 'referred' as const })));
+  }
+  return out;
+}
+
+/**
+ * The decision table's verdict on one response's own sentences, read with the comment's stance. Evidence is the
+ * spans of the moves the deciding row names (for rows that decide on the stance or the length alone, the
+ * response's first sentence under the row's id).
+ */
+function decideOwn(a: RuleAnalysis, compiled: CompiledRules, stance: StanceResult | null): Decision {
+  const { decision: table } = compiled.loaded;
+  const hits = [...a.hits, ...linkKeepToCoverage(a)];
+  const moves = new Set(hits.map((h) => h.move));
+  const row = decideRow(table, { moves, stance: stance?.stance ?? null, sentences: a.sentences.length });
+  const deciding = decidingMoves(row);
+  const used = hits.filter((h) => deciding.has(h.move));
+  const evidence = used.length
+    ? used.map((h) => ({ ...evidenceOf(h), label: row.label }))
+    : [firstSentenceEvidence(a, row.id === 'fallback' ? 'fallback' : `decision.${row.id}`, row.label)];
+  const strongest = used.length ? Math.max(...used.map((h) => h.weight)) : 1;
+  const byStance = row.stance !== undefined && stance !== null;
+  const confidence = round(row.confidence * strongest * (byStance ? Math.max(stance.confidence, 0.5) : 1));
+  const argued = new Set<Disposition>(a.hits.flatMap((h) => (h.label ? [h.label] : [])));
+  const also = compiled.priority.filter((l) => l !== row.label && argued.has(l));
   return {
-    label,
-    also: fired.slice(1),
-    confidence: round(scores.get(label)!),
-    evidence: a.hits.filter((h) => h.label === label).map((h) => evidenceOf(h)),
+    label: row.label,
+    also,
+    confidence,
+    evidence,
+    decision: { row: row.id, stance: stance?.stance ?? null, moves: MOVE_ORDER.filter((m) => moves.has(m)) },
+    needs_review: row.review || confidence < table.review_below,
   };
 }
 
 function evidenceOf(h: RuleHit): Evidence {
-  return { start: h.start, end: h.end, text: h.text, rule: h.rule, label: h.label };
+  const e: Evidence = { start: h.start, end: h.end, text: h.text, rule: h.rule };
+  if (h.label) e.label = h.label;
+  return e;
 }
 
 export function round(x: number): number {
   return Math.round(x * 1e4) / 1e4;
 }
+
+const MOVE_ORDER = Move.options;
+
+type StanceResult = ReturnType<typeof stanceOf>;
 
 function firstSentenceEvidence(a: RuleAnalysis, rule: string, label: Disposition): Evidence {
   const s = a.sentences[0] ?? { start: 0, end: a.text.length };
@@ -194,6 +260,8 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
     groupMembers.set(inp.response_group, list);
   });
 
+  const stances = inputs.map((inp) => (inp.comment ? stanceOf(inp.comment) : null));
+  const stanceAt = (idx: number): StanceResult | null => stances[idx];
   const decided = new Array<Decision | undefined>(inputs.length);
   const targets = new Array<number | null>(inputs.length).fill(null);
   const visiting = new Set<number>();
@@ -230,19 +298,17 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
           ? { label: 'none', also: [], confidence: 1, evidence: [] }
           : inherit(null, idx, t, [], 'group');
     } else {
-      const own = decideOwn(a, compiled);
       const p = a.pointers[0];
       const t = p ? targetOf(idx, p) : null;
       if (p && t !== null && !visiting.has(t)) {
-        result = inherit(own, idx, t, [pointerEvidence(p)], p.rule);
-      } else if (own) {
-        result = own;
-      } else {
+        // A pointer's own further sentences count only when they say something.
+        result = inherit(a.hits.length ? decideOwn(a, compiled, stanceAt(idx)) : null, idx, t, [pointerEvidence(p)], p.rule);
+      } else if (p && a.hits.length === 0) {
         const fb = taxonomy.fallback;
-        const evidence = p
-          ? [{ start: p.start, end: p.end, text: p.text, rule: `${p.rule}:unresolved`, label: fb.label }]
-          : [firstSentenceEvidence(a, 'fallback', fb.label)];
-        result = { label: fb.label, also: [], confidence: fb.confidence, evidence };
+        const evidence = [{ start: p.start, end: p.end, text: p.text, rule: `${p.rule}:unresolved`, label: fb.label }];
+        result = { label: fb.label, also: [], confidence: fb.confidence, evidence, needs_review: true };
+      } else {
+        result = decideOwn(a, compiled, stanceAt(idx));
       }
     }
     decided[idx] = result;
@@ -256,11 +322,12 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
     visiting.delete(idx);
     const targetId = inputs[t].id;
     const viaLabel = target.label;
-    const labels = new Set<Disposition>([viaLabel, ...target.also]);
-    if (own) for (const l of [own.label, ...own.also]) labels.add(l);
+    // The label is the stronger of the target's and the item's own verdict; the weaker cues go to `also`.
+    const verdicts = new Set<Disposition>([viaLabel, ...(own ? [own.label] : [])]);
+    const label: Disposition = compiled.priority.find((l) => verdicts.has(l)) ?? 'none';
+    const labels = new Set<Disposition>([label, ...target.also, ...(own?.also ?? []), ...verdicts]);
     labels.delete('none');
-    const ordered = compiled.priority.filter((l) => labels.has(l));
-    const label: Disposition = ordered[0] ?? 'none';
+    const ordered = [label, ...compiled.priority.filter((l) => l !== label && labels.has(l))].filter((l) => l !== 'none');
     const fromOwn = own !== null && own.label === label && viaLabel !== label;
     const confidence = fromOwn ? own!.confidence : round(target.confidence * taxonomy.pointer_confidence);
     const inherited = target.evidence
@@ -269,12 +336,16 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
     const ownEvidence = own && own.label === label ? own.evidence : [];
     const evidence = [...lead.map((e) => ({ ...e, label, rule: `${e.rule}>${targetId}` })), ...ownEvidence, ...(fromOwn ? [] : inherited)];
     if (via === 'group' && evidence.length === 0) evidence.push(...inherited);
-    return { label, also: ordered.slice(1), confidence, evidence };
+    const trace = fromOwn ? own!.decision : target.decision;
+    return { label, also: ordered.slice(1), confidence, evidence, decision: trace, needs_review: fromOwn ? own!.needs_review : target.needs_review };
   };
 
   const records: LabelRecord[] = inputs.map((inp, idx) => {
     const d = decide(idx);
-    return { id: inp.id, label: d.label, also: d.also, confidence: d.confidence, evidence: d.evidence, classifier };
+    const rec: LabelRecord = { id: inp.id, label: d.label, also: d.also, confidence: d.confidence, evidence: d.evidence, classifier };
+    if (d.decision) rec.decision = d.decision;
+    if (d.label !== 'none') rec.needs_review = d.needs_review ?? false;
+    return rec;
   });
   return { records, analyses, targets };
 }

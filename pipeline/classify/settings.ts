@@ -10,6 +10,8 @@ export const ClassifierSettings = z.object({
     min_df: z.number().int().min(1),
     max_features: z.number().int().min(1),
     rule_feature_scale: z.number().min(0),
+    /** Weight of the comment-side n-grams relative to the response's (0 leaves the comment out). */
+    comment_scale: z.number().min(0).default(0.5),
     embedding_scale: z.number().min(0),
     l2: z.number().min(0),
     iterations: z.number().int().min(1),

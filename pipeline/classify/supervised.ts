@@ -1,6 +1,8 @@
 // The `supervised` classifier: multinomial logistic regression on character n-grams of the response (quoted
 // draft text masked), which cue rules fired, the rules' label, and optionally the response's embedding.
-import type { Evidence } from '../core/schema.ts';
+import { Stance, type Evidence, type LabelRecord } from '../core/schema.ts';
+import { normalize } from '../core/text.ts';
+import { Move } from './decision.ts';
 import { MASK_CHAR, maskQuoted, quotedSpans } from './sentences.ts';
 import { predictProba, roundArray, trainLogReg, type LogRegModel, type SparseVec } from './logreg.ts';
 import type { SupervisedPart } from './model.ts';
@@ -15,11 +17,34 @@ export interface PreparedResponse {
   analysis: RuleAnalysis;
   /** The rules classifier's label for this row (after pointer resolution). */
   rulesLabel: string;
+  /**
+   * Structural features the rules found: the decision-table row, the comment's stance and the response's moves,
+   * as ids ("row:covered", "stance:oppose", "move:policy").
+   */
+  structure: string[];
+  /** The comment, normalised, with quotes masked: its n-grams are features under the prefix COMMENT_PREFIX. */
+  comment: string;
 }
 
-export function prepareResponse(analysis: RuleAnalysis, rulesLabel: string, loaded: LoadedRules): PreparedResponse {
+/** Comment-side n-grams live in the same vocabulary as the response's, under this prefix. */
+export const COMMENT_PREFIX = 'c\u0001';
+
+export function prepareResponse(analysis: RuleAnalysis, rules: LabelRecord, comment: string, loaded: LoadedRules): PreparedResponse {
   const masked = maskQuoted(analysis.text, quotedSpans(analysis.text, loaded.taxonomy.quotes));
-  return { text: analysis.text, masked, analysis, rulesLabel };
+  const d = rules.decision;
+  const structure = d ? [`row:${d.row}`, `stance:${d.stance ?? 'unknown'}`, ...d.moves.map((m) => `move:${m}`)] : [];
+  const c = normalize(comment);
+  return { text: analysis.text, masked, analysis, rulesLabel: rules.label, structure, comment: maskQuoted(c, quotedSpans(c, loaded.taxonomy.quotes)) };
+}
+
+/** Every rule id, decision row, stance and move: the binary features besides the n-grams, in a fixed order. */
+export function structuralFeatureIds(loaded: LoadedRules): string[] {
+  return [
+    ...loaded.rules.rules.map((r) => r.id),
+    ...loaded.decision.rows.map((r) => `row:${r.id}`),
+    ...[...Stance.options, 'unknown'].map((s) => `stance:${s}`),
+    ...Move.options.map((m) => `move:${m}`),
+  ];
 }
 
 type NgramSettings = Pick<ClassifierSettings['supervised'], 'ngram_min' | 'ngram_max'>;
@@ -62,7 +87,12 @@ function featuresOf(
   const grams = ngramsOf(p.masked, s).map((g) => space.ngramIndex.get(g)).filter((i): i is number => i !== undefined);
   const g = grams.length ? 1 / Math.sqrt(grams.length) : 0;
   for (const i of grams) entries.push([i, g]);
-  for (const id of new Set(p.analysis.hits.map((h) => h.rule))) {
+  const commentGrams = ngramsOf(p.comment, s)
+    .map((g) => space.ngramIndex.get(COMMENT_PREFIX + g))
+    .filter((i): i is number => i !== undefined);
+  const cg = commentGrams.length ? s.comment_scale / Math.sqrt(commentGrams.length) : 0;
+  for (const i of commentGrams) entries.push([i, cg]);
+  for (const id of new Set([...p.analysis.hits.map((h) => h.rule), ...p.structure])) {
     const i = space.ruleIndex.get(id);
     if (i !== undefined) entries.push([i, s.rule_feature_scale]);
   }
@@ -99,7 +129,10 @@ export interface SupervisedTrainInput {
 export function trainSupervised(t: SupervisedTrainInput): SupervisedPart {
   const s = t.settings;
   const df = new Map<string, number>();
-  for (const p of t.prepared) for (const g of ngramsOf(p.masked, s)) df.set(g, (df.get(g) ?? 0) + 1);
+  for (const p of t.prepared) {
+    for (const g of ngramsOf(p.masked, s)) df.set(g, (df.get(g) ?? 0) + 1);
+    if (s.comment_scale > 0) for (const g of ngramsOf(p.comment, s)) df.set(COMMENT_PREFIX + g, (df.get(COMMENT_PREFIX + g) ?? 0) + 1);
+  }
   const ngrams = [...df]
     .filter(([, c]) => c >= s.min_df)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))

@@ -39,7 +39,7 @@ export interface TrainResult {
 }
 
 export function trainingHash(rows: readonly LabelledExample[]): string {
-  return sha256(JSON.stringify(rows.map((r) => [r.id, normalize(r.response), r.label])));
+  return sha256(JSON.stringify(rows.map((r) => [r.id, normalize(r.response), r.comment ?? '', r.label])));
 }
 
 /** Rows a classifier can learn from: an answered label and a non-empty response. */
@@ -52,7 +52,8 @@ export function usableRows(rows: readonly LabelledRow[]): { examples: LabelledEx
     if (!label.success) skipped.push({ id: r.id, reason: `label "${r.label}" is not one a response can be trained on` });
     else if (!normalize(r.response)) skipped.push({ id: r.id, reason: 'empty response' });
     else {
-      examples.push({ id: r.id, response: normalize(r.response), label: label.data });
+      const comment = r.comment ? normalize(r.comment) : '';
+      examples.push(comment ? { id: r.id, response: normalize(r.response), comment, label: label.data } : { id: r.id, response: normalize(r.response), label: label.data });
       groups.push(r.group ?? null);
     }
   }
@@ -71,7 +72,7 @@ export async function trainModel(rows: readonly LabelledRow[], opts: TrainOption
   }
   const ctx: BaseContext = { loaded, settings, classes, embedder, embeddingFeatures: !!opts.embeddingFeatures && !!embedder };
   const batch = prepareBatch(
-    examples.map((e, i) => ({ id: e.id, response: e.response, response_group: groups[i] })),
+    examples.map((e, i) => ({ id: e.id, response: e.response, comment: e.comment, response_group: groups[i] })),
     loaded,
   );
   const full = await fitBase(ctx, batch.prepared, examples);

@@ -18,6 +18,8 @@ export { CLASSIFIER_NAMES, type ClassifierName } from './names.ts';
 export interface LabelledRow {
   id: string;
   response: string;
+  /** The comment the response answers: its stance and wording are features of the learned classifiers. */
+  comment?: string;
   label: string;
   /** Rows sharing a group (a copied reply, a pointer and its target) always fall in the same fold. */
   group?: string | null;

@@ -155,6 +155,13 @@ export const LabelRecord = z.object({
    * read the response before quoting it. Never a silent `deferred`.
    */
   needs_review: z.boolean().optional(),
+  /**
+   * The rules classifier's reasoning: the decision-table row that decided (models/labels/decision.json), the
+   * comment's stance it read, and the moves found in the response.
+   */
+  decision: z
+    .object({ row: z.string(), stance: z.enum(['support', 'oppose', 'request', 'question']).nullable(), moves: z.array(z.string()) })
+    .optional(),
 });
 export type LabelRecord = z.infer<typeof LabelRecord>;
 

@@ -1,15 +1,14 @@
-// `npm run eval`: every classifier on every labelled set, one table.
-//   - seed: the cybersecurity-strategy development set (the seed parsed by the parse stage, gold from
-//     data/labels/seed.gold.jsonl, aligned by number and comment head);
-//   - tuning-ministries (dev): our labelled set of other ministries' and municipalities' answers written for
-//     making the rules general (data/labels/tuning-ministries.jsonl); rules were tuned on it, so like the seed
-//     it measures fit;
-//   - other-ministries: our own labelled set of other ministries' and municipalities' answers
-//     (data/labels/other-ministries.jsonl), which no rule or model was tuned on.
-// The sets are kept apart: each is scored and reported on its own row, never merged.
-// `rules` has no training rows and is scored directly. supervised / similarity / ensemble are scored out of
-// fold (crossValidate: grouped folds, never on their own training rows), and on tuning-ministries and
-// other-ministries also as "trained on seed": a model fitted on the whole seed set labels the other documents.
+// `npm run eval`: every classifier on every labelled set, one table, real documents first.
+//   Real documents (data/labels/real/, published results labelled by independent annotators), one row per part:
+//   - seed (dev): the cybersecurity strategy results; the rules were written while reading it, so it is a fit;
+//   - meti-ene7th (dev): groups 1–180 of METI's 7th energy basic plan results; rules were tuned on them: a fit;
+//   - meti-ene7th (held-out): groups 181–355, never read while building: the team's own estimate for new text.
+//   Learned classifiers are scored leave-one-document-out: trained on the dev rows of the other real documents,
+//   never on a row of the document they label. The held-out part is also scored "trained on dev" (every dev row
+//   of every real document, its own document's groups 1–180 included), the setting of a model shipped after
+//   tuning.
+//   Synthetic sets (data/labels/*-ministries.jsonl, text the team wrote in imagined styles) come last, marked
+//   synthetic: they do not predict real documents and no decision rests on them.
 // Writes reports/eval/summary.{md,json} and one eval report per (classifier, set) with the errors.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,12 +22,13 @@ import { align, type Keyed } from './align.ts';
 import { evaluate, type EvalReport } from './evaluate.ts';
 import { readLabelFile, renderEvidence, type LabelFile, type LabelRow } from './label-file.ts';
 import { readLabelledSet } from './labelled-set.ts';
+import { readRealSet, type RealSetName } from './real-sets.ts';
 import { fmt } from './metrics.ts';
 import { evalMarkdown, toJson } from './render.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SEED_DOC = join(ROOT, 'seeds/000_555981824ba784d2.txt');
-const SEED_GOLD = [join(ROOT, 'data/labels/seed.gold.jsonl'), '/work/shared/labels/seed.gold.jsonl'];
+const SEED_GOLD = [join(ROOT, 'data/labels/seed.gold.jsonl')];
 const OTHER_SET = join(ROOT, 'data/labels/other-ministries.jsonl');
 const TUNING_SET = join(ROOT, 'data/labels/tuning-ministries.jsonl');
 const OUT_DIR = join(ROOT, 'reports/eval');
@@ -123,6 +123,27 @@ export function tuningMinistriesSet(path = TUNING_SET): EvalSet {
   return labelledResponseSet(path, 'tuning-ministries (dev)');
 }
 
+/** One real document's rows of one split, as an EvalSet named "<doc> (dev)" or "<doc> (held-out)". */
+export function realSet(name: RealSetName, split: 'dev' | 'heldout'): EvalSet {
+  const rows = readRealSet(ROOT, name).filter((r) => r.split === split);
+  return {
+    name: `${name} (${split === 'dev' ? 'dev' : 'held-out'})`,
+    rows: rows.map((r) => ({
+      id: r.id,
+      number: r.number,
+      comment: r.comment,
+      response: r.response,
+      response_group: null,
+      doc: r.doc,
+      gold: r.disposition,
+      gold_also: r.also,
+      cue: r.cue ?? null,
+      reason: null,
+    })),
+    unaligned: [],
+  };
+}
+
 type ClassifyModule = typeof import('../classify/index.ts');
 
 async function loadClassify(): Promise<ClassifyModule | string> {
@@ -137,7 +158,8 @@ async function loadClassify(): Promise<ClassifyModule | string> {
 
 const inputsOf = (rows: readonly EvalRow[]) =>
   rows.map((r) => ({ id: r.id, response: r.response, comment: r.comment, number: r.number, response_group: r.response_group }));
-const labelledOf = (rows: readonly EvalRow[]) => rows.map((r) => ({ id: r.id, response: r.response, label: r.gold, group: r.response_group }));
+const labelledOf = (rows: readonly EvalRow[]) =>
+  rows.filter((r) => r.gold !== 'none').map((r) => ({ id: r.id, response: r.response, comment: r.comment, label: r.gold, group: r.response_group ?? r.doc }));
 
 /** Classifies document by document, so a pointer 「No.3」 can only reach No.3 of its own document. */
 async function classifyByDoc(rows: readonly EvalRow[], run: (inputs: ReturnType<typeof inputsOf>) => Promise<LabelRecord[]>): Promise<LabelRecord[]> {
@@ -153,15 +175,19 @@ async function newEmbedder() {
   return createEmbedder(EMBEDDER);
 }
 
-type Mode = 'direct' | 'cross-validated' | 'trained on seed';
+type Mode = 'direct' | 'leave-one-document-out' | 'trained on dev' | 'trained on real';
 
-async function predict(mod: ClassifyModule, name: ClassifierName, set: EvalSet, mode: Mode, seedRows: readonly EvalRow[]): Promise<LabelRecord[]> {
+/** Training rows for a learned classifier scoring `set`: never a row of the document `set` comes from. */
+function trainingRows(set: EvalSet, mode: Mode, realDev: readonly EvalRow[]): EvalRow[] {
+  const docs = new Set(set.rows.map((r) => r.doc));
+  if (mode === 'leave-one-document-out') return realDev.filter((r) => !docs.has(r.doc));
+  return [...realDev];
+}
+
+async function predict(mod: ClassifyModule, name: ClassifierName, set: EvalSet, mode: Mode, realDev: readonly EvalRow[]): Promise<LabelRecord[]> {
   if (mode === 'direct') return classifyByDoc(set.rows, (inputs) => mod.classify(inputs, { classifier: name }));
   const embedder = await newEmbedder();
-  if (mode === 'cross-validated') {
-    return mod.crossValidate(labelledOf(set.rows), name, { folds: FOLDS, seed: SEED, embedder, embedderSpec: EMBEDDER });
-  }
-  const { model } = await mod.trainModel(labelledOf(seedRows), { embedder, embedderSpec: EMBEDDER });
+  const { model } = await mod.trainModel(labelledOf(trainingRows(set, mode, realDev)), { embedder, embedderSpec: EMBEDDER });
   return classifyByDoc(set.rows, (inputs) => mod.classify(inputs, { classifier: name, model, embedder }));
 }
 
@@ -215,12 +241,22 @@ export interface SummaryRow {
   none_exact: boolean | null;
   /** Share of answered-item labels that carry at least one evidence span. */
   evidence: number | null;
+  /** F1 per answered label (null where the label occurs on neither side). */
+  f1: Partial<Record<'accepted' | 'declined' | 'referred' | 'deferred', number | null>>;
+  /** Share of answered items marked needs_review. */
+  review: number | null;
+  synthetic: boolean;
   error?: string;
 }
 
 function summaryRow(classifier: string, set: EvalSet, mode: Mode, report: EvalReport, records: readonly LabelRecord[]): SummaryRow {
   const answered = records.filter((r) => r.label !== 'none');
+  const f1: SummaryRow['f1'] = {};
+  for (const l of ['accepted', 'declined', 'referred', 'deferred'] as const) f1[l] = report.answered.per_label.find((p) => p.label === l)?.f1 ?? null;
   return {
+    f1,
+    review: answered.length ? Math.round((1000 * answered.filter((r) => r.needs_review).length) / answered.length) / 1000 : null,
+    synthetic: isSynthetic(set),
     classifier,
     set: set.name,
     mode,
@@ -238,13 +274,18 @@ export function summaryTable(rows: readonly SummaryRow[]): Table {
   return {
     name: 'eval_summary',
     title: 'Classifiers × labelled sets',
-    note: 'accuracy and macro-F1 over the answered items (gold ≠ none); kappa over all items; none exact = `none` on exactly the unanswered items; evidence = share of answered labels with an evidence span.',
+    note: 'Real documents first, then the synthetic sets (marked). accuracy, macro-F1 and per-label F1 over the answered items (gold ≠ none); kappa over all items; needs review = share of answered items the classifier marked for review; none exact = `none` on exactly the unanswered items; evidence = share of answered labels with an evidence span. Learned classifiers are never scored on a document they were trained on (leave-one-document-out), except the held-out part "trained on dev".',
     columns: [
       text('classifier', 'classifier'),
       text('set', 'set'),
       text('mode', 'scored'),
       ratio('accuracy', 'accuracy (answered)'),
       ratio('macro_f1', 'macro-F1 (answered)'),
+      ratio('f1_accepted', 'F1 accepted'),
+      ratio('f1_declined', 'F1 declined'),
+      ratio('f1_referred', 'F1 referred'),
+      ratio('f1_deferred', 'F1 deferred'),
+      ratio('review', 'needs review'),
       ratio('kappa', 'kappa'),
       text('none_exact', 'none exact'),
       ratio('evidence', 'evidence'),
@@ -254,10 +295,15 @@ export function summaryTable(rows: readonly SummaryRow[]): Table {
     ],
     rows: rows.map((r) => [
       r.classifier,
-      r.set,
+      r.synthetic ? `${r.set} [synthetic]` : r.set,
       r.mode,
       r.accuracy,
       r.macro_f1,
+      r.f1.accepted ?? null,
+      r.f1.declined ?? null,
+      r.f1.referred ?? null,
+      r.f1.deferred ?? null,
+      r.review,
       r.kappa,
       r.none_exact === null ? null : r.none_exact ? 'yes' : 'no',
       r.evidence,
@@ -271,57 +317,65 @@ export function summaryTable(rows: readonly SummaryRow[]): Table {
 function barLines(rows: readonly SummaryRow[]): string[] {
   const find = (c: string, s: string, m: Mode) => rows.find((r) => r.classifier === c && r.set === s && r.mode === m && !r.error);
   const out: string[] = [];
+  const check = (ok: boolean, text: string) => out.push(`${ok ? 'PASS' : 'FAIL'} ${text}`);
   const rulesSeed = find('rules', 'seed (dev)', 'direct');
-  if (rulesSeed) {
-    const ok = (rulesSeed.macro_f1 ?? 0) >= 0.92 && (rulesSeed.accuracy ?? 0) >= 0.93 && rulesSeed.none_exact === true;
-    out.push(`${ok ? 'PASS' : 'FAIL'} rules on seed: macro-F1 ${fmt(rulesSeed.macro_f1)} (≥ 0.92), accuracy ${fmt(rulesSeed.accuracy)} (≥ 0.93), none exact ${rulesSeed.none_exact ? 'yes' : 'no'}`);
-  }
-  for (const set of ['seed (dev)', 'tuning-ministries (dev)', 'other-ministries']) {
+  if (rulesSeed) check((rulesSeed.macro_f1 ?? 0) >= 0.95 && rulesSeed.none_exact === true, `rules on seed: macro-F1 ${fmt(rulesSeed.macro_f1)} (≥ 0.95), none exact ${rulesSeed.none_exact ? 'yes' : 'no'}`);
+  const held = find('rules', 'meti-ene7th (held-out)', 'direct');
+  if (held) check((held.macro_f1 ?? 0) >= 0.85, `rules on meti-ene7th held-out (groups 181–355): macro-F1 ${fmt(held.macro_f1)} (≥ 0.85)`);
+  for (const set of REAL_EVAL_SETS) {
     const rules = find('rules', set, 'direct');
-    const ens = find('ensemble', set, 'cross-validated');
+    const ens = find('ensemble', set, 'leave-one-document-out');
     if (rules && ens) {
-      const ok = (ens.macro_f1 ?? 0) >= (rules.macro_f1 ?? 0) && (ens.accuracy ?? 0) >= (rules.accuracy ?? 0);
-      out.push(`${ok ? 'PASS' : 'FAIL'} ensemble (cross-validated) ≥ rules on ${set}: macro-F1 ${fmt(ens.macro_f1)} vs ${fmt(rules.macro_f1)}, accuracy ${fmt(ens.accuracy)} vs ${fmt(rules.accuracy)}`);
+      const better = (ens.macro_f1 ?? 0) > (rules.macro_f1 ?? 0);
+      out.push(`${better ? 'ensemble beats rules' : 'rules at least as good as the ensemble'} on ${set} (leave-one-document-out): macro-F1 ${fmt(ens.macro_f1)} vs ${fmt(rules.macro_f1)}`);
     }
   }
+  const noneOff = rows.filter((r) => !r.error && r.none_exact === false);
+  check(noneOff.length === 0, `none exact everywhere${noneOff.length ? `: not on ${noneOff.map((r) => `${r.classifier}/${r.set}/${r.mode}`).join(', ')}` : ''}`);
   const noEvidence = rows.filter((r) => !r.error && r.evidence !== null && r.evidence < 1);
-  out.push(noEvidence.length ? `FAIL every label carries evidence: ${noEvidence.map((r) => `${r.classifier}/${r.set}/${r.mode} ${fmt(r.evidence)}`).join(', ')}` : 'PASS every answered label carries evidence');
+  check(noEvidence.length === 0, `every answered label carries evidence${noEvidence.length ? `: not ${noEvidence.map((r) => `${r.classifier}/${r.set}/${r.mode} ${fmt(r.evidence)}`).join(', ')}` : ''}`);
   return out;
 }
 
-/** File-name part of a set's reports: "seed", "tuning-ministries", "other-ministries". */
+const REAL_EVAL_SETS = ['seed (dev)', 'meti-ene7th (dev)', 'meti-ene7th (held-out)'];
+
+function isSynthetic(set: EvalSet): boolean {
+  return !REAL_EVAL_SETS.includes(set.name);
+}
+
+/** File-name part of a set's reports: "seed", "meti-ene7th-held-out", "tuning-ministries", "other-ministries". */
 function setSlug(set: EvalSet): string {
-  return set.name.replace(/\s*\(dev\)$/, '');
+  return set.name.replace(/\s*\(dev\)$/, '').replace(/\s*\((.+)\)$/, '-$1').replace(/\s+/g, '-');
 }
 
 export async function runAll(log: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<{ rows: SummaryRow[]; text: string }> {
   const mod = await loadClassify();
-  const seed = await seedSet();
-  const tuning = tuningMinistriesSet();
-  const other = otherMinistriesSet();
-  const sets = [seed, tuning, other];
-  for (const set of sets) {
-    log(`${set.name}: ${set.rows.length} labelled rows${set.unaligned.length ? `; NOT aligned, excluded: ${set.unaligned.length}` : ''}`);
+  const real = [realSet('seed', 'dev'), realSet('meti-ene7th', 'dev'), realSet('meti-ene7th', 'heldout')];
+  const synthetic = [tuningMinistriesSet(), otherMinistriesSet()];
+  const realDev = real.filter((s) => s.name.endsWith('(dev)')).flatMap((s) => s.rows);
+  for (const set of [...real, ...synthetic]) {
+    log(`${set.name}${isSynthetic(set) ? ' [synthetic]' : ''}: ${set.rows.length} labelled rows${set.unaligned.length ? `; NOT aligned, excluded: ${set.unaligned.length}` : ''}`);
     for (const u of set.unaligned) log(`  ${u}`);
   }
   const plan: { name: ClassifierName; set: EvalSet; mode: Mode }[] = [];
-  for (const set of sets) {
+  for (const set of real) {
     for (const name of CLASSIFIERS) {
-      plan.push({ name, set, mode: name === 'rules' ? 'direct' : 'cross-validated' });
-      if (set !== seed && name !== 'rules') plan.push({ name, set, mode: 'trained on seed' });
+      plan.push({ name, set, mode: name === 'rules' ? 'direct' : 'leave-one-document-out' });
+      if (name !== 'rules' && set.name.endsWith('(held-out)')) plan.push({ name, set, mode: 'trained on dev' });
     }
   }
+  for (const set of synthetic) for (const name of CLASSIFIERS) plan.push({ name, set, mode: name === 'rules' ? 'direct' : 'trained on real' });
   const rows: SummaryRow[] = [];
   for (const p of plan) {
     const runName = `${p.name}.${setSlug(p.set)}.${p.mode.replace(/ /g, '-')}`;
-    const base = { classifier: p.name, set: p.set.name, mode: p.mode, n_answered: 0, n: p.set.rows.length, accuracy: null, macro_f1: null, kappa: null, none_exact: null, evidence: null };
+    const base = { classifier: p.name, set: p.set.name, mode: p.mode, n_answered: 0, n: p.set.rows.length, accuracy: null, macro_f1: null, kappa: null, none_exact: null, evidence: null, f1: {}, review: null, synthetic: isSynthetic(p.set) };
     if (typeof mod === 'string') {
       rows.push({ ...base, error: `unavailable: ${mod}` });
       continue;
     }
     const t0 = performance.now();
     try {
-      const records = await predict(mod, p.name, p.set, p.mode, seed.rows);
+      const records = await predict(mod, p.name, p.set, p.mode, realDev);
       const report = scoreRun(p.set, records, runName);
       writeAtomic(join(OUT_DIR, `${runName}.md`), evalMarkdown(report));
       writeAtomic(join(OUT_DIR, `${runName}.json`), toJson(report));
@@ -335,7 +389,7 @@ export async function runAll(log: (s: string) => void = (s) => process.stderr.wr
   const bars = barLines(rows);
   const textOut = `${toMarkdownTable(summaryTable(rows))}\n${bars.join('\n')}\n`;
   writeAtomic(join(OUT_DIR, 'summary.md'), `# npm run eval\n\n${summaryTable(rows).note}\n\n${textOut}`);
-  writeAtomic(join(OUT_DIR, 'summary.json'), toJson({ folds: FOLDS, seed: SEED, embedder: EMBEDDER, rows, bars }));
+  writeAtomic(join(OUT_DIR, 'summary.json'), toJson({ embedder: EMBEDDER, rows, bars }));
   return { rows, text: textOut };
 }
 
