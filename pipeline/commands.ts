@@ -6,6 +6,7 @@ import { parseCommand } from './parse/command.ts';
 import { tokenizeCommand } from './tokenize/command.ts';
 import { embedCommand } from './embed/command.ts';
 import { classifyCommand } from './classify/command.ts';
+import { stanceCommand } from './stance/command.ts';
 import { themesCommand } from './themes/command.ts';
 import { evalCommand, compareCommand } from './eval/command.ts';
 import { runCommand, configCommand, diffRunsCommand } from './run/command.ts';
@@ -15,6 +16,7 @@ export function registerCommands(program: Command): void {
   tokenizeCommand(program);
   embedCommand(program);
   classifyCommand(program);
+  stanceCommand(program);
   themesCommand(program);
   evalCommand(program);
   compareCommand(program);

@@ -66,10 +66,14 @@ describe('pubcom classify', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('asks for --model for a trained classifier', () => {
-    const r = pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--out', join(dir, 'x.jsonl'));
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain('needs a trained model');
+  it('uses the shipped model for a trained classifier without --model, and rejects a missing --model file', () => {
+    const r = pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--out', join(dir, 'x.jsonl'), '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const missing = join(dir, 'no-model.json');
+    const bad = pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--model', missing, '--out', join(dir, 'y.jsonl'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(missing);
+    expect(existsSync(join(dir, 'y.jsonl'))).toBe(false);
   });
 });
 

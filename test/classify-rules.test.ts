@@ -48,10 +48,10 @@ describe('rules.json', () => {
     expect(failures).toEqual([]);
   });
 
-  it('every rule has a rationale and ids name their label; the version hashes both files', () => {
+  it('every rule has a rationale and ids name their label (or, for a policy statement, their move); the version hashes the files', () => {
     for (const r of loaded.rules.rules) {
       expect(r.rationale.length).toBeGreaterThan(20);
-      expect(r.id.startsWith(`${r.label}.`)).toBe(true);
+      expect(r.id.startsWith(`${r.label ?? r.move}.`)).toBe(true);
     }
     expect(loaded.version).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
   });
@@ -97,13 +97,20 @@ describe('rules classifier', () => {
     }
   });
 
-  it('原案どおり is declined with and without "already covered" reasoning; the coverage goes to also', () => {
+  it('原案どおり is declined, but referred when the kept draft follows from coverage (guideline v2 §1a.1)', () => {
     const plain = label('原案どおりとさせていただきます。');
     expect(plain.label).toBe('declined');
     expect(plain.also).toEqual([]);
     const covered = label('ご指摘の点は計画案の第3章に記載しておりますので、原案どおりとさせていただきます。');
-    expect(covered.label).toBe('declined');
-    expect(covered.also).toEqual(['referred']);
+    expect(covered.label).toBe('referred');
+    expect(covered.also).toEqual(['declined']);
+    expect(covered.decision?.row).toBe('kept_because_covered');
+    expect(label('防災の視点は基本方針2に含まれることから、原案のとおりとします。').label).toBe('referred');
+    // このため draws the conclusion of the sentence before.
+    expect(label('第3章に記載しております。このため、原案のとおりとします。').label).toBe('referred');
+    // Coverage said elsewhere while the keep has its own reason (煩瑣) stays declined.
+    const ownReason = label('第3章では「専門機関」と記載しています。全て書き換えるのは文章が煩瑣となりますので、原案の記述とさせていただきます。');
+    expect(ownReason.label).toBe('declined');
   });
 
   it('refusals to answer and judgements of difficulty are declined', () => {
@@ -187,7 +194,7 @@ describe('rules classifier', () => {
 
   it('falls back to deferred with low confidence and the first sentence as evidence when no rule fires', () => {
     const r = label('当該地区は市の北部に位置する。周辺には公園がある。');
-    expect(r).toMatchObject({ label: 'deferred', confidence: loaded.taxonomy.fallback.confidence });
+    expect(r).toMatchObject({ label: 'deferred', confidence: loaded.taxonomy.fallback.confidence, needs_review: true });
     expect(r.evidence).toEqual([{ start: 0, end: 15, text: '当該地区は市の北部に位置する。', rule: 'fallback', label: 'deferred' }]);
   });
 

@@ -93,8 +93,8 @@ describe('pubcom run from the command line', () => {
     writeFileSync(join(out, 'mine.txt'), 'mine');
     const r = pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
     expect(r.code, r.stderr).toBe(0);
-    const stages = r.stderr.split('\n').filter((l) => /^\[\d\/6\]/.test(l)).map((l) => l.split(/\s+/)[1]);
-    expect(stages).toEqual(['parse', 'tokenize', 'embed', 'classify', 'themes', 'report']);
+    const stages = r.stderr.split('\n').filter((l) => /^\[\d\/7\]/.test(l)).map((l) => l.split(/\s+/)[1]);
+    expect(stages).toEqual(['parse', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report']);
     expect(r.stderr).toMatch(/pubcom run: 131 items/);
     expect(r.stderr).toContain(`${out}/report.html`);
     expect(existsSync(join(out, 'tables', 'agreement.csv'))).toBe(false);

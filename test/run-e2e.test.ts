@@ -40,7 +40,7 @@ beforeAll(async () => {
 describe('pubcom run on the seed', () => {
   it('writes every file of the run folder, and the manifest lists each with its hash', () => {
     const files = filesUnder(A);
-    const tables = ['dispositions', 'dispositions_by_section', 'themes', 'theme_disposition', 'response_templates', 'duplicates', 'no_response', 'clusters'];
+    const tables = ['dispositions', 'dispositions_by_section', 'themes', 'theme_disposition', 'disposition_stance', 'response_templates', 'duplicates', 'no_response', 'clusters'];
     if (config.classifiers.length > 1) tables.push('agreement');
     const expected = [
       'items.csv',
@@ -109,7 +109,7 @@ describe('pubcom run on the seed', () => {
     expect(manifest.counts.no_response).toBe(9);
     expect(manifest.config).toEqual(JSON.parse(JSON.stringify(config)));
     expect(manifest.models.classifiers.map((c) => c.name)).toEqual(config.classifiers);
-    expect(Object.keys(manifest.timings_ms)).toEqual(['parse', 'tokenize', 'embed', 'classify', 'themes', 'report', 'total']);
+    expect(Object.keys(manifest.timings_ms)).toEqual(['parse', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report', 'total']);
     expect(report.items).toBe(131);
     expect(first.summary).toMatch(/^pubcom run: 131 items/);
   });

@@ -5,10 +5,22 @@ import { readFileSync } from 'node:fs';
 import type { Disposition } from '../core/schema.ts';
 import { esc, jsonForScript } from './escape.ts';
 import { segments } from './highlight.ts';
-import { DISPOSITIONS, DISPOSITION_COLOR, DISPOSITION_JA, NO_SECTION, NO_THEME, THEME_PALETTE } from './labels.ts';
+import { DISPOSITIONS, DISPOSITION_COLOR, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA, THEME_PALETTE } from './labels.ts';
 import type { RunSet } from './schema.ts';
 import { displayNumber, formatNumber, head, type Column, type Table } from './table.ts';
-import { itemsByTheme, primaryLabel, primaryTheme, sectionsInOrder, themeLabel, themesInOrder } from './tables.ts';
+import {
+  hasStance,
+  itemsByTheme,
+  needsReview,
+  primaryLabel,
+  primaryTheme,
+  reviewCount,
+  sectionsInOrder,
+  stanceKey,
+  stanceLabel,
+  themeLabel,
+  themesInOrder,
+} from './tables.ts';
 import { heatmap, scatter, stackedBars, type BarRow } from './svg.ts';
 
 const CSS = readFileSync(new URL('./assets/report.css', import.meta.url), 'utf8');
@@ -111,9 +123,10 @@ function summaryCards(run: RunSet): string {
     `<div class="card ${cls}"><div class="v">${esc(value)}</div><div class="k">${esc(label)}</div></div>`;
   const templated = run.items.filter((it) => it.response_template !== null).length;
   const dup = run.items.filter((it) => it.duplicate_group !== null).length;
+  const primary = run.info.classifiers[0]?.name;
   return `<div class="cards">${card(n, '意見の件数')}${DISPOSITIONS.map((d) =>
     card(`${c[d]}`, `${DISPOSITION_JA[d]}（${n ? ((100 * c[d]) / n).toFixed(1) : '0.0'}%）`, `c-${d}`),
-  ).join('')}${card(templated, 'テンプレート回答の意見')}${card(dup, '重複・類似意見')}</div>`;
+  ).join('')}${primary ? card(reviewCount(run, primary), `${NEEDS_REVIEW_JA}の区分`, 'c-review') : ''}${card(templated, 'テンプレート回答の意見')}${card(dup, '重複・類似意見')}</div>`;
 }
 
 interface ItemData {
@@ -123,8 +136,13 @@ interface ItemData {
   c: string;
   /** Response segments: [text] or [text, label, why, 1 = primary classifier's evidence / 0 = another's]. */
   r: (string[] | [string, string, string, number])[];
-  /** Per classifier: [label, confidence, also, evidence [text, rule, label, number of the item quoted or ""][]]. */
-  l: [string, number, string[], [string, string, string, string][]][];
+  /**
+   * Per classifier: [label, confidence, also, evidence [text, rule, label, number of the item quoted or ""][],
+   * 1 = the label needs review / 0].
+   */
+  l: [string, number, string[], [string, string, string, string][], number][];
+  /** Comment stance, its confidence and evidence [text, rule]; absent when the run has no stance stage. */
+  st?: [string | null, number, [string, string][]];
   t: string[];
   d: string | null;
   p: string | null;
@@ -142,14 +160,18 @@ function itemData(run: RunSet, sections: string[]): ItemData[] {
     r: segments(it.response, it.labels).map((s) => (s.label ? [s.text, s.label, s.why ?? '', s.primary ? 1 : 0] : [s.text])),
     l: run.info.classifiers.map((c) => {
       const l = it.labels.find((x) => x.classifier === c.name);
-      if (!l) return ['', 0, [], []];
+      if (!l) return ['', 0, [], [], 0];
       return [
         l.label,
         Math.round(l.confidence * 100) / 100,
         l.also,
         l.evidence.map((e) => [e.text, e.rule, e.label ?? l.label, e.source_item ? (numberOf.get(e.source_item) ?? e.source_item) : '']),
+        needsReview(l) ? 1 : 0,
       ];
     }),
+    ...(it.stance !== undefined
+      ? { st: [it.stance, Math.round((it.stance_confidence ?? 0) * 100) / 100, (it.stance_evidence ?? []).map((e) => [e.text, e.rule])] as ItemData['st'] }
+      : {}),
     t: it.themes.map((t) => t.theme),
     d: it.duplicate_group,
     p: it.response_template,
@@ -166,12 +188,14 @@ function itemsSection(run: RunSet, sections: string[]): string {
   const themes = themesInOrder(run);
   const multi = run.info.classifiers.length > 1;
   const primary = run.info.classifiers[0]?.name ?? '';
+  const review = primary ? reviewCount(run, primary) : 0;
   return `<div class="controls" role="search">
   <input id="q" type="search" placeholder="キーワードで検索（意見・回答・番号・テーマ）" aria-label="検索">
   <select id="f-label" aria-label="回答区分"><option value="">回答区分: すべて</option>${options(DISPOSITIONS.map((d) => [d, `${DISPOSITION_JA[d]}`]))}</select>
   <select id="f-theme" aria-label="テーマ"><option value="">テーマ: すべて</option>${options(themes.map((t) => [t, themeLabel(run, t)]))}</select>
   <select id="f-section" aria-label="セクション"><option value="">セクション: すべて</option>${options(sections.map((s, i) => [String(i), head(s, 40)]))}</select>
   ${multi ? '<label class="chk"><input id="f-disagree" type="checkbox"> 分類器の不一致のみ</label>' : ''}
+  ${primary ? `<label class="chk" title="分類器 ${esc(primary)} が確信を持てなかった区分（引用前に回答を読むべきもの）"><input id="f-review" type="checkbox"> ${NEEDS_REVIEW_JA}のみ（${review} 件）</label>` : ''}
   <button id="reset" type="button">クリア</button>
 </div>
 <p class="status"><span id="count"></span>${primary ? `（回答区分フィルタは分類器 <code>${esc(primary)}</code> の区分）` : ''}</p>
@@ -217,6 +241,7 @@ export function reportHtml(run: RunSet, tables: readonly Table[]): string {
     ['by-section', 'セクション別'],
     ['by-theme', 'テーマ別'],
     ['crosstab', 'テーマ×回答区分'],
+    ...(byName.has('disposition_stance') ? ([['stance', '立場×回答区分']] as [string, string][]) : []),
     ['map', '意見マップ'],
     ['clusters', 'クラスタ'],
     ['templates', '回答テンプレート'],
@@ -231,11 +256,15 @@ export function reportHtml(run: RunSet, tables: readonly Table[]): string {
     themes: Object.fromEntries(themeOrder.map((t) => [t, themeLabel(run, t)])),
     themeColors: Object.fromEntries(themeOrder.map((t) => [t, colors.get(t)])),
     labels: Object.fromEntries(DISPOSITIONS.map((d) => [d, DISPOSITION_JA[d]])),
+    stances: STANCE_JA,
     items: itemData(run, sections),
   };
   const crosstabRows = [...itemsByTheme(run)]
     .filter(([, items]) => items.length > 0)
     .map(([t, items]) => ({ label: themeLabel(run, t), counts: countsOf(items.map(primaryLabel)) }));
+  const stanceRows: BarRow[] = (hasStance(run) ? [...STANCES, NO_STANCE] : [])
+    .map((key) => ({ label: stanceLabel(key), counts: countsOf(run.items.filter((it) => stanceKey(it) === key).map(primaryLabel)) }))
+    .filter((r) => DISPOSITIONS.some((d) => r.counts[d] > 0));
   const legendCss = DISPOSITIONS.map(
     (d) =>
       `.l-${d}{background:${DISPOSITION_COLOR[d]}}.m-${d}{background:${DISPOSITION_COLOR[d]}2e;border-bottom:2px solid ${DISPOSITION_COLOR[d]}}` +
@@ -274,6 +303,11 @@ ${sectionBlock('summary', '概要', summaryCards(run) + tableHtml(byName.get('di
 ${sectionBlock('by-section', '回答区分（セクション別）', `<figure>${stackedBars(sectionRows, 'セクション別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('dispositions_by_section')!))}
 ${sectionBlock('by-theme', 'テーマ別', `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}
 ${sectionBlock('crosstab', 'テーマ × 回答区分', `<figure>${heatmap(crosstabRows, 'テーマ × 回答区分（件数と行パーセント）')}</figure>` + tableHtml(byName.get('theme_disposition')!))}
+${tableBlock(
+  'disposition_stance',
+  'stance',
+  stanceRows.length ? `<figure>${stackedBars(stanceRows, '意見の立場別の回答区分（行ごとの構成比）')}</figure>` : '',
+)}
 ${sectionBlock(
   'map',
   '意見マップ',

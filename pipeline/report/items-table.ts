@@ -1,13 +1,22 @@
 // items.csv / the "items" sheet: one row per item, every classifier's verdict and evidence side by side.
+import type { StanceEvidence } from '../core/schema.ts';
+import { NEEDS_REVIEW_JA } from './labels.ts';
 import type { ItemLabel, RunSet } from './schema.ts';
 import { displayNumber, int, ratio, round3, text, type Cell, type Table } from './table.ts';
+import { hasStance, needsReview } from './tables.ts';
 
 export function evidenceText(label: ItemLabel): string {
   return label.evidence.map((e) => `${e.source_item ? `(${e.source_item}) ` : ''}「${e.text}」[${e.rule}]`).join(' / ');
 }
 
+/** A comment's stance evidence as `「span」[rule]`, the same form as the labels' evidence. */
+export function stanceEvidenceText(evidence: readonly StanceEvidence[]): string {
+  return evidence.map((e) => `「${e.text}」[${e.rule}]`).join(' / ');
+}
+
 export function itemsTable(run: RunSet): Table {
   const classifiers = run.info.classifiers;
+  const stance = hasStance(run);
   const columns = [
     text('id', 'ID'),
     text('number', '番号'),
@@ -20,7 +29,9 @@ export function itemsTable(run: RunSet): Table {
       text(`${c.name}_also`, `${c.name} 副区分`),
       ratio(`${c.name}_confidence`, `${c.name} 確信度`),
       text(`${c.name}_evidence`, `${c.name} 根拠`),
+      int(`${c.name}_needs_review`, `${c.name} ${NEEDS_REVIEW_JA}`),
     ]),
+    ...(stance ? [text('stance', '意見の立場'), ratio('stance_confidence', '立場の確信度'), text('stance_evidence', '立場の根拠')] : []),
     text('themes', 'テーマ'),
     text('duplicate_group', '重複グループ'),
     text('response_template', '回答テンプレート'),
@@ -37,8 +48,9 @@ export function itemsTable(run: RunSet): Table {
     it.response_group,
     ...classifiers.flatMap((c) => {
       const l = it.labels.find((x) => x.classifier === c.name);
-      return l ? [l.label, l.also.join(';'), round3(l.confidence), evidenceText(l)] : [null, null, null, null];
+      return l ? [l.label, l.also.join(';'), round3(l.confidence), evidenceText(l), needsReview(l) ? 1 : null] : [null, null, null, null, null];
     }),
+    ...(stance ? [it.stance ?? null, round3(it.stance_confidence ?? null), stanceEvidenceText(it.stance_evidence ?? [])] : []),
     it.themes.map((t) => t.theme).join(';'),
     it.duplicate_group,
     it.response_template,
@@ -49,7 +61,9 @@ export function itemsTable(run: RunSet): Table {
   return {
     name: 'items',
     title: '意見一覧',
-    note: '一行一意見。分類器ごとの回答区分・確信度・根拠（回答中の該当箇所とルール ID）を並べる。',
+    note:
+      '一行一意見。分類器ごとの回答区分・確信度・根拠（回答中の該当箇所とルール ID）・要確認（1 = 分類器が確信を持てず、引用前に回答を読むべきもの）、' +
+      '意見の立場とその根拠（意見中の該当箇所とルール ID）を並べる。',
     columns,
     rows,
   };

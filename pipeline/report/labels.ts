@@ -1,5 +1,5 @@
 // How dispositions are named and coloured in every table and chart, so the HTML, XLSX and Markdown agree.
-import type { Disposition } from '../core/schema.ts';
+import type { Disposition, Stance } from '../core/schema.ts';
 
 /** Display order: strongest change first, "no response" last (the guideline's priority, then none). */
 export const DISPOSITIONS: readonly Disposition[] = ['accepted', 'declined', 'referred', 'deferred', 'none'];
@@ -11,6 +11,22 @@ export const DISPOSITION_JA: Record<Disposition, string> = {
   deferred: '参考・今後検討',
   none: '回答なし',
 };
+
+/** Comment stances in display order (guideline §2), then the row for comments without one. */
+export const STANCES: readonly Stance[] = ['support', 'oppose', 'request', 'question'];
+
+export const STANCE_JA: Record<Stance, string> = {
+  support: '賛成',
+  oppose: '反対',
+  request: '要望',
+  question: '質問',
+};
+
+/** The stance row for an empty comment (the stance stage gives it null). */
+export const NO_STANCE = '(立場なし)';
+
+/** Marks a label the classifier was not sure of, in items.csv's Japanese header and the report. */
+export const NEEDS_REVIEW_JA = '要確認';
 
 /** Colour-blind-safe palette (Okabe–Ito), grey for "no response". */
 export const DISPOSITION_COLOR: Record<Disposition, string> = {

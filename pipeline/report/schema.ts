@@ -1,7 +1,7 @@
 // The enriched record a run produces: one Item carried through every stage, plus what the run knows as a whole.
 // items.jsonl holds RunItem lines and run.json holds RunInfo, so a report can be rebuilt from a run folder alone.
 import { z } from 'zod';
-import { Disposition, Evidence, Item, ThemeHit } from '../core/schema.ts';
+import { Disposition, Evidence, Item, Stance, StanceEvidence, ThemeHit } from '../core/schema.ts';
 
 /** One classifier's verdict on one item. */
 export const ItemLabel = z.object({
@@ -11,12 +11,21 @@ export const ItemLabel = z.object({
   also: z.array(Disposition),
   confidence: z.number().min(0).max(1),
   evidence: z.array(Evidence),
+  /** The classifier was not sure of this label: a researcher should read the response before quoting it. */
+  needs_review: z.boolean().optional(),
 });
 export type ItemLabel = z.infer<typeof ItemLabel>;
 
 export const RunItem = Item.extend({
   /** In the configured classifier order; the first is the run's primary classifier. */
   labels: z.array(ItemLabel),
+  /**
+   * The comment's stance (pipeline/stance) with the spans of `comment` that decided it. Absent in run folders
+   * written before the stance stage existed; null when the comment is empty.
+   */
+  stance: Stance.nullable().optional(),
+  stance_confidence: z.number().min(0).max(1).nullable().optional(),
+  stance_evidence: z.array(StanceEvidence).optional(),
   /** Primary theme first, as the themes stage emits them. */
   themes: z.array(ThemeHit),
   /** Items with the same (near-)identical comment share a group id; null when the comment is unique. */

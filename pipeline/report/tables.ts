@@ -2,12 +2,22 @@
 // Disposition tables use the primary classifier (the first configured); agreement compares all of them.
 import type { Disposition } from '../core/schema.ts';
 import { cohenKappa } from '../eval/metrics.ts';
-import { DISPOSITIONS, DISPOSITION_JA, NO_SECTION, NO_THEME } from './labels.ts';
-import type { RunItem, RunSet } from './schema.ts';
+import { DISPOSITIONS, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA } from './labels.ts';
+import type { ItemLabel, RunItem, RunSet } from './schema.ts';
 import { displayNumber, head, int, pct, pctCol, ratio, round3, text, type Cell, type Table } from './table.ts';
 
 export function labelOf(item: RunItem, classifier: string): Disposition | null {
   return item.labels.find((l) => l.classifier === classifier)?.label ?? null;
+}
+
+/** Only what the classifier said: a label needs review when it set `needs_review`, never by a rule of ours. */
+export function needsReview(label: Pick<ItemLabel, 'needs_review'> | undefined): boolean {
+  return label?.needs_review === true;
+}
+
+/** Items whose label from this classifier needs review. */
+export function reviewCount(run: RunSet, classifier: string): number {
+  return run.items.filter((it) => needsReview(it.labels.find((l) => l.classifier === classifier))).length;
 }
 
 export function primaryLabel(item: RunItem): Disposition {
@@ -59,21 +69,27 @@ export function dispositionsTable(run: RunSet): Table {
   const columns = [
     text('disposition', '区分'),
     text('label_ja', '区分（日本語）'),
-    ...classifiers.flatMap((c) => [int(`${c.name}_count`, `${c.name} 件数`), pctCol(`${c.name}_pct`, `${c.name} %`)]),
+    ...classifiers.flatMap((c) => [
+      int(`${c.name}_count`, `${c.name} 件数`),
+      pctCol(`${c.name}_pct`, `${c.name} %`),
+      int(`${c.name}_needs_review`, `${c.name} ${NEEDS_REVIEW_JA}`),
+    ]),
   ];
   const rows: Cell[][] = DISPOSITIONS.map((d) => [
     d,
     DISPOSITION_JA[d],
     ...classifiers.flatMap((c) => {
-      const count = run.items.filter((it) => labelOf(it, c.name) === d).length;
-      return [count, pct(count, n)];
+      const labels = run.items.map((it) => it.labels.find((l) => l.classifier === c.name)).filter((l) => l?.label === d);
+      return [labels.length, pct(labels.length, n), labels.filter(needsReview).length];
     }),
   ]);
-  rows.push(['total', '合計', ...classifiers.flatMap(() => [n, pct(n, n)])]);
+  rows.push(['total', '合計', ...classifiers.flatMap((c) => [n, pct(n, n), reviewCount(run, c.name)])]);
   return {
     name: 'dispositions',
     title: '回答区分（全体）',
-    note: `全 ${n} 件の意見に対する政府回答の区分。分類器ごとの件数と割合。`,
+    note:
+      `全 ${n} 件の意見に対する政府回答の区分。分類器ごとの件数と割合。` +
+      `「${NEEDS_REVIEW_JA}」は分類器が確信を持てず、引用前に回答を読むべき件数（区分は最善の推定）。`,
     columns,
     rows,
   };
@@ -146,6 +162,39 @@ export function themeDispositionTable(run: RunSet): Table {
       `各テーマに該当する意見の回答区分（分類器: ${primaryName(run)}）。件数と行パーセント。` +
       '複数テーマの意見は各テーマの行に数える。',
     columns: [text('theme', 'テーマ'), text('label_ja', 'テーマ名'), int('items', '件数'), ...dispositionColumns()],
+    rows,
+  };
+}
+
+/** Whether the stance stage ran for this run (run folders from before it carry no stance). */
+export function hasStance(run: RunSet): boolean {
+  return run.items.some((it) => it.stance !== undefined);
+}
+
+/** The stance row an item counts in: its stance, or the no-stance row. */
+export function stanceKey(item: RunItem): string {
+  return item.stance ?? NO_STANCE;
+}
+
+export function stanceLabel(key: string): string {
+  return (STANCE_JA as Record<string, string>)[key] ?? key;
+}
+
+/** Stance × disposition of the primary classifier: were objections ever accepted? */
+export function dispositionStanceTable(run: RunSet): Table | null {
+  if (!hasStance(run)) return null;
+  const keys: string[] = [...STANCES, NO_STANCE];
+  const rows = keys.map((key) => {
+    const labels = run.items.filter((it) => stanceKey(it) === key).map(primaryLabel);
+    return [key, stanceLabel(key), labels.length, ...dispositionCells(labels)];
+  });
+  return {
+    name: 'disposition_stance',
+    title: '意見の立場 × 回答区分',
+    note:
+      `意見の立場（賛成・反対・要望・質問）ごとの回答区分（分類器: ${primaryName(run)}）。件数と行パーセント。` +
+      `各意見は一つの行にだけ数える（行の件数の合計は全体の件数）。${NO_STANCE} は立場が判定されなかった意見（意見欄が空など）。`,
+    columns: [text('stance', '立場'), text('label_ja', '立場（日本語）'), int('items', '件数'), ...dispositionColumns()],
     rows,
   };
 }
@@ -294,6 +343,7 @@ export function buildTables(run: RunSet): Table[] {
     dispositionsBySectionTable(run),
     themesTable(run),
     themeDispositionTable(run),
+    dispositionStanceTable(run),
     responseTemplatesTable(run),
     duplicatesTable(run),
     noResponseTable(run),

@@ -8,9 +8,11 @@ import type { RunFlags } from './flags.ts';
 const RUN_HELP = `
 Writes to the run folder:
   items.csv, items.jsonl      one row per item: number, section, comment, response, every classifier's label,
+                              confidence, evidence and needs-review flag (要確認), the comment's stance with its
                               confidence and evidence, themes, duplicate group, response template, cluster
-  tables/<name>.csv|.md       dispositions (overall, by section), themes, theme × disposition, response templates,
-                              duplicates, items without a response, classifier agreement, clusters
+  tables/<name>.csv|.md       dispositions (overall with needs-review counts, by section), themes, theme ×
+                              disposition, stance × disposition, response templates, duplicates, items without a
+                              response, classifier agreement, clusters
   tables.xlsx, tables.md      the same tables in one workbook (a sheet each, plus the items) and one Markdown file
   report.html                 one self-contained page: tables, charts, comment map, searchable items with evidence
   parse-report.json           what became of every input line or row
@@ -28,7 +30,7 @@ Examples:
 export function runCommand(program: Command): void {
   program
     .command('run')
-    .description('the whole pipeline in one command: parse → tokenize → embed → classify → themes → report')
+    .description('the whole pipeline in one command: parse → tokenize → embed → classify → stance → themes → report')
     .argument('<input>', 'the result document (text, CSV, XLSX, JSON, HTML or PDF)')
     .requiredOption('--out <dir>', 'run folder (e.g. --out reports/seed)')
     .option('--config <file>', 'run config, JSON (see pubcom config --print; e.g. --config pubcom.config.json)')

@@ -1,4 +1,4 @@
-// `pubcom run`: parse → tokenize → embed → classify → themes → report, one stage call each, then the manifest.
+// `pubcom run`: parse → tokenize → embed → classify → stance → themes → report, one stage call each, then the manifest.
 // Keep this a short list of stage calls; anything a stage decides belongs in that stage.
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -8,12 +8,12 @@ import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
 import type { RunSet } from '../report/schema.ts';
 import type { ClassifierModel } from '../classify/index.ts';
-import type { Item } from '../core/schema.ts';
+import type { Item, StanceRecord } from '../core/schema.ts';
 import type { Codebook } from '../themes/index.ts';
 import { configPath, type ResolvedConfig } from './config.ts';
 import { enrich } from './enrich.ts';
 import { buildManifest, previousFiles } from './manifest-build.ts';
-import { classifyStage, embedStage, loadRunCodebook, loadRunModel, parseStage, themesStage, tokenizeStage } from './stages.ts';
+import { classifyStage, embedStage, loadRunCodebook, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
 import { StageLog } from './stage-log.ts';
 import { runSummary } from './summary.ts';
 
@@ -40,12 +40,12 @@ export interface RunResult {
 }
 
 export async function runPipeline({ input, out, config, quiet = false, allowRemote = false }: RunOptions): Promise<RunResult> {
-  const log = new StageLog(6, quiet);
+  const log = new StageLog(7, quiet);
   const codebook = loadRunCodebook(config);
   const model = loadRunModel(config);
   const parsed = await log.stage('parse', () => parseStage(input, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
   const items = parsed.items;
-  const { labels, themes, embedderId } = await analyse(items, { config, codebook, model: model?.model ?? null, log, quiet, allowRemote });
+  const { labels, stances, themes, embedderId } = await analyse(items, { config, codebook, model: model?.model ?? null, log, quiet, allowRemote });
 
   const run: RunSet = {
     info: {
@@ -56,7 +56,7 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
       themes: codebook.themes.map((t) => ({ id: t.id, label_ja: t.label.ja, label_en: t.label.en })),
       clusters: themes.clusters,
     },
-    items: enrich(items, labels, themes),
+    items: enrich(items, labels, stances.records, themes),
   };
   const files = await log.stage('report', async () => {
     const written = new Map<string, string>();
@@ -81,6 +81,7 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
     codebook: { file: config.codebook, sha256: sha256(readFileSync(configPath(config.codebook))), version: codebook.version },
     classifiers: labels.map((c) => ({ name: c.name, version: c.version, model: c.name !== 'rules' && model ? { file: model.file, sha256: model.sha256 } : null })),
     embedder: embedderId,
+    stance: stances.rules,
     run,
     skippedRows: parsed.report.skipped.length,
     files,
@@ -103,7 +104,7 @@ interface AnalyseContext {
 }
 
 /**
- * tokenize → embed → classify → themes. A function of its own so that the tokens, the fitted embedder and
+ * tokenize → embed → classify → stance → themes. A function of its own so that the tokens, the fitted embedder and
  * the themes stage's working data become garbage before the report is rendered: on a 20,000-comment round
  * they hold hundreds of megabytes.
  */
@@ -111,7 +112,14 @@ async function analyse(items: readonly Item[], { config, codebook, model, log, q
   const tok = await log.stage('tokenize', () => tokenizeStage(items), (r) => `${r.tokens} tokens`);
   const emb = await log.stage('embed', () => embedStage(items, config, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
   const labels = await log.stage('classify', () => classifyStage(items, config, model), (r) => r.map((c) => c.name).join(', '));
+  const stances = await log.stage('stance', () => stanceStage(items), (r) => stanceCounts(r.records));
   const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${r.clusters.length} clusters, ${new Set(r.responseTemplate.values()).size} response templates`);
-  return { labels, themes, embedderId: emb.embedder.inner.id };
+  return { labels, stances, themes, embedderId: emb.embedder.inner.id };
+}
+
+function stanceCounts(records: readonly StanceRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const r of records) counts.set(r.stance ?? 'none', (counts.get(r.stance ?? 'none') ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => `${k} ${n}`).join(', ');
 }
 

@@ -16,6 +16,7 @@ export interface ManifestInput {
   codebook: Manifest['models']['codebook'];
   classifiers: Manifest['models']['classifiers'];
   embedder: string;
+  stance: NonNullable<Manifest['models']['stance']>;
   run: RunSet;
   skippedRows: number;
   /** sha256 of every file written, by relative path. */
@@ -42,7 +43,7 @@ export function buildManifest(m: ManifestInput): Manifest {
     input: m.input,
     config: m.config as unknown as Record<string, unknown>,
     config_sha256: sha256(canonical(m.config)),
-    models: { classifiers: m.classifiers, embedder: m.embedder, codebook: m.codebook },
+    models: { classifiers: m.classifiers, embedder: m.embedder, codebook: m.codebook, stance: m.stance },
     counts: {
       items: items.length,
       skipped_rows: m.skippedRows,

@@ -19,6 +19,8 @@ export const Manifest = z.object({
     ),
     embedder: z.string(),
     codebook: z.object({ file: z.string(), sha256: z.string(), version: z.string().nullable() }),
+    /** The stance stage's cue rules (absent in manifests from before the stage existed). */
+    stance: z.object({ file: z.string(), sha256: z.string(), version: z.string() }).optional(),
   }),
   counts: z.object({
     items: z.number().int().nonnegative(),

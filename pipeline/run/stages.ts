@@ -1,17 +1,18 @@
 // The stage calls `pubcom run` makes, each a thin adapter from the run config to one stage's library API.
 // Nothing here decides anything about the data; that stays in the stages.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
-import type { Item } from '../core/schema.ts';
+import type { Item, StanceRecord } from '../core/schema.ts';
 import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
 import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
+import { loadStanceRules, stanceItems } from '../stance/index.ts';
 import { findResponseTemplates, loadCodebook, themeItems, type Codebook } from '../themes/index.ts';
 import { getTokenizer, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
 import type { ClusterInfo } from '../report/schema.ts';
-import { configPath, type ResolvedConfig } from './config.ts';
+import { configPath, PACKAGE_ROOT, type ResolvedConfig } from './config.ts';
 import type { ClassifierOutput, ThemesOutput } from './enrich.ts';
 
 export async function parseStage(input: string, config: ResolvedConfig): Promise<ParseResult> {
@@ -94,6 +95,22 @@ export async function classifyStage(items: readonly Item[], config: ResolvedConf
     out.push({ name, version: labels[0]?.classifier.version ?? 'unknown', labels });
   }
   return out;
+}
+
+export interface StanceStageResult {
+  records: StanceRecord[];
+  /** The cue rules used, for the manifest (file relative to the project when inside it). */
+  rules: { file: string; sha256: string; version: string };
+}
+
+/** The comments' stances (support / oppose / request / question), with the spans of each comment that decided them. */
+export function stanceStage(items: readonly Item[]): StanceStageResult {
+  const rules = loadStanceRules();
+  const rel = relative(PACKAGE_ROOT, rules.path);
+  return {
+    records: stanceItems(items, rules),
+    rules: { file: rel.startsWith('..') ? rules.path : rel, sha256: sha256(readFileSync(rules.path)), version: rules.version },
+  };
 }
 
 export interface ThemesStageResult extends ThemesOutput {

@@ -1,7 +1,7 @@
 // The few lines `pubcom run` prints at the end: what came out, where, and how long it took.
-import { DISPOSITIONS, DISPOSITION_JA } from '../report/labels.ts';
+import { DISPOSITIONS, DISPOSITION_JA, NO_STANCE, STANCES } from '../report/labels.ts';
 import type { RunSet } from '../report/schema.ts';
-import { primaryLabel } from '../report/tables.ts';
+import { hasStance, primaryLabel, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
 
 export function runSummary(run: RunSet, out: string, skippedRows: number, totalMs: number): string {
   const n = run.items.length;
@@ -9,9 +9,17 @@ export function runSummary(run: RunSet, out: string, skippedRows: number, totalM
   const themed = run.items.filter((it) => it.themes.length > 0).length;
   const templates = new Set(run.items.map((it) => it.response_template).filter(Boolean)).size;
   const dups = new Set(run.items.map((it) => it.duplicate_group).filter(Boolean)).size;
+  // Every classifier that produced labels, the driving one first: how many labels to read before quoting.
+  const review = run.info.classifiers.map((c) => `${c.name} ${reviewCount(run, c.name)}`);
+  const stances = [...STANCES, NO_STANCE]
+    .map((k) => [stanceLabel(k), run.items.filter((it) => stanceKey(it) === k).length] as const)
+    .filter(([k, c]) => c > 0 || k !== NO_STANCE)
+    .map(([k, c]) => `${k} ${c}`);
   return [
     `pubcom run: ${n} items, ${skippedRows} rows skipped (listed in parse-report.json)`,
     `  dispositions (${run.info.classifiers[0]?.name ?? '-'}): ${counts.join(' · ')}`,
+    ...(review.length ? [`  needs review (要確認): ${review.join(' · ')}`] : []),
+    ...(hasStance(run) ? [`  stance: ${stances.join(' · ')}`] : []),
     `  themes: ${themed} of ${n} items themed; ${run.info.clusters.length} clusters; ${templates} response templates; ${dups} duplicate groups`,
     `  report: ${out}/report.html   (${(totalMs / 1000).toFixed(1)} s)`,
     '',

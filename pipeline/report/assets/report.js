@@ -10,12 +10,13 @@
   var hay = items.map(function (it) {
     var parts = ['no.' + it.n, it.n, data.sections[it.s] || '', it.c, it.r.map(function (s) { return s[0]; }).join('')];
     it.t.forEach(function (t) { parts.push(t, data.themes[t] || t); });
-    it.l.forEach(function (l) { parts.push(l[0], data.labels[l[0]] || ''); });
+    it.l.forEach(function (l) { parts.push(l[0], data.labels[l[0]] || ''); if (l[4]) parts.push('要確認'); });
+    if (it.st && it.st[0]) parts.push(it.st[0], data.stances[it.st[0]] || '');
     return norm(parts.join('\n'));
   });
 
   var $ = function (id) { return document.getElementById(id); };
-  var q = $('q'), fLabel = $('f-label'), fTheme = $('f-theme'), fSection = $('f-section'), fDis = $('f-disagree');
+  var q = $('q'), fLabel = $('f-label'), fTheme = $('f-theme'), fSection = $('f-section'), fDis = $('f-disagree'), fReview = $('f-review');
   var list = $('items-list'), more = $('more'), count = $('count');
   var matches = [], shown = 0, only = null;
 
@@ -39,7 +40,19 @@
       b.appendChild(s);
       b.title = data.classifiers[i] + ': ' + l[0] + (l[2].length ? ' (also ' + l[2].join(', ') + ')' : '') + ', 確信度 ' + l[1];
       h.appendChild(b);
+      // The classifier was not sure: the label is its best guess, to be read before it is quoted.
+      if (l[4]) {
+        var rv = el('span', 'badge review', '要確認');
+        if (data.classifiers.length > 1) rv.appendChild(el('small', null, data.classifiers[i]));
+        rv.title = data.classifiers[i] + ' は区分に確信を持てませんでした。引用前に回答を読んでください。';
+        h.appendChild(rv);
+      }
     });
+    if (it.st && it.st[0]) {
+      var sc = el('span', 'chip stance s-' + it.st[0], '立場: ' + (data.stances[it.st[0]] || it.st[0]) + ' ' + it.st[1].toFixed(2));
+      sc.title = it.st[2].map(function (e) { return '「' + e[0] + '」 ' + e[1]; }).join(' / ');
+      h.appendChild(sc);
+    }
     it.t.forEach(function (t) {
       var c = el('span', 'chip');
       var dot = el('i');
@@ -87,6 +100,16 @@
       });
       ev.appendChild(li);
     });
+    if (it.st && it.st[0] && it.st[2].length) {
+      var sl = el('li');
+      sl.appendChild(el('strong', null, '立場の根拠（' + (data.stances[it.st[0]] || it.st[0]) + '）: '));
+      it.st[2].forEach(function (e, k) {
+        if (k) sl.appendChild(document.createTextNode(' / '));
+        sl.appendChild(document.createTextNode('「' + e[0] + '」'));
+        sl.appendChild(el('span', 'why', ' ' + e[1]));
+      });
+      ev.appendChild(sl);
+    }
     a.appendChild(ev);
     return a;
   }
@@ -104,6 +127,7 @@
       var first = it.l[0] && it.l[0][0];
       if (!it.l.some(function (l) { return l[0] && l[0] !== first; })) return false;
     }
+    if (fReview && fReview.checked && !(it.l[0] && it.l[0][4])) return false;
     return true;
   }
 
@@ -128,11 +152,12 @@
 
   var timer = null;
   q.addEventListener('input', function () { only = null; clearTimeout(timer); timer = setTimeout(apply, 120); });
-  [fLabel, fTheme, fSection, fDis].forEach(function (c) { if (c) c.addEventListener('change', function () { only = null; apply(); }); });
+  [fLabel, fTheme, fSection, fDis, fReview].forEach(function (c) { if (c) c.addEventListener('change', function () { only = null; apply(); }); });
   more.addEventListener('click', showMore);
   $('reset').addEventListener('click', function () {
     only = null; q.value = ''; fLabel.value = ''; fTheme.value = ''; fSection.value = '';
     if (fDis) fDis.checked = false;
+    if (fReview) fReview.checked = false;
     apply();
   });
   // A click on a dot of the comment map shows that comment alone in the list.

@@ -1,0 +1,76 @@
+// The decision table (models/labels/decision.json): moves of the response read with the comment's stance.
+import { describe, expect, it } from 'vitest';
+import { classifyWithRules } from '../pipeline/classify/rules.ts';
+import { loadRules } from '../pipeline/classify/rules-schema.ts';
+import { normalize } from '../pipeline/core/text.ts';
+
+const loaded = loadRules();
+
+function label(comment: string, response: string) {
+  return classifyWithRules([{ id: 't#1', comment, response }], loaded).records[0];
+}
+
+describe('decision table', () => {
+  it('decides every row example with that row and its label', () => {
+    const wrong: string[] = [];
+    for (const row of loaded.decision.rows) {
+      for (const ex of row.examples) {
+        const r = label(ex.comment, ex.response);
+        if (r.decision?.row !== row.id || r.label !== row.label) wrong.push(`${row.id}: got ${r.decision?.row}/${r.label} for 「${ex.response.slice(0, 30)}」`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('reads the same policy restatement as referred for a request and declined for an objection (§1a.2)', () => {
+    const response = '脱炭素効果の高い電源を最大限活用することが必要不可欠と考えております。';
+    const request = label('原子力発電の利用を推進すべき', response);
+    const objection = label('原子力発電の利用を推進すべきではない', response);
+    expect(request).toMatchObject({ label: 'referred', decision: { row: 'policy_answers_request', stance: 'request' } });
+    expect(objection).toMatchObject({ label: 'declined', decision: { row: 'policy_against_objection', stance: 'oppose' } });
+    // The evidence is the response's policy span, not a first-sentence placeholder.
+    expect(objection.evidence.map((e) => e.rule)).toEqual(['policy.important']);
+    // 「AではなくBを推進すべき」 rejects the draft's A.
+    expect(label('原子力ではなく、再生可能エネルギーを推進すべき', '同時に、原子力も重要です。').label).toBe('declined');
+  });
+
+  it('a supportive comment answered with the course it supports is deferred, not referred', () => {
+    const r = label('原子力発電の方針に賛同する', 'いただいたご意見を踏まえつつ、引き続きしっかりと原子力政策を進めてまいります。');
+    expect(r).toMatchObject({ label: 'deferred', decision: { row: 'support_noted', stance: 'support' } });
+  });
+
+  it('a change announced late, after 〜ですが, or partial wins (§1a.3)', () => {
+    expect(label('明記すべき', '中小企業支援は難しい面もありますが、第3章に「中小企業への支援」の項を追加しました。').label).toBe('accepted');
+    expect(label('分かりにくい', '用語の定義について注釈を付すこととします。').label).toBe('accepted');
+    expect(label('修正すべき', 'ご指摘を踏まえ、一部修正しました。').label).toBe('accepted');
+  });
+
+  it('municipal refusal and defence formulae are declined', () => {
+    expect(label('毎年見直すべき', '毎年度の見直しは困難であると考えております。').label).toBe('declined');
+    expect(label('目標値を引き上げるべき', '目標値は過去の実績を踏まえて設定しており、妥当と考えております。').label).toBe('declined');
+    expect(label('議論が不十分', '議論が不十分との指摘はあたらないと考えております。').label).toBe('declined');
+  });
+
+  it('a long answer to a request without any cue is the best guess referred, marked for review; never a silent deferred', () => {
+    const r = label('電力需要の見通しを示すべき', '我が国では電力需要が減少傾向にありました。今後はデータセンターの新増設により増加が見込まれます。');
+    expect(r).toMatchObject({ label: 'referred', needs_review: true, decision: { row: 'explained_to_request' } });
+    const bare = label('', '当該地区は市の北部に位置する。');
+    expect(bare).toMatchObject({ label: 'deferred', needs_review: true, decision: { row: 'fallback' } });
+    expect(label('対策を強化すべき', '既に対策を実施しております。').needs_review).toBe(false);
+  });
+
+  it('evidence spans slice the normalised response exactly', () => {
+    const response = '防災の視点は基本方針２に含まれることから、原案のとおりとします。';
+    const r = label('防災の視点を追加すべき', response);
+    expect(r.label).toBe('referred');
+    for (const e of r.evidence) expect(normalize(response).slice(e.start, e.end)).toBe(e.text);
+  });
+
+  it('refuses a rule that claims the derived keep_covered move or disagrees with its move', async () => {
+    const { RuleSet } = await import('../pipeline/classify/rules-schema.ts');
+    const base = { id: 'declined.x', label: 'declined', move: 'covered_text', patterns: ['x'], weight: 0.5, rationale: 'r', examples: ['x'] };
+    expect(RuleSet.safeParse({ version: '1', description: '', rules: [base] }).error?.issues[0].message).toMatch(/argues for referred/);
+    const derived = { ...base, id: 'referred.y', label: 'referred', move: 'keep_covered' };
+    expect(RuleSet.safeParse({ version: '1', description: '', rules: [derived] }).error?.issues[0].message).toMatch(/derived/);
+  });
+});
