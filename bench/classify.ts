@@ -1,5 +1,6 @@
-// Classify bench: 20,000 synthetic responses (seed response sentences resampled, seeded) through the `rules`
-// classifier; target ≤ 5 s. Also the seed itself and, for scale, supervised on the same 20,000.
+// Classify bench: 20,000 synthetic responses with their comments (seed sentences resampled, seeded) through
+// the `rules` classifier (cue rules + comment stance + decision table) and the shipped learned model
+// (supervised and ensemble); target ≤ 10 s for rules + stance + learned (issue 9). Also the seed itself.
 import { fileURLToPath } from 'node:url';
 import { mulberry32 } from '../pipeline/core/random.ts';
 import { classifyWithRules, compileRules, loadRules } from '../pipeline/classify/index.ts';
@@ -11,13 +12,15 @@ const SEED_FILE = fileURLToPath(new URL('../seeds/000_555981824ba784d2.txt', imp
 /** n responses of 1–4 sentences drawn from the seed's responses; about 5% empty, like unanswered rows. */
 export async function syntheticResponses(n: number, seed = 7): Promise<ClassifyInput[]> {
   const { items } = await parseDocument(SEED_FILE);
-  const sentences = items.flatMap((i) => i.response.split(/(?<=。)/).map((s) => s.trim()).filter(Boolean));
+  const split = (t: string) => t.split(/(?<=。)/).map((s) => s.trim()).filter(Boolean);
+  const sentences = items.flatMap((i) => split(i.response));
+  const commentSentences = items.flatMap((i) => split(i.comment));
   const next = mulberry32(seed);
+  const draw = (pool: string[], k: number) => Array.from({ length: k }, () => pool[Math.floor(next() * pool.length)]).join(' ');
   return Array.from({ length: n }, (_, i) => {
-    if (next() < 0.05) return { id: `synthetic#${i + 1}`, response: '' };
-    const k = 1 + Math.floor(next() * 4);
-    const parts = Array.from({ length: k }, () => sentences[Math.floor(next() * sentences.length)]);
-    return { id: `synthetic#${i + 1}`, response: parts.join(' ') };
+    const comment = draw(commentSentences, 1 + Math.floor(next() * 3));
+    if (next() < 0.05) return { id: `synthetic#${i + 1}`, comment, response: '' };
+    return { id: `synthetic#${i + 1}`, comment, response: draw(sentences, 1 + Math.floor(next() * 4)) };
   });
 }
 
@@ -57,5 +60,14 @@ export async function bench(): Promise<void> {
     `20,000 responses (${(chars / 1e6).toFixed(1)} M chars): rules ${s.toFixed(2)} s (median of 3; target ≤ 5 s) ` +
       `${s <= 5 ? 'OK' : 'OVER TARGET'}; ${Math.round(20_000 / s)} responses/s; labels ${JSON.stringify(labels)}`,
   );
+
+  const { classify, readModel } = await import('../pipeline/classify/index.ts');
+  const model = readModel(process.env.PUBCOM_BENCH_MODEL ?? fileURLToPath(new URL('../models/classifiers/default.json', import.meta.url)));
+  for (const name of ['supervised', 'ensemble'] as const) {
+    const t = performance.now();
+    await classify(inputs, { classifier: name, model, rules: loaded, embedder: null, embedderFactory: async (spec) => (await import('../pipeline/embed/index.ts')).createEmbedder(spec) });
+    const total = (performance.now() - t) / 1000;
+    console.log(`20,000 responses: ${name} (rules + stance + learned) ${total.toFixed(2)} s (target ≤ 10 s) ${total <= 10 ? 'OK' : 'OVER TARGET'}`);
+  }
   console.log(`peak RSS ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
 }

@@ -25,7 +25,7 @@ interface ClassifyFlags {
 }
 
 interface TrainFlags {
-  gold: string;
+  gold: string[];
   items?: string;
   out: string;
   embedder: string;
@@ -81,7 +81,8 @@ The model file holds the supervised weights, the labelled examples similarity se
 stacker, the settings used (models/labels/classifier-settings.json) and the training rows' sha256.
 
 Examples:
-  pubcom train --gold data/labels/seed.gold.jsonl --items seeds/000_555981824ba784d2.txt --out models/classifiers/default.json
+  pubcom train --gold data/labels/real/seed.jsonl data/labels/real/meti-ene7th.jsonl --out models/classifiers/default.json
+  pubcom train --gold data/labels/seed.gold.jsonl --items seeds/000_555981824ba784d2.txt --out models/classifiers/seed-only.json
   pubcom train --gold my-labels.jsonl --embedder none --out models/classifiers/mine.json
 `;
 
@@ -136,7 +137,7 @@ export function classifyCommand(program: Command): void {
   program
     .command('train')
     .description('train the supervised, similarity and ensemble classifiers on a labelled file')
-    .requiredOption('--gold <file>', 'labelled rows (JSONL): disposition + response, or keys to join --items')
+    .requiredOption('--gold <files...>', 'labelled rows (JSONL): disposition + response (+ comment), or keys to join --items; several files are joined')
     .option('--items <file>', 'items.jsonl or a result document, for labelled rows without response text')
     .requiredOption('--out <file>', 'model file to write (e.g. models/classifiers/default.json)')
     .option('--embedder <spec>', `embedder for similarity and the ensemble, or "none": ${EMBEDDER_SPEC_HELP}`, 'lsa')
@@ -151,15 +152,26 @@ export function classifyCommand(program: Command): void {
       const { trainModel } = await import('./train.ts');
       const { createEmbedder } = await import('../embed/index.ts');
       const loaded = await loadRulesFrom(flags);
-      const { rows, unmatched } = await readLabelledRows(flags.gold, flags.items);
-      if (!rows.length) throw new InputError(flags.gold, `no labelled row could be used (${unmatched[0] ?? 'file is empty'})`);
+      const rows: Awaited<ReturnType<typeof readLabelledRows>>['rows'] = [];
+      const unmatched: string[] = [];
+      for (const gold of flags.gold) {
+        const read = await readLabelledRows(gold, flags.items);
+        rows.push(...read.rows);
+        unmatched.push(...read.unmatched.map((u) => `${gold}: ${u}`));
+      }
+      const seen = new Set<string>();
+      for (const r of rows) {
+        if (seen.has(r.id)) throw new InputError(flags.gold.join(', '), `id "${r.id}" appears twice: give the rows of different files distinct ids`);
+        seen.add(r.id);
+      }
+      if (!rows.length) throw new InputError(flags.gold.join(', '), `no labelled row could be used (${unmatched[0] ?? 'file is empty'})`);
       const embedder = flags.embedder === 'none' ? null : await createEmbedder(flags.embedder, { modelDir: flags.modelDir });
       const { model, skipped } = await trainModel(rows, {
         loaded,
         embedder,
         embedderSpec: embedder ? flags.embedder : null,
         embeddingFeatures: flags.embeddingFeatures,
-        source: flags.gold,
+        source: flags.gold.join(' '),
       });
       writeAtomic(flags.out, JSON.stringify(model) + '\n');
       if (!flags.quiet) {

@@ -111,9 +111,11 @@ export async function readLabelledRows(goldPath: string, itemsPath?: string): Pr
         return;
       }
     }
+    const comment = item ? item.comment : l.comment !== undefined ? cleanText(l.comment) : undefined;
     rows.push({
       id: item?.id ?? l.id ?? `${goldPath}#${l.number ?? i + 1}`,
       response: item ? item.response : cleanText(l.response!),
+      ...(comment ? { comment } : {}),
       label,
       group: item?.response_group ?? l.response_group ?? l.group ?? null,
     });

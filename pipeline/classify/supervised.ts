@@ -3,6 +3,7 @@
 import { Stance, type Evidence, type LabelRecord } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { Move } from './decision.ts';
+import { buildGramTable, matchGrams, type GramMatch, type GramTable } from './gram-table.ts';
 import { MASK_CHAR, maskQuoted, quotedSpans } from './sentences.ts';
 import { predictProba, roundArray, trainLogReg, type LogRegModel, type SparseVec } from './logreg.ts';
 import type { SupervisedPart } from './model.ts';
@@ -49,21 +50,46 @@ export function structuralFeatureIds(loaded: LoadedRules): string[] {
 
 type NgramSettings = Pick<ClassifierSettings['supervised'], 'ngram_min' | 'ngram_max'>;
 
-/** Distinct n-grams outside quotes, without whitespace; sorted so feature order never depends on Set internals. */
-export function ngramsOf(masked: string, s: NgramSettings): string[] {
+const MASK_CODE = MASK_CHAR.charCodeAt(0);
+/** Scratch set reused by every lookup (single-threaded). */
+const SEEN = new Set<number>();
+
+/** A character that ends every n-gram reaching it: masked quote text or whitespace (the text is normalised). */
+function isBreak(code: number): boolean {
+  return code === MASK_CODE || code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d || code === 0x3000;
+}
+
+/** Distinct n-grams outside quotes, without whitespace, in first-occurrence order (the hot path: no sort). */
+function distinctNgrams(masked: string, s: NgramSettings): Set<string> {
   const out = new Set<string>();
   for (let i = 0; i < masked.length; i++) {
     for (let n = s.ngram_min; n <= s.ngram_max && i + n <= masked.length; n++) {
-      const g = masked.slice(i, i + n);
-      if (g.includes(MASK_CHAR) || /\s/.test(g)) break;
-      out.add(g);
+      let broken = false;
+      for (let j = n === s.ngram_min ? i : i + n - 1; j < i + n; j++) {
+        if (isBreak(masked.charCodeAt(j))) {
+          broken = true;
+          break;
+        }
+      }
+      if (broken) break;
+      out.add(masked.slice(i, i + n));
     }
   }
-  return [...out].sort();
+  return out;
+}
+
+/** Distinct n-grams outside quotes, without whitespace; sorted so feature order never depends on Set internals. */
+export function ngramsOf(masked: string, s: NgramSettings): string[] {
+  return [...distinctNgrams(masked, s)].sort();
 }
 
 interface FeatureSpace {
   ngramIndex: Map<string, number>;
+  /** The response-side n-grams (no prefix) and the comment-side ones, as exact numeric lookup tables. */
+  responseGrams: GramTable;
+  commentGrams: GramTable;
+  /** 1 where the n-gram feature is a comment-side one. */
+  commentFeature: Uint8Array;
   ruleIndex: Map<string, number>;
   classes: AnsweredLabel[];
   embeddingDim: number;
@@ -74,7 +100,13 @@ function spaceOf(part: Pick<SupervisedPart, 'ngrams' | 'rule_ids' | 'classes' | 
   const ngramIndex = new Map(part.ngrams.map((g, i) => [g, i]));
   const ruleIndex = new Map(part.rule_ids.map((r, i) => [r, part.ngrams.length + i]));
   const size = part.ngrams.length + part.rule_ids.length + part.classes.length + part.embedding_dim;
-  return { ngramIndex, ruleIndex, classes: part.classes, embeddingDim: part.embedding_dim, size };
+  const bare = (g: string) => (g.startsWith(COMMENT_PREFIX) ? g.slice(COMMENT_PREFIX.length) : g);
+  const odd = part.ngrams.find((g) => bare(g).length < 2 || bare(g).length > 4);
+  if (odd !== undefined) throw new Error(`supervised model: n-gram "${odd}" is not 2–4 characters long (settings ngram_min/ngram_max must stay within 2–4)`);
+  const commentFeature = Uint8Array.from(part.ngrams, (g) => (g.startsWith(COMMENT_PREFIX) ? 1 : 0));
+  const responseGrams = buildGramTable(part.ngrams.map((g) => (g.startsWith(COMMENT_PREFIX) ? '' : g)), 0, 2, 4);
+  const commentGrams = buildGramTable(part.ngrams.map((g) => (g.startsWith(COMMENT_PREFIX) ? bare(g) : '')), 0, 2, 4);
+  return { ngramIndex, responseGrams, commentGrams, commentFeature, ruleIndex, classes: part.classes, embeddingDim: part.embedding_dim, size };
 }
 
 function featuresOf(
@@ -82,29 +114,48 @@ function featuresOf(
   space: FeatureSpace,
   s: ClassifierSettings['supervised'],
   embedding: Float32Array | null,
+  responseGrams: readonly GramMatch[] = matchGrams(p.masked, space.responseGrams, isBreak, SEEN),
 ): SparseVec {
-  const entries: [number, number][] = [];
-  const grams = ngramsOf(p.masked, s).map((g) => space.ngramIndex.get(g)).filter((i): i is number => i !== undefined);
-  const g = grams.length ? 1 / Math.sqrt(grams.length) : 0;
-  for (const i of grams) entries.push([i, g]);
-  const commentGrams = ngramsOf(p.comment, s)
-    .map((g) => space.ngramIndex.get(COMMENT_PREFIX + g))
-    .filter((i): i is number => i !== undefined);
+  // Index ranges never interleave: n-grams (response and comment, one sorted vocabulary), then rule and
+  // structure ids, then the rules' label, then the embedding; each part is sorted on its own, numerically.
+  const commentGrams = s.comment_scale > 0 ? matchGrams(p.comment, space.commentGrams, isBreak, SEEN) : [];
+  const gramIdx = new Int32Array(responseGrams.length + commentGrams.length);
+  responseGrams.forEach((m, j) => (gramIdx[j] = m.feature));
+  commentGrams.forEach((m, j) => (gramIdx[responseGrams.length + j] = m.feature));
+  gramIdx.sort();
+  const g = responseGrams.length ? 1 / Math.sqrt(responseGrams.length) : 0;
   const cg = commentGrams.length ? s.comment_scale / Math.sqrt(commentGrams.length) : 0;
-  for (const i of commentGrams) entries.push([i, cg]);
+  const ruleIdx: number[] = [];
   for (const id of new Set([...p.analysis.hits.map((h) => h.rule), ...p.structure])) {
     const i = space.ruleIndex.get(id);
-    if (i !== undefined) entries.push([i, s.rule_feature_scale]);
+    if (i !== undefined) ruleIdx.push(i);
   }
+  ruleIdx.sort((a, b) => a - b);
   const labelBase = space.ngramIndex.size + space.ruleIndex.size;
   const li = space.classes.indexOf(p.rulesLabel as AnsweredLabel);
-  if (li >= 0) entries.push([labelBase + li, s.rule_feature_scale]);
-  if (embedding && space.embeddingDim) {
-    const base = labelBase + space.classes.length;
-    for (let j = 0; j < space.embeddingDim; j++) entries.push([base + j, (embedding[j] ?? 0) * s.embedding_scale]);
+  const embed = embedding && space.embeddingDim ? space.embeddingDim : 0;
+  const n = gramIdx.length + ruleIdx.length + (li >= 0 ? 1 : 0) + embed;
+  const idx = new Int32Array(n);
+  const val = new Float64Array(n);
+  let at = 0;
+  for (const f of gramIdx) {
+    idx[at] = f;
+    val[at++] = space.commentFeature[f] ? cg : g;
   }
-  entries.sort((a, b) => a[0] - b[0]);
-  return { idx: Int32Array.from(entries, (e) => e[0]), val: Float64Array.from(entries, (e) => e[1]) };
+  for (const f of ruleIdx) {
+    idx[at] = f;
+    val[at++] = s.rule_feature_scale;
+  }
+  if (li >= 0) {
+    idx[at] = labelBase + li;
+    val[at++] = s.rule_feature_scale;
+  }
+  const base = labelBase + space.classes.length;
+  for (let j = 0; j < embed; j++) {
+    idx[at] = base + j;
+    val[at++] = (embedding![j] ?? 0) * s.embedding_scale;
+  }
+  return { idx, val };
 }
 
 /** Balanced class weights: every label present in training carries the same total weight. */
@@ -186,13 +237,21 @@ export function predictSupervised(
   s: ClassifierSettings['supervised'],
   embeddings?: readonly Float32Array[] | null,
 ): SupervisedPrediction[] {
+  // Mass submissions repeat the same comment and answer thousands of times: predict each distinct row once.
+  const seen = new Map<string, SupervisedPrediction>();
   return prepared.map((p, i) => {
-    const x = featuresOf(p, m.space, s, embeddings?.[i] ?? null);
+    const key = embeddings ? null : `${p.masked}\u0000${p.comment}\u0000${p.structure.join(' ')}\u0000${p.analysis.hits.map((h) => h.rule).join(' ')}`;
+    const known = key === null ? undefined : seen.get(key);
+    if (known) return known;
+    const grams = matchGrams(p.masked, m.space.responseGrams, isBreak, SEEN);
+    const x = featuresOf(p, m.space, s, embeddings?.[i] ?? null, grams);
     const probs = predictProba(m.model, x);
     let c = 0;
     for (let j = 1; j < probs.length; j++) if (probs[j] > probs[c]) c = j;
     const label = m.part.classes[c];
-    return { probs, label, evidence: ngramEvidence(m, p, c, label, s) };
+    const out = { probs, label, evidence: ngramEvidence(m, p, c, label, s, grams) };
+    if (key !== null) seen.set(key, out);
+    return out;
   });
 }
 
@@ -203,24 +262,20 @@ function ngramEvidence(
   c: number,
   label: AnsweredLabel,
   s: ClassifierSettings['supervised'],
+  grams: readonly GramMatch[],
 ): Evidence[] {
   const { k, d, weights } = m.model;
-  const scored: { gram: string; score: number }[] = [];
-  const present = ngramsOf(p.masked, s);
-  for (const gram of present) {
-    const f = m.space.ngramIndex.get(gram);
-    if (f === undefined) continue;
+  const scored: { gram: string; start: number; score: number }[] = [];
+  for (const g of grams) {
+    const f = g.feature;
     let mean = 0;
     for (let j = 0; j < k; j++) mean += weights[j * d + f];
     const score = weights[c * d + f] - mean / k;
-    if (score > 0) scored.push({ gram, score });
+    if (score > 0) scored.push({ gram: p.masked.slice(g.start, g.start + g.length), start: g.start, score });
   }
   scored.sort((a, b) => b.score - a.score || (a.gram < b.gram ? -1 : a.gram > b.gram ? 1 : 0));
   const spans: { start: number; end: number }[] = [];
-  for (const { gram } of scored.slice(0, s.evidence_ngrams)) {
-    const at = p.masked.indexOf(gram);
-    if (at >= 0) spans.push({ start: at, end: at + gram.length });
-  }
+  for (const { gram, start } of scored.slice(0, s.evidence_ngrams)) spans.push({ start, end: start + gram.length });
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
   const merged: { start: number; end: number }[] = [];
   for (const sp of spans) {

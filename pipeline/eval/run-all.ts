@@ -159,7 +159,7 @@ async function loadClassify(): Promise<ClassifyModule | string> {
 const inputsOf = (rows: readonly EvalRow[]) =>
   rows.map((r) => ({ id: r.id, response: r.response, comment: r.comment, number: r.number, response_group: r.response_group }));
 const labelledOf = (rows: readonly EvalRow[]) =>
-  rows.filter((r) => r.gold !== 'none').map((r) => ({ id: r.id, response: r.response, comment: r.comment, label: r.gold, group: r.response_group ?? r.doc }));
+  rows.filter((r) => r.gold !== 'none').map((r) => ({ id: r.id, response: r.response, comment: r.comment, label: r.gold, group: r.response_group }));
 
 /** Classifies document by document, so a pointer 「No.3」 can only reach No.3 of its own document. */
 async function classifyByDoc(rows: readonly EvalRow[], run: (inputs: ReturnType<typeof inputsOf>) => Promise<LabelRecord[]>): Promise<LabelRecord[]> {
