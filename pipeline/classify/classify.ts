@@ -79,6 +79,7 @@ function inheritPointers(records: LabelRecord[], batch: PreparedBatch, inputs: r
       label: target.label,
       also: target.also,
       confidence: round(target.confidence * factor),
+      needs_review: target.needs_review,
       evidence: [
         ...lead.map((e) => ({ ...e, label: target.label })),
         ...target.evidence.map((e) => ({ ...e, source_item: e.source_item ?? inputs[t].id })),
@@ -142,7 +143,9 @@ export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyO
       ];
     }
     if (!evidence.length) evidence = [firstSentence(batch, i, `${opts.classifier}:prior`, label)];
-    records[i] = { id: inputs[i].id, label, also: alsoFor(batch, i, label, classes), confidence: round(confidence), evidence, classifier };
+    // A learned label no more sure than the decision table's review threshold is flagged, as the rules' are.
+    const needsReview = confidence < loaded.decision.review_below;
+    records[i] = { id: inputs[i].id, label, also: alsoFor(batch, i, label, classes), confidence: round(confidence), evidence, classifier, needs_review: needsReview };
   });
   return inheritPointers(records, batch, inputs, loaded.taxonomy.pointer_confidence);
 }

@@ -186,7 +186,9 @@ function decideOwn(a: RuleAnalysis, compiled: CompiledRules, stance: StanceResul
     : [firstSentenceEvidence(a, row.id === 'fallback' ? 'fallback' : `decision.${row.id}`, row.label)];
   const strongest = used.length ? Math.max(...used.map((h) => h.weight)) : 1;
   const byStance = row.stance !== undefined && stance !== null;
-  const confidence = round(row.confidence * strongest * (byStance ? Math.max(stance.confidence, 0.5) : 1));
+  // A weak cue or an unsure stance lowers the row's confidence, but by at most half each: the row, not the cue's
+  // weight alone, is what was checked against annotators.
+  const confidence = round(row.confidence * (0.5 + 0.5 * strongest) * (byStance ? 0.5 + 0.5 * stance.confidence : 1));
   const argued = new Set<Disposition>(a.hits.flatMap((h) => (h.label ? [h.label] : [])));
   const also = compiled.priority.filter((l) => l !== row.label && argued.has(l));
   return {

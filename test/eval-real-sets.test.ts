@@ -1,0 +1,32 @@
+// The real labelled sets in data/labels/real/ are exactly what scripts/build-real-sets.ts builds from the
+// published documents and the annotators' gold files, and are split as the README says.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { toJsonl } from '../pipeline/core/io.ts';
+import { buildRealSets, readRealSet, METI_HELDOUT_FROM } from '../pipeline/eval/real-sets.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+describe('real labelled sets', () => {
+  it('are up to date with their sources (rerun scripts/build-real-sets.ts if not)', async () => {
+    const built = await buildRealSets(ROOT);
+    for (const [name, rows] of Object.entries(built)) {
+      expect(readFileSync(`${ROOT}data/labels/real/${name}.jsonl`, 'utf8'), name).toBe(toJsonl(rows));
+    }
+  });
+
+  it('hold the documented rows, labels and splits', () => {
+    const count = (rows: { disposition: string }[]) => rows.reduce<Record<string, number>>((m, r) => ((m[r.disposition] = (m[r.disposition] ?? 0) + 1), m), {});
+    const seed = readRealSet(ROOT, 'seed');
+    expect(seed).toHaveLength(131);
+    expect(count(seed)).toEqual({ referred: 55, deferred: 49, declined: 14, accepted: 4, none: 9 });
+    expect(seed.every((r) => r.split === 'dev' && r.stance !== null)).toBe(true);
+    const meti = readRealSet(ROOT, 'meti-ene7th');
+    expect(meti).toHaveLength(355);
+    expect(count(meti)).toEqual({ referred: 194, declined: 136, accepted: 14, deferred: 11 });
+    expect(meti.filter((r) => r.split === 'dev').map((r) => Number(r.number))).toEqual(Array.from({ length: METI_HELDOUT_FROM - 1 }, (_, i) => i + 1));
+    // The ministry's PDF extraction used the Kangxi radical ⾄ for 至: the analysis copy is NFKC.
+    expect(meti.some((r) => r.response.includes('\u2F84'))).toBe(false);
+  });
+});
