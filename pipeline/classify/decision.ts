@@ -1,10 +1,9 @@
 // The decision table (models/labels/decision.json): how the moves found in a response, together with the stance of
 // the comment it answers, decide the label. Rows are tried in order and the first that matches decides, so a
 // researcher reads the table top to bottom the way an annotator applies the guideline's §1 and §1a.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError } from '../core/errors.ts';
+import { readJsonWithText } from '../core/io.ts';
 import { sha256 } from '../core/hash.ts';
 import { Stance, type Disposition } from '../core/schema.ts';
 
@@ -92,24 +91,8 @@ export type DecisionTable = z.infer<typeof DecisionTable>;
 export const DEFAULT_DECISION_PATH = fileURLToPath(new URL('../../models/labels/decision.json', import.meta.url));
 
 export function loadDecisionTable(path: string = DEFAULT_DECISION_PATH): { table: DecisionTable; hash: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(path, `invalid JSON: ${(e as Error).message}`);
-  }
-  const parsed = DecisionTable.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(path, `${issue.path.join('.') || 'document'}: ${issue.message}`);
-  }
-  return { table: parsed.data, hash: sha256(text).slice(0, 12) };
+  const { value, text } = readJsonWithText(path, DecisionTable);
+  return { table: value, hash: sha256(text).slice(0, 12) };
 }
 
 export interface DecisionInput {

@@ -1,30 +1,16 @@
 // The cue-rule files researchers read and edit (models/labels/taxonomy.json, models/labels/rules.json), checked on load.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError } from '../core/errors.ts';
+import { readJsonWithText } from '../core/io.ts';
+import { RegexPattern } from '../core/pattern.ts';
 import { sha256 } from '../core/hash.ts';
 import { MOVE_LABEL, Move, loadDecisionTable, type DecisionTable } from './decision.ts';
 
 export const AnsweredLabel = z.enum(['accepted', 'declined', 'referred', 'deferred']);
 export type AnsweredLabel = z.infer<typeof AnsweredLabel>;
 
-/** Patterns are matched against NFKC-normalised text, so they must themselves be NFKC (ASCII parentheses, digits). */
-const Pattern = z
-  .string()
-  .min(1)
-  .superRefine((src, ctx) => {
-    try {
-      new RegExp(src, 'u');
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(e as Error).message}` });
-      return;
-    }
-    if (src.normalize('NFKC') !== src) {
-      ctx.addIssue({ code: 'custom', message: `pattern is not in NFKC form (write ${src.normalize('NFKC')})` });
-    }
-  });
+const Pattern = RegexPattern;
 
 export const CueRule = z.object({
   /** "<label>.<name>" (or "<move>.<name>" for a move with no label of its own): quoted in evidence and methods sections. */
@@ -134,34 +120,13 @@ export interface LoadedRules {
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../models/labels/', import.meta.url));
 
-function parseFile<T>(path: string, schema: z.ZodType<T>): { value: T; text: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(path, `invalid JSON: ${(e as Error).message}`);
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(path, `${issue.path.join('.') || 'document'}: ${issue.message}`);
-  }
-  return { value: parsed.data, text };
-}
-
 export function loadRules(
   rulesPath: string = join(DEFAULT_DIR, 'rules.json'),
   taxonomyPath: string = join(DEFAULT_DIR, 'taxonomy.json'),
   decisionPath: string = join(DEFAULT_DIR, 'decision.json'),
 ): LoadedRules {
-  const r = parseFile(rulesPath, RuleSet);
-  const t = parseFile(taxonomyPath, Taxonomy);
+  const r = readJsonWithText(rulesPath, RuleSet);
+  const t = readJsonWithText(taxonomyPath, Taxonomy);
   const d = loadDecisionTable(decisionPath);
   const hash = sha256(t.text + '\n' + r.text + '\n' + d.hash).slice(0, 12);
   return { rules: r.value, taxonomy: t.value, decision: d.table, version: `${r.value.version}+${hash}` };

@@ -63,16 +63,27 @@ export function* jsonlValues(text: string, file: string): Generator<{ value: unk
 }
 
 export function readJson<T>(path: string, schema: z.ZodType<T>): T {
-  let value: unknown;
+  return readJsonWithText(path, schema).value;
+}
+
+/** A JSON file checked against its schema, with its text (model files hash it into their version). */
+export function readJsonWithText<T>(path: string, schema: z.ZodType<T>): { value: T; text: string } {
+  let text: string;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new InputError(path, e instanceof SyntaxError ? `invalid JSON: ${e.message}` : 'cannot read file');
+    throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  const parsed = schema.safeParse(value);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(path, `invalid JSON: ${(e as Error).message}`);
+  }
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new InputError(path, `${issue.path.join('.') || 'document'}: ${issue.message}`);
   }
-  return parsed.data;
+  return { value: parsed.data, text };
 }

@@ -1,28 +1,14 @@
 // The stance cue rules researchers read and edit (models/labels/stance.json), checked on load.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError } from '../core/errors.ts';
+import { readJsonWithText } from '../core/io.ts';
+import { RegexPattern } from '../core/pattern.ts';
 import { sha256 } from '../core/hash.ts';
 import { Stance } from '../core/schema.ts';
 
 export const DEFAULT_STANCE_RULES = fileURLToPath(new URL('../../models/labels/stance.json', import.meta.url));
 
-/** Patterns are matched against NFKC-normalised text, so they must themselves be NFKC (ASCII parentheses, digits). */
-const Pattern = z
-  .string()
-  .min(1)
-  .superRefine((src, ctx) => {
-    try {
-      new RegExp(src, 'u');
-    } catch (e) {
-      ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${(e as Error).message}` });
-      return;
-    }
-    if (src.normalize('NFKC') !== src) {
-      ctx.addIssue({ code: 'custom', message: `pattern is not in NFKC form (write ${src.normalize('NFKC')})` });
-    }
-  });
+const Pattern = RegexPattern;
 
 export const StanceRule = z.object({
   /** "<stance>.<name>": quoted in evidence and in methods sections, so keep it stable. */
@@ -109,24 +95,8 @@ const cache = new Map<string, LoadedStanceRules>();
 export function loadStanceRules(path: string = DEFAULT_STANCE_RULES): LoadedStanceRules {
   const hit = cache.get(path);
   if (hit) return hit;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(path, `invalid JSON: ${(e as Error).message}`);
-  }
-  const parsed = StanceRuleSet.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(path, `${issue.path.join('.') || 'document'}: ${issue.message}`);
-  }
-  const loaded = { rules: parsed.data, version: `${parsed.data.version}+${sha256(text).slice(0, 12)}`, path };
+  const { value, text } = readJsonWithText(path, StanceRuleSet);
+  const loaded = { rules: value, version: `${value.version}+${sha256(text).slice(0, 12)}`, path };
   cache.set(path, loaded);
   return loaded;
 }
