@@ -104,7 +104,7 @@ describe('pubcom train', () => {
     const t = pubcom(
       'train',
       '--gold',
-      existsSync(join(ROOT, 'data/labels/seed.gold.jsonl')) ? 'data/labels/seed.gold.jsonl' : '/work/shared/labels/seed.gold.jsonl',
+      'data/labels/seed.gold.jsonl',
       '--items',
       'seeds/000_555981824ba784d2.txt',
       '--embedder',

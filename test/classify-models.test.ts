@@ -1,6 +1,5 @@
 // supervised, similarity and ensemble: trained on the seed development set (parsed + gold), checked for
 // determinism, recorded training hash, evidence, and cross-validation that never scores a row it trained on.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readJsonl } from '../pipeline/core/io.ts';
@@ -23,7 +22,7 @@ import { parseDocument } from '../pipeline/parse/index.ts';
 
 const SEED = fileURLToPath(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url));
 const GOLD_IN_REPO = fileURLToPath(new URL('../data/labels/seed.gold.jsonl', import.meta.url));
-const GOLD = existsSync(GOLD_IN_REPO) ? GOLD_IN_REPO : '/work/shared/labels/seed.gold.jsonl';
+const GOLD = GOLD_IN_REPO;
 
 /** A trivial embedder for tests: hashed character bigrams, L2-normalised. Deterministic, no model files. */
 class HashingEmbedder implements Embedder {

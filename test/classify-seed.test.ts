@@ -1,6 +1,5 @@
 // The rules classifier against the labelled development set: the seed document parsed by the parse stage,
 // aligned to seed.gold.jsonl by number and comment head.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readJsonl } from '../pipeline/core/io.ts';
@@ -11,7 +10,7 @@ import { parseDocument } from '../pipeline/parse/index.ts';
 
 const SEED = fileURLToPath(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url));
 const GOLD_IN_REPO = fileURLToPath(new URL('../data/labels/seed.gold.jsonl', import.meta.url));
-const GOLD = existsSync(GOLD_IN_REPO) ? GOLD_IN_REPO : '/work/shared/labels/seed.gold.jsonl';
+const GOLD = GOLD_IN_REPO;
 const ANSWERED = ['accepted', 'declined', 'referred', 'deferred'] as const;
 
 let items: Item[];
