@@ -20,6 +20,11 @@ export interface ParseDocumentOptions {
   join?: string;
   /** Id prefix; defaults to the file name without its extension. */
   slug?: string;
+  /**
+   * How items' `source.file` and the report name the document (e.g. its file name, so outputs never carry the
+   * user's folders); default the path as given. Messages still name the path.
+   */
+  sourceLabel?: string;
 }
 
 export interface ParseResult {
@@ -89,12 +94,20 @@ export async function parseDocument(path: string, opts: ParseDocumentOptions = {
     if (e instanceof InputError) throw e;
     throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return parseBytes(bytes, path, opts);
+  const label = opts.sourceLabel;
+  if (label === undefined || label === path) return parseBytes(bytes, path, opts);
+  // Format and slug come from the real file name; only what the outputs record changes.
+  try {
+    return await parseBytes(bytes, label, { ...opts, slug: opts.slug ?? defaultSlug(path) }, path);
+  } catch (e) {
+    if (e instanceof InputError && e.file === label) throw new InputError(path, e.message.slice(label.length + 2 + (e.where ? e.where.length + 1 : 0)), e.where);
+    throw e;
+  }
 }
 
 /** The stage function over bytes already in memory; `file` names the input in ids' sources and messages. */
-export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDocumentOptions = {}): Promise<ParseResult> {
-  let format: Format = !opts.format || opts.format === 'auto' ? detectFormat(file, bytes) : opts.format;
+export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDocumentOptions = {}, formatFrom = file): Promise<ParseResult> {
+  let format: Format = !opts.format || opts.format === 'auto' ? detectFormat(formatFrom, bytes) : opts.format;
   checkBytes(file, bytes, format);
   const parseOpts: ParseOptions = {
     file,

@@ -1,7 +1,5 @@
-// Builds manifest.json from what the run used and produced. Paths are recorded as the user gave them, hashes
+// Builds manifest.json from what the run used and produced. The input is recorded by its label (file name), hashes
 // pin the bytes, and the measured timings and memory sit in their own fields so identity checks can drop them.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { sha256 } from '../core/hash.ts';
 import { VERSION } from '../core/version.ts';
 import { loadLsaSettings } from '../embed/lsa.ts';
@@ -64,16 +62,4 @@ export function buildManifest(m: ManifestInput): Manifest {
     peak_rss_mb: m.peakRssMb,
   };
   return Manifest.parse(manifest);
-}
-
-/** Files listed by the manifest of an earlier run in this folder (none if there was no run). */
-export function previousFiles(dir: string): string[] {
-  const path = join(dir, 'manifest.json');
-  if (!existsSync(path)) return [];
-  try {
-    const parsed = Manifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? Object.keys(parsed.data.files).filter((f) => !f.includes('..')) : [];
-  } catch {
-    return [];
-  }
 }

@@ -15,9 +15,11 @@ import type { ClusterInfo } from '../report/schema.ts';
 import { configPath, PACKAGE_ROOT, type ResolvedConfig } from './config.ts';
 import type { ClassifierOutput, ThemesOutput } from './enrich.ts';
 
-export async function parseStage(input: string, config: ResolvedConfig): Promise<ParseResult> {
+/** `label` names the input in the outputs (items' source, parse report); messages name `input` as given. */
+export async function parseStage(input: string, label: string, config: ResolvedConfig): Promise<ParseResult> {
   const p = config.parse;
   return parseDocument(input, {
+    sourceLabel: label,
     format: p.format,
     map: p.map ?? undefined,
     records: p.records ?? undefined,
