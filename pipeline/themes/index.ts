@@ -10,6 +10,7 @@ import { DISCOVER_DEFAULTS, discoverClusters, type DiscoverOptions, type Discove
 import { DUPLICATE_DEFAULTS, findDuplicateComments, findResponseTemplates, TEMPLATE_JACCARD, type DuplicateOptions } from './duplicates.ts';
 import { ruleDocument } from './rule-lang.ts';
 import { CLUSTERS_FORMAT, DUPLICATES_FORMAT, type ClustersFile, type DuplicatesFile } from './schema.ts';
+import { pushAll } from '../core/arrays.ts';
 
 export { loadCodebook, checkCodebook, DEFAULT_CODEBOOK, type Codebook } from './codebook.ts';
 export { parseRule, evaluateRule, ruleDocument, RuleSyntaxError } from './rule-lang.ts';
@@ -86,8 +87,8 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
       similarity.slice(start, start + CHUNK),
       codebook,
     );
-    assigned.push(...part.records);
-    evidence.push(...part.evidence);
+    pushAll(assigned, part.records);
+    pushAll(evidence, part.evidence);
     for (const t of tokens) contentWords.push(t.content_words);
   }
   const byId = new Map(assigned.map((r) => [r.id, r]));
