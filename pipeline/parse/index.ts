@@ -137,6 +137,7 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
   if (!doc.items.length) {
     throw new InputError(file, `not a result table: no items found (read as ${format}); expected rows of 意見の概要 and 意見に対する考え方`);
   }
+  checkCellLengths(file, doc.items);
   const notes: string[] = [];
   if (opts.records && format !== 'json') notes.push(`--records applies to JSON input only; ignored for ${format}`);
   if (opts.join && format !== 'json') notes.push(`--join applies to JSON input only; ignored for ${format}`);
@@ -191,6 +192,30 @@ function uniqueIds(doc: ParsedDocument): { items: Item[]; accounts: ParsedDocume
     return { ...a, ref: to, parts: a.parts?.map((p) => (p.fate === 'item' && p.ref === a.ref ? { ...p, ref: to } : p)) };
   });
   return { items, accounts, warnings };
+}
+
+/**
+ * The longest comment or response accepted, in characters. Real comments run to a few thousand characters; past
+ * this, a cell is a whole document pasted in or a file that is not a result table, and every later stage (the
+ * tokenizer, the character n-grams of the embedder, the duplicate shingles) would spend minutes on it.
+ */
+export const MAX_CELL_CHARS = 100_000;
+
+function checkCellLengths(file: string, items: readonly ParsedDocument['items'][number][]): void {
+  for (const item of items) {
+    for (const field of ['comment', 'response'] as const) {
+      const length = item[field].length;
+      if (length <= MAX_CELL_CHARS) continue;
+      const src = item.source;
+      const where = src.lines?.length ? `line ${src.lines[0]}` : src.rows?.length ? `row ${src.rows[0]}` : undefined;
+      throw new InputError(
+        file,
+        `the ${field} of item ${item.number ?? item.id} is ${length.toLocaleString('en-US')} characters long; the limit is ` +
+          `${MAX_CELL_CHARS.toLocaleString('en-US')} per cell (a whole document pasted into one cell, or not a result table?)`,
+        where,
+      );
+    }
+  }
 }
 
 function checkItems(items: Item[]): Item[] {

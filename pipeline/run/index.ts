@@ -78,6 +78,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
   const parsed = await log.stage('parse', () => parseStage(input, label, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
   const items = parsed.items;
   const { labels, stances, themes, embedderId } = await analyse(items, { config, codebook, model: model?.model ?? null, log, quiet, allowRemote });
+  for (const w of themes.warnings) log.line(`  warning: ${w}`);
 
   const run: RunSet = {
     info: {
@@ -114,6 +115,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
     run,
     skippedRows: parsed.report.skipped.length,
     files,
+    warnings: themes.warnings,
     timings,
     peakRssMb: log.peakRssMb,
   });

@@ -19,6 +19,8 @@ export interface ManifestInput {
   skippedRows: number;
   /** sha256 of every file written, by relative path. */
   files: ReadonlyMap<string, string>;
+  /** What the run could not do as usual, and why (e.g. no similarity space for one distinct comment). */
+  warnings: readonly string[];
   timings: Record<string, number>;
   peakRssMb: Record<string, number>;
 }
@@ -58,6 +60,7 @@ export function buildManifest(m: ManifestInput): Manifest {
       duplicates_minhash: DUPLICATE_DEFAULTS.seed,
     },
     files: Object.fromEntries(m.files),
+    ...(m.warnings.length ? { warnings: [...m.warnings] } : {}),
     timings_ms: m.timings,
     peak_rss_mb: m.peakRssMb,
   };

@@ -116,6 +116,8 @@ export function stanceStage(items: readonly Item[]): StanceStageResult {
 }
 
 export interface ThemesStageResult extends ThemesOutput {
+  /** Why themes or clusters are weaker than usual (e.g. one distinct comment: no similarity space). */
+  warnings: string[];
   /** The stage's own clusters.json and duplicates.json, as written to the run folder's themes/. */
   clustersJson: string;
   duplicatesJson: string;
@@ -155,6 +157,7 @@ export async function themesStage(
     outlier: c.outlier,
   }));
   return {
+    warnings: raw.warnings,
     clustersJson: JSON.stringify(raw.clusters, null, 2) + '\n',
     duplicatesJson: JSON.stringify(raw.duplicates, null, 2) + '\n',
     themes: raw.records,
