@@ -139,7 +139,7 @@ interface AnalyseContext {
  * they hold hundreds of megabytes.
  */
 async function analyse(items: readonly Item[], { config, codebook, model, log, quiet, allowRemote }: AnalyseContext) {
-  const tok = await log.stage('tokenize', () => tokenizeStage(items), (r) => `${r.tokens} tokens`);
+  const tok = await log.stage('tokenize', () => tokenizeStage(items, quiet), (r) => `${r.tokens} tokens`);
   const emb = await log.stage('embed', () => embedStage(items, config, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
   const labels = await log.stage('classify', () => classifyStage(items, config, model), (r) => r.map((c) => c.name).join(', '));
   const stances = await log.stage('stance', () => stanceStage(items), (r) => stanceCounts(r.records));

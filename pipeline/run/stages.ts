@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
 import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
+import { progress } from '../embed/progress.ts';
 import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
 import { loadStanceRules, stanceItems } from '../stance/index.ts';
@@ -37,10 +38,19 @@ export interface TokenizeResult {
  * Loads the dictionary and tokenizes every comment once. Later stages tokenize again through the same shared
  * kuromoji instance, whose per-sentence cache makes those passes cheap, so this stage carries the real cost.
  */
-export async function tokenizeStage(items: readonly Item[]): Promise<TokenizeResult> {
+export async function tokenizeStage(items: readonly Item[], quiet = false): Promise<TokenizeResult> {
   const tokenizer = await getTokenizer();
-  const records = tokenizeItems(items, tokenizer, 'comment');
-  return { tokenizer, tokens: records.reduce((s, r) => s + r.tokens.length, 0) };
+  // Progress in characters, so a round with a few very long comments still shows it moving.
+  let chars = 0;
+  for (const item of items) chars += item.comment.length;
+  const bar = progress('tokenize', chars, { quiet });
+  let tokens = 0;
+  for (const item of items) {
+    tokens += tokenizeItems([item], tokenizer, 'comment')[0].tokens.length;
+    bar.tick(item.comment.length);
+  }
+  bar.done();
+  return { tokenizer, tokens };
 }
 
 export interface EmbedResult {
