@@ -3,7 +3,6 @@
 // is deterministic: same corpus, settings and seed → byte-identical Float32 vectors.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError } from '../core/errors.ts';
 import { readJson } from '../core/io.ts';
 import { gaussian, mulberry32 } from '../core/random.ts';
 import { normalize } from '../core/text.ts';
