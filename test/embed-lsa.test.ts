@@ -1,5 +1,4 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../pipeline/core/errors.ts';
 import { LsaEmbedder, lsaEmbedder } from '../pipeline/embed/lsa.ts';
 import { getTokenizer } from '../pipeline/tokenize/index.ts';
 import type { Tokenizer } from '../pipeline/tokenize/types.ts';
@@ -56,10 +55,16 @@ describe('lsa embedder', () => {
     for (const v of await narrow.embed(comments.slice(0, 20))) expect(v.length).toBe(3);
   });
 
-  it('refuses a corpus it cannot build a space from, with a clear error', async () => {
+  it('refuses to embed before fit, and degrades to zero vectors, saying why, on one distinct text', async () => {
     const one = lsaEmbedder({ tokenizer });
-    await expect(one.fit([comments[0], comments[0], ''])).rejects.toThrow(InputError);
     await expect(one.embed(['x'])).rejects.toThrow(/before fit/);
+    // One comment, or a mass submission of identical copies: no space to build, but no error either.
+    await one.fit([comments[0], comments[0], '']);
+    expect(one.degenerate).toMatch(/got 1 distinct/);
+    const vs = await one.embed([comments[0], comments[1]]);
+    expect(vs.every((v) => v.every((x) => x === 0))).toBe(true);
+    await one.fit(comments.slice(0, 5));
+    expect(one.degenerate).toBeNull();
   });
 
   it('places an excerpt of a comment nearest to that comment rather than to the others (fold-in)', async () => {

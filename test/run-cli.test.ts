@@ -82,26 +82,27 @@ describe('pubcom run from the command line', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('prints a line per stage and a summary, and removes only the files an older run left behind', () => {
+  it('prints a line per stage and a summary, and refuses a folder holding files of no earlier run', () => {
     const out = join(TMP, 'seed');
     mkdirSync(join(out, 'tables'), { recursive: true });
-    // An earlier run with two classifiers wrote an agreement table; a researcher's own notes sit beside it.
-    writeFileSync(join(out, 'tables', 'agreement.csv'), 'stale');
+    // A forged manifest lists the researcher's notes: the hash does not match, so they are not taken for a run's.
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ ...stubManifest(), files: { 'tables/agreement.csv': 'x', 'notes.txt': 'y' } }));
-    // notes.txt is listed by that (forged) manifest too, so it must go; a file no manifest lists must stay.
-    writeFileSync(join(out, 'mine.txt'), 'mine');
+    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ ...stubManifest(), files: { 'notes.txt': 'y' } }));
+    const refused = pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`${out}: holds files that are not from a pubcom run`);
+    expect(refused.stderr).toContain('notes.txt');
+    expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
+    rmSync(join(out, 'notes.txt'));
     const r = pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
     expect(r.code, r.stderr).toBe(0);
     const stages = r.stderr.split('\n').filter((l) => /^\[\d\/7\]/.test(l)).map((l) => l.split(/\s+/)[1]);
     expect(stages).toEqual(['parse', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report']);
     expect(r.stderr).toMatch(/pubcom run: 131 items/);
     expect(r.stderr).toContain(`${out}/report.html`);
-    expect(existsSync(join(out, 'tables', 'agreement.csv'))).toBe(false);
-    expect(existsSync(join(out, 'notes.txt'))).toBe(false);
-    expect(readFileSync(join(out, 'mine.txt'), 'utf8')).toBe('mine');
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(manifest.config.cache.enabled).toBe(false);
+    expect(manifest.input.file).toBe('000_555981824ba784d2.txt');
   });
 });
 

@@ -9,6 +9,7 @@ import { loadRules, type LoadedRules } from './rules-schema.ts';
 import { loadSettings, type ClassifierSettings } from './settings.ts';
 import { trainModel } from './train.ts';
 import type { ClassifierName, ClassifyInput, LabelledRow } from './types.ts';
+import { maxOf } from '../core/arrays.ts';
 
 export interface CrossValidateOptions {
   folds?: number;
@@ -61,7 +62,7 @@ export async function crossValidate(
   if (classifierName === 'rules') return classify(inputs, { classifier: 'rules', rules: loaded });
   const { folds } = crossValidationFolds(rows, { ...opts, rules: loaded });
   const out = new Array<LabelRecord>(rows.length);
-  const k = Math.max(...folds) + 1;
+  const k = maxOf(folds) + 1;
   for (let f = 0; f < k; f++) {
     const train = rows.filter((_, i) => folds[i] !== f);
     const { model } = await trainModel(train, {

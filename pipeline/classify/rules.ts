@@ -7,6 +7,7 @@ import type { AnsweredLabel, CueRule, LoadedRules, PointerRule } from './rules-s
 import { loadRules } from './rules-schema.ts';
 import { maskQuoted, quotedSpans, splitSentences, type Span } from './sentences.ts';
 import type { ClassifyInput } from './types.ts';
+import { maxOf, pushAll } from '../core/arrays.ts';
 
 export interface RuleHit {
   rule: string;
@@ -164,7 +165,7 @@ function linkKeepToCoverage(a: RuleAnalysis): RuleHit[] {
     const k = sentenceOf(keep);
     const opensWithTherefore = k > 0 && THEREFORE.test(a.text.slice(a.sentences[k].start, a.sentences[k].end).trimStart());
     const reasons = a.hits.filter((h) => COVERED.has(h.move) && (sentenceOf(h) === k || (opensWithTherefore && sentenceOf(h) === k - 1)));
-    if (reasons.length) out.push(...[...reasons, keep].map((h) => ({ ...h, move: 'keep_covered' as const, label: 'referred' as const })));
+    if (reasons.length) pushAll(out, [...reasons, keep].map((h) => ({ ...h, move: 'keep_covered' as const, label: 'referred' as const })));
   }
   return out;
 }
@@ -184,7 +185,7 @@ function decideOwn(a: RuleAnalysis, compiled: CompiledRules, stance: StanceResul
   const evidence = used.length
     ? used.map((h) => ({ ...evidenceOf(h), label: row.label }))
     : [firstSentenceEvidence(a, row.id === 'fallback' ? 'fallback' : `decision.${row.id}`, row.label)];
-  const strongest = used.length ? Math.max(...used.map((h) => h.weight)) : 1;
+  const strongest = maxOf(used.map((h) => h.weight), 1);
   const byStance = row.stance !== undefined && stance !== null;
   // A weak cue or an unsure stance lowers the row's confidence, but by at most half each: the row, not the cue's
   // weight alone, is what was checked against annotators.
@@ -337,7 +338,7 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
       .map((e) => ({ ...e, source_item: e.source_item ?? targetId }));
     const ownEvidence = own && own.label === label ? own.evidence : [];
     const evidence = [...lead.map((e) => ({ ...e, label, rule: `${e.rule}>${targetId}` })), ...ownEvidence, ...(fromOwn ? [] : inherited)];
-    if (via === 'group' && evidence.length === 0) evidence.push(...inherited);
+    if (via === 'group' && evidence.length === 0) pushAll(evidence, inherited);
     const trace = fromOwn ? own!.decision : target.decision;
     return { label, also: ordered.slice(1), confidence, evidence, decision: trace, needs_review: fromOwn ? own!.needs_review : target.needs_review };
   };

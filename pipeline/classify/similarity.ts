@@ -7,6 +7,7 @@ import { quotedSpans } from './sentences.ts';
 import type { PreparedResponse } from './supervised.ts';
 import type { AnsweredLabel } from './rules-schema.ts';
 import type { ClassifierSettings } from './settings.ts';
+import { maxOf } from '../core/arrays.ts';
 
 const QUOTES: [string, string][] = [
   ['「', '」'],
@@ -73,7 +74,7 @@ export interface SimilarityPrediction {
 function softmax(xs: readonly number[], temperature: number): number[] {
   const finite = xs.filter((x) => Number.isFinite(x));
   if (!finite.length) return xs.map(() => 0);
-  const max = Math.max(...finite);
+  const max = maxOf(finite);
   const e = xs.map((x) => (Number.isFinite(x) ? Math.exp((x - max) / temperature) : 0));
   const sum = e.reduce((a, b) => a + b, 0);
   return e.map((x) => x / sum);

@@ -11,6 +11,7 @@ import { MODEL_FORMAT, type ClassifierModel, type EnsemblePart, type LabelledExa
 import { AnsweredLabel, loadRules, type LoadedRules } from './rules-schema.ts';
 import { loadSettings, type ClassifierSettings } from './settings.ts';
 import type { LabelledRow } from './types.ts';
+import { maxOf } from '../core/arrays.ts';
 
 export interface TrainOptions {
   loaded?: LoadedRules;
@@ -110,7 +111,7 @@ async function fitStacker(
   const folds = assignFolds(grouped, Math.min(settings.ensemble.inner_folds, new Set(grouped).size), settings.seed + 1);
   const stackRows: number[][] = new Array(examples.length);
   const withSimilarity = ctx.embedder !== null;
-  const k = Math.max(...folds) + 1;
+  const k = maxOf(folds) + 1;
   for (let f = 0; f < k; f++) {
     const train = folds.flatMap((g, i) => (g === f ? [] : [i]));
     const test = folds.flatMap((g, i) => (g === f ? [i] : []));

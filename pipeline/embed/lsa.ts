@@ -3,7 +3,6 @@
 // is deterministic: same corpus, settings and seed → byte-identical Float32 vectors.
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { InputError } from '../core/errors.ts';
 import { readJson } from '../core/io.ts';
 import { gaussian, mulberry32 } from '../core/random.ts';
 import { normalize } from '../core/text.ts';
@@ -79,6 +78,12 @@ export class LsaEmbedder implements Embedder {
   private fitted: Fitted | null = null;
   /** Sizes and phase timings of the last fit(), for benchmarks and run manifests. */
   fitStats: LsaFitStats | null = null;
+  /**
+   * Why the last fit() could build no space (one comment, or every comment the same: a mass submission), else
+   * null. Every text then embeds as the zero vector: no similarity to anything, so themes come from the coding
+   * rules alone and clustering has nothing to separate.
+   */
+  degenerate: string | null = null;
 
   constructor(opts: LsaOptions = {}) {
     const { tokenizer, ...overrides } = opts;
@@ -94,6 +99,7 @@ export class LsaEmbedder implements Embedder {
 
   /** The requested dimension until fit(), then the dimension actually used (capped by corpus size). */
   get dim(): number {
+    if (this.degenerate) return 1;
     return this.fitted?.dim ?? this.settings.dim;
   }
 
@@ -111,11 +117,14 @@ export class LsaEmbedder implements Embedder {
     // The SVD sees at most svd_sample_docs documents, so they bound the dimension too.
     const dim = Math.min(s.dim, Math.min(n, s.svd_sample_docs) - 1, vocab.size - 1);
     if (dim < 1) {
-      throw new InputError(
-        'lsa',
-        `needs at least 2 distinct non-empty texts sharing features to build a space (got ${n} texts, ${vocab.size} features)`,
-      );
+      this.fitted = null;
+      this.degenerate =
+        `lsa: no similarity space: it needs at least 2 distinct non-empty comments with 2 features (got ${n} distinct, ` +
+        `${vocab.size} features); every comment embeds as the zero vector, so themes come from the coding rules only`;
+      this.fitStats = { docs: n, features: vocab.size, nnz: 0, svdDocs: 0, dim: 1, l: 0, featureSeconds: (performance.now() - started) / 1000, svdSeconds: 0 };
+      return;
     }
+    this.degenerate = null;
     const x = toCsr(rows, vocab.size);
     const sample = sampleRows(n, s.svd_sample_docs, s.seed);
     const l = Math.min(dim + s.oversample, sample.length, vocab.size);
@@ -139,6 +148,7 @@ export class LsaEmbedder implements Embedder {
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    if (this.degenerate) return texts.map(() => new Float32Array(1));
     const f = this.fitted;
     if (!f) throw new Error('LsaEmbedder.embed() called before fit(): lsa learns its space from the corpus');
     const tokenizer = (this.tokenizer ??= await getTokenizer());

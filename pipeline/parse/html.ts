@@ -6,6 +6,8 @@ import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
 import { decodeText } from './detect.ts';
 import { tableToDocument, type Table, type TableCell } from './tabular.ts';
 import type { FormatReader } from './types.ts';
+import { maxOf, pushAll } from '../core/arrays.ts';
+import { InputError } from '../core/errors.ts';
 
 type Node = DefaultTreeAdapterMap['node'];
 type Element = DefaultTreeAdapterMap['element'];
@@ -87,10 +89,31 @@ function layOut(rows: RawCell[][], offset: number): TableCell[][] {
   return grid;
 }
 
-export function htmlTable(html: string): Table & { outsideChars: number } {
+/**
+ * Elements nested deeper than this stop the parse with a clear message: the walkers below recurse once per level,
+ * and no result page nests anywhere near this deep (the seed's pages: under 20).
+ */
+export const MAX_HTML_DEPTH = 1000;
+
+/** The deepest nesting of the tree, measured without recursion. */
+function treeDepth(root: Node): number {
+  let max = 0;
+  const stack: [Node, number][] = [[root, 0]];
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if ('childNodes' in node) for (const child of node.childNodes) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
+export function htmlTable(html: string, file = 'html'): Table & { outsideChars: number } {
   const blocks: Block[] = [];
   const outside = { chars: 0 };
-  collectBlocks(parse(html), blocks, outside);
+  const tree = parse(html);
+  const depth = treeDepth(tree);
+  if (depth > MAX_HTML_DEPTH) throw new InputError(file, `elements nested ${depth} deep; the limit is ${MAX_HTML_DEPTH} (is this a result page?)`);
+  collectBlocks(tree, blocks, outside);
   const grid: TableCell[][] = [];
   const headingRows: number[] = [];
   for (const block of blocks) {
@@ -98,10 +121,10 @@ export function htmlTable(html: string): Table & { outsideChars: number } {
       headingRows.push(grid.length);
       grid.push([{ text: block.html, chars: htmlChars(block.html) }]);
     } else {
-      grid.push(...layOut(block.rows, grid.length));
+      pushAll(grid, layOut(block.rows, grid.length));
     }
   }
-  const width = Math.max(1, ...grid.map((cells) => cells.length));
+  const width = maxOf(grid.map((cells) => cells.length), 0) || 1;
   for (const [r, cells] of grid.entries()) {
     for (let c = 0; c < width; c++) {
       if (cells[c]) continue;
@@ -113,7 +136,7 @@ export function htmlTable(html: string): Table & { outsideChars: number } {
 
 export const readHtml: FormatReader = async (input, opts) => {
   const { text } = decodeText(opts.file, input);
-  const table = htmlTable(text);
+  const table = htmlTable(text, opts.file);
   const doc = tableToDocument(table, opts);
   // The accounting covers table cells and headings; say how much other page text (navigation, notes) there was.
   if (table.outsideChars) {

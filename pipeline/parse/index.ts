@@ -20,6 +20,11 @@ export interface ParseDocumentOptions {
   join?: string;
   /** Id prefix; defaults to the file name without its extension. */
   slug?: string;
+  /**
+   * How items' `source.file` and the report name the document (e.g. its file name, so outputs never carry the
+   * user's folders); default the path as given. Messages still name the path.
+   */
+  sourceLabel?: string;
 }
 
 export interface ParseResult {
@@ -89,12 +94,20 @@ export async function parseDocument(path: string, opts: ParseDocumentOptions = {
     if (e instanceof InputError) throw e;
     throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return parseBytes(bytes, path, opts);
+  const label = opts.sourceLabel;
+  if (label === undefined || label === path) return parseBytes(bytes, path, opts);
+  // Format and slug come from the real file name; only what the outputs record changes.
+  try {
+    return await parseBytes(bytes, label, { ...opts, slug: opts.slug ?? defaultSlug(path) }, path);
+  } catch (e) {
+    if (e instanceof InputError && e.file === label) throw new InputError(path, e.message.slice(label.length + 2 + (e.where ? e.where.length + 1 : 0)), e.where);
+    throw e;
+  }
 }
 
 /** The stage function over bytes already in memory; `file` names the input in ids' sources and messages. */
-export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDocumentOptions = {}): Promise<ParseResult> {
-  let format: Format = !opts.format || opts.format === 'auto' ? detectFormat(file, bytes) : opts.format;
+export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDocumentOptions = {}, formatFrom = file): Promise<ParseResult> {
+  let format: Format = !opts.format || opts.format === 'auto' ? detectFormat(formatFrom, bytes) : opts.format;
   checkBytes(file, bytes, format);
   const parseOpts: ParseOptions = {
     file,
@@ -124,6 +137,7 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
   if (!doc.items.length) {
     throw new InputError(file, `not a result table: no items found (read as ${format}); expected rows of 意見の概要 and 意見に対する考え方`);
   }
+  checkCellLengths(file, doc.items);
   const notes: string[] = [];
   if (opts.records && format !== 'json') notes.push(`--records applies to JSON input only; ignored for ${format}`);
   if (opts.join && format !== 'json') notes.push(`--join applies to JSON input only; ignored for ${format}`);
@@ -178,6 +192,30 @@ function uniqueIds(doc: ParsedDocument): { items: Item[]; accounts: ParsedDocume
     return { ...a, ref: to, parts: a.parts?.map((p) => (p.fate === 'item' && p.ref === a.ref ? { ...p, ref: to } : p)) };
   });
   return { items, accounts, warnings };
+}
+
+/**
+ * The longest comment or response accepted, in characters. Real comments run to a few thousand characters; past
+ * this, a cell is a whole document pasted in or a file that is not a result table, and every later stage (the
+ * tokenizer, the character n-grams of the embedder, the duplicate shingles) would spend minutes on it.
+ */
+export const MAX_CELL_CHARS = 100_000;
+
+function checkCellLengths(file: string, items: readonly ParsedDocument['items'][number][]): void {
+  for (const item of items) {
+    for (const field of ['comment', 'response'] as const) {
+      const length = item[field].length;
+      if (length <= MAX_CELL_CHARS) continue;
+      const src = item.source;
+      const where = src.lines?.length ? `line ${src.lines[0]}` : src.rows?.length ? `row ${src.rows[0]}` : undefined;
+      throw new InputError(
+        file,
+        `the ${field} of item ${item.number ?? item.id} is ${length.toLocaleString('en-US')} characters long; the limit is ` +
+          `${MAX_CELL_CHARS.toLocaleString('en-US')} per cell (a whole document pasted into one cell, or not a result table?)`,
+        where,
+      );
+    }
+  }
 }
 
 function checkItems(items: Item[]): Item[] {

@@ -7,6 +7,7 @@ import { nonWhitespaceLength } from '../core/text.ts';
 import { decodeText } from './detect.ts';
 import { tableToDocument, textCell, type TableCell } from './tabular.ts';
 import type { FormatReader } from './types.ts';
+import { pushAll } from '../core/arrays.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -83,6 +84,25 @@ function parseJoin(spec: string, file: string): Join {
   return { path: m[1], key: m[2], recordKey: m[3] ?? m[2] };
 }
 
+/**
+ * Values nested deeper than this stop the parse with a clear message: the walkers below recurse once per level,
+ * and no export nests anywhere near this deep.
+ */
+export const MAX_JSON_DEPTH = 1000;
+
+/** The deepest nesting of arrays and objects, measured without recursion. */
+function jsonDepth(root: Json): number {
+  let max = 0;
+  const stack: [Json, number][] = [[root, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > max) max = depth + 1;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x !== null && typeof x === 'object') stack.push([x, depth + 1]);
+  }
+  return max;
+}
+
 const keyValues = (v: Json | undefined): string[] =>
   v === undefined || v === null ? [] : Array.isArray(v) ? v.filter(isScalar).filter((x) => x !== null).map(String) : isScalar(v) ? [String(v)] : [];
 
@@ -94,6 +114,8 @@ export const readJson: FormatReader = async (input, opts) => {
   } catch (e) {
     throw new InputError(opts.file, `invalid JSON: ${(e as Error).message}`);
   }
+  const depth = jsonDepth(root);
+  if (depth > MAX_JSON_DEPTH) throw new InputError(opts.file, `arrays and objects nested ${depth} deep; the limit is ${MAX_JSON_DEPTH}`);
   const join = opts.join ? parseJoin(opts.join, opts.file) : undefined;
   let records: Obj[];
   if (opts.records) {
@@ -158,7 +180,7 @@ export const readJson: FormatReader = async (input, opts) => {
   });
 
   const doc = tableToDocument({ rows, columns, columnWord: 'field' }, opts);
-  doc.warnings.push(...warnings);
+  pushAll(doc.warnings, warnings);
   // Joined records no record used still count towards the input: list them as skipped.
   joined.forEach((m, j) => {
     if (joinedFirstRow.has(j)) return;

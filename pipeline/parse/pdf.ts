@@ -7,6 +7,7 @@ import { InputError } from '../core/errors.ts';
 import { nonWhitespaceLength } from '../core/text.ts';
 import { layoutToDocument, type LayoutLine, type Segment } from './pdf-text.ts';
 import type { FormatReader } from './types.ts';
+import { pushAll } from '../core/arrays.ts';
 
 const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 
@@ -106,11 +107,11 @@ export const readPdf: FormatReader = async (input, opts) => {
     const warnings: string[] = [];
     pages.forEach((runs, i) => {
       if (!runs.length) warnings.push(`page ${i + 1}: no text layer (scanned image?); nothing extracted`);
-      lines.push(...pageLines(runs, i + 1, unit, lines.length + 1));
+      pushAll(lines, pageLines(runs, i + 1, unit, lines.length + 1));
     });
     const inputChars = all.reduce((n, r) => n + nonWhitespaceLength(r.text), 0);
     const parsed = layoutToDocument(lines, opts, 2, inputChars);
-    parsed.warnings.unshift(...warnings);
+    parsed.warnings = [...warnings, ...parsed.warnings];
     return parsed;
   } finally {
     await doc.destroy();

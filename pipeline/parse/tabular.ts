@@ -6,6 +6,7 @@ import { cleanText, nonWhitespaceLength } from '../core/text.ts';
 import { buildItem } from './item.ts';
 import type { ColumnMap, ParseOptions, ParsedDocument } from './types.ts';
 import { ROLES, headingKey, isSectionHeading, matchRole, parseNumber, type Role } from './columns.ts';
+import { maxOf } from '../core/arrays.ts';
 
 export interface TableCell {
   /** Raw text as found (an HTML cell keeps its inner markup). */
@@ -133,7 +134,7 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
       const cols: Columns = {};
       for (const w of wanted) cols[w.role] = Number(w.name) - 1;
       if (cols.comment === undefined) throw new InputError(opts.file, '--map by position needs comment=<column number>');
-      const width = Math.max(0, ...table.rows.map((r) => r.cells.length));
+      const width = maxOf(table.rows.map((r) => r.cells.length), 0);
       return { headerRow: -1, cols, names: Array.from({ length: width }, (_, i) => String(i + 1)) };
     }
     const names = bestRow >= 0 ? scan[bestRow].cells.map((c) => c.text) : [];

@@ -11,6 +11,7 @@ import { decodeText } from './detect.ts';
 import { buildItem } from './item.ts';
 import { Pattern } from './pattern.ts';
 import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
+import { minOf, pushAll } from '../core/arrays.ts';
 
 const TextModel = z.object({
   about: z.string(),
@@ -145,7 +146,7 @@ function classify(lines: TextLine[], file: string): void {
       'not a result table: no column header row (意見の概要 / 意見に対する考え方) and no numbered tab-separated rows',
     );
   }
-  const start = Math.min(...candidates);
+  const start = minOf(candidates);
   for (const l of lines.slice(0, start)) {
     if (l.kind === 'blank') continue;
     l.kind = 'preamble';
@@ -296,7 +297,7 @@ function assemble(rows: DataRow[], warnings: string[]): Draft[] {
     const prevReach = last ? (firstBreak < 0 ? run.length : firstBreak) : 0;
     const prev = last as Draft | null;
     if (prev && next && next.number === prev.number && prevReach === run.length && !next.sectionBreak) {
-      prev.rows.push(...run);
+      pushAll(prev.rows, run);
       return;
     }
     let p = lastValue;
@@ -331,11 +332,11 @@ function assemble(rows: DataRow[], warnings: string[]): Draft[] {
 
     let lead = 0;
     while (prev && lead < prevReach && lead < t && !itemLike(run[lead])) lead++;
-    if (prev) prev.rows.push(...run.slice(0, lead));
+    if (prev) pushAll(prev.rows, run.slice(0, lead));
     if (room === 0) {
       const body = run.slice(lead, t);
       const attachable = body.filter((_, i) => lead + i < prevReach);
-      if (prev) prev.rows.push(...attachable);
+      if (prev) pushAll(prev.rows, attachable);
       const stray = body.slice(attachable.length);
       if (stray.length) {
         warnings.push(`${lineSpan(stray)}: unnumbered rows after a section heading where the numbering leaves no room for an item (No.${p} is followed by No.${next?.number}); kept as items without a number`);

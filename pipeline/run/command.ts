@@ -19,6 +19,9 @@ Writes to the run folder:
   themes/clusters.json, themes/duplicates.json   the themes stage's full output
   run.json, manifest.json     run info; tool version, input hash, config, models, counts, seeds, timings
 Flags override the config file; the manifest records the config as applied.
+--out is written as a whole: the run goes into a temporary folder beside it that replaces it only when complete,
+so the folder always holds either the previous run or the new one. It must be new, empty or an earlier run's;
+other files stop the run (exit 2, naming them) unless --force. The outputs name the input by file name and sha256.
 
 Examples:
   $ pubcom run seeds/000_555981824ba784d2.txt --out reports/seed
@@ -32,7 +35,9 @@ export function runCommand(program: Command): void {
     .command('run')
     .description('the whole pipeline in one command: parse → tokenize → embed → classify → stance → themes → report')
     .argument('<input>', 'the result document (text, CSV, XLSX, JSON, HTML or PDF)')
-    .requiredOption('--out <dir>', 'run folder (e.g. --out reports/seed)')
+    .requiredOption('--out <dir>', 'run folder: new, empty, or holding an earlier run, which is replaced whole (e.g. --out reports/seed)')
+    .option('--force', 'run even when --out holds files that are not from a pubcom run; they are kept beside the new run (one named like an output is replaced)')
+    .option('--source-label <name>', 'how the outputs name the input (default its file name, never its folders; e.g. --source-label "2025 cyber strategy")')
     .option('--config <file>', 'run config, JSON (see pubcom config --print; e.g. --config pubcom.config.json)')
     .addOption(new Option('--format <format>', 'input format (e.g. --format csv); default from the config, else auto').choices([...FORMATS]))
     .option('--map <fields>', 'column for each item field (e.g. --map number=No.,comment=意見の要旨,response=考え方)')
@@ -53,7 +58,7 @@ export function runCommand(program: Command): void {
       const { applyFlags } = await import('./flags.ts');
       const { runPipeline } = await import('./index.ts');
       const config = applyFlags(loadConfig(flags.config), flags);
-      await runPipeline({ input, out: flags.out, config, quiet: flags.quiet, allowRemote: flags.allowRemote });
+      await runPipeline({ input, out: flags.out, config, quiet: flags.quiet, allowRemote: flags.allowRemote, force: flags.force, sourceLabel: flags.sourceLabel });
     });
 }
 

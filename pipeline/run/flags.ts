@@ -18,6 +18,8 @@ export interface RunFlags {
   cache: boolean;
   allowRemote?: boolean;
   quiet?: boolean;
+  force?: boolean;
+  sourceLabel?: string;
 }
 
 function parseList(s: string): string[] {

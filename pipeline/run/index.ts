@@ -1,9 +1,8 @@
 // `pubcom run`: parse → tokenize → embed → classify → stance → themes → report, one stage call each, then the manifest.
 // Keep this a short list of stage calls; anything a stage decides belongs in that stage.
-import { readFileSync, rmSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { sha256 } from '../core/hash.ts';
-import { writeAtomic } from '../core/io.ts';
 import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
 import type { RunSet } from '../report/schema.ts';
@@ -12,10 +11,11 @@ import type { Item, StanceRecord } from '../core/schema.ts';
 import type { Codebook } from '../themes/index.ts';
 import { configPath, type ResolvedConfig } from './config.ts';
 import { enrich } from './enrich.ts';
-import { buildManifest, previousFiles } from './manifest-build.ts';
+import { buildManifest } from './manifest-build.ts';
 import { classifyStage, embedStage, loadRunCodebook, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
 import { StageLog } from './stage-log.ts';
 import { runSummary } from './summary.ts';
+import { beginRun, fault } from './transaction.ts';
 
 export { RunConfig, loadConfig, defaultConfig, CONFIG_DOCS, type ResolvedConfig } from './config.ts';
 export { diffRuns, readRunFolder } from './diff.ts';
@@ -29,6 +29,13 @@ export interface RunOptions {
   quiet?: boolean;
   /** Let transformers.js download a model missing locally (never the default). */
   allowRemote?: boolean;
+  /**
+   * How the outputs name the input (items' `source.file`, run.json, parse-report.json, manifest.json, the report);
+   * default the input's file name. Never the absolute path: shared reports must not reveal the user's folders.
+   */
+  sourceLabel?: string;
+  /** Keep files in `out` that are no previous run's beside the new run instead of stopping (see transaction.ts). */
+  force?: boolean;
 }
 
 export interface RunResult {
@@ -39,18 +46,44 @@ export interface RunResult {
   summary: string;
 }
 
-export async function runPipeline({ input, out, config, quiet = false, allowRemote = false }: RunOptions): Promise<RunResult> {
-  const log = new StageLog(7, quiet);
+export async function runPipeline({ input, out, config, quiet = false, allowRemote = false, sourceLabel, force = false }: RunOptions): Promise<RunResult> {
+  const label = sourceLabel ?? basename(input);
+  // The folder is checked and the temporary run folder created before any computing: a read-only or cluttered
+  // --out fails in a second, not after the whole analysis.
+  const tx = beginRun(out, { input, force });
+  try {
+    const result = await runInto(tx.write.bind(tx), { input, out, label, config, quiet, allowRemote });
+    tx.commit();
+    if (!quiet) process.stderr.write(result.summary);
+    return result;
+  } catch (e) {
+    tx.abort();
+    throw e;
+  }
+}
+
+interface RunIntoOptions {
+  input: string;
+  out: string;
+  label: string;
+  config: ResolvedConfig;
+  quiet: boolean;
+  allowRemote: boolean;
+}
+
+async function runInto(write: (rel: string, content: string | Uint8Array) => void, { input, out, label, config, quiet, allowRemote }: RunIntoOptions): Promise<RunResult> {
+  const log = new StageLog(7, quiet, process.stderr, (name) => fault(`stage:${name}`));
   const codebook = loadRunCodebook(config);
   const model = loadRunModel(config);
-  const parsed = await log.stage('parse', () => parseStage(input, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
+  const parsed = await log.stage('parse', () => parseStage(input, label, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
   const items = parsed.items;
   const { labels, stances, themes, embedderId } = await analyse(items, { config, codebook, model: model?.model ?? null, log, quiet, allowRemote });
+  for (const w of themes.warnings) log.line(`  warning: ${w}`);
 
   const run: RunSet = {
     info: {
       name: basename(resolve(out)),
-      document: input,
+      document: label,
       tool_version: VERSION,
       classifiers: labels.map((c) => ({ name: c.name, version: c.version })),
       themes: codebook.themes.map((t) => ({ id: t.id, label_ja: t.label.ja, label_en: t.label.en })),
@@ -61,22 +94,19 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
   const files = await log.stage('report', async () => {
     const written = new Map<string, string>();
     const emit = (rel: string, content: string | Uint8Array) => {
-      writeAtomic(join(out, rel), content);
+      write(rel, content);
       written.set(rel, sha256(content));
     };
     await emitReport(run, emit);
     emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
     emit('themes/clusters.json', themes.clustersJson);
     emit('themes/duplicates.json', themes.duplicatesJson);
-    // Files an earlier run in this folder wrote and this one does not (e.g. the agreement table after dropping
-    // a classifier) would be read as current: remove exactly those, nothing else.
-    for (const stale of previousFiles(out)) if (!written.has(stale)) rmSync(join(out, stale), { force: true });
     return written;
   }, (r) => `${r.size} files written to ${out}`);
 
   const timings = log.finish();
   const manifest = buildManifest({
-    input: { file: input, format: parsed.report.format, bytes: statSync(input).size, sha256: parsed.report.sha256 },
+    input: { file: label, format: parsed.report.format, bytes: statSync(input).size, sha256: parsed.report.sha256 },
     config,
     codebook: { file: config.codebook, sha256: sha256(readFileSync(configPath(config.codebook))), version: codebook.version },
     classifiers: labels.map((c) => ({ name: c.name, version: c.version, model: c.name !== 'rules' && model ? { file: model.file, sha256: model.sha256 } : null })),
@@ -85,12 +115,12 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
     run,
     skippedRows: parsed.report.skipped.length,
     files,
+    warnings: themes.warnings,
     timings,
     peakRssMb: log.peakRssMb,
   });
-  writeAtomic(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
   const summary = runSummary(run, out, parsed.report.skipped.length, timings.total);
-  if (!quiet) process.stderr.write(summary);
   return { run, files: [...files.keys(), 'manifest.json'], timings, peakRssMb: log.peakRssMb, summary };
 }
 
@@ -109,7 +139,7 @@ interface AnalyseContext {
  * they hold hundreds of megabytes.
  */
 async function analyse(items: readonly Item[], { config, codebook, model, log, quiet, allowRemote }: AnalyseContext) {
-  const tok = await log.stage('tokenize', () => tokenizeStage(items), (r) => `${r.tokens} tokens`);
+  const tok = await log.stage('tokenize', () => tokenizeStage(items, quiet), (r) => `${r.tokens} tokens`);
   const emb = await log.stage('embed', () => embedStage(items, config, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
   const labels = await log.stage('classify', () => classifyStage(items, config, model), (r) => r.map((c) => c.name).join(', '));
   const stances = await log.stage('stance', () => stanceStage(items), (r) => stanceCounts(r.records));

@@ -1,7 +1,5 @@
-// Builds manifest.json from what the run used and produced. Paths are recorded as the user gave them, hashes
+// Builds manifest.json from what the run used and produced. The input is recorded by its label (file name), hashes
 // pin the bytes, and the measured timings and memory sit in their own fields so identity checks can drop them.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { sha256 } from '../core/hash.ts';
 import { VERSION } from '../core/version.ts';
 import { loadLsaSettings } from '../embed/lsa.ts';
@@ -21,6 +19,8 @@ export interface ManifestInput {
   skippedRows: number;
   /** sha256 of every file written, by relative path. */
   files: ReadonlyMap<string, string>;
+  /** What the run could not do as usual, and why (e.g. no similarity space for one distinct comment). */
+  warnings: readonly string[];
   timings: Record<string, number>;
   peakRssMb: Record<string, number>;
 }
@@ -60,20 +60,9 @@ export function buildManifest(m: ManifestInput): Manifest {
       duplicates_minhash: DUPLICATE_DEFAULTS.seed,
     },
     files: Object.fromEntries(m.files),
+    ...(m.warnings.length ? { warnings: [...m.warnings] } : {}),
     timings_ms: m.timings,
     peak_rss_mb: m.peakRssMb,
   };
   return Manifest.parse(manifest);
-}
-
-/** Files listed by the manifest of an earlier run in this folder (none if there was no run). */
-export function previousFiles(dir: string): string[] {
-  const path = join(dir, 'manifest.json');
-  if (!existsSync(path)) return [];
-  try {
-    const parsed = Manifest.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return parsed.success ? Object.keys(parsed.data.files).filter((f) => !f.includes('..')) : [];
-  } catch {
-    return [];
-  }
 }

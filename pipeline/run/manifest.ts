@@ -34,6 +34,8 @@ export const Manifest = z.object({
   seeds: z.record(z.string(), z.number()),
   /** sha256 of every other file of the run folder, by relative path. */
   files: z.record(z.string(), z.string()),
+  /** What the run could not do as usual, and why (absent when nothing): e.g. one distinct comment, no similarity space. */
+  warnings: z.array(z.string()).optional(),
   /** Wall-clock milliseconds per stage and in total. This and peak_rss_mb are all that differ between identical runs. */
   timings_ms: z.record(z.string(), z.number()),
   /** Peak resident memory of the process when each stage ended, in MB. */

@@ -12,6 +12,8 @@ export class StageLog {
     private readonly total: number,
     private readonly quiet: boolean,
     private readonly stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr,
+    /** Called after each stage ends (the run's fault-injection hook for tests). */
+    private readonly after: (name: string) => void = () => {},
   ) {}
 
   async stage<T>(name: string, work: () => Promise<T> | T, summary: (result: T) => string = () => ''): Promise<T> {
@@ -28,6 +30,7 @@ export class StageLog {
       const clear = this.stream.isTTY ? '\r\x1b[K' : '';
       this.stream.write(`${clear}${tag} ${summary(result).padEnd(52)} ${(ms / 1000).toFixed(2).padStart(6)} s\n`);
     }
+    this.after(name);
     return result;
   }
 

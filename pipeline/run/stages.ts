@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
 import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
+import { progress } from '../embed/progress.ts';
 import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
 import { loadStanceRules, stanceItems } from '../stance/index.ts';
@@ -15,9 +16,11 @@ import type { ClusterInfo } from '../report/schema.ts';
 import { configPath, PACKAGE_ROOT, type ResolvedConfig } from './config.ts';
 import type { ClassifierOutput, ThemesOutput } from './enrich.ts';
 
-export async function parseStage(input: string, config: ResolvedConfig): Promise<ParseResult> {
+/** `label` names the input in the outputs (items' source, parse report); messages name `input` as given. */
+export async function parseStage(input: string, label: string, config: ResolvedConfig): Promise<ParseResult> {
   const p = config.parse;
   return parseDocument(input, {
+    sourceLabel: label,
     format: p.format,
     map: p.map ?? undefined,
     records: p.records ?? undefined,
@@ -35,10 +38,19 @@ export interface TokenizeResult {
  * Loads the dictionary and tokenizes every comment once. Later stages tokenize again through the same shared
  * kuromoji instance, whose per-sentence cache makes those passes cheap, so this stage carries the real cost.
  */
-export async function tokenizeStage(items: readonly Item[]): Promise<TokenizeResult> {
+export async function tokenizeStage(items: readonly Item[], quiet = false): Promise<TokenizeResult> {
   const tokenizer = await getTokenizer();
-  const records = tokenizeItems(items, tokenizer, 'comment');
-  return { tokenizer, tokens: records.reduce((s, r) => s + r.tokens.length, 0) };
+  // Progress in characters, so a round with a few very long comments still shows it moving.
+  let chars = 0;
+  for (const item of items) chars += item.comment.length;
+  const bar = progress('tokenize', chars, { quiet });
+  let tokens = 0;
+  for (const item of items) {
+    tokens += tokenizeItems([item], tokenizer, 'comment')[0].tokens.length;
+    bar.tick(item.comment.length);
+  }
+  bar.done();
+  return { tokenizer, tokens };
 }
 
 export interface EmbedResult {
@@ -114,6 +126,8 @@ export function stanceStage(items: readonly Item[]): StanceStageResult {
 }
 
 export interface ThemesStageResult extends ThemesOutput {
+  /** Why themes or clusters are weaker than usual (e.g. one distinct comment: no similarity space). */
+  warnings: string[];
   /** The stage's own clusters.json and duplicates.json, as written to the run folder's themes/. */
   clustersJson: string;
   duplicatesJson: string;
@@ -153,6 +167,7 @@ export async function themesStage(
     outlier: c.outlier,
   }));
   return {
+    warnings: raw.warnings,
     clustersJson: JSON.stringify(raw.clusters, null, 2) + '\n',
     duplicatesJson: JSON.stringify(raw.duplicates, null, 2) + '\n',
     themes: raw.records,

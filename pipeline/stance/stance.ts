@@ -2,6 +2,7 @@
 import { normalize } from '../core/text.ts';
 import type { Stance, StanceEvidence, StanceRecord } from '../core/schema.ts';
 import { loadStanceRules, type LoadedStanceRules } from './rules-schema.ts';
+import { minOf } from '../core/arrays.ts';
 
 export interface StanceResult {
   stance: Stance | null;
@@ -247,7 +248,7 @@ export function stanceOf(comment: string, rules: LoadedStanceRules = loadStanceR
   // 3. Agreement followed by a contrast connective and then a request or objection is a preface.
   const support = hits.filter((h) => h.stance === 'support');
   if (support.length) {
-    const firstSupportEnd = Math.min(...support.map((h) => h.end));
+    const firstSupportEnd = minOf(support.map((h) => h.end));
     const asked = hits.filter((h) => (h.stance === 'request' || h.stance === 'oppose') && h.weight >= res.contrast.min_weight);
     const turned = a.contrasts.some((ct) => ct.start >= firstSupportEnd && asked.some((h) => h.start >= ct.end));
     if (turned) score.set('support', score.get('support')! * res.contrast.support_factor);

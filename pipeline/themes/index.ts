@@ -10,6 +10,8 @@ import { DISCOVER_DEFAULTS, discoverClusters, type DiscoverOptions, type Discove
 import { DUPLICATE_DEFAULTS, findDuplicateComments, findResponseTemplates, TEMPLATE_JACCARD, type DuplicateOptions } from './duplicates.ts';
 import { ruleDocument } from './rule-lang.ts';
 import { CLUSTERS_FORMAT, DUPLICATES_FORMAT, type ClustersFile, type DuplicatesFile } from './schema.ts';
+import { pushAll } from '../core/arrays.ts';
+import { normalize } from '../core/text.ts';
 
 export { loadCodebook, checkCodebook, DEFAULT_CODEBOOK, type Codebook } from './codebook.ts';
 export { parseRule, evaluateRule, ruleDocument, RuleSyntaxError } from './rule-lang.ts';
@@ -86,14 +88,25 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
       similarity.slice(start, start + CHUNK),
       codebook,
     );
-    assigned.push(...part.records);
-    evidence.push(...part.evidence);
+    pushAll(assigned, part.records);
+    pushAll(evidence, part.evidence);
     for (const t of tokens) contentWords.push(t.content_words);
   }
   const byId = new Map(assigned.map((r) => [r.id, r]));
   const records: ThemeRecord[] = items.map((i) => byId.get(i.id) ?? { id: i.id, themes: [] });
 
-  const discoveryOpts = { ...opts.discovery };
+  // One comment, or every comment the same (a mass submission): the embedder had no space to build, every vector
+  // is zero, and there is exactly one group to report.
+  // Read from the vectors themselves, so a rerun that takes them from the cache decides the same way.
+  const degenerate = vectors.length > 0 && vectors.every((v) => v.every((x) => x === 0));
+  if (degenerate) {
+    const distinct = new Set(present.map((i) => normalize(i.comment))).size;
+    warnings.push(
+      `${embedder.inner.id.split(':')[0]}: no similarity space (${present.length} comment${present.length === 1 ? '' : 's'}, ${distinct} distinct): ` +
+        'themes come from the coding rules only, and discovery reports every comment as one cluster',
+    );
+  }
+  const discoveryOpts = { ...opts.discovery, ...(degenerate ? { k: 1 } : {}) };
   const discovery = discoverClusters(
     present.map((i) => i.id),
     vectors,

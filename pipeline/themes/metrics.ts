@@ -1,5 +1,6 @@
 // Cluster-quality figures reported for discovery: silhouette (internal) and NMI against a reference partition.
 import { mulberry32 } from '../core/random.ts';
+import { maxOf } from '../core/arrays.ts';
 
 /** Row-major n × d matrix. */
 export interface Matrix {
@@ -46,7 +47,7 @@ export function silhouette(m: Matrix, labels: Int32Array, sampleSize = 2000, see
     }
     rows = rows.slice(0, sampleSize).sort((a, b) => a - b);
   }
-  const k = Math.max(...Array.from(labels)) + 1;
+  const k = maxOf(labels) + 1;
   const sizes = new Int32Array(k);
   for (const i of rows) sizes[labels[i]]++;
   if (sizes.filter((s) => s > 0).length < 2) return 0;

@@ -7,6 +7,7 @@ import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { progress } from '../embed/progress.ts';
 import type { TokenRecord } from './index.ts';
+import { pushAll } from '../core/arrays.ts';
 
 interface TokenizeFlags {
   terms?: string[];
@@ -60,7 +61,7 @@ Examples:
       const bar = progress('tokenize', items.length, { quiet: flags.quiet });
       const records: TokenRecord[] = [];
       for (const item of items) {
-        records.push(...tokenizeItems([item], tokenizer, field));
+        pushAll(records, tokenizeItems([item], tokenizer, field));
         bar.tick();
       }
       bar.done();

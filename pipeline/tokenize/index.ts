@@ -13,6 +13,7 @@ import { CachedKuromoji, loadKuromoji } from './kuromoji.ts';
 import { alignToTerms, joinCompounds, mergeTerms } from './merge.ts';
 import { TermMatcher } from './terms.ts';
 import type { Tokenizer } from './types.ts';
+import { pushAll } from '../core/arrays.ts';
 
 export type { Tokenizer } from './types.ts';
 export { loadUserTerms } from './config.ts';
@@ -84,8 +85,8 @@ class KuromojiTokenizer implements Tokenizer {
  */
 export async function getTokenizer(opts: TokenizerOptions = {}): Promise<Tokenizer & { matcher: TermMatcher }> {
   const terms: string[] = [];
-  if (opts.domainTerms ?? true) for (const file of domainTermFiles()) terms.push(...loadTermList(file));
-  terms.push(...(opts.terms ?? []));
+  if (opts.domainTerms ?? true) for (const file of domainTermFiles()) pushAll(terms, loadTermList(file));
+  pushAll(terms, opts.terms ?? []);
   const analyser = (opts.segmentCache ?? true) ? await sharedAnalyser() : new CachedKuromoji(await loadKuromoji(), 0);
   return new KuromojiTokenizer(
     analyser,

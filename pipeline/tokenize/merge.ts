@@ -2,6 +2,7 @@
 import type { Token, TokenPart } from '../core/schema.ts';
 import type { CompoundRules } from './config.ts';
 import type { TermMatch } from './terms.ts';
+import { pushAll } from '../core/arrays.ts';
 
 const LETTER = /[\p{L}]/u;
 
@@ -28,11 +29,11 @@ export function alignToTerms(
     }
     let from = t.start;
     while (e < edges.length && edges[e] < t.end) {
-      out.push(...reanalyse(text.slice(from, edges[e]), from));
+      pushAll(out, reanalyse(text.slice(from, edges[e]), from));
       from = edges[e];
       e++;
     }
-    out.push(...reanalyse(text.slice(from, t.end), from));
+    pushAll(out, reanalyse(text.slice(from, t.end), from));
   }
   return out;
 }
@@ -101,7 +102,7 @@ export function joinCompounds(tokens: Token[], rules: CompoundRules): Token[] {
         merged: 'compound',
         parts: run.map(({ surface, base, pos, pos_detail, start, end }) => ({ surface, base, pos, pos_detail, start, end })),
       });
-    } else out.push(...run);
+    } else pushAll(out, run);
     i = j;
   }
   return out;
