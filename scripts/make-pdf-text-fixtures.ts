@@ -2,13 +2,14 @@
 // the PDF that test/helpers/make-pdf.ts writes, with and without -layout. Needs pdftotext (Debian package
 // poppler-utils), so the outputs are committed and the tests do not need it:
 //   npx tsx scripts/make-pdf-text-fixtures.ts
+import { fileURLToPath } from 'node:url';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeEiaResultPdf } from '../test/helpers/make-pdf.ts';
 
-const out = new URL('../data/fixtures/pdf-text/', import.meta.url).pathname;
+const out = fileURLToPath(new URL('../data/fixtures/pdf-text/', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'pubcom-pdf-'));
 try {
   const pdf = join(dir, 'eia.pdf');

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { ThemeRecord } from '../pipeline/core/schema.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
 import { ClustersFile, DuplicatesFile } from '../pipeline/themes/schema.ts';
 
-const ROOT = new URL('..', import.meta.url).pathname;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = join(ROOT, 'seeds/000_555981824ba784d2.txt');
 const work = mkdtempSync(join(tmpdir(), 'pubcom-themes-'));
 const itemsPath = join(work, 'items.jsonl');

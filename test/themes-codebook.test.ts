@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../pipeline/core/errors.ts';
@@ -10,7 +11,7 @@ import { decideTheme } from '../pipeline/themes/assign.ts';
 import { themeItems } from '../pipeline/themes/index.ts';
 import { ruleDocument } from '../pipeline/themes/rule-lang.ts';
 
-const SEED = new URL('../seeds/000_555981824ba784d2.txt', import.meta.url).pathname;
+const SEED = fileURLToPath(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url));
 const GUIDELINE_THEMES = [
   'acd_privacy', 'sme', 'pqc', 'talent', 'supply_chain', 'gov_systems', 'infra_local',
   'intl', 'info_sharing', 'ai', 'cybercrime', 'awareness', 'industry_tech', 'strategy_general',

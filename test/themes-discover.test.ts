@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../pipeline/core/random.ts';
 import type { Item } from '../pipeline/core/schema.ts';
@@ -10,7 +11,7 @@ import { themeItems, type ThemesResult } from '../pipeline/themes/index.ts';
 import { nmi, silhouette, toMatrix } from '../pipeline/themes/metrics.ts';
 import { l2normalize } from '../pipeline/themes/vectors.ts';
 
-const SEED = new URL('../seeds/000_555981824ba784d2.txt', import.meta.url).pathname;
+const SEED = fileURLToPath(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url));
 
 /** Three tight, well separated groups of unit vectors in 12 dimensions (and optionally one far point). */
 function blobs(perGroup: number, withOutlier: boolean): { vectors: Float32Array[]; truth: number[] } {

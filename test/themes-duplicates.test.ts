@@ -1,9 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from '../pipeline/parse/index.ts';
 import { duplicateKey, findDuplicateComments, findResponseTemplates, groupTexts } from '../pipeline/themes/duplicates.ts';
 
-const FIXTURE = new URL('../data/fixtures/themes/duplicates.csv', import.meta.url).pathname;
-const SEED = new URL('../seeds/000_555981824ba784d2.txt', import.meta.url).pathname;
+const FIXTURE = fileURLToPath(new URL('../data/fixtures/themes/duplicates.csv', import.meta.url));
+const SEED = fileURLToPath(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url));
 
 describe('duplicate comments', () => {
   it('keys copies that differ only in spacing, width and punctuation alike', () => {

@@ -1,4 +1,5 @@
 // Hyper-parameters of the trainable classifiers (models/labels/classifier-settings.json), checked on load.
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { readJson } from '../core/io.ts';
 
@@ -45,6 +46,6 @@ let cached: ClassifierSettings | null = null;
 
 export function loadSettings(path?: string): ClassifierSettings {
   if (path) return readJson(path, ClassifierSettings);
-  cached ??= readJson(new URL('../../models/labels/classifier-settings.json', import.meta.url).pathname, ClassifierSettings);
+  cached ??= readJson(fileURLToPath(new URL('../../models/labels/classifier-settings.json', import.meta.url)), ClassifierSettings);
   return cached;
 }

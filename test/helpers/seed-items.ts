@@ -1,10 +1,11 @@
 // Items made straight from the seed's numbered rows (number TAB comment TAB response), for stages that need real
 // Japanese comments without depending on the parse stage.
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { cleanText } from '../../pipeline/core/text.ts';
 import type { Item } from '../../pipeline/core/schema.ts';
 
-export const SEED_PATH = new URL('../../seeds/000_555981824ba784d2.txt', import.meta.url).pathname;
+export const SEED_PATH = fileURLToPath(new URL('../../seeds/000_555981824ba784d2.txt', import.meta.url));
 
 export function seedItems(limit = Infinity): Item[] {
   const items: Item[] = [];
