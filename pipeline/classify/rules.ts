@@ -46,6 +46,8 @@ function clauseStart(subject: string, at: number): number {
 /** Everything the rules saw in one response, before pointers are resolved across items. */
 export interface RuleAnalysis {
   text: string;
+  /** `text` with quoted spans masked (same length): what the cue rules and the learned models read. */
+  masked: string;
   sentences: Span[];
   hits: RuleHit[];
   pointers: PointerHit[];
@@ -126,7 +128,7 @@ export function analyzeResponse(response: string, compiled: CompiledRules): Rule
     }
   }
   hits.sort((a, b) => a.start - b.start || a.end - b.end || a.rule.localeCompare(b.rule));
-  return { text, sentences, hits, pointers };
+  return { text, masked, sentences, hits, pointers };
 }
 
 /** Noisy-OR of the distinct rules supporting each label. */

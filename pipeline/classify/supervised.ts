@@ -31,7 +31,7 @@ export interface PreparedResponse {
 export const COMMENT_PREFIX = 'c\u0001';
 
 export function prepareResponse(analysis: RuleAnalysis, rules: LabelRecord, comment: string, loaded: LoadedRules): PreparedResponse {
-  const masked = maskQuoted(analysis.text, quotedSpans(analysis.text, loaded.taxonomy.quotes));
+  const masked = analysis.masked;
   const d = rules.decision;
   const structure = d ? [`row:${d.row}`, `stance:${d.stance ?? 'unknown'}`, ...d.moves.map((m) => `move:${m}`)] : [];
   const c = normalize(comment);
