@@ -19,7 +19,7 @@ const PRELOAD =
   `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();` +
   `process.stderr.write('\\nPUBCOM_MAXRSS_KB='+u.maxRSS+' PUBCOM_CPU_US='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
-interface Measured {
+export interface Measured {
   wallMs: number;
   /** CPU time of the command (user + system): the work done, whatever else shares the two cores. */
   cpuMs: number;
@@ -28,7 +28,7 @@ interface Measured {
   stagesRssMb: Record<string, number>;
 }
 
-function runOnce(input: string, out: string, cacheDir: string): Measured {
+export function runOnce(input: string, out: string, cacheDir: string): Measured {
   const config = join(WORK, `config-${cacheDir.split('/').pop()}.json`);
   writeFileSync(config, JSON.stringify({ cache: { enabled: true, dir: cacheDir } }));
   rmSync(out, { recursive: true, force: true });

@@ -96,3 +96,32 @@ export async function writeSyntheticCsv(path: string, n: number, seed?: number):
   writeAtomic(path, toCsv(await syntheticRows({ n, seed })));
   return path;
 }
+
+export interface MassOptions {
+  n: number;
+  /** Campaign texts the copies are made of. */
+  campaigns?: number;
+  /** Share of the rows that are copies of a campaign text. */
+  copyShare?: number;
+  seed?: number;
+}
+
+/**
+ * A mass-submission round: `copyShare` of the `n` rows are copies of `campaigns` texts (each copy answered with
+ * its campaign's one response, as ministries do), the rest distinct synthetic comments; the rows are shuffled
+ * with the seeded PRNG and numbered 1..n.
+ */
+export async function massRows({ n, campaigns = 36, copyShare = 0.96, seed = 20250101 }: MassOptions): Promise<SyntheticRow[]> {
+  const copies = Math.round(n * copyShare);
+  const distinct = n - copies;
+  const texts = await syntheticRows({ n: distinct + campaigns, seed });
+  const next = mulberry32(seed + 1);
+  const rows: SyntheticRow[] = [];
+  for (let i = 0; i < distinct; i++) rows.push(texts[campaigns + i]);
+  for (let i = 0; i < copies; i++) rows.push(texts[i % campaigns]);
+  for (let i = rows.length - 1; i > 0; i--) {
+    const j = randomInt(next, i + 1);
+    [rows[i], rows[j]] = [rows[j], rows[i]];
+  }
+  return rows.map((r, i) => ({ number: i + 1, comment: r.comment, response: r.response }));
+}

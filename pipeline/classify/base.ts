@@ -22,10 +22,21 @@ export interface PreparedBatch {
   prepared: PreparedResponse[];
 }
 
+const batches = new WeakMap<readonly ClassifyInput[], { loaded: LoadedRules; batch: PreparedBatch }>();
+
+/**
+ * The rules' records and every row's prepared response. Remembered per inputs array (and rules), so a run that
+ * asks for rules and then ensemble over the same items analyses the responses once; callers never mutate it.
+ */
 export function prepareBatch(inputs: readonly ClassifyInput[], loaded: LoadedRules): PreparedBatch {
+  const known = batches.get(inputs);
+  if (known && known.loaded === loaded) return known.batch;
   const rules = classifyWithRules(inputs, loaded);
-  const prepared = rules.analyses.map((a, i) => prepareResponse(a, rules.records[i], inputs[i].comment ?? '', loaded));
-  return { rules, prepared };
+  const memo = new Map<string, string>();
+  const prepared = rules.analyses.map((a, i) => prepareResponse(a, rules.records[i], inputs[i].comment ?? '', loaded, memo));
+  const batch = { rules, prepared };
+  batches.set(inputs, { loaded, batch });
+  return batch;
 }
 
 export interface BaseModels {

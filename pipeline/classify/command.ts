@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { writeAtomic, writeJsonl } from '../core/io.ts';
+import { pushAll } from '../core/arrays.ts';
 import type { LabelRecord } from '../core/schema.ts';
 import { EMBEDDER_SPEC_HELP } from '../embed/spec.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from './names.ts';
@@ -156,8 +157,8 @@ export function classifyCommand(program: Command): void {
       const unmatched: string[] = [];
       for (const gold of flags.gold) {
         const read = await readLabelledRows(gold, flags.items);
-        rows.push(...read.rows);
-        unmatched.push(...read.unmatched.map((u) => `${gold}: ${u}`));
+        pushAll(rows, read.rows);
+        pushAll(unmatched, read.unmatched.map((u) => `${gold}: ${u}`));
       }
       const seen = new Set<string>();
       for (const r of rows) {

@@ -249,7 +249,17 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
   const compiled = compileRules(loaded);
   const { taxonomy } = loaded;
   const classifier = { name: 'rules', version: loaded.version };
-  const analyses = inputs.map((i) => analyzeResponse(i.response, compiled));
+  // One analysis per distinct response (a ministry reuses a few hundred answers; a mass round repeats them).
+  // Analyses are read-only from here on, so copies share one object.
+  const analysisOf = new Map<string, RuleAnalysis>();
+  const analyses = inputs.map((i) => {
+    let a = analysisOf.get(i.response);
+    if (!a) {
+      a = analyzeResponse(i.response, compiled);
+      analysisOf.set(i.response, a);
+    }
+    return a;
+  });
 
   const byNumber = new Map<string, number>();
   inputs.forEach((inp, idx) => {
@@ -265,8 +275,26 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
     groupMembers.set(inp.response_group, list);
   });
 
-  const stances = inputs.map((inp) => (inp.comment ? stanceOf(inp.comment) : null));
+  const stanceByText = new Map<string, StanceResult>();
+  const stances = inputs.map((inp) => {
+    if (!inp.comment) return null;
+    let st = stanceByText.get(inp.comment);
+    if (!st) {
+      st = stanceOf(inp.comment);
+      stanceByText.set(inp.comment, st);
+    }
+    return st;
+  });
   const stanceAt = (idx: number): StanceResult | null => stances[idx];
+  // The own-sentence verdict depends on the analysis and the comment's stance only: once per distinct pair.
+  const ownOf = new Map<RuleAnalysis, Map<StanceResult | null, Decision>>();
+  const decideOwnOnce = (a: RuleAnalysis, stance: StanceResult | null): Decision => {
+    let byStance = ownOf.get(a);
+    if (!byStance) ownOf.set(a, (byStance = new Map()));
+    let d = byStance.get(stance);
+    if (!d) byStance.set(stance, (d = decideOwn(a, compiled, stance)));
+    return d;
+  };
   const decided = new Array<Decision | undefined>(inputs.length);
   const targets = new Array<number | null>(inputs.length).fill(null);
   const visiting = new Set<number>();
@@ -307,13 +335,13 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
       const t = p ? targetOf(idx, p) : null;
       if (p && t !== null && !visiting.has(t)) {
         // A pointer's own further sentences count only when they say something.
-        result = inherit(a.hits.length ? decideOwn(a, compiled, stanceAt(idx)) : null, idx, t, [pointerEvidence(p)], p.rule);
+        result = inherit(a.hits.length ? decideOwnOnce(a, stanceAt(idx)) : null, idx, t, [pointerEvidence(p)], p.rule);
       } else if (p && a.hits.length === 0) {
         const fb = taxonomy.fallback;
         const evidence = [{ start: p.start, end: p.end, text: p.text, rule: `${p.rule}:unresolved`, label: fb.label }];
         result = { label: fb.label, also: [], confidence: fb.confidence, evidence, needs_review: true };
       } else {
-        result = decideOwn(a, compiled, stanceAt(idx));
+        result = decideOwnOnce(a, stanceAt(idx));
       }
     }
     decided[idx] = result;

@@ -30,12 +30,25 @@ export interface PreparedResponse {
 /** Comment-side n-grams live in the same vocabulary as the response's, under this prefix. */
 export const COMMENT_PREFIX = 'c\u0001';
 
-export function prepareResponse(analysis: RuleAnalysis, rules: LabelRecord, comment: string, loaded: LoadedRules): PreparedResponse {
+/** `memo` (text → masked text) lets a batch mask each distinct response and comment once. */
+export function prepareResponse(
+  analysis: RuleAnalysis,
+  rules: LabelRecord,
+  comment: string,
+  loaded: LoadedRules,
+  memo: Map<string, string> = new Map(),
+): PreparedResponse {
+  const maskOnce = (key: string, text: string) => {
+    let m = memo.get(key);
+    if (m === undefined) memo.set(key, (m = maskQuoted(text, quotedSpans(text, loaded.taxonomy.quotes))));
+    return m;
+  };
+  // The rules analysis already masked the response's quotes.
   const masked = analysis.masked;
   const d = rules.decision;
   const structure = d ? [`row:${d.row}`, `stance:${d.stance ?? 'unknown'}`, ...d.moves.map((m) => `move:${m}`)] : [];
   const c = normalize(comment);
-  return { text: analysis.text, masked, analysis, rulesLabel: rules.label, structure, comment: maskQuoted(c, quotedSpans(c, loaded.taxonomy.quotes)) };
+  return { text: analysis.text, masked, analysis, rulesLabel: rules.label, structure, comment: maskOnce(`c\u0000${c}`, c) };
 }
 
 /** Every rule id, decision row, stance and move: the binary features besides the n-grams, in a fixed order. */

@@ -111,12 +111,28 @@ export function dispositionsBySectionTable(run: RunSet): Table {
 
 export function themesTable(run: RunSet): Table {
   const n = run.items.length;
+  // One pass over the items (not one per theme): counts of hits, hits by source and primary themes.
+  const counts = new Map<string, { hits: number; primary: number; source: Map<string, number> }>();
+  const at = (theme: string) => {
+    let c = counts.get(theme);
+    if (!c) counts.set(theme, (c = { hits: 0, primary: 0, source: new Map() }));
+    return c;
+  };
+  let unthemed = 0;
+  for (const it of run.items) {
+    if (it.themes.length === 0) unthemed++;
+    at(primaryTheme(it)).primary++;
+    for (const t of it.themes) {
+      const c = at(t.theme);
+      c.hits++;
+      c.source.set(t.source, (c.source.get(t.source) ?? 0) + 1);
+    }
+  }
   const rows = themesInOrder(run).map((theme) => {
-    const hits = run.items.flatMap((it) => it.themes.filter((t) => t.theme === theme));
-    const items = theme === NO_THEME ? run.items.filter((it) => it.themes.length === 0).length : hits.length;
-    const primary = run.items.filter((it) => primaryTheme(it) === theme).length;
-    const bySource = (s: string) => hits.filter((h) => h.source === s).length;
-    return [theme, themeLabel(run, theme), items, pct(items, n), primary, bySource('rule'), bySource('similarity'), bySource('both')];
+    const c = counts.get(theme);
+    const items = theme === NO_THEME ? unthemed : (c?.hits ?? 0);
+    const bySource = (s: string) => c?.source.get(s) ?? 0;
+    return [theme, themeLabel(run, theme), items, pct(items, n), c?.primary ?? 0, bySource('rule'), bySource('similarity'), bySource('both')];
   });
   return {
     name: 'themes',
@@ -298,8 +314,14 @@ export function agreementTable(run: RunSet): Table | null {
 
 export function clustersTable(run: RunSet): Table {
   const byId = new Map(run.items.map((it) => [it.id, it]));
+  const membersOf = new Map<string | null, RunItem[]>();
+  for (const it of run.items) {
+    const list = membersOf.get(it.cluster);
+    if (list) list.push(it);
+    else membersOf.set(it.cluster, [it]);
+  }
   const rows = run.info.clusters.map((c) => {
-    const members = run.items.filter((it) => it.cluster === c.id);
+    const members = membersOf.get(c.id) ?? [];
     const themeCounts = new Map<string, number>();
     for (const it of members) themeCounts.set(primaryTheme(it), (themeCounts.get(primaryTheme(it)) ?? 0) + 1);
     const topThemes = [...themeCounts]

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
+import { normalize } from '../core/text.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
 import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
 import { progress } from '../embed/progress.ts';
@@ -35,18 +36,26 @@ export interface TokenizeResult {
 }
 
 /**
- * Loads the dictionary and tokenizes every comment once. Later stages tokenize again through the same shared
- * kuromoji instance, whose per-sentence cache makes those passes cheap, so this stage carries the real cost.
+ * Loads the dictionary and tokenizes every distinct comment once (copies of a campaign text count their tokens
+ * without being analysed again). Later stages tokenize again through the same shared kuromoji instance, whose
+ * per-sentence cache makes those passes cheap, so this stage carries the real cost.
  */
 export async function tokenizeStage(items: readonly Item[], quiet = false): Promise<TokenizeResult> {
   const tokenizer = await getTokenizer();
+  const copies = new Map<string, { item: Item; count: number }>();
+  for (const item of items) {
+    const key = normalize(item.comment);
+    const known = copies.get(key);
+    if (known) known.count++;
+    else copies.set(key, { item, count: 1 });
+  }
   // Progress in characters, so a round with a few very long comments still shows it moving.
   let chars = 0;
-  for (const item of items) chars += item.comment.length;
+  for (const { item } of copies.values()) chars += item.comment.length;
   const bar = progress('tokenize', chars, { quiet });
   let tokens = 0;
-  for (const item of items) {
-    tokens += tokenizeItems([item], tokenizer, 'comment')[0].tokens.length;
+  for (const { item, count } of copies.values()) {
+    tokens += tokenizeItems([item], tokenizer, 'comment')[0].tokens.length * count;
     bar.tick(item.comment.length);
   }
   bar.done();

@@ -296,5 +296,15 @@ export function stanceItems(
   items: readonly { id: string; comment?: string }[],
   rules: LoadedStanceRules = loadStanceRules(),
 ): StanceRecord[] {
-  return items.map((item) => ({ id: item.id, ...stanceOf(item.comment ?? '', rules) }));
+  // Copies of a campaign text are judged once: the result depends on the normalised comment only.
+  const byText = new Map<string, StanceResult>();
+  return items.map((item) => {
+    const text = normalize(item.comment ?? '');
+    let result = byText.get(text);
+    if (!result) {
+      result = stanceOf(text, rules);
+      byText.set(text, result);
+    }
+    return { id: item.id, ...result };
+  });
 }

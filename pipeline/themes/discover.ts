@@ -90,7 +90,8 @@ function nearest(m: Matrix, i: number, centres: Float64Array, k: number): number
   for (let c = 0; c < k; c++) {
     let s = 0;
     const co = c * d;
-    for (let j = 0; j < d; j++) {
+    // Partial distance: the sum only grows, so a centre already no nearer cannot win (exact, not a heuristic).
+    for (let j = 0; j < d && s < bestD; j++) {
       const x = data[off + j] - centres[co + j];
       s += x * x;
     }
@@ -103,9 +104,48 @@ function nearest(m: Matrix, i: number, centres: Float64Array, k: number): number
   return best;
 }
 
+const firstCopies = new WeakMap<Matrix, Int32Array>();
+
+/**
+ * For every row, the first row holding bit for bit the same values (itself when none). Copies of a mass-submission
+ * text share one vector, so k-means computes each distinct row's distances once and copies them; the sums still
+ * run over every row in row order, so the result is exactly that of computing every row.
+ */
+function firstCopyOf(m: Matrix): Int32Array {
+  const known = firstCopies.get(m);
+  if (known) return known;
+  const { n, d, data } = m;
+  const bits = new Uint32Array(data.buffer, data.byteOffset, n * d);
+  const first = new Int32Array(n);
+  const byHash = new Map<number, number[]>();
+  for (let i = 0; i < n; i++) {
+    let h = 0x811c9dc5;
+    for (let j = 0; j < d; j++) h = Math.imul(h ^ bits[i * d + j], 16777619);
+    const list = byHash.get(h);
+    let found = -1;
+    for (const r of list ?? []) {
+      let same = true;
+      for (let j = 0; j < d && same; j++) same = bits[r * d + j] === bits[i * d + j];
+      if (same) {
+        found = r;
+        break;
+      }
+    }
+    if (found >= 0) first[i] = found;
+    else {
+      first[i] = i;
+      if (list) list.push(i);
+      else byHash.set(h, [i]);
+    }
+  }
+  firstCopies.set(m, first);
+  return first;
+}
+
 /** Lloyd's k-means with k-means++ seeding from a seeded PRNG; ties go to the lower centre index. */
 export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMeansResult {
   const { n, d, data } = m;
+  const copyOf = firstCopyOf(m);
   const rnd = mulberry32(seed);
   const centres = new Float64Array(k * d);
   const minD = new Float64Array(n).fill(Infinity);
@@ -114,12 +154,19 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMean
     for (let j = 0; j < d; j++) centres[c * d + j] = data[pick * d + j];
     let total = 0;
     for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const x = data[i * d + j] - centres[c * d + j];
-        s += x * x;
+      const r = copyOf[i];
+      if (r !== i) {
+        minD[i] = minD[r];
+      } else {
+        // Stops once the sum reaches the row's current minimum: it could only be kept, never lowered.
+        let s = 0;
+        const mi = minD[i];
+        for (let j = 0; j < d && s < mi; j++) {
+          const x = data[i * d + j] - centres[c * d + j];
+          s += x * x;
+        }
+        if (s < mi) minD[i] = s;
       }
-      if (s < minD[i]) minD[i] = s;
       total += minD[i];
     }
     if (c === k - 1) break;
@@ -138,8 +185,9 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMean
   for (let iter = 0; iter < maxIter; iter++) {
     let changed = 0;
     for (let i = 0; i < n; i++) {
-      const c = nearest(m, i, centres, k);
-      dist[i] = nearestDistance;
+      const r = copyOf[i];
+      const c = r !== i ? labels[r] : nearest(m, i, centres, k);
+      dist[i] = r !== i ? dist[r] : nearestDistance;
       if (labels[i] !== c) {
         labels[i] = c;
         changed++;

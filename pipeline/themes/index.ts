@@ -74,13 +74,28 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
 
   const present = items.filter((i) => vectorOf.has(i.id));
   const vectors = present.map((i) => vectorOf.get(i.id)!);
-  const similarity = similarityMatrix(vectors, seeds);
+  // Mass submissions repeat a few texts thousands of times: tokenize and assign each distinct comment once (same
+  // text, same vector, so the same decision) and hand every copy the first one's result.
+  const firstOf = new Map<string, number>();
+  const distinct: number[] = [];
+  const slotOf = new Int32Array(present.length);
+  present.forEach((item, i) => {
+    let slot = firstOf.get(item.comment);
+    if (slot === undefined) {
+      slot = distinct.length;
+      firstOf.set(item.comment, slot);
+      distinct.push(i);
+    }
+    slotOf[i] = slot;
+  });
+  const distinctItems = distinct.map((i) => present[i]);
+  const similarity = similarityMatrix(distinct.map((i) => vectors[i]), seeds);
   // Tokens are only needed per comment: chunks keep 20,000 comments' token objects from piling up in memory.
-  const assigned: ThemeRecord[] = [];
-  const evidence: ThemeEvidence[][] = [];
-  const contentWords: string[][] = [];
-  for (let start = 0; start < present.length; start += CHUNK) {
-    const chunk = present.slice(start, start + CHUNK);
+  const distinctRecords: ThemeRecord[] = [];
+  const distinctEvidence: ThemeEvidence[][] = [];
+  const distinctWords: string[][] = [];
+  for (let start = 0; start < distinctItems.length; start += CHUNK) {
+    const chunk = distinctItems.slice(start, start + CHUNK);
     const tokens = tokenizeItems(chunk, opts.tokenizer, 'comment');
     const part = assignThemes(
       chunk.map((i) => i.id),
@@ -88,10 +103,13 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
       similarity.slice(start, start + CHUNK),
       codebook,
     );
-    pushAll(assigned, part.records);
-    pushAll(evidence, part.evidence);
-    for (const t of tokens) contentWords.push(t.content_words);
+    pushAll(distinctRecords, part.records);
+    pushAll(distinctEvidence, part.evidence);
+    for (const t of tokens) distinctWords.push(t.content_words);
   }
+  const assigned: ThemeRecord[] = present.map((item, i) => ({ id: item.id, themes: distinctRecords[slotOf[i]].themes }));
+  const evidence: ThemeEvidence[][] = present.map((_, i) => distinctEvidence[slotOf[i]]);
+  const contentWords: string[][] = present.map((_, i) => distinctWords[slotOf[i]]);
   const byId = new Map(assigned.map((r) => [r.id, r]));
   const records: ThemeRecord[] = items.map((i) => byId.get(i.id) ?? { id: i.id, themes: [] });
 

@@ -254,6 +254,12 @@ export interface RuleDocument {
   termCache: Map<string, readonly number[]>;
   exactCache: Map<string, readonly number[]>;
   phraseCache: Map<string, readonly number[]>;
+  /**
+   * Where each pair of adjacent characters starts (key: the two UTF-16 codes), built on the first lookup by one
+   * scan of the text: every term or phrase is then found from its first two characters' positions instead of an
+   * indexOf over the whole comment per codebook term.
+   */
+  pairs?: Map<number, number[]>;
 }
 
 export interface RuleTokenInput {
@@ -299,6 +305,34 @@ export function ruleDocument(normalisedText: string, tokens: readonly RuleTokenI
 
 const NONE: readonly number[] = Object.freeze([]);
 
+function pairIndex(doc: RuleDocument): Map<number, number[]> {
+  if (doc.pairs) return doc.pairs;
+  const pairs = new Map<number, number[]>();
+  const t = doc.text;
+  for (let i = 0; i + 1 < t.length; i++) {
+    const key = t.charCodeAt(i) * 65536 + t.charCodeAt(i + 1);
+    const list = pairs.get(key);
+    if (list) list.push(i);
+    else pairs.set(key, [i]);
+  }
+  doc.pairs = pairs;
+  return pairs;
+}
+
+/** Every offset where `needle` starts in the document's text, ascending (overlaps included, as repeated indexOf finds). */
+function occurrences(doc: RuleDocument, needle: string): readonly number[] {
+  if (needle.length < 2) {
+    const out: number[] = [];
+    if (needle.length === 0) return out;
+    for (let at = doc.text.indexOf(needle); at >= 0; at = doc.text.indexOf(needle, at + 1)) out.push(at);
+    return out;
+  }
+  const starts = pairIndex(doc).get(needle.charCodeAt(0) * 65536 + needle.charCodeAt(1));
+  if (!starts) return NONE;
+  if (needle.length === 2) return starts;
+  return starts.filter((at) => doc.text.startsWith(needle, at));
+}
+
 /**
  * Token indices where a term occurs. A term matches text that starts and ends on word edges: the edges of
  * tokens and of the parts of merged tokens. So 中小企業 matches the compound 中小企業向け支援, 一次産業 matches
@@ -310,11 +344,11 @@ function termPositions(doc: RuleDocument, term: string, exact: boolean): readonl
   const cached = cache.get(term);
   if (cached) return cached;
   const indexed = (exact ? doc.byWhole : doc.byBase).get(term);
-  let at = exact ? -1 : doc.text.indexOf(term);
+  const starts = exact ? NONE : occurrences(doc, term);
   let out: readonly number[] = indexed ?? NONE;
-  if (at >= 0) {
+  if (starts.length) {
     const found = new Set<number>(indexed);
-    for (; at >= 0; at = doc.text.indexOf(term, at + 1)) {
+    for (const at of starts) {
       if (doc.boundary[at] && doc.boundary[at + term.length]) found.add(doc.tokenAt[at]);
     }
     out = found.size ? [...found].sort((a, b) => a - b) : NONE;
@@ -327,11 +361,11 @@ function termPositions(doc: RuleDocument, term: string, exact: boolean): readonl
 function phrasePositions(doc: RuleDocument, phrase: string): readonly number[] {
   const cached = doc.phraseCache.get(phrase);
   if (cached) return cached;
-  let at = doc.text.indexOf(phrase);
+  const starts = occurrences(doc, phrase);
   let out: readonly number[] = NONE;
-  if (at >= 0) {
+  if (starts.length) {
     const list: number[] = [];
-    for (; at >= 0; at = doc.text.indexOf(phrase, at + 1)) {
+    for (const at of starts) {
       const i = doc.tokenAt[at];
       if (list[list.length - 1] !== i) list.push(i);
     }

@@ -1,0 +1,82 @@
+// Issue 14: how `pubcom run` scales with the round. One fresh `node bin/pubcom.js run` per size (cold embedding
+// cache), on synthetic rounds resampled from seed sentences: 5,000 and 20,000 distinct comments (100,000 with
+// BENCH_SCALE_SIZES=5000,20000,100000) and a 200,000-row mass round, 96% of it copies of 36 campaign texts.
+// Prints rows × stages (wall seconds from manifest.json), the command's wall and CPU time and its peak RSS.
+// Then the side-by-side ratios the issue asks for where the tools are installed (Debian's mecab, scikit-learn).
+//   npm run bench -- scale          BENCH_SCALE_SIZES=5000 BENCH_SCALE_MASS=0 npm run bench -- scale
+// Bar (issue 14, this 2-core machine): 200k mass ≤ 60 s and ≤ 2 GB; 100k distinct ≤ 180 s and ≤ 4 GB; 20k ≤ 30 s.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runOnce, type Measured } from './run.ts';
+import { massRows, syntheticRows, toCsv, type SyntheticRow } from './synthetic.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WORK = join(ROOT, '.cache', 'bench', 'scale');
+const STAGES = ['parse', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report'];
+
+interface Case {
+  name: string;
+  rows: number;
+  make: () => Promise<SyntheticRow[]>;
+  bar?: { seconds: number; mb: number };
+}
+
+function cases(): Case[] {
+  const sizes = (process.env.BENCH_SCALE_SIZES ?? '5000,20000').split(',').map(Number).filter((n) => n > 0);
+  const mass = Number(process.env.BENCH_SCALE_MASS ?? 200000);
+  const bars: Record<number, { seconds: number; mb: number }> = { 20000: { seconds: 30, mb: 2048 }, 100000: { seconds: 180, mb: 4096 } };
+  const out: Case[] = sizes.map((n) => ({ name: `${n} distinct`, rows: n, make: () => syntheticRows({ n }), bar: bars[n] }));
+  if (mass > 0) out.push({ name: `${mass} mass (96% copies of 36)`, rows: mass, make: () => massRows({ n: mass }), bar: { seconds: 60, mb: 2048 } });
+  return out;
+}
+
+async function inputFor(c: Case): Promise<string> {
+  const file = join(WORK, `${c.name.split(' ')[0]}-${c.name.includes('mass') ? 'mass' : 'distinct'}.csv`);
+  if (!existsSync(file)) writeFileSync(file, toCsv(await c.make()));
+  return file;
+}
+
+const sec = (ms: number) => (ms / 1000).toFixed(1);
+
+function table(results: { c: Case; m: Measured }[]): void {
+  const head = ['rows', ...STAGES, 'wall s', 'CPU s', 'peak RSS', 'bar'];
+  const rows = results.map(({ c, m }) => {
+    const ok = c.bar ? (m.wallMs <= c.bar.seconds * 1000 && m.peakMb <= c.bar.mb ? 'met' : 'NOT MET') + ` (≤ ${c.bar.seconds} s, ≤ ${(c.bar.mb / 1024).toFixed(0)} GB)` : '';
+    return [c.name, ...STAGES.map((s) => sec(m.stagesMs[s] ?? 0)), sec(m.wallMs), sec(m.cpuMs), `${(m.peakMb / 1024).toFixed(2)} GB`, ok];
+  });
+  console.log(`| ${head.join(' | ')} |`);
+  console.log(`|${head.map(() => '---').join('|')}|`);
+  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+}
+
+function sideBySide(): void {
+  const mecab = spawnSync('mecab', ['--version'], { encoding: 'utf8' });
+  console.log(mecab.status === 0 ? `mecab found (${mecab.stdout.trim()}): tokenizer ratio not measured by this bench yet` : 'MeCab comparison skipped: `mecab` is not installed (Debian: apt-get install mecab mecab-ipadic-utf8)');
+  const sk = spawnSync('python3', ['-c', 'import sklearn; print(sklearn.__version__)'], { encoding: 'utf8' });
+  console.log(sk.status === 0 ? `scikit-learn ${sk.stdout.trim()} found: LSA ratio not measured by this bench yet` : 'scikit-learn comparison skipped: not installed (Debian: apt-get install python3-sklearn)');
+}
+
+export async function bench(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  mkdirSync(join(ROOT, '.cache', 'bench', 'run'), { recursive: true }); // runOnce writes its config there
+  console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times grow with it; CPU times do not)`);
+  const results: { c: Case; m: Measured }[] = [];
+  for (const c of cases()) {
+    const input = await inputFor(c);
+    const cache = join(WORK, `cache-${c.rows}`);
+    rmSync(cache, { recursive: true, force: true });
+    const m = runOnce(input, join(WORK, `out-${c.rows}`), cache);
+    rmSync(cache, { recursive: true, force: true });
+    rmSync(join(WORK, `out-${c.rows}`), { recursive: true, force: true });
+    results.push({ c, m });
+    console.log(`  ${c.name}: ${sec(m.wallMs)} s wall, ${sec(m.cpuMs)} s CPU, ${(m.peakMb / 1024).toFixed(2)} GB peak`);
+  }
+  console.log('\npubcom run (stage columns: wall seconds from manifest.json; one cold run each)');
+  table(results);
+  sideBySide();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await bench();
