@@ -114,7 +114,8 @@ A and B can each be: a run's items.jsonl (pubcom run; one classifier's labels, c
 LabelRecord JSONL from pubcom classify; a gold JSONL; a JSON array ({row|number|id, label|disposition});
 a CSV (UTF-8 with or without BOM, or Shift_JIS) or XLSX sheet with a key column (id / number / 番号 / 意見) and a label
 column (label / disposition / 分類 / 判定 / 区分), optionally also, confidence, evidence (根拠) and rule. Labels may be
-written in English or Japanese (反映, 不採用, 既記載, 参考, 回答なし, …: models/eval/label-aliases.json). Rows with an
+written in English or Japanese (the tool's own names 反映（修正）, 既に対応・記載, 参考・今後検討, 不採用, 回答なし, and coder
+words such as 修正する, 反映済み, 対応済, 記載あり, 参考とする, 今後検討, 対応困難: models/labels/taxonomy.json). Rows with an
 empty label cell are listed as skipped, never scored.
 
 Examples:
