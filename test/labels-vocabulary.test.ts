@@ -78,3 +78,12 @@ describe('coders writing the tool\'s names or their own words', () => {
     expect(rows[1].response).toContain('修正します');
   });
 });
+
+describe('eval that aligns nothing', () => {
+  it('stops with exit 2 and says to add --items, never "0 aligned" with exit 0', () => {
+    const r = spawnSync(process.execPath, ['bin/pubcom.js', 'eval', `${FIX}/labels.rules.jsonl`, '--gold', 'data/labels/seed.gold.jsonl'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('no record of data/fixtures/eval/labels.rules.jsonl aligned with data/labels/seed.gold.jsonl');
+    expect(r.stderr).toContain('Add --items <items.jsonl>');
+  });
+});

@@ -87,11 +87,22 @@ Examples:
       needRun('--classifier', opts.classifier, pred);
       const gold = await readLabelFile(opts.gold, { items });
       const report = evaluate(pred, gold);
+      if (report.aligned === 0) throw new InputError(labels, nothingAligned(labels, opts.gold, opts.items));
       emit(format === 'json' ? toJson(report) : format === 'csv' ? evalCsv(report) : evalMarkdown(report), opts.out);
       process.stderr.write(
         `pubcom eval: ${report.aligned} aligned; answered items accuracy ${fmt(report.answered.accuracy)}, macro-F1 ${fmt(report.answered.macro_f1)}; kappa ${fmt(report.all.kappa)}; ${report.errors.length} errors; unmatched ${report.unmatched_predictions.length} predictions / ${report.unmatched_gold.length} gold${opts.out ? ` → ${opts.out}` : ''}\n`,
       );
     });
+}
+
+/** Never a report of "0 aligned" with exit 0: say what would align the two files. */
+function nothingAligned(a: string, b: string, items: string | undefined): string {
+  return (
+    `no record of ${a} aligned with ${b} (by id, number or comment head). ` +
+    (items
+      ? `Check that both files and ${items} come from the same document.`
+      : 'Add --items <items.jsonl> (the run\'s items.jsonl or the parsed document), so ids, numbers and comments can be filled in and matched, or check that both files come from the same document.')
+  );
 }
 
 export function compareCommand(program: Command): void {
@@ -142,6 +153,7 @@ Examples:
       // A shared --classifier may name a run on one side only (run vs coder sheet); it must reach at least one.
       if (opts.classifier !== undefined && fa.format !== 'run' && fb.format !== 'run') needRun('--classifier', opts.classifier, fa);
       const report = compare(fa, fb, { a: opts.nameA ?? sideName(fa), b: opts.nameB ?? sideName(fb) });
+      if (report.aligned === 0) throw new InputError(a, nothingAligned(a, b, opts.items));
       const data =
         format === 'xlsx' ? await compareXlsx(report) : format === 'csv' ? compareCsv(report) : format === 'json' ? toJson(report) : compareMarkdown(report);
       emit(data, opts.out);
