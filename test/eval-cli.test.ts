@@ -47,7 +47,7 @@ describe('pubcom eval', () => {
     const r = pubcom('eval', `${FIX}/malformed-label.jsonl`, '--gold', `${FIX}/gold.jsonl`, '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
-      `pubcom: error: ${FIX}/malformed-label.jsonl:line 2: label: unknown label "maybe"; expected one of accepted, deferred, referred, declined, none (or a spelling listed in models/eval/label-aliases.json)`,
+      `pubcom: error: ${FIX}/malformed-label.jsonl:line 2: label: unknown label "maybe"; expected one of accepted, deferred, referred, declined, none, 反映（修正）, 不採用, 既に対応・記載, 参考・今後検討, 回答なし (or a spelling listed in models/labels/taxonomy.json)`,
     );
     expect(existsSync(out)).toBe(false);
   });

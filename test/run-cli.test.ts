@@ -56,7 +56,7 @@ describe('pubcom config', () => {
     const file = join(dir, 'pubcom.config.json');
     writeFileSync(file, JSON.stringify({ codebook: 'my-codebook.json', embedder: 'lsa:dim=32', clusters: { k: 4 } }));
     const loaded = loadConfig(file);
-    expect(configPath(loaded.codebook)).toBe(join(dir, 'my-codebook.json'));
+    expect(configPath(loaded.codebook!)).toBe(join(dir, 'my-codebook.json'));
     expect(loaded.embedder).toBe('lsa:dim=32');
     const flagged = applyFlags(loaded, { out: 'x', cache: false, k: '6', format: 'csv', map: 'number=番号,comment=意見' });
     expect(flagged.clusters.k).toBe(6);
@@ -96,8 +96,9 @@ describe('pubcom run from the command line', () => {
     rmSync(join(out, 'notes.txt'));
     const r = pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
     expect(r.code, r.stderr).toBe(0);
-    const stages = r.stderr.split('\n').filter((l) => /^\[\d\/7\]/.test(l)).map((l) => l.split(/\s+/)[1]);
-    expect(stages).toEqual(['parse', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report']);
+    const stages = r.stderr.split('\n').filter((l) => /^\[\d\/8\]/.test(l)).map((l) => l.split(/\s+/)[1]);
+    expect(stages).toEqual(['parse', 'codebook', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report']);
+    expect(r.stderr).toMatch(/codebook: codebook cybersecurity chosen \(auto\): cybersecurity: rules hit 126 of 131 comments/);
     expect(r.stderr).toMatch(/pubcom run: 131 items/);
     expect(r.stderr).toContain(`${out}/report.html`);
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));

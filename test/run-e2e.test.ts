@@ -43,6 +43,7 @@ describe('pubcom run on the seed', () => {
     const tables = ['dispositions', 'dispositions_by_section', 'themes', 'theme_disposition', 'disposition_stance', 'response_templates', 'duplicates', 'no_response', 'clusters'];
     if (config.classifiers.length > 1) tables.push('agreement');
     const expected = [
+      'codebook.draft.json',
       'items.csv',
       'items.jsonl',
       'manifest.json',
@@ -109,7 +110,9 @@ describe('pubcom run on the seed', () => {
     expect(manifest.counts.no_response).toBe(9);
     expect(manifest.config).toEqual(JSON.parse(JSON.stringify(config)));
     expect(manifest.models.classifiers.map((c) => c.name)).toEqual(config.classifiers);
-    expect(Object.keys(manifest.timings_ms)).toEqual(['parse', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report', 'total']);
+    expect(Object.keys(manifest.timings_ms)).toEqual(['parse', 'codebook', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report', 'total']);
+    expect(manifest.models.codebook).toMatchObject({ file: 'models/themes/cybersecurity.json', requested: 'auto' });
+    expect(manifest.models.codebook.fits?.[0]).toMatchObject({ domain: 'cybersecurity', comments: 131, rule_hits: 126, fits: true });
     expect(report.items).toBe(131);
     expect(first.summary).toMatch(/^pubcom run: 131 items/);
   });

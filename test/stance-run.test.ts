@@ -35,7 +35,7 @@ beforeAll(() => {
 
 describe('the stance stage in pubcom run', () => {
   it('runs as its own stage, timed in the manifest, and the summary counts stances and labels to review', () => {
-    expect(stderr).toMatch(/^\[5\/7\] stance /m);
+    expect(stderr).toMatch(/^\[6\/8\] stance /m);
     const manifest = Manifest.parse(JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')));
     expect(Object.keys(manifest.timings_ms)).toContain('stance');
     expect(stderr).toMatch(/needs review \(要確認\): rules \d+/);

@@ -33,7 +33,7 @@ describe('pubcom themes', () => {
     expect(clusters.items).toHaveLength(131);
     const duplicates = readJson(join(work, 'duplicates.json'), DuplicatesFile);
     expect(duplicates.responses.templates.length).toBeGreaterThan(0);
-    expect(r.stderr).toMatch(/clusters: k=\d+ \(silhouette\)/);
+    expect(r.stderr).toMatch(/clusters: \d+ clusters \+ \d+ outliers \(k=\d+ by silhouette/);
   });
 
   it('fixes k with --k', () => {

@@ -7,6 +7,8 @@ import { InputError } from '../core/errors.ts';
 import { readJsonl } from '../core/io.ts';
 import { Item } from '../core/schema.ts';
 import { cleanText, commentHead, normalize } from '../core/text.ts';
+import { labelFromName } from '../core/label-names.ts';
+import { readLabelFile } from '../eval/label-file.ts';
 import { decodeText } from '../parse/detect.ts';
 import { parseDocument } from '../parse/index.ts';
 import { ClassifyInput, type LabelledRow } from './types.ts';
@@ -74,6 +76,22 @@ const LabelledLine = z
   .refine((r) => r.disposition !== undefined || r.label !== undefined, { message: 'needs "disposition" (or "label")' });
 type LabelledLine = z.infer<typeof LabelledLine>;
 
+/**
+ * JSONL of labelled rows, or the coder sheets `pubcom compare` reads (CSV/TSV/XLSX with 番号/意見/分類/… headers,
+ * any label spelling of models/labels/taxonomy.json): one reader for coders' files across compare, eval and train.
+ */
+async function readLabelledLines(path: string): Promise<LabelledLine[]> {
+  if (!/\.(csv|tsv|xlsx)$/i.test(path)) return readJsonl(path, LabelledLine);
+  const file = await readLabelFile(path);
+  return file.rows.map((r) => ({
+    ...(r.keys.id ? { id: r.keys.id } : {}),
+    number: r.keys.number,
+    ...(r.keys.comment_head ? { comment_head: r.keys.comment_head } : {}),
+    ...(r.record.response ? { response: r.record.response } : {}),
+    label: r.record.label,
+  }));
+}
+
 async function readItems(path: string): Promise<Item[]> {
   if (/\.jsonl$/i.test(path)) return readJsonl(path, Item);
   return (await parseDocument(path)).items;
@@ -84,7 +102,7 @@ async function readItems(path: string): Promise<Item[]> {
  * comment_head; rows that cannot be joined are reported, never dropped silently.
  */
 export async function readLabelledRows(goldPath: string, itemsPath?: string): Promise<{ rows: LabelledRow[]; unmatched: string[] }> {
-  const lines = readJsonl(goldPath, LabelledLine);
+  const lines = await readLabelledLines(goldPath);
   const items = itemsPath ? await readItems(itemsPath) : [];
   const byId = new Map(items.map((i) => [i.id, i]));
   const byNumber = new Map<string, Item>();
@@ -98,14 +116,16 @@ export async function readLabelledRows(goldPath: string, itemsPath?: string): Pr
   const rows: LabelledRow[] = [];
   const unmatched: string[] = [];
   lines.forEach((l: LabelledLine, i) => {
-    const label = (l.disposition ?? l.label)!;
+    const written = (l.disposition ?? l.label)!;
+    // Any spelling of the taxonomy (反映（修正）, 対応済, 参考とする, …); an unknown one is reported as skipped later.
+    const label = labelFromName(written) ?? written;
     const where = l.id ?? (l.number !== undefined && l.number !== null ? `number ${l.number}` : `line ${i + 1}`);
     let item: Item | undefined;
     if (l.response === undefined) {
       item =
         (l.id ? byId.get(l.id) : undefined) ??
         (l.number !== undefined && l.number !== null ? byNumber.get(String(l.number)) : undefined) ??
-        (l.comment_head ? byHead.get(normalize(l.comment_head)) : undefined);
+        (l.comment_head ? byHead.get(commentHead(l.comment_head)) : undefined);
       if (!item) {
         unmatched.push(`${where}: no response text and no matching item${itemsPath ? '' : ' (pass --items)'}`);
         return;

@@ -120,6 +120,18 @@ export interface LoadedRules {
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../models/labels/', import.meta.url));
 
+/**
+ * The taxonomy as the classifier reads it: label names (`label_ja`, `aliases`, `about_names`) are vocabulary for
+ * people and coders' files, so adding a coder's spelling never changes the rules version (and never asks for a
+ * retrained model). Canonical JSON, so formatting does not count either.
+ */
+function classifierTaxonomyText(text: string): string {
+  const value = JSON.parse(text) as { labels?: Record<string, unknown>[] } & Record<string, unknown>;
+  const { about_names: _a, ...rest } = value;
+  const labels = (value.labels ?? []).map(({ label_ja: _l, aliases: _al, ...l }) => l);
+  return JSON.stringify({ ...rest, labels });
+}
+
 export function loadRules(
   rulesPath: string = join(DEFAULT_DIR, 'rules.json'),
   taxonomyPath: string = join(DEFAULT_DIR, 'taxonomy.json'),
@@ -128,6 +140,6 @@ export function loadRules(
   const r = readJsonWithText(rulesPath, RuleSet);
   const t = readJsonWithText(taxonomyPath, Taxonomy);
   const d = loadDecisionTable(decisionPath);
-  const hash = sha256(t.text + '\n' + r.text + '\n' + d.hash).slice(0, 12);
+  const hash = sha256(classifierTaxonomyText(t.text) + '\n' + r.text + '\n' + d.hash).slice(0, 12);
   return { rules: r.value, taxonomy: t.value, decision: d.table, version: `${r.value.version}+${hash}` };
 }

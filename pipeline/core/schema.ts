@@ -191,7 +191,8 @@ export type StanceRecord = z.infer<typeof StanceRecord>;
 export const ThemeHit = z.object({
   theme: z.string(),
   score: z.number(),
-  source: z.enum(['rule', 'similarity', 'both']),
+  /** "cluster": no codebook was applied and the theme is the comment's discovered cluster (hits: its keywords present). */
+  source: z.enum(['rule', 'similarity', 'both', 'cluster']),
   hits: z.array(z.string()),
 });
 export const ThemeRecord = z.object({ id: z.string(), themes: z.array(ThemeHit) });

@@ -87,11 +87,22 @@ Examples:
       needRun('--classifier', opts.classifier, pred);
       const gold = await readLabelFile(opts.gold, { items });
       const report = evaluate(pred, gold);
+      if (report.aligned === 0) throw new InputError(labels, nothingAligned(labels, opts.gold, opts.items));
       emit(format === 'json' ? toJson(report) : format === 'csv' ? evalCsv(report) : evalMarkdown(report), opts.out);
       process.stderr.write(
         `pubcom eval: ${report.aligned} aligned; answered items accuracy ${fmt(report.answered.accuracy)}, macro-F1 ${fmt(report.answered.macro_f1)}; kappa ${fmt(report.all.kappa)}; ${report.errors.length} errors; unmatched ${report.unmatched_predictions.length} predictions / ${report.unmatched_gold.length} gold${opts.out ? ` → ${opts.out}` : ''}\n`,
       );
     });
+}
+
+/** Never a report of "0 aligned" with exit 0: say what would align the two files. */
+function nothingAligned(a: string, b: string, items: string | undefined): string {
+  return (
+    `no record of ${a} aligned with ${b} (by id, number or comment head). ` +
+    (items
+      ? `Check that both files and ${items} come from the same document.`
+      : 'Add --items <items.jsonl> (the run\'s items.jsonl or the parsed document), so ids, numbers and comments can be filled in and matched, or check that both files come from the same document.')
+  );
 }
 
 export function compareCommand(program: Command): void {
@@ -114,7 +125,8 @@ A and B can each be: a run's items.jsonl (pubcom run; one classifier's labels, c
 LabelRecord JSONL from pubcom classify; a gold JSONL; a JSON array ({row|number|id, label|disposition});
 a CSV (UTF-8 with or without BOM, or Shift_JIS) or XLSX sheet with a key column (id / number / 番号 / 意見) and a label
 column (label / disposition / 分類 / 判定 / 区分), optionally also, confidence, evidence (根拠) and rule. Labels may be
-written in English or Japanese (反映, 不採用, 既記載, 参考, 回答なし, …: models/eval/label-aliases.json). Rows with an
+written in English or Japanese (the tool's own names 反映（修正）, 既に対応・記載, 参考・今後検討, 不採用, 回答なし, and coder
+words such as 修正する, 反映済み, 対応済, 記載あり, 参考とする, 今後検討, 対応困難: models/labels/taxonomy.json). Rows with an
 empty label cell are listed as skipped, never scored.
 
 Examples:
@@ -141,6 +153,7 @@ Examples:
       // A shared --classifier may name a run on one side only (run vs coder sheet); it must reach at least one.
       if (opts.classifier !== undefined && fa.format !== 'run' && fb.format !== 'run') needRun('--classifier', opts.classifier, fa);
       const report = compare(fa, fb, { a: opts.nameA ?? sideName(fa), b: opts.nameB ?? sideName(fb) });
+      if (report.aligned === 0) throw new InputError(a, nothingAligned(a, b, opts.items));
       const data =
         format === 'xlsx' ? await compareXlsx(report) : format === 'csv' ? compareCsv(report) : format === 'json' ? toJson(report) : compareMarkdown(report);
       emit(data, opts.out);

@@ -2,7 +2,7 @@
 // labels came from: LabelRecord JSONL (`pubcom classify`), gold JSONL (GoldRecord, our labelled sets), a JSON
 // array (an LLM answering in the guideline's output format), or a human coder's CSV/XLSX sheet with English
 // or Japanese headers, or a run's items.jsonl (`pubcom run`: RunItem lines, one classifier's labels picked).
-// Header names and label spellings are data (models/eval/label-aliases.json).
+// Header names are data (models/eval/label-aliases.json); label spellings come from models/labels/taxonomy.json.
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { jsonlValues, readJson } from '../core/io.ts';
 import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts';
+import { labelFromName, loadLabelVocabulary, squashName } from '../core/label-names.ts';
 import { decodeText } from '../parse/detect.ts';
 import { RunItem } from '../report/schema.ts';
 import { fillKeys, indexItems, type Keyed, type Keys } from './align.ts';
@@ -31,7 +32,6 @@ export const LabelAliases = z.object({
     evidence: AliasEntry,
     rule: AliasEntry,
   }),
-  labels: z.record(Disposition, AliasEntry),
 });
 export type LabelAliases = z.infer<typeof LabelAliases>;
 
@@ -41,23 +41,12 @@ let cachedAliases: LabelAliases | undefined;
 export function loadAliases(path = DEFAULT_ALIASES_PATH): LabelAliases {
   if (path === DEFAULT_ALIASES_PATH && cachedAliases) return cachedAliases;
   const aliases = readJson(path, LabelAliases);
-  // One spelling for two labels would make a coder's sheet mean whatever the map's order says.
-  const seen = new Map<string, string>();
-  for (const [label, entry] of Object.entries(aliases.labels)) {
-    for (const name of entry.names) {
-      const k = squash(name);
-      if (seen.has(k) && seen.get(k) !== label) throw new InputError(path, `label spelling "${name}" is listed under both ${seen.get(k)} and ${label}`);
-      seen.set(k, label);
-    }
-  }
   if (path === DEFAULT_ALIASES_PATH) cachedAliases = aliases;
   return aliases;
 }
 
 /** NFKC, lower case, no spaces or surrounding quotes: how headers and label spellings are compared. */
-function squash(s: string): string {
-  return s.normalize('NFKC').toLowerCase().replace(/\s+/g, '').replace(/^["'「]|["'」]$/g, '');
-}
+const squash = squashName;
 
 /** One label as read from any file, with the keys that align it and whatever evidence the file gives. */
 export interface LabelRow {
@@ -95,13 +84,12 @@ function labelOf(value: unknown, aliases: LabelAliases, file: string, where: str
   if (typeof value !== 'string' || !value.trim()) {
     throw new InputError(file, `${field}: expected one of ${Disposition.options.join(', ')}, got ${JSON.stringify(value)}`, where);
   }
-  const k = squash(value);
-  for (const [label, entry] of Object.entries(aliases.labels)) {
-    if (entry.names.some((n) => squash(n) === k)) return label as Disposition;
-  }
+  const label = labelFromName(value);
+  if (label) return label;
+  const vocab = loadLabelVocabulary();
   throw new InputError(
     file,
-    `${field}: unknown label "${value}"; expected one of ${Disposition.options.join(', ')} (or a spelling listed in models/eval/label-aliases.json)`,
+    `${field}: unknown label "${value}"; expected one of ${Disposition.options.join(', ')}, ${Object.values(vocab.ja).join(', ')} (or a spelling listed in models/labels/taxonomy.json)`,
     where,
   );
 }

@@ -1,6 +1,6 @@
 // items.csv / the "items" sheet: one row per item, every classifier's verdict and evidence side by side.
 import type { StanceEvidence } from '../core/schema.ts';
-import { NEEDS_REVIEW_JA } from './labels.ts';
+import { DISPOSITION_JA, NEEDS_REVIEW_JA } from './labels.ts';
 import type { ItemLabel, RunSet } from './schema.ts';
 import { displayNumber, int, ratio, round3, text, type Cell, type Table } from './table.ts';
 import { hasStance, needsReview } from './tables.ts';
@@ -26,6 +26,7 @@ export function itemsTable(run: RunSet): Table {
     text('response_group', '共通回答グループ'),
     ...classifiers.flatMap((c) => [
       text(`${c.name}_label`, `${c.name} 区分`),
+      text(`${c.name}_label_ja`, `${c.name} 区分（日本語）`),
       text(`${c.name}_also`, `${c.name} 副区分`),
       ratio(`${c.name}_confidence`, `${c.name} 確信度`),
       text(`${c.name}_evidence`, `${c.name} 根拠`),
@@ -48,7 +49,9 @@ export function itemsTable(run: RunSet): Table {
     it.response_group,
     ...classifiers.flatMap((c) => {
       const l = it.labels.find((x) => x.classifier === c.name);
-      return l ? [l.label, l.also.join(';'), round3(l.confidence), evidenceText(l), needsReview(l) ? 1 : null] : [null, null, null, null, null];
+      return l
+        ? [l.label, DISPOSITION_JA[l.label], l.also.join(';'), round3(l.confidence), evidenceText(l), needsReview(l) ? 1 : null]
+        : [null, null, null, null, null, null];
     }),
     ...(stance ? [it.stance ?? null, round3(it.stance_confidence ?? null), stanceEvidenceText(it.stance_evidence ?? [])] : []),
     it.themes.map((t) => t.theme).join(';'),

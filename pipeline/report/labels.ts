@@ -4,13 +4,9 @@ import type { Disposition, Stance } from '../core/schema.ts';
 /** Display order: strongest change first, "no response" last (the guideline's priority, then none). */
 export const DISPOSITIONS: readonly Disposition[] = ['accepted', 'declined', 'referred', 'deferred', 'none'];
 
-export const DISPOSITION_JA: Record<Disposition, string> = {
-  accepted: '反映（修正）',
-  declined: '不採用',
-  referred: '既に対応・記載',
-  deferred: '参考・今後検討',
-  none: '回答なし',
-};
+/** Short Japanese names, read from models/labels/taxonomy.json (the one source of label names). */
+export { DISPOSITION_JA } from '../core/label-names.ts';
+import { DISPOSITION_JA } from '../core/label-names.ts';
 
 /** Comment stances in display order (guideline §2), then the row for comments without one. */
 export const STANCES: readonly Stance[] = ['support', 'oppose', 'request', 'question'];

@@ -41,6 +41,8 @@ export type RunItem = z.infer<typeof RunItem>;
 
 export const ClusterInfo = z.object({
   id: z.string(),
+  /** Top keywords joined by ・ (冷房設備・熱中症・体育館); absent in run folders from before names existed. */
+  name: z.string().optional(),
   size: z.number().int().nonnegative(),
   keywords: z.array(z.string()),
   /** Item ids, most representative (closest to the centre) first. */
@@ -62,6 +64,17 @@ export const RunInfo = z.object({
   /** Codebook themes in codebook order (tables and legends follow it). */
   themes: z.array(ThemeInfo),
   clusters: z.array(ClusterInfo),
+  /** The document's own title (first heading line of the input), when it has one. */
+  title: z.string().nullable().optional(),
+  /** Which codebook coded the themes and why (absent in older run folders). */
+  codebook: z
+    .object({
+      requested: z.string(),
+      /** The codebook file applied, or null: themes are then the discovered clusters. */
+      applied: z.string().nullable(),
+      reason: z.string(),
+    })
+    .optional(),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 

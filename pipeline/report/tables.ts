@@ -334,20 +334,29 @@ export function clustersTable(run: RunSet): Table {
       .filter((it): it is RunItem => it !== undefined)
       .map((it) => `No.${displayNumber(it)}: ${head(it.comment, 60)}`)
       .join('\n');
-    return [c.id, c.outlier ? 'yes' : '', c.size, c.keywords.join('、'), topThemes, reps];
+    const mix = DISPOSITIONS.map((d) => [d, members.filter((it) => primaryLabel(it) === d).length] as const)
+      .filter(([, k]) => k > 0)
+      .map(([d, k]) => `${DISPOSITION_JA[d]} ${k}`)
+      .join(' / ');
+    const dups = members.filter((it) => it.duplicate_group !== null).length;
+    return [c.id, c.name ?? c.keywords.slice(0, 3).join('・'), c.outlier ? 'yes' : '', c.size, c.keywords.join('、'), topThemes, mix, pct(dups, members.length), reps];
   });
   return {
     name: 'clusters',
     title: '発見されたクラスタ',
     note:
       '埋め込みベクトルのクラスタリングで見つかった意見のまとまり。キーワードは c-TF-IDF 上位語、' +
-      '代表意見はクラスタ中心に近い順。outlier はどの中心からも遠い意見の集まり。主なテーマは主テーマの内訳。',
+      '代表意見はクラスタ中心に近い順。outlier はどの中心からも遠い意見の集まり。主なテーマは主テーマの内訳。' +
+      'クラスタ名は上位キーワード（名詞）を「・」で結んだもの。回答区分の内訳は主分類器の区分、重複意見 % は重複グループに属する意見の割合。',
     columns: [
       text('cluster', 'クラスタ'),
+      text('name', 'クラスタ名'),
       text('outlier', '外れ値'),
       int('size', '件数'),
       text('keywords', 'キーワード'),
       text('top_themes', '主なテーマ'),
+      text('dispositions', '回答区分の内訳'),
+      pctCol('duplicate_pct', '重複意見 %'),
       text('representatives', '代表的な意見'),
     ],
     rows,

@@ -17,6 +17,8 @@ Writes to the run folder:
   report.html                 one self-contained page: tables, charts, comment map, searchable items with evidence
   parse-report.json           what became of every input line or row
   themes/clusters.json, themes/duplicates.json   the themes stage's full output
+  codebook.draft.json         the discovered clusters as a draft codebook (one theme per cluster, its keywords as
+                              the rule): edit it and rerun with --codebook <run>/codebook.draft.json
   run.json, manifest.json     run info; tool version, input hash, config, models, counts, seeds, timings
 Flags override the config file; the manifest records the config as applied.
 --out is written as a whole: the run goes into a temporary folder beside it that replaces it only when complete,
@@ -26,6 +28,7 @@ other files stop the run (exit 2, naming them) unless --force. The outputs name 
 Examples:
   $ pubcom run seeds/000_555981824ba784d2.txt --out reports/seed
   $ pubcom run kekka.csv --out reports/env2025 --config pubcom.config.json
+  $ pubcom run kekka.csv --out reports/env2025-coded --codebook reports/env2025/codebook.draft.json
   $ pubcom run kekka.csv --out reports/env2025-b --classifiers rules,supervised --embedder lsa:dim=64
   $ pubcom run export.json --out reports/x --records data.items --map number=no,comment=body,response=answer --quiet
 `;
@@ -47,6 +50,7 @@ export function runCommand(program: Command): void {
     .option('--classifiers <list>', 'classifiers to run, first one drives the tables (e.g. --classifiers rules,supervised)')
     .option('--model <file>', 'trained classifier file from pubcom train, for supervised/similarity/ensemble (e.g. --model models/classifiers/default.json)')
     .option('--embedder <spec>', 'embedder (e.g. --embedder lsa:dim=64 or transformers:Xenova/multilingual-e5-small)')
+    .option('--codebook <file|none|auto>', 'theme codebook: auto (default) applies a models/themes/ codebook only when it fits the document, none applies none (themes = discovered clusters), or a file such as an edited codebook.draft.json')
     .option('--k <n>', 'number of discovered clusters instead of choosing by silhouette (e.g. --k 8)')
     .option('--no-cache', 'neither read nor write the embedding cache')
     .option('--allow-remote', 'let transformers.js download a model missing locally')

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from '../classify/types.ts';
 import { Dtype } from '../embed/transformers.ts';
+import { FORMATS } from '../parse/detect.ts';
 
 /** The project root: default model paths are relative to it, so `pubcom run` works from any directory. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,7 +27,7 @@ export const RunConfig = z
   .object({
     parse: z
       .object({
-        format: z.enum(['auto', 'text', 'csv', 'xlsx', 'json', 'html', 'pdf']).default('auto'),
+        format: z.enum(FORMATS).default('auto'),
         map: ColumnMapConfig.nullable().default(null),
         records: z.string().nullable().default(null),
         join: z.string().nullable().default(null),
@@ -45,7 +46,8 @@ export const RunConfig = z
       })
       .strict()
       .default({ model_dir: null, batch_size: null, dtype: null }),
-    codebook: z.string().min(1).default('models/themes/cybersecurity.json'),
+    /** A codebook file, "auto" (apply a models/themes/ codebook only when it fits the document), or "none"/null. */
+    codebook: z.string().min(1).nullable().default('auto'),
     thresholds: z
       .object({
         near_duplicate: z.number().min(0).max(1).nullable().default(null),
@@ -87,7 +89,7 @@ export const CONFIG_DOCS: [string, string][] = [
   ['embedder_options.model_dir', 'Folder holding transformers model folders <org>/<name>/; null = models/embedders.'],
   ['embedder_options.batch_size', 'Texts per transformers forward pass; null = the model\'s setting in models/embedders.json.'],
   ['embedder_options.dtype', 'transformers weights dtype (e.g. fp32, q8); null = the model\'s setting.'],
-  ['codebook', 'Theme codebook (models/themes/<domain>.json); relative paths are resolved against the config file, defaults against the project.'],
+  ['codebook', '"auto" (default): apply a codebook of models/themes/ only when it fits the document (its rules hit ≥ fit.min_rule_share of the comments and its domain vocabulary occurs in ≥ fit.min_vocabulary_share; pipeline/themes/README.md), else none; "none" or null: no codebook, themes are the discovered clusters; or a codebook file (e.g. a run\'s codebook.draft.json, edited), applied as asked. Relative paths are resolved against the config file.'],
   ['thresholds.near_duplicate', 'Jaccard similarity of character 5-gram sets at or above which two comments count as near-duplicates; null = the themes stage default (0.8).'],
   ['thresholds.response_template', 'The same for two responses to count as one reused answer (response template); null = the near_duplicate value.'],
   ['clusters.k', 'Number of discovered clusters; null = chosen by silhouette (or the cube-root default).'],
@@ -113,6 +115,11 @@ export function defaultConfig(): ResolvedConfig {
   return withDefaults(RunConfig.parse({}), undefined);
 }
 
+/** "auto" and "none" choose; anything else names a codebook file. */
+export function isCodebookMode(value: string): value is 'auto' | 'none' {
+  return value === 'auto' || value === 'none';
+}
+
 /** Paths stay as written when they are inside the project (so manifests do not depend on the checkout path). */
 function resolvePath(p: string, base: string): string {
   const abs = isAbsolute(p) ? p : resolve(base, p);
@@ -129,7 +136,8 @@ export function checkConfig(value: unknown, file: string, base: string): Resolve
   const c = parsed.data;
   const given = (key: string) => value !== null && typeof value === 'object' && key in value;
   const model = c.model === undefined || c.model === null ? c.model : resolvePath(c.model, base);
-  return withDefaults({ ...c, codebook: given('codebook') ? resolvePath(c.codebook, base) : c.codebook }, model);
+  const codebook = c.codebook === null ? 'none' : given('codebook') && !isCodebookMode(c.codebook) ? resolvePath(c.codebook, base) : c.codebook;
+  return withDefaults({ ...c, codebook }, model);
 }
 
 /** Reads a config file, or returns the defaults when no file is named. */

@@ -14,6 +14,7 @@ export interface RunFlags {
   classifiers?: string;
   model?: string;
   embedder?: string;
+  codebook?: string;
   k?: string;
   cache: boolean;
   allowRemote?: boolean;
@@ -42,6 +43,7 @@ export function applyFlags(base: ResolvedConfig, f: RunFlags): ResolvedConfig {
     parse: { ...base.parse, ...parseOverrides },
     ...(f.classifiers !== undefined ? { classifiers: parseList(f.classifiers) } : {}),
     ...(f.embedder !== undefined ? { embedder: f.embedder } : {}),
+    ...(f.codebook !== undefined ? { codebook: f.codebook } : {}),
     ...(f.k !== undefined ? { clusters: { k: Number(f.k) } } : {}),
     cache: { ...base.cache, enabled: base.cache.enabled && f.cache },
   };

@@ -12,7 +12,7 @@ import type { Codebook } from '../themes/index.ts';
 import { configPath, type ResolvedConfig } from './config.ts';
 import { enrich } from './enrich.ts';
 import { buildManifest } from './manifest-build.ts';
-import { classifyStage, embedStage, loadRunCodebook, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
+import { checkRunCodebook, classifyStage, codebookStage, embedStage, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
 import { StageLog } from './stage-log.ts';
 import { runSummary } from './summary.ts';
 import { beginRun, fault } from './transaction.ts';
@@ -72,11 +72,13 @@ interface RunIntoOptions {
 }
 
 async function runInto(write: (rel: string, content: string | Uint8Array) => void, { input, out, label, config, quiet, allowRemote }: RunIntoOptions): Promise<RunResult> {
-  const log = new StageLog(7, quiet, process.stderr, (name) => fault(`stage:${name}`));
-  const codebook = loadRunCodebook(config);
+  const log = new StageLog(8, quiet, process.stderr, (name) => fault(`stage:${name}`));
+  checkRunCodebook(config);
   const model = loadRunModel(config);
   const parsed = await log.stage('parse', () => parseStage(input, label, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
   const items = parsed.items;
+  const choice = await log.stage('codebook', () => codebookStage(items, config), (c) => c.reason);
+  const codebook = choice.codebook;
   const { labels, stances, themes, embedderId } = await analyse(items, { config, codebook, model: model?.model ?? null, log, quiet, allowRemote });
   for (const w of themes.warnings) log.line(`  warning: ${w}`);
 
@@ -86,8 +88,12 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
       document: label,
       tool_version: VERSION,
       classifiers: labels.map((c) => ({ name: c.name, version: c.version })),
-      themes: codebook.themes.map((t) => ({ id: t.id, label_ja: t.label.ja, label_en: t.label.en })),
+      // Without a codebook the themes are the discovered clusters, named by their keywords.
+      themes: codebook
+        ? codebook.themes.map((t) => ({ id: t.id, label_ja: t.label.ja, label_en: t.label.en }))
+        : themes.clusters.filter((c) => !c.outlier).map((c) => ({ id: c.id, label_ja: c.name ?? c.id, label_en: `cluster ${c.id}` })),
       clusters: themes.clusters,
+      codebook: { requested: choice.requested, applied: codebook?.file ?? null, reason: choice.reason },
     },
     items: enrich(items, labels, stances.records, themes),
   };
@@ -101,6 +107,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
     emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
     emit('themes/clusters.json', themes.clustersJson);
     emit('themes/duplicates.json', themes.duplicatesJson);
+    if (themes.draft) emit('codebook.draft.json', JSON.stringify(themes.draft, null, 2) + '\n');
     return written;
   }, (r) => `${r.size} files written to ${out}`);
 
@@ -108,7 +115,14 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
   const manifest = buildManifest({
     input: { file: label, format: parsed.report.format, bytes: statSync(input).size, sha256: parsed.report.sha256 },
     config,
-    codebook: { file: config.codebook, sha256: sha256(readFileSync(configPath(config.codebook))), version: codebook.version },
+    codebook: {
+      file: codebook?.file ?? null,
+      sha256: codebook ? sha256(readFileSync(configPath(codebook.file))) : null,
+      version: codebook?.version ?? null,
+      requested: choice.requested,
+      reason: choice.reason,
+      fits: choice.fits,
+    },
     classifiers: labels.map((c) => ({ name: c.name, version: c.version, model: c.name !== 'rules' && model ? { file: model.file, sha256: model.sha256 } : null })),
     embedder: embedderId,
     stance: stances.rules,
@@ -126,7 +140,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
 
 interface AnalyseContext {
   config: ResolvedConfig;
-  codebook: Codebook;
+  codebook: Codebook | null;
   model: ClassifierModel | null;
   log: StageLog;
   quiet: boolean;
@@ -139,12 +153,19 @@ interface AnalyseContext {
  * they hold hundreds of megabytes.
  */
 async function analyse(items: readonly Item[], { config, codebook, model, log, quiet, allowRemote }: AnalyseContext) {
-  const tok = await log.stage('tokenize', () => tokenizeStage(items, quiet), (r) => `${r.tokens} tokens`);
+  const tok = await log.stage('tokenize', () => tokenizeStage(items, codebook, quiet), (r) => `${r.tokens} tokens`);
   const emb = await log.stage('embed', () => embedStage(items, config, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
   const labels = await log.stage('classify', () => classifyStage(items, config, model), (r) => r.map((c) => c.name).join(', '));
   const stances = await log.stage('stance', () => stanceStage(items), (r) => stanceCounts(r.records));
-  const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${r.clusters.length} clusters, ${new Set(r.responseTemplate.values()).size} response templates`);
+  const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${clusterCount(r.clusters)}, ${new Set(r.responseTemplate.values()).size} response templates`);
   return { labels, stances, themes, embedderId: emb.embedder.inner.id };
+}
+
+/** "k clusters + n outliers": the same k `pubcom themes` prints, the outlier group counted apart. */
+export function clusterCount(clusters: readonly { outlier: boolean; size: number }[]): string {
+  const k = clusters.filter((c) => !c.outlier).length;
+  const outliers = clusters.find((c) => c.outlier)?.size ?? 0;
+  return `${k} clusters + ${outliers} outliers`;
 }
 
 function stanceCounts(records: readonly StanceRecord[]): string {

@@ -18,7 +18,31 @@ export const Manifest = z.object({
       z.object({ name: z.string(), version: z.string(), model: z.object({ file: z.string(), sha256: z.string() }).nullable() }),
     ),
     embedder: z.string(),
-    codebook: z.object({ file: z.string(), sha256: z.string(), version: z.string().nullable() }),
+    /** The codebook applied (file null when none) and how it was chosen: `--codebook auto` records every fit measured. */
+    codebook: z.object({
+      file: z.string().nullable(),
+      sha256: z.string().nullable(),
+      version: z.string().nullable(),
+      requested: z.string().optional(),
+      reason: z.string().optional(),
+      fits: z
+        .array(
+          z.object({
+            file: z.string(),
+            domain: z.string(),
+            comments: z.number(),
+            rule_hits: z.number(),
+            rule_share: z.number(),
+            vocabulary: z.string(),
+            vocabulary_hits: z.number(),
+            vocabulary_share: z.number(),
+            min_rule_share: z.number(),
+            min_vocabulary_share: z.number(),
+            fits: z.boolean(),
+          }),
+        )
+        .optional(),
+    }),
     /** The stance stage's cue rules (absent in manifests from before the stage existed). */
     stance: z.object({ file: z.string(), sha256: z.string(), version: z.string() }).optional(),
   }),
@@ -27,7 +51,9 @@ export const Manifest = z.object({
     skipped_rows: z.number().int().nonnegative(),
     no_response: z.number().int().nonnegative(),
     with_theme: z.number().int().nonnegative(),
+    /** Discovered clusters, the outlier group not counted (the same k as `pubcom themes` prints). */
     clusters: z.number().int().nonnegative(),
+    outliers: z.number().int().nonnegative().optional(),
     response_templates: z.number().int().nonnegative(),
     duplicate_groups: z.number().int().nonnegative(),
   }),

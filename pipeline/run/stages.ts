@@ -1,7 +1,7 @@
 // The stage calls `pubcom run` makes, each a thin adapter from the run config to one stage's library API.
 // Nothing here decides anything about the data; that stays in the stages.
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { normalize } from '../core/text.ts';
@@ -11,10 +11,10 @@ import { progress } from '../embed/progress.ts';
 import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
 import { loadStanceRules, stanceItems } from '../stance/index.ts';
-import { findResponseTemplates, loadCodebook, themeItems, type Codebook } from '../themes/index.ts';
+import { chooseCodebook, findResponseTemplates, loadCodebook, themeItems, type Codebook, type CodebookChoice, type CodebookFile } from '../themes/index.ts';
 import { getTokenizer, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
 import type { ClusterInfo } from '../report/schema.ts';
-import { configPath, PACKAGE_ROOT, type ResolvedConfig } from './config.ts';
+import { configPath, isCodebookMode, PACKAGE_ROOT, type ResolvedConfig } from './config.ts';
 import type { ClassifierOutput, ThemesOutput } from './enrich.ts';
 
 /** `label` names the input in the outputs (items' source, parse report); messages name `input` as given. */
@@ -40,8 +40,9 @@ export interface TokenizeResult {
  * without being analysed again). Later stages tokenize again through the same shared kuromoji instance, whose
  * per-sentence cache makes those passes cheap, so this stage carries the real cost.
  */
-export async function tokenizeStage(items: readonly Item[], quiet = false): Promise<TokenizeResult> {
-  const tokenizer = await getTokenizer();
+export async function tokenizeStage(items: readonly Item[], codebook: Codebook | null, quiet = false): Promise<TokenizeResult> {
+  // A term list belongs to its domain: only the applied codebook's (none without a codebook).
+  const tokenizer = await getTokenizer({ domainTerms: codebook ? [codebook.domain] : [] });
   const copies = new Map<string, { item: Item; count: number }>();
   for (const item of items) {
     const key = normalize(item.comment);
@@ -89,8 +90,21 @@ export async function embedStage(
   return { embedder, vectors: result.vectors.length, cache: { hits: result.cache.hits, computed: result.cache.computed } };
 }
 
-export function loadRunCodebook(config: ResolvedConfig): Codebook {
-  return loadCodebook(configPath(config.codebook));
+/** A named codebook file is read and checked before any stage runs, so a typo stops the run at once. */
+export function checkRunCodebook(config: ResolvedConfig): void {
+  if (config.codebook !== null && !isCodebookMode(config.codebook)) loadCodebook(configPath(config.codebook));
+}
+
+/** `codebook`: a file, "auto" or "none" (pipeline/themes/fit.ts); paths inside the project are reported relative to it. */
+export async function codebookStage(items: readonly Item[], config: ResolvedConfig): Promise<CodebookChoice> {
+  const choice = await chooseCodebook(config.codebook ?? 'none', items, { resolve: configPath });
+  const rel = (p: string) => {
+    const r = relative(PACKAGE_ROOT, p);
+    return r.startsWith('..') || isAbsolute(r) ? p : r;
+  };
+  for (const f of choice.fits) f.file = rel(f.file);
+  if (choice.codebook) choice.codebook.file = rel(choice.codebook.file);
+  return choice;
 }
 
 /** The trained model the configured classifiers need, read and checked before any stage runs. */
@@ -140,12 +154,14 @@ export interface ThemesStageResult extends ThemesOutput {
   /** The stage's own clusters.json and duplicates.json, as written to the run folder's themes/. */
   clustersJson: string;
   duplicatesJson: string;
+  /** codebook.draft.json: the clusters as a codebook to edit and pass back (null when nothing was clustered). */
+  draft: CodebookFile | null;
 }
 
 export async function themesStage(
   items: readonly Item[],
   config: ResolvedConfig,
-  codebook: Codebook,
+  codebook: Codebook | null,
   tokenizer: Tokenizer,
   embedder: CachedEmbedder,
   quiet: boolean,
@@ -170,6 +186,7 @@ export async function themesStage(
     new Map(groups.flatMap((g) => g.items.map((id) => [id, g.id] as const)));
   const clusters: ClusterInfo[] = raw.clusters.clusters.map((c) => ({
     id: c.id,
+    name: c.name,
     size: c.size,
     keywords: c.keywords.map((k) => k.term),
     representatives: c.representatives,
@@ -179,6 +196,7 @@ export async function themesStage(
     warnings: raw.warnings,
     clustersJson: JSON.stringify(raw.clusters, null, 2) + '\n',
     duplicatesJson: JSON.stringify(raw.duplicates, null, 2) + '\n',
+    draft: raw.draft,
     themes: raw.records,
     duplicateGroup: byItem(raw.duplicates.comments.groups),
     responseTemplate: byItem(templates),

@@ -1,6 +1,7 @@
 // The few lines `pubcom run` prints at the end: what came out, where, and how long it took.
 import { DISPOSITIONS, DISPOSITION_JA, NO_STANCE, STANCES } from '../report/labels.ts';
 import type { RunSet } from '../report/schema.ts';
+import { clusterCount } from './index.ts';
 import { hasStance, primaryLabel, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
 
 export function runSummary(run: RunSet, out: string, skippedRows: number, totalMs: number): string {
@@ -20,7 +21,10 @@ export function runSummary(run: RunSet, out: string, skippedRows: number, totalM
     `  dispositions (${run.info.classifiers[0]?.name ?? '-'}): ${counts.join(' · ')}`,
     ...(review.length ? [`  needs review (要確認): ${review.join(' · ')}`] : []),
     ...(hasStance(run) ? [`  stance: ${stances.join(' · ')}`] : []),
-    `  themes: ${themed} of ${n} items themed; ${run.info.clusters.length} clusters; ${templates} response templates; ${dups} duplicate groups`,
+    ...(run.info.codebook ? [`  codebook: ${run.info.codebook.reason}`] : []),
+    `  themes: ${themed} of ${n} items themed${run.info.codebook && !run.info.codebook.applied ? ' (by discovered cluster; no codebook)' : ''}; ` +
+      `${clusterCount(run.info.clusters)}; ${templates} response templates; ${dups} duplicate groups`,
+    ...(run.info.codebook && !run.info.codebook.applied ? [`  draft codebook: ${out}/codebook.draft.json (edit, then rerun with --codebook)`] : []),
     `  report: ${out}/report.html   (${(totalMs / 1000).toFixed(1)} s)`,
     '',
   ].join('\n');

@@ -57,6 +57,18 @@ export const CodebookFile = z
         calibrated_for: z.string().min(1),
       })
       .strict(),
+    /**
+     * When `run --codebook auto` applies this codebook (pipeline/themes/fit.ts): shares of the document's comments
+     * its rules must hit and its domain vocabulary must occur in. Omitted: FIT_DEFAULTS.
+     */
+    fit: z
+      .object({
+        min_rule_share: z.number().min(0).max(1),
+        min_vocabulary_share: z.number().min(0).max(1),
+        rationale: z.string().min(1),
+      })
+      .strict()
+      .optional(),
     themes: z.array(CodebookTheme).min(1),
   })
   .strict();

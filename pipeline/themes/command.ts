@@ -70,7 +70,7 @@ export function themesCommand(program: Command): void {
     .command('themes <items>')
     .description('assign codebook themes to every comment, discover clusters, find duplicates and reused answers')
     .requiredOption('--out <file>', 'themes.jsonl: one ThemeRecord per item')
-    .option('--codebook <file>', 'codebook JSON (themes, coding rules, thresholds)', DEFAULT_CODEBOOK)
+    .option('--codebook <file|none|auto>', `codebook JSON (themes, coding rules, thresholds), "none" (themes = discovered clusters) or "auto" (a models/themes/ codebook only when it fits the document, e.g. ${DEFAULT_CODEBOOK} on the seed)`, 'auto')
     .option('--embedder <spec>', EMBEDDER_SPEC_HELP, 'lsa')
     .option('--model-dir <dir>', 'folder holding transformers model folders <org>/<name>/', 'models/embedders')
     .option('--allow-remote', 'let transformers.js download a model missing locally from the Hugging Face hub')
@@ -93,13 +93,15 @@ export function themesCommand(program: Command): void {
       const { Item, ThemeRecord } = await import('../core/schema.ts');
       const { createEmbedder } = await import('../embed/index.ts');
       const { getTokenizer, loadUserTerms } = await import('../tokenize/index.ts');
-      const { loadCodebook, themeItems } = await import('./index.ts');
+      const { chooseCodebook, themeItems } = await import('./index.ts');
       const { ClustersFile, DuplicatesFile } = await import('./schema.ts');
-      const codebook = loadCodebook(flags.codebook);
       const items = readJsonl(itemsPath, Item);
       if (items.length === 0) throw new InputError(itemsPath, 'no items');
+      const choice = await chooseCodebook(flags.codebook, items);
+      const codebook = choice.codebook;
       const terms = (flags.terms ?? []).flatMap((f) => loadUserTerms(f));
-      const tokenizer = await getTokenizer({ terms });
+      // A term list belongs to its domain: only the applied codebook's, as in `pubcom run`.
+      const tokenizer = await getTokenizer({ terms, domainTerms: codebook ? [codebook.domain] : [] });
       const embedder = await createEmbedder(flags.embedder, { modelDir: flags.modelDir, allowRemote: flags.allowRemote });
       const result = await themeItems(items, {
         codebook,
@@ -120,7 +122,7 @@ export function themesCommand(program: Command): void {
       if (flags.clusters) writeAtomic(flags.clusters, JSON.stringify(clusters, null, 1) + '\n');
       if (flags.duplicates) writeAtomic(flags.duplicates, JSON.stringify(duplicates, null, 1) + '\n');
       for (const w of result.warnings) process.stderr.write(`pubcom themes: warning: ${w}\n`);
-      if (!flags.quiet) process.stderr.write(summary(records, clusters, duplicates));
+      if (!flags.quiet) process.stderr.write(`codebook: ${choice.reason}\n` + summary(records, clusters, duplicates));
     });
 }
 
@@ -129,10 +131,12 @@ function summary(records: ThemeRecord[], clusters: ClustersFile, duplicates: Dup
   for (const r of records) for (const t of r.themes) perTheme.set(t.theme, (perTheme.get(t.theme) ?? 0) + 1);
   const unthemed = records.filter((r) => r.themes.length === 0).length;
   const outliers = clusters.clusters.find((c) => c.outlier)?.size ?? 0;
+  const kept = clusters.clusters.filter((c) => !c.outlier).length;
   const lines = [
     `themes: ${records.length} items; ${records.length - unthemed} with a theme, ${unthemed} without`,
     `  ${[...perTheme].map(([t, n]) => `${t} ${n}`).join(', ')}`,
-    `clusters: k=${clusters.k} (${clusters.k_selection.method}), silhouette ${clusters.silhouette}, ${outliers} outliers` +
+    `clusters: ${kept} clusters + ${outliers} outliers (k=${clusters.k} by ${clusters.k_selection.method}` +
+      `${clusters.k > kept ? `; ${clusters.k - kept} too small, dissolved into the outliers` : ''}), silhouette ${clusters.silhouette}` +
       (clusters.skipped.length ? `, ${clusters.skipped.length} items not clustered (empty comment)` : ''),
     `duplicates: ${duplicates.comments.groups.length} groups covering ${duplicates.comments.in_groups} comments; ` +
       `${duplicates.responses.templates.length} response templates covering ${duplicates.responses.in_templates} items`,

@@ -44,9 +44,11 @@ export const OUTLIER_ID = 'outliers';
 
 export interface ClusterSummary {
   id: string;
+  /** Its top c-TF-IDF keywords joined by ・ (冷房設備・熱中症・体育館): how tables and charts name the cluster. */
+  name: string;
   size: number;
   outlier: boolean;
-  /** c-TF-IDF keywords over content words (compounds kept), highest first, with their weights. */
+  /** c-TF-IDF keywords over the words given (the themes stage gives content nouns, compounds kept), highest first. */
   keywords: { term: string; weight: number }[];
   /** Item ids closest to the centre first (for the outlier group: in input order). */
   representatives: string[];
@@ -332,6 +334,15 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
+/** Words joined into a cluster's name. */
+export const NAME_KEYWORDS = 3;
+
+/** The top keywords of at least two characters, joined by ・; "(キーワードなし)" when there are none. */
+export function clusterName(keywords: readonly { term: string }[], count = NAME_KEYWORDS): string {
+  const words = keywords.map((k) => k.term).filter((t) => [...t].length >= 2).slice(0, count);
+  return words.length ? words.join('・') : '(キーワードなし)';
+}
+
 /**
  * Clusters the comments. `vectors[i]`, `contentWords[i]` and `themes[i]` belong to `ids[i]`; `themes` may be
  * empty when no codebook was applied.
@@ -412,6 +423,7 @@ export function discoverClusters(
     const reps = isOutlier ? members : [...members].sort((a, b) => distance[a] - distance[b] || a - b);
     return {
       id: isOutlier ? OUTLIER_ID : clusterId(kept[g]),
+      name: isOutlier ? '外れ値' : clusterName(keywordLists[g]),
       size: members.length,
       outlier: isOutlier,
       keywords: keywordLists[g],

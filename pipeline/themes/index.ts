@@ -5,23 +5,28 @@ import type { Embedder } from '../embed/types.ts';
 import { DEFAULT_CACHE_DIR, embedItems, withCache } from '../embed/index.ts';
 import { tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
 import { assignThemes, similarityMatrix, type ThemeEvidence } from './assign.ts';
-import { seedText, type Codebook } from './codebook.ts';
-import { DISCOVER_DEFAULTS, discoverClusters, type DiscoverOptions, type DiscoveryResult } from './discover.ts';
+import { seedText, type Codebook, type CodebookFile } from './codebook.ts';
+import { draftCodebook, DRAFT_DEFAULTS } from './draft.ts';
+import { cTfIdf } from './discover.ts';
+import { DISCOVER_DEFAULTS, discoverClusters, OUTLIER_ID, type DiscoverOptions, type DiscoveryResult } from './discover.ts';
 import { DUPLICATE_DEFAULTS, findDuplicateComments, findResponseTemplates, TEMPLATE_JACCARD, type DuplicateOptions } from './duplicates.ts';
 import { ruleDocument } from './rule-lang.ts';
 import { CLUSTERS_FORMAT, DUPLICATES_FORMAT, type ClustersFile, type DuplicatesFile } from './schema.ts';
 import { pushAll } from '../core/arrays.ts';
 import { normalize } from '../core/text.ts';
 
-export { loadCodebook, checkCodebook, DEFAULT_CODEBOOK, type Codebook } from './codebook.ts';
+export { loadCodebook, checkCodebook, DEFAULT_CODEBOOK, type Codebook, type CodebookFile } from './codebook.ts';
 export { parseRule, evaluateRule, ruleDocument, RuleSyntaxError } from './rule-lang.ts';
 export { discoverClusters, OUTLIER_ID } from './discover.ts';
+export { chooseCodebook, measureFit, FIT_DEFAULTS, type CodebookChoice, type CodebookFit } from './fit.ts';
+export { draftCodebook } from './draft.ts';
 export { findDuplicateComments, findResponseTemplates, groupTexts } from './duplicates.ts';
 export { evaluateThemes } from './eval.ts';
 export { ClustersFile, DuplicatesFile } from './schema.ts';
 
 export interface ThemesOptions {
-  codebook: Codebook;
+  /** null: no codebook; each comment's theme is then its discovered cluster (source "cluster"). */
+  codebook: Codebook | null;
   tokenizer: Tokenizer;
   /** Any backend; corpus-dependent ones (lsa) are fitted on the comments here. */
   embedder: Embedder;
@@ -44,6 +49,8 @@ export interface ThemesResult {
   /** Per embedded item, the decision on every theme (for audits and threshold tuning). */
   evidence: Map<string, ThemeEvidence[]>;
   discovery: DiscoveryResult;
+  /** The clusters as a draft codebook (codebook.draft.json), or null when nothing was clustered. */
+  draft: CodebookFile | null;
   warnings: string[];
 }
 
@@ -56,7 +63,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
   const { codebook } = opts;
   const warnings: string[] = [];
   const embedder = withCache(opts.embedder, { dir: opts.cacheDir ?? DEFAULT_CACHE_DIR, enabled: opts.cache ?? true });
-  if (!embedder.inner.id.startsWith(codebook.scoring.calibrated_for)) {
+  if (codebook && !embedder.inner.id.startsWith(codebook.scoring.calibrated_for)) {
     warnings.push(
       `${codebook.file}: similarity thresholds were calibrated for the "${codebook.scoring.calibrated_for}" embedder, ` +
         `not ${embedder.inner.id}; re-check them (npx tsx pipeline/themes/eval-cli.ts) before trusting similarity-only themes`,
@@ -65,10 +72,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
 
   const embedded = await embedItems(items, embedder, { field: 'comment', kind: 'passage', quiet: opts.quiet, cache: opts.cache, cacheDir: opts.cacheDir });
   const vectorOf = new Map(embedded.ids.map((id, i) => [id, embedded.vectors[i]]));
-  const seeds = await embedder.embed(
-    codebook.themes.map((t) => seedText(codebook, t)),
-    'query',
-  );
+  const seeds = codebook ? await embedder.embed(codebook.themes.map((t) => seedText(codebook, t)), 'query') : [];
   // Kept with the comments' vectors, so a rerun finds every vector on disk and never fits lsa again.
   embedder.flush();
 
@@ -97,21 +101,30 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
   for (let start = 0; start < distinctItems.length; start += CHUNK) {
     const chunk = distinctItems.slice(start, start + CHUNK);
     const tokens = tokenizeItems(chunk, opts.tokenizer, 'comment');
-    const part = assignThemes(
-      chunk.map((i) => i.id),
-      tokens.map((t) => ruleDocument(t.text, t.tokens)),
-      similarity.slice(start, start + CHUNK),
-      codebook,
-    );
-    pushAll(distinctRecords, part.records);
-    pushAll(distinctEvidence, part.evidence);
-    for (const t of tokens) distinctWords.push(t.content_words);
+    if (codebook) {
+      const part = assignThemes(
+        chunk.map((i) => i.id),
+        tokens.map((t) => ruleDocument(t.text, t.tokens)),
+        similarity.slice(start, start + CHUNK),
+        codebook,
+      );
+      pushAll(distinctRecords, part.records);
+      pushAll(distinctEvidence, part.evidence);
+    } else {
+      for (const i of chunk) {
+        distinctRecords.push({ id: i.id, themes: [] });
+        distinctEvidence.push([]);
+      }
+    }
+    // Keywords name clusters, so they are nouns (compounds and domain terms kept): 冷房設備, not 進める.
+    for (const t of tokens) {
+      const content = new Set(t.content_words);
+      distinctWords.push(t.tokens.filter((x) => x.pos === '名詞' && content.has(x.base)).map((x) => x.base));
+    }
   }
   const assigned: ThemeRecord[] = present.map((item, i) => ({ id: item.id, themes: distinctRecords[slotOf[i]].themes }));
   const evidence: ThemeEvidence[][] = present.map((_, i) => distinctEvidence[slotOf[i]]);
   const contentWords: string[][] = present.map((_, i) => distinctWords[slotOf[i]]);
-  const byId = new Map(assigned.map((r) => [r.id, r]));
-  const records: ThemeRecord[] = items.map((i) => byId.get(i.id) ?? { id: i.id, themes: [] });
 
   // One comment, or every comment the same (a mass submission): the embedder had no space to build, every vector
   // is zero, and there is exactly one group to report.
@@ -121,7 +134,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     const distinct = new Set(present.map((i) => normalize(i.comment))).size;
     warnings.push(
       `${embedder.inner.id.split(':')[0]}: no similarity space (${present.length} comment${present.length === 1 ? '' : 's'}, ${distinct} distinct): ` +
-        'themes come from the coding rules only, and discovery reports every comment as one cluster',
+        `themes come from ${codebook ? 'the coding rules only' : 'nowhere (no codebook applies)'}, and discovery reports every comment as one cluster`,
     );
   }
   const discoveryOpts = { ...opts.discovery, ...(degenerate ? { k: 1 } : {}) };
@@ -132,6 +145,28 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     assigned,
     discoveryOpts,
   );
+  const wordsOf = new Map(present.map((item, i) => [item.id, new Set(contentWords[i])]));
+  if (!codebook) {
+    // Without a codebook the themes are the discovered clusters, named by their keywords; outliers stay unthemed.
+    const clusterOf = new Map(discovery.assignments.map((a) => [a.id, a]));
+    const keywordsOf = new Map(discovery.clusters.map((c) => [c.id, c.keywords.map((k) => k.term)]));
+    assigned.forEach((r) => {
+      const a = clusterOf.get(r.id);
+      if (!a || a.cluster === OUTLIER_ID) return;
+      const words = wordsOf.get(r.id)!;
+      r.themes = [{ theme: a.cluster, score: Math.round((1 - a.distance) * 1e4) / 1e4, source: 'cluster', hits: keywordsOf.get(a.cluster)!.filter((k) => words.has(k)) }];
+    });
+  }
+  const byId = new Map(assigned.map((r) => [r.id, r]));
+  const records: ThemeRecord[] = items.map((i) => byId.get(i.id) ?? { id: i.id, themes: [] });
+  const kept = discovery.clusters.filter((c) => !c.outlier);
+  const memberWords = (c: { members: string[] }) => c.members.map((id) => [...(wordsOf.get(id) ?? [])]);
+  const candidates = cTfIdf([...kept.map(memberWords), memberWords(discovery.clusters.find((c) => c.outlier) ?? { members: [] })], DRAFT_DEFAULTS.candidates);
+  const draft = draftCodebook({
+    clusters: kept.map((c, i) => ({ ...c, candidates: candidates[i].map((k) => k.term) })),
+    words: wordsOf,
+    comments: new Map(present.map((i) => [i.id, i.comment])),
+  });
   const clusters: ClustersFile = {
     format: CLUSTERS_FORMAT,
     embedder: embedder.inner.id,
@@ -182,6 +217,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     duplicates,
     evidence: new Map(present.map((item, i) => [item.id, evidence[i]])),
     discovery,
+    draft,
     warnings,
   };
 }

@@ -9,9 +9,11 @@ export const Skipped = z.object({ id: z.string(), reason: z.string() });
 export const ClusterRecord = z.object({
   /** "c01", "c02", … by descending size; "outliers" for the outlier group. */
   id: z.string(),
+  /** Top c-TF-IDF keywords joined by ・ (e.g. 冷房設備・熱中症・体育館); 外れ値 for the outlier group. */
+  name: z.string(),
   size: z.number().int().nonnegative(),
   outlier: z.boolean(),
-  /** c-TF-IDF over content words (compounds kept), highest weight first. */
+  /** c-TF-IDF over content nouns (compounds kept), highest weight first. */
   keywords: z.array(z.object({ term: z.string(), weight: z.number() })),
   /** Item ids closest to the cluster centre first. */
   representatives: z.array(z.string()),

@@ -55,11 +55,14 @@ export const CompoundRules = z.object({
 });
 export type CompoundRules = z.infer<typeof CompoundRules>;
 
-/** Every models/terms/*.json, in file-name order, so the built-in term set does not depend on directory order. */
-export function domainTermFiles(): string[] {
+/**
+ * models/terms/<domain>.json, in file-name order, so the built-in term set does not depend on directory order.
+ * `domains` keeps only the lists of those domains (file name without .json); undefined keeps every list.
+ */
+export function domainTermFiles(domains?: readonly string[]): string[] {
   const dir = join(MODELS_DIR, 'terms');
   return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && (domains === undefined || domains.includes(f.slice(0, -'.json'.length))))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -16,13 +16,17 @@ import type { Tokenizer } from './types.ts';
 import { pushAll } from '../core/arrays.ts';
 
 export type { Tokenizer } from './types.ts';
-export { loadUserTerms } from './config.ts';
+export { loadUserTerms, domainTermFiles, loadTermList } from './config.ts';
 
 export interface TokenizerOptions {
   /** Extra terms kept whole (e.g. from `--terms file`), on top of models/terms/*.json. */
   terms?: string[];
-  /** Use the built-in term lists of models/terms/ (default true). */
-  domainTerms?: boolean;
+  /**
+   * Built-in term lists of models/terms/: true = every list (the default), false = none, or the domains whose
+   * lists apply (e.g. ["cybersecurity"], the domain of the codebook a run applies). A term list belongs to its
+   * domain: `pubcom run` passes only the chosen codebook's domain.
+   */
+  domainTerms?: boolean | readonly string[];
   /** Join runs of nouns into compounds (default true). */
   compounds?: boolean;
   /**
@@ -85,7 +89,8 @@ class KuromojiTokenizer implements Tokenizer {
  */
 export async function getTokenizer(opts: TokenizerOptions = {}): Promise<Tokenizer & { matcher: TermMatcher }> {
   const terms: string[] = [];
-  if (opts.domainTerms ?? true) for (const file of domainTermFiles()) pushAll(terms, loadTermList(file));
+  const domainTerms = opts.domainTerms ?? true;
+  if (domainTerms !== false) for (const file of domainTermFiles(domainTerms === true ? undefined : domainTerms)) pushAll(terms, loadTermList(file));
   pushAll(terms, opts.terms ?? []);
   const analyser = (opts.segmentCache ?? true) ? await sharedAnalyser() : new CachedKuromoji(await loadKuromoji(), 0);
   return new KuromojiTokenizer(

@@ -1,0 +1,81 @@
+// discover → codify → rerun (KH Coder's way of working): the discovered clusters written as a draft codebook
+// (codebook.draft.json in the run folder), one theme per cluster with a coding rule made of its keywords. A
+// researcher edits it (renames, merges, tightens rules) and passes it back with `--codebook`.
+import type { CodebookFile } from './codebook.ts';
+import type { ClusterSummary } from './discover.ts';
+
+/** Keywords considered for a cluster's rule (c-TF-IDF order) and the most a rule takes. */
+export const DRAFT_DEFAULTS = { candidates: 30, maxTerms: 8, outsidePenalty: 0.5, descriptionChars: 60 } as const;
+
+/** A keyword as a rule operand: a bare term when it is one word of letters/digits, else a quoted phrase. */
+export function ruleOperand(term: string): string {
+  if (/^[\p{L}\p{N}ー々〆ヶ]+$/u.test(term) && !/^(and|or|not|near|seq)$/i.test(term)) return term;
+  return `"${term.replace(/"/g, '')}"`;
+}
+
+export interface DraftInput {
+  /** Non-outlier clusters, in id order, with c-TF-IDF keywords over `words` (DRAFT_DEFAULTS.candidates of them). */
+  clusters: readonly (ClusterSummary & { candidates: string[] })[];
+  /** Per item id: the content nouns of its comment (what the keywords were counted over). */
+  words: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Per item id: the comment (the description quotes the representatives). */
+  comments: ReadonlyMap<string, string>;
+}
+
+/**
+ * Chooses each cluster's rule terms greedily from its keywords: the term that newly covers the most members, less
+ * half a point per comment outside the cluster it also hits, until no term gains or DRAFT_DEFAULTS.maxTerms are
+ * taken (the top keyword always). Deterministic: ties go to the higher c-TF-IDF rank.
+ */
+export function chooseRuleTerms(members: readonly string[], candidates: readonly string[], words: DraftInput['words']): string[] {
+  const memberSet = new Set(members);
+  const covered = new Set<string>();
+  const chosen: string[] = [];
+  const hitsOf = (term: string) => [...words].filter(([, w]) => w.has(term)).map(([id]) => id);
+  const hits = new Map(candidates.map((t) => [t, hitsOf(t)]));
+  while (chosen.length < DRAFT_DEFAULTS.maxTerms) {
+    let best: { term: string; gain: number } | null = null;
+    for (const term of candidates) {
+      if (chosen.includes(term)) continue;
+      const h = hits.get(term)!;
+      const gain = h.filter((id) => memberSet.has(id) && !covered.has(id)).length - DRAFT_DEFAULTS.outsidePenalty * h.filter((id) => !memberSet.has(id)).length;
+      if (!best || gain > best.gain) best = { term, gain };
+    }
+    if (!best || (chosen.length > 0 && best.gain <= 0)) break;
+    chosen.push(best.term);
+    for (const id of hits.get(best.term)!) if (memberSet.has(id)) covered.add(id);
+  }
+  return chosen;
+}
+
+export function draftCodebook({ clusters, words, comments }: DraftInput): CodebookFile | null {
+  const themes = clusters
+    .filter((c) => !c.outlier && c.keywords.length > 0)
+    .map((c) => {
+      const terms = chooseRuleTerms(c.members, c.candidates, words);
+      const quotes = c.representatives
+        .map((id) => Array.from(comments.get(id) ?? '').slice(0, DRAFT_DEFAULTS.descriptionChars).join(''))
+        .filter(Boolean);
+      return {
+        id: c.id,
+        label: { ja: c.name, en: `discovered cluster ${c.id}` },
+        description: `${c.name}に関する意見（発見されたクラスタ ${c.id}、${c.size} 件）。代表的な意見: ${quotes.join(' / ')}`,
+        keywords: c.keywords.slice(0, 10).map((k) => k.term),
+        rule: terms.map(ruleOperand).join(' or '),
+        thresholds: { rule: 0, similarity: 1, combined: 1 },
+        rationale:
+          `Draft: cluster ${c.id} (${c.size} comments) found by k-means over the comment embeddings; the rule is its ` +
+          `c-TF-IDF keywords chosen to cover its members and few others. Edit the label, merge themes, tighten the rule, then rerun with --codebook.`,
+      };
+    });
+  if (!themes.length) return null;
+  return {
+    domain: 'draft',
+    version: '0.1.0-draft',
+    description:
+      'Draft codebook written by pubcom run from the discovered clusters: one theme per cluster, its keywords as the coding rule. ' +
+      'Not a validated codebook: read the rules, rename and merge themes, and pass the edited file back with --codebook.',
+    scoring: { rule_weight: 0.5, max_themes: 0, seed_prefix: '', fallback_similarity: 0.05, calibrated_for: 'lsa' },
+    themes,
+  };
+}
