@@ -137,7 +137,8 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
         `themes come from ${codebook ? 'the coding rules only' : 'nowhere (no codebook applies)'}, and discovery reports every comment as one cluster`,
     );
   }
-  const discoveryOpts = { ...opts.discovery, ...(degenerate ? { k: 1 } : {}) };
+  // The one group is a cluster even when it holds a single comment: there is nothing for it to be an outlier from.
+  const discoveryOpts = { ...opts.discovery, ...(degenerate ? { k: 1, minClusterSize: 1 } : {}) };
   const discovery = discoverClusters(
     present.map((i) => i.id),
     vectors,
