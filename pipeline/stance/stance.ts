@@ -296,10 +296,11 @@ export function stanceItems(
   items: readonly { id: string; comment?: string }[],
   rules: LoadedStanceRules = loadStanceRules(),
 ): StanceRecord[] {
-  // Copies of a campaign text are judged once: the result depends on the normalised comment only.
+  // Copies of a campaign text are judged once (keyed by the text as given: normalising every comment twice would
+  // cost a round of distinct comments more than the copies save).
   const byText = new Map<string, StanceResult>();
   return items.map((item) => {
-    const text = normalize(item.comment ?? '');
+    const text = item.comment ?? '';
     let result = byText.get(text);
     if (!result) {
       result = stanceOf(text, rules);
