@@ -13,6 +13,7 @@ interface ParseFlags {
   out: string;
   report?: string;
   quiet?: boolean;
+  strict?: boolean;
 }
 
 const EXAMPLES = `
@@ -42,7 +43,8 @@ Input formats (--format auto picks by extension and content):
   html      HTML page with a <table>, rowspans included
   pdf       PDF, text extracted with pdfjs-dist
 
-Exit codes: 0 parsed; 2 bad input or flags (the message names the file and the problem; nothing is written).
+Exit codes: 0 parsed; 2 bad input or flags (the message names the file and the problem; nothing is written);
+3 with --strict, when the parse has any note or warning (they are printed; nothing is written).
 `;
 
 export function parseCommand(program: Command): void {
@@ -73,6 +75,7 @@ export function parseCommand(program: Command): void {
       'also write the parse report: the fate of every input line or row and the character accounting (e.g. --report reports/seed/parse-report.json)',
     )
     .option('--quiet', 'print nothing on stderr unless there is an error (e.g. --quiet)')
+    .option('--strict', 'treat every parse note or warning as an error: print them, write nothing, exit with code 3')
     .addHelpText('after', EXAMPLES)
     // A bad flag is bad input like any other: exit 2, as the help promises (commander's default is 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
@@ -86,6 +89,10 @@ export function parseCommand(program: Command): void {
         join: flags.join,
         slug: flags.slug,
       });
+      if (flags.strict && report.warnings.length) {
+        const { StrictError } = await import('../core/errors.ts');
+        throw new StrictError(input, report.warnings);
+      }
       writeJsonl(flags.out, items);
       if (flags.report) writeAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
       if (!flags.quiet) process.stderr.write(summary(items, report, flags));

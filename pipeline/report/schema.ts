@@ -62,6 +62,8 @@ export const RunInfo = z.object({
   /** Codebook themes in codebook order (tables and legends follow it). */
   themes: z.array(ThemeInfo),
   clusters: z.array(ClusterInfo),
+  /** The parse stage's notes and warnings (column boundary not found, rows joined, pages not reassembled…). */
+  parse_notes: z.array(z.string()).default([]),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 

@@ -46,6 +46,7 @@ export function runCommand(program: Command): void {
     .option('--no-cache', 'neither read nor write the embedding cache')
     .option('--allow-remote', 'let transformers.js download a model missing locally')
     .option('--quiet', 'print nothing on stderr unless there is an error')
+    .option('--strict', 'treat every parse note or warning as an error: print them, write nothing, exit with code 3')
     .addHelpText('after', RUN_HELP)
     .action(async (input: string, flags: RunFlags) => {
       if (flags.k !== undefined && !/^\d+$/.test(flags.k)) throw new InputError('--k', `expected a whole number ≥ 2, got "${flags.k}"`);
@@ -53,7 +54,7 @@ export function runCommand(program: Command): void {
       const { applyFlags } = await import('./flags.ts');
       const { runPipeline } = await import('./index.ts');
       const config = applyFlags(loadConfig(flags.config), flags);
-      await runPipeline({ input, out: flags.out, config, quiet: flags.quiet, allowRemote: flags.allowRemote });
+      await runPipeline({ input, out: flags.out, config, quiet: flags.quiet, allowRemote: flags.allowRemote, strict: flags.strict });
     });
 }
 

@@ -18,6 +18,7 @@ export interface RunFlags {
   cache: boolean;
   allowRemote?: boolean;
   quiet?: boolean;
+  strict?: boolean;
 }
 
 function parseList(s: string): string[] {

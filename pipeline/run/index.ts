@@ -2,6 +2,7 @@
 // Keep this a short list of stage calls; anything a stage decides belongs in that stage.
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { StrictError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { writeAtomic } from '../core/io.ts';
 import { VERSION } from '../core/version.ts';
@@ -29,6 +30,8 @@ export interface RunOptions {
   quiet?: boolean;
   /** Let transformers.js download a model missing locally (never the default). */
   allowRemote?: boolean;
+  /** Stop with StrictError (exit 3, nothing written) when the parse stage has any note or warning. */
+  strict?: boolean;
 }
 
 export interface RunResult {
@@ -39,11 +42,12 @@ export interface RunResult {
   summary: string;
 }
 
-export async function runPipeline({ input, out, config, quiet = false, allowRemote = false }: RunOptions): Promise<RunResult> {
+export async function runPipeline({ input, out, config, quiet = false, allowRemote = false, strict = false }: RunOptions): Promise<RunResult> {
   const log = new StageLog(7, quiet);
   const codebook = loadRunCodebook(config);
   const model = loadRunModel(config);
   const parsed = await log.stage('parse', () => parseStage(input, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
+  if (strict && parsed.report.warnings.length) throw new StrictError(input, parsed.report.warnings);
   const items = parsed.items;
   const { labels, stances, themes, embedderId } = await analyse(items, { config, codebook, model: model?.model ?? null, log, quiet, allowRemote });
 
@@ -55,6 +59,7 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
       classifiers: labels.map((c) => ({ name: c.name, version: c.version })),
       themes: codebook.themes.map((t) => ({ id: t.id, label_ja: t.label.ja, label_en: t.label.en })),
       clusters: themes.clusters,
+      parse_notes: parsed.report.warnings,
     },
     items: enrich(items, labels, stances.records, themes),
   };

@@ -3,6 +3,12 @@ import { DISPOSITIONS, DISPOSITION_JA, NO_STANCE, STANCES } from '../report/labe
 import type { RunSet } from '../report/schema.ts';
 import { hasStance, primaryLabel, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
 
+/** Every parse note, so a run that had to guess never looks clean. */
+function parseNotes(notes: readonly string[]): string[] {
+  if (!notes.length) return [];
+  return [`  parse notes (${notes.length}; also in report.html 解析上の注意 and manifest.json):`, ...notes.map((n) => `    - ${n}`)];
+}
+
 export function runSummary(run: RunSet, out: string, skippedRows: number, totalMs: number): string {
   const n = run.items.length;
   const counts = DISPOSITIONS.map((d) => `${DISPOSITION_JA[d]} ${run.items.filter((it) => primaryLabel(it) === d).length}`);
@@ -21,6 +27,7 @@ export function runSummary(run: RunSet, out: string, skippedRows: number, totalM
     ...(review.length ? [`  needs review (要確認): ${review.join(' · ')}`] : []),
     ...(hasStance(run) ? [`  stance: ${stances.join(' · ')}`] : []),
     `  themes: ${themed} of ${n} items themed; ${run.info.clusters.length} clusters; ${templates} response templates; ${dups} duplicate groups`,
+    ...parseNotes(run.info.parse_notes ?? []),
     `  report: ${out}/report.html   (${(totalMs / 1000).toFixed(1)} s)`,
     '',
   ].join('\n');
