@@ -106,13 +106,16 @@ export function summary(items: readonly Item[], report: ParseReport, flags: Pick
   const unit = report.accounts[0]?.unit === 'row' ? 'rows' : 'lines';
   const reasons = new Map<string, number>();
   for (const a of report.accounts) if (a.fate === 'skipped') reasons.set(a.reason ?? 'skipped', (reasons.get(a.reason ?? 'skipped') ?? 0) + 1);
-  const headings = report.accounts.filter((a) => a.fate === 'heading' || a.parts?.some((p) => p.fate === 'heading')).length;
+  // Each line or row counted once, by its fate, so the counts add up to the lines read; an item line that also
+  // carries a glued section heading is said so beside the item count.
+  const glued = report.accounts.filter((a) => a.fate === 'item' && a.parts?.some((p) => p.fate === 'heading')).length;
   const out = [
     `pubcom parse: ${report.file} (${report.format}${report.encoding ? `, ${report.encoding}` : ''})`,
     `  ${items.length} items: ${count('number_inferred')} with inferred numbers, ${count('number_missing')} without a number, ` +
       `${count('merged_rows')} merged from several ${unit}, ${count('missing_response')} without a response, ` +
       `${count('shared_response')} sharing a response`,
-    `  ${report.accounts.length} ${unit}: ${t.lines.item} item, ${headings} section heading, ${t.lines.header} header, ${t.lines.skipped} skipped`,
+    `  ${report.accounts.length} ${unit}: ${t.lines.item} item${glued ? ` (${glued} with a section heading glued on)` : ''}, ` +
+      `${t.lines.heading} section heading, ${t.lines.header} header, ${t.lines.skipped} skipped`,
     ...[...reasons].map(([reason, n]) => `    skipped ${n} × ${reason}`),
     `  characters: ${t.input_chars} in = ${t.item_chars} items + ${t.heading_chars} headings + ${t.header_chars} headers + ${t.skipped_chars} skipped`,
     ...report.warnings.map((w) => `  note: ${w}`),
