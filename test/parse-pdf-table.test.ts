@@ -86,13 +86,16 @@ describe('a municipal table in landscape with 該当箇所 (4 columns) and with 
   const items = municipalItems(80);
   const title = '第3次総合計画（素案）に対する意見と県の考え方';
 
-  it('4 columns, ruled, landscape: every item, both texts, the 該当箇所 of each', async () => {
-    const rows = items.map((it) => ({ number: it.number, cells: [it.location, it.comment, it.response] }));
+  const part = (k: number) => `第${Math.floor(k / 20) + 1}部 計画の推進に関する意見`;
+
+  it('4 columns, ruled, landscape: every item, both texts, 該当箇所 as location and the heading rows as section', async () => {
+    const rows = items.flatMap((it, k) => [...(k % 20 === 0 ? [{ heading: part(k) }] : []), { number: it.number, cells: [it.location, it.comment, it.response] }]);
     const html = resultTableHtml({ title, columns: ['No.', '該当箇所', '意見の要旨', '県の考え方'], widths: [1, 3, 8, 8], rows, ruled: true });
     const r = await parseBytes(await printer.print(html, { landscape: true, ...furniture(title) }), 'plan-4col.pdf');
     expect(r.items).toHaveLength(80);
     expect(score(r.items, items).wrong).toEqual([]);
-    expect(r.items.map((it) => it.section)).toEqual(items.map((it) => it.location));
+    expect(r.items.map((it) => it.location)).toEqual(items.map((it) => it.location));
+    expect(r.items.map((it) => it.section)).toEqual(items.map((_, k) => part(k)));
   });
 
   it('5 columns, borderless, portrait: the 対応区分 column is not mixed into the answer', async () => {

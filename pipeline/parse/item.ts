@@ -11,6 +11,7 @@ export interface RawItem {
   /** Used for the id when there is no number: the first source line ("L12") or row ("r12"). */
   fallbackKey: string;
   section: string | null;
+  location?: string | null;
   /** As found; several parts (cells of merged rows) are joined by "\n" in comment_raw. */
   commentRaw: string | readonly string[];
   responseRaw: string | readonly string[];
@@ -103,6 +104,7 @@ export function buildItem(raw: RawItem): Item {
     number: raw.number,
     inferred_number: inferred,
     section: raw.section,
+    ...(raw.location !== undefined ? { location: raw.location } : {}),
     comment: comment.text,
     response: response.text,
     comment_raw: commentRaw,

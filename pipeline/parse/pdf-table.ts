@@ -77,8 +77,8 @@ function joinRuns(runs: Run[]): string {
   for (const r of runs) {
     const t = r.text.trim();
     const gap = r.x - right;
-    if (out && gap > 0.2 * r.size && /[A-Za-z0-9,.;:]$/.test(out) && /^[A-Za-z0-9(]/.test(t)) out += ' ';
-    else if (out && gap > 1.5 * r.size) out += ' ';
+    // Chromium and most writers split a line's text into runs at spaces: a gap is a space as written.
+    if (out && gap > 0.2 * r.size) out += ' ';
     out += t;
     right = r.x + r.width;
   }

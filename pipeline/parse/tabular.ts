@@ -173,6 +173,7 @@ interface Draft {
   responseCells: string[];
   group: string | null;
   section: string | null;
+  location: string | null;
   flags: Set<ItemFlag>;
 }
 
@@ -205,6 +206,20 @@ export function assignStructuralGroups(items: Item[], keys: string[][]): void {
   });
 }
 
+/**
+ * An item under no heading row takes its section from its 該当箇所 without the page reference (第2章 P.12 →
+ * 第2章), so the by-section table groups chapters, never one row per page.
+ */
+export function locationSection(location: string | null): string | null {
+  if (!location) return null;
+  const t = cleanText(location)
+    .replace(/[（(]?\s*(?:p|P|ｐ|Ｐ)\.?\s*[0-9０-９]+(?:\s*[-～~〜]\s*[0-9０-９]+)?\s*[)）]?/g, '')
+    .replace(/[（(]?\s*[0-9０-９]+(?:\s*[-～~〜]\s*[0-9０-９]+)?\s*(?:ページ|頁)\s*[)）]?/g, '')
+    .replace(/\s*[、,]\s*$/, '')
+    .trim();
+  return t || null;
+}
+
 export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocument {
   const warnings: string[] = [];
   const layout = findLayout(table, opts);
@@ -231,6 +246,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
   const drafts: Draft[] = [];
   const draftOfRow = new Map<number, number>();
   let section: string | null = null;
+  let location: string | null = null;
   const rowChars = (r: number) => rows[r].cells.reduce((n, c) => n + c.chars, 0);
 
   for (let r = 0; r < rows.length; r++) {
@@ -273,6 +289,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
       const inRoleText = only.i === cols.comment || only.i === cols.response || only.i === cols.section;
       if ((spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= 60 && !/。$/.test(t))) {
         section = t;
+        location = null;
         account('heading', undefined, t);
         continue;
       }
@@ -282,6 +299,9 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     const idText = text('id');
     const sectionText = text('section');
     if (sectionText) section = sectionText;
+    // Like a section column, a 該当箇所 left blank under a merged cell carries down; a heading row resets it.
+    const locationText = text('location') || location || '';
+    if (text('location')) location = text('location');
 
     let d: number | undefined;
     const numberMaster = numberCell?.copyOf ? draftOfRow.get(numberCell.copyOf.row) : undefined;
@@ -311,6 +331,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
         responseCells: [],
         group: groupText || carriedGroup,
         section,
+        location: locationText || null,
         flags: new Set(),
       });
       d = drafts.length - 1;
@@ -344,7 +365,8 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
       slug: opts.slug,
       number: d.number,
       fallbackKey: d.key ?? `r${d.rows[0]}`,
-      section: d.section,
+      section: d.section ?? locationSection(d.location),
+      ...(cols.location !== undefined ? { location: d.location } : {}),
       commentRaw: d.comment,
       responseRaw: response,
       source: { file: opts.file, rows: d.rows, ...(table.sheet ? { sheet: table.sheet } : {}) },

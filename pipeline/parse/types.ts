@@ -8,6 +8,8 @@ export interface ColumnMap {
   comment?: string;
   response?: string;
   section?: string;
+  /** 該当箇所: where in the draft the comment points; kept apart from the section heading. */
+  location?: string;
   group?: string;
 }
 

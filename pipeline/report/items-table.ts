@@ -17,10 +17,13 @@ export function stanceEvidenceText(evidence: readonly StanceEvidence[]): string 
 export function itemsTable(run: RunSet): Table {
   const classifiers = run.info.classifiers;
   const stance = hasStance(run);
+  // 該当箇所 only when the input had such a column; the section stays the heading the item sits under.
+  const location = run.items.some((it) => it.location !== undefined);
   const columns = [
     text('id', 'ID'),
     text('number', '番号'),
     text('section', 'セクション'),
+    ...(location ? [text('location', '該当箇所')] : []),
     text('comment', '意見の概要'),
     text('response', '意見に対する考え方'),
     text('response_group', '共通回答グループ'),
@@ -43,6 +46,7 @@ export function itemsTable(run: RunSet): Table {
     it.id,
     displayNumber(it),
     it.section,
+    ...(location ? [it.location ?? null] : []),
     it.comment,
     it.response,
     it.response_group,
