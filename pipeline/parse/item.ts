@@ -6,6 +6,8 @@ import { cleanText, nonWhitespaceLength } from '../core/text.ts';
 
 export interface RawItem {
   slug: string;
+  /** The id as given (a mapped id column); otherwise slug#number, or slug#fallbackKey without a number. */
+  id?: string;
   number: string | null;
   inferredNumber?: string | null;
   /** Used for the id when there is no number: the first source line ("L12") or row ("r12"). */
@@ -100,7 +102,7 @@ export function buildItem(raw: RawItem): Item {
   if (edits.length) flags.add('has_edits');
   if (raw.responseGroup) flags.add('shared_response');
   return {
-    id: `${raw.slug}#${number ?? raw.fallbackKey}`,
+    id: raw.id ?? `${raw.slug}#${number ?? raw.fallbackKey}`,
     number: raw.number,
     inferred_number: inferred,
     section: raw.section,

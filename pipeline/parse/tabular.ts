@@ -101,8 +101,10 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
     // main ones, so a joined text field is the response: join.text, join.answer.
     const last = names.map((n) => n.split('.').pop()!);
     const own = new Set(names.flatMap((n, i) => (n.startsWith('join.') ? [i] : [])));
-    const all = autoColumns(last, new Set([...Object.values(cols), ...own]), cols);
-    if (all.response === undefined) {
+    // An explicit --map wins: roles it does not name are not guessed from other fields (a field called
+    // "group" must not become the response group).
+    const all = mapped.length ? { ...cols } : autoColumns(last, new Set([...Object.values(cols), ...own]), cols);
+    if (all.response === undefined && !mapped.length) {
       const joined = names.map((n, i) => ({ n, i, m: matchRole(last[i]) })).filter(({ n, m }) => n.startsWith('join.') && (m?.role === 'response' || m?.role === 'comment'));
       const pick = joined.find(({ m }) => m?.role === 'response') ?? joined[0];
       if (pick) all.response = pick.i;
@@ -123,9 +125,8 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
         const cols: Columns = {};
         for (const w of wanted) cols[w.role] = keys.indexOf(headingKey(w.name));
         const names = scan[r].cells.map((c) => c.text);
-        const all = autoColumns(names, new Set(Object.values(cols)), cols);
-        if (all.comment === undefined) throw noCommentColumn(opts.file, names, word);
-        return { headerRow: r, cols: all, names };
+        if (cols.comment === undefined) throw noCommentColumn(opts.file, names, word);
+        return { headerRow: r, cols, names };
       }
     }
     // Headerless tables: --map comment=2 addresses columns by 1-based position.
@@ -218,6 +219,33 @@ export function locationSection(location: string | null): string | null {
     .replace(/\s*[、,]\s*$/, '')
     .trim();
   return t || null;
+}
+
+/**
+ * Items grouped as sharing one response must share one answer. A group column whose members carry different
+ * answers is something else (a topic, a submitter): it is not used as a response group, its value is kept as the
+ * section of items that have none, and a warning says so.
+ */
+function checkGroups(drafts: Draft[], column: string, warnings: string[]): void {
+  const answers = new Map<string, Set<string>>();
+  for (const d of drafts) {
+    if (!d.group) continue;
+    const text = cleanText(d.response.join('\n'));
+    const set = answers.get(d.group) ?? new Set<string>();
+    if (text) set.add(text);
+    answers.set(d.group, set);
+  }
+  const mixed = [...answers].filter(([, set]) => set.size > 1).map(([g]) => g);
+  if (!mixed.length) return;
+  for (const d of drafts) {
+    if (!d.group || !mixed.includes(d.group)) continue;
+    d.section ??= d.group;
+    d.group = null;
+  }
+  const shown = mixed.slice(0, 5).map((g) => `"${g}"`).join(', ');
+  warnings.push(
+    `column "${cleanText(column)}": ${mixed.length} group value(s) (${shown}${mixed.length > 5 ? ', …' : ''}) hold items with different answers, so it is not a response group; kept as the section of items without one`,
+  );
 }
 
 export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocument {
@@ -355,6 +383,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
   }
 
+  checkGroups(drafts, layout.names[cols.group ?? -1] ?? 'group', warnings);
   // A group's reply written once (merged-style export) belongs to every member.
   const groupReply = new Map<string, string[]>();
   for (const d of drafts) if (d.group && d.response.length && !groupReply.has(d.group)) groupReply.set(d.group, d.response);
@@ -363,6 +392,8 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     const response = d.response.length ? d.response : d.group ? (groupReply.get(d.group) ?? []) : [];
     return buildItem({
       slug: opts.slug,
+      // A mapped id column is the item id as the user's data spells it, so results join back to it.
+      ...(opts.map?.id && d.key ? { id: d.key } : {}),
       number: d.number,
       fallbackKey: d.key ?? `r${d.rows[0]}`,
       section: d.section ?? locationSection(d.location),
