@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Item, ItemFlag, SourceRef } from '../core/schema.ts';
-import { cleanText, nonWhitespaceLength } from '../core/text.ts';
+import { cleanText, isHtml, nonWhitespaceLength } from '../core/text.ts';
 
 export interface RawItem {
   slug: string;
@@ -93,7 +93,7 @@ export function buildItem(raw: RawItem): Item {
   const response = cleanParts(responseParts);
   if (comment.repeated || response.repeated) flags.add('repeated_text');
   if (!response.text) flags.add('missing_response');
-  if (/<[a-z/][^>]*>/i.test(commentRaw + responseRaw)) flags.add('html_stripped');
+  if (isHtml(commentRaw) || isHtml(responseRaw)) flags.add('html_stripped');
   const inferred = raw.number ? null : (raw.inferredNumber ?? null);
   const number = raw.number ?? inferred;
   if (inferred) flags.add('number_inferred');
