@@ -14,6 +14,11 @@ export function stanceEvidenceText(evidence: readonly StanceEvidence[]): string 
   return evidence.map((e) => `「${e.text}」[${e.rule}]`).join(' / ');
 }
 
+/** A numeric number is written as a number, so Excel and CSV readers sort 1, 2, 10 (not 1, 10, 2); 3-1 stays text. */
+export function numberCell(n: string): Cell {
+  return /^[0-9]{1,9}$/.test(n) ? Number(n) : n;
+}
+
 export function itemsTable(run: RunSet): Table {
   const classifiers = run.info.classifiers;
   const stance = hasStance(run);
@@ -44,7 +49,7 @@ export function itemsTable(run: RunSet): Table {
   ];
   const rows: Cell[][] = run.items.map((it) => [
     it.id,
-    displayNumber(it),
+    numberCell(displayNumber(it)),
     it.section,
     ...(location ? [it.location ?? null] : []),
     it.comment,
