@@ -51,6 +51,8 @@ export const Item = z.object({
   edits: z.array(z.string()),
   source: SourceRef,
   flags: z.array(ItemFlag),
+  /** XLSX: the sheet the item was read from (also in source.sheet). */
+  sheet: z.string().optional(),
 });
 export type Item = z.infer<typeof Item>;
 

@@ -10,6 +10,7 @@ interface ParseFlags {
   records?: string;
   join?: string;
   slug?: string;
+  sheet?: string;
   out: string;
   report?: string;
   quiet?: boolean;
@@ -69,6 +70,7 @@ export function parseCommand(program: Command): void {
       'JSON: attach a second array by a shared key, fields then addressed as join.<field> (e.g. --join data.answers:opinion_id)',
     )
     .option('--slug <slug>', 'prefix of item ids, "<slug>#<number>" (default: the file name without extension; e.g. --slug cyber2025)')
+    .option('--sheet <names>', 'XLSX: read only these sheets, comma-separated (e.g. --sheet 意見と市の考え方); default every sheet with a result table')
     .requiredOption('--out <file>', 'where to write the items, one JSON object per line (e.g. --out reports/seed/items.jsonl)')
     .option(
       '--report <file>',
@@ -88,6 +90,7 @@ export function parseCommand(program: Command): void {
         records: flags.records,
         join: flags.join,
         slug: flags.slug,
+        sheets: flags.sheet?.split(',').map((s) => s.trim()).filter(Boolean),
       });
       if (flags.strict && report.warnings.length) {
         const { StrictError } = await import('../core/errors.ts');

@@ -20,6 +20,8 @@ export interface ParseDocumentOptions {
   join?: string;
   /** Id prefix; defaults to the file name without its extension. */
   slug?: string;
+  /** XLSX: the sheets to read (default: every sheet holding a result table). */
+  sheets?: string[];
 }
 
 export interface ParseResult {
@@ -102,6 +104,7 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
     map: typeof opts.map === 'string' ? parseColumnMap(opts.map) : opts.map,
     records: opts.records,
     join: opts.join,
+    sheets: opts.sheets,
   };
   let encoding: string | undefined;
   let decodedChars: number | undefined;
@@ -127,6 +130,7 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
   const notes: string[] = [];
   if (opts.records && format !== 'json') notes.push(`--records applies to JSON input only; ignored for ${format}`);
   if (opts.join && format !== 'json') notes.push(`--join applies to JSON input only; ignored for ${format}`);
+  if (opts.sheets?.length && format !== 'xlsx') notes.push(`--sheet applies to XLSX input only; ignored for ${format}`);
   if (parseOpts.map && (format === 'text' || format === 'pdf-text')) {
     notes.push(`--map names columns of tabular input (CSV, XLSX, JSON, HTML); the ${format} reader finds its columns itself and ignored it`);
   }

@@ -23,6 +23,8 @@ export interface ParseOptions {
   records?: string;
   /** JSON: `path.to.array:key` attaches a second array by a shared key. */
   join?: string;
+  /** XLSX: the sheets to read (default: every sheet holding a result table). */
+  sheets?: string[];
 }
 
 /**

@@ -39,6 +39,7 @@ export function runCommand(program: Command): void {
     .option('--records <path>', 'JSON: dotted path to the array of records (e.g. --records data.items)')
     .option('--join <path:key>', 'JSON: attach a second array by a shared key (e.g. --join data.answers:opinion_id)')
     .option('--slug <slug>', 'prefix of item ids (e.g. --slug cyber2025)')
+    .option('--sheet <names>', 'XLSX: read only these sheets, comma-separated (e.g. --sheet 意見と市の考え方); default every sheet with a result table')
     .option('--classifiers <list>', 'classifiers to run, first one drives the tables (e.g. --classifiers rules,supervised)')
     .option('--model <file>', 'trained classifier file from pubcom train, for supervised/similarity/ensemble (e.g. --model models/classifiers/default.json)')
     .option('--embedder <spec>', 'embedder (e.g. --embedder lsa:dim=64 or transformers:Xenova/multilingual-e5-small)')

@@ -23,6 +23,7 @@ export async function parseStage(input: string, config: ResolvedConfig): Promise
     records: p.records ?? undefined,
     join: p.join ?? undefined,
     slug: p.slug ?? undefined,
+    sheets: p.sheet ?? undefined,
   });
 }
 
