@@ -1,6 +1,6 @@
 // The CLI only parses flags and calls stages; each stage's flags live beside it in <stage>/command.ts.
 import { Command } from 'commander';
-import { InputError } from './core/errors.ts';
+import { InputError, StrictError } from './core/errors.ts';
 import { VERSION } from './core/version.ts';
 import { registerCommands } from './commands.ts';
 
@@ -19,6 +19,10 @@ try {
   if (e instanceof InputError) {
     process.stderr.write(`pubcom: error: ${e.message}\n`);
     process.exit(2);
+  }
+  if (e instanceof StrictError) {
+    process.stderr.write(`pubcom: error: ${e.message}\n`);
+    process.exit(3);
   }
   throw e;
 }

@@ -296,7 +296,9 @@ describe('HTML (city results page: rowspan reply, section rows, repeated headers
     expect(n.get('1')!.edits).toEqual(['なお、社会情勢の変化等を踏まえ、必要に応じて中間年度に見直しを行います。']);
     expect(n.get('4')!.comment).toBe('バス停の上屋やベンチの整備を進めてほしい。 時刻表を分かりやすくしてほしい。');
     expect(n.get('7')!.flags).toContain('missing_response');
-    expect(doc.items.map((i) => i.section)).toEqual(['第1章', '第2章', '第2章', '第3章', '全体', '全体', '全体']);
+    // The heading rows are the sections; the 該当箇所 column is each item's location (issue 12).
+    expect(doc.items.map((i) => i.location)).toEqual(['第1章', '第2章', '第2章', '第3章', '全体', '全体', '全体']);
+    expect(doc.items.map((i) => i.section)).toEqual([...Array(4).fill('1 計画全体に関すること'), ...Array(3).fill('2 その他')]);
     expect(doc.accounts.filter((a) => a.fate === 'heading').map((a) => a.ref)).toEqual(['1 計画全体に関すること', '2 その他']);
     // The accounting covers the tables; the page's other text is reported, not silently ignored.
     expect(doc.warnings).toEqual([expect.stringMatching(/^\d+ characters of text outside the tables and headings/)]);

@@ -37,6 +37,8 @@ export const Item = z.object({
   /** Set when the number was not printed but the numbering makes it certain. */
   inferred_number: z.string().nullable(),
   section: z.string().nullable(),
+  /** 該当箇所 as printed (第2章 P.12), when the table has such a column; the section stays the heading above. */
+  location: z.string().nullable().optional(),
   /** Analysis copy: HTML removed, NFKC, whitespace collapsed. */
   comment: z.string(),
   response: z.string(),
@@ -49,6 +51,8 @@ export const Item = z.object({
   edits: z.array(z.string()),
   source: SourceRef,
   flags: z.array(ItemFlag),
+  /** XLSX: the sheet the item was read from (also in source.sheet). */
+  sheet: z.string().optional(),
 });
 export type Item = z.infer<typeof Item>;
 

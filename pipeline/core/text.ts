@@ -1,10 +1,27 @@
 // The one normalisation every stage agrees on; raw text is kept beside it, never replaced.
 
+// Tags of the markup result pages and their exports actually carry; only these are ever removed.
+const TAG_NAMES = 'p|br|u|ins|del|s|span|div|ul|ol|li|b|i|strong|em|a|font|sup|sub|small|table|tbody|thead|tr|td|th|hr';
+const TAG = new RegExp(`<\\/?(?:${TAG_NAMES})(?:\\s+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:\\s*=\\s*(?:"[^"]*"|'[^']*'|[^\\s"'=<>\`]+))?)*\\s*\\/?>`, 'gi');
+const HTML_EVIDENCE = new RegExp(`<\\/(?:${TAG_NAMES})\\s*>|<br\\s*\\/?>|<(?:p|li|ul|ol|div|table|tr|td)(?:\\s[^<>]*)?>`, 'i');
+
+/**
+ * Whether a text is demonstrably HTML: a closing tag, <br>, or a block tag (<p>, <li>…). ASCII < and > in prose
+ * (基準値を a<b かつ c>d) are text, not markup.
+ */
+export function isHtml(s: string): boolean {
+  return HTML_EVIDENCE.test(s);
+}
+
+/** Markup removed only from demonstrably HTML text, and then only the tags result pages use; entities decoded. */
 export function stripHtml(s: string): string {
-  return s
-    .replace(/<br\s*\/?>/gi, ' ')
-    .replace(/<\/?(p|li|ul|ol|div|tr|td|th|table)\b[^>]*>/gi, ' ')
-    .replace(/<[^>]+>/g, '')
+  const text = isHtml(s)
+    ? s
+        .replace(/<br\s*\/?>/gi, ' ')
+        .replace(/<\/?(p|li|ul|ol|div|tr|td|th|table)\b[^<>]*>/gi, ' ')
+        .replace(TAG, '')
+    : s;
+  return text
     .replace(/&nbsp;/g, ' ')
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

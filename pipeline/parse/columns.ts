@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { normalize } from '../core/text.ts';
 
-export const ROLES = ['number', 'response', 'comment', 'section', 'id', 'group'] as const;
+export const ROLES = ['number', 'response', 'comment', 'section', 'location', 'id', 'group'] as const;
 export type Role = (typeof ROLES)[number];
 
 const RoleVocabulary = z.object({

@@ -10,9 +10,11 @@ interface ParseFlags {
   records?: string;
   join?: string;
   slug?: string;
+  sheet?: string;
   out: string;
   report?: string;
   quiet?: boolean;
+  strict?: boolean;
 }
 
 const EXAMPLES = `
@@ -42,7 +44,8 @@ Input formats (--format auto picks by extension and content):
   html      HTML page with a <table>, rowspans included
   pdf       PDF, text extracted with pdfjs-dist
 
-Exit codes: 0 parsed; 2 bad input or flags (the message names the file and the problem; nothing is written).
+Exit codes: 0 parsed; 2 bad input or flags (the message names the file and the problem; nothing is written);
+3 with --strict, when the parse has any note or warning (they are printed; nothing is written).
 `;
 
 export function parseCommand(program: Command): void {
@@ -67,12 +70,14 @@ export function parseCommand(program: Command): void {
       'JSON: attach a second array by a shared key, fields then addressed as join.<field> (e.g. --join data.answers:opinion_id)',
     )
     .option('--slug <slug>', 'prefix of item ids, "<slug>#<number>" (default: the file name without extension; e.g. --slug cyber2025)')
+    .option('--sheet <names>', 'XLSX: read only these sheets, comma-separated (e.g. --sheet 意見と市の考え方); default every sheet with a result table')
     .requiredOption('--out <file>', 'where to write the items, one JSON object per line (e.g. --out reports/seed/items.jsonl)')
     .option(
       '--report <file>',
       'also write the parse report: the fate of every input line or row and the character accounting (e.g. --report reports/seed/parse-report.json)',
     )
     .option('--quiet', 'print nothing on stderr unless there is an error (e.g. --quiet)')
+    .option('--strict', 'treat every parse note or warning as an error: print them, write nothing, exit with code 3')
     .addHelpText('after', EXAMPLES)
     // A bad flag is bad input like any other: exit 2, as the help promises (commander's default is 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
@@ -85,7 +90,12 @@ export function parseCommand(program: Command): void {
         records: flags.records,
         join: flags.join,
         slug: flags.slug,
+        sheets: flags.sheet?.split(',').map((s) => s.trim()).filter(Boolean),
       });
+      if (flags.strict && report.warnings.length) {
+        const { StrictError } = await import('../core/errors.ts');
+        throw new StrictError(input, report.warnings);
+      }
       writeJsonl(flags.out, items);
       if (flags.report) writeAtomic(flags.report, `${JSON.stringify(report, null, 2)}\n`);
       if (!flags.quiet) process.stderr.write(summary(items, report, flags));
@@ -99,13 +109,16 @@ export function summary(items: readonly Item[], report: ParseReport, flags: Pick
   const unit = report.accounts[0]?.unit === 'row' ? 'rows' : 'lines';
   const reasons = new Map<string, number>();
   for (const a of report.accounts) if (a.fate === 'skipped') reasons.set(a.reason ?? 'skipped', (reasons.get(a.reason ?? 'skipped') ?? 0) + 1);
-  const headings = report.accounts.filter((a) => a.fate === 'heading' || a.parts?.some((p) => p.fate === 'heading')).length;
+  // Each line or row counted once, by its fate, so the counts add up to the lines read; an item line that also
+  // carries a glued section heading is said so beside the item count.
+  const glued = report.accounts.filter((a) => a.fate === 'item' && a.parts?.some((p) => p.fate === 'heading')).length;
   const out = [
     `pubcom parse: ${report.file} (${report.format}${report.encoding ? `, ${report.encoding}` : ''})`,
     `  ${items.length} items: ${count('number_inferred')} with inferred numbers, ${count('number_missing')} without a number, ` +
       `${count('merged_rows')} merged from several ${unit}, ${count('missing_response')} without a response, ` +
       `${count('shared_response')} sharing a response`,
-    `  ${report.accounts.length} ${unit}: ${t.lines.item} item, ${headings} section heading, ${t.lines.header} header, ${t.lines.skipped} skipped`,
+    `  ${report.accounts.length} ${unit}: ${t.lines.item} item${glued ? ` (${glued} with a section heading glued on)` : ''}, ` +
+      `${t.lines.heading} section heading, ${t.lines.header} header, ${t.lines.skipped} skipped`,
     ...[...reasons].map(([reason, n]) => `    skipped ${n} × ${reason}`),
     `  characters: ${t.input_chars} in = ${t.item_chars} items + ${t.heading_chars} headings + ${t.header_chars} headers + ${t.skipped_chars} skipped`,
     ...report.warnings.map((w) => `  note: ${w}`),

@@ -25,6 +25,8 @@ export interface ParseDocumentOptions {
    * user's folders); default the path as given. Messages still name the path.
    */
   sourceLabel?: string;
+  /** XLSX: the sheets to read (default: every sheet holding a result table). */
+  sheets?: string[];
 }
 
 export interface ParseResult {
@@ -32,9 +34,9 @@ export interface ParseResult {
   report: ParseReport;
 }
 
-const MAP_FIELDS = ['id', 'number', 'comment', 'response', 'section', 'group'] as const;
+const MAP_FIELDS = ['id', 'number', 'comment', 'response', 'section', 'location', 'group'] as const;
 
-/** `--map id=…,number=…,comment=…,response=…,section=…,group=…` */
+/** `--map id=…,number=…,comment=…,response=…,section=…,location=…,group=…` */
 export function parseColumnMap(spec: string): ColumnMap {
   const map: ColumnMap = {};
   for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
@@ -115,6 +117,7 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
     map: typeof opts.map === 'string' ? parseColumnMap(opts.map) : opts.map,
     records: opts.records,
     join: opts.join,
+    sheets: opts.sheets,
   };
   let encoding: string | undefined;
   let decodedChars: number | undefined;
@@ -141,6 +144,7 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
   const notes: string[] = [];
   if (opts.records && format !== 'json') notes.push(`--records applies to JSON input only; ignored for ${format}`);
   if (opts.join && format !== 'json') notes.push(`--join applies to JSON input only; ignored for ${format}`);
+  if (opts.sheets?.length && format !== 'xlsx') notes.push(`--sheet applies to XLSX input only; ignored for ${format}`);
   if (parseOpts.map && (format === 'text' || format === 'pdf-text')) {
     notes.push(`--map names columns of tabular input (CSV, XLSX, JSON, HTML); the ${format} reader finds its columns itself and ignored it`);
   }

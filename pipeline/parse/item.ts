@@ -2,15 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Item, ItemFlag, SourceRef } from '../core/schema.ts';
-import { cleanText, nonWhitespaceLength } from '../core/text.ts';
+import { cleanText, isHtml, nonWhitespaceLength } from '../core/text.ts';
 
 export interface RawItem {
   slug: string;
+  /** The id as given (a mapped id column); otherwise slug#number, or slug#fallbackKey without a number. */
+  id?: string;
   number: string | null;
   inferredNumber?: string | null;
   /** Used for the id when there is no number: the first source line ("L12") or row ("r12"). */
   fallbackKey: string;
   section: string | null;
+  location?: string | null;
   /** As found; several parts (cells of merged rows) are joined by "\n" in comment_raw. */
   commentRaw: string | readonly string[];
   responseRaw: string | readonly string[];
@@ -90,7 +93,7 @@ export function buildItem(raw: RawItem): Item {
   const response = cleanParts(responseParts);
   if (comment.repeated || response.repeated) flags.add('repeated_text');
   if (!response.text) flags.add('missing_response');
-  if (/<[a-z/][^>]*>/i.test(commentRaw + responseRaw)) flags.add('html_stripped');
+  if (isHtml(commentRaw) || isHtml(responseRaw)) flags.add('html_stripped');
   const inferred = raw.number ? null : (raw.inferredNumber ?? null);
   const number = raw.number ?? inferred;
   if (inferred) flags.add('number_inferred');
@@ -99,10 +102,11 @@ export function buildItem(raw: RawItem): Item {
   if (edits.length) flags.add('has_edits');
   if (raw.responseGroup) flags.add('shared_response');
   return {
-    id: `${raw.slug}#${number ?? raw.fallbackKey}`,
+    id: raw.id ?? `${raw.slug}#${number ?? raw.fallbackKey}`,
     number: raw.number,
     inferred_number: inferred,
     section: raw.section,
+    ...(raw.location !== undefined ? { location: raw.location } : {}),
     comment: comment.text,
     response: response.text,
     comment_raw: commentRaw,

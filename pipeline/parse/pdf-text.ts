@@ -4,6 +4,7 @@
 import type { ItemFlag, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { decodeText } from './detect.ts';
+import { serialisedToDocument } from './pdf-serial.ts';
 import { buildItem } from './item.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
@@ -466,6 +467,9 @@ export const readPdfText: FormatReader = async (input, opts) => {
   const byChars = textLines(text, false);
   const byWidth = textLines(text, true);
   const lines = columnAlignment(byWidth) > columnAlignment(byChars) ? byWidth : byChars;
+  // Columns printed one after another on each page (numbers, comments, answers) are put side by side again.
+  const serial = serialisedToDocument(lines, opts, nonWhitespaceLength(text));
+  if (serial) return serial;
   // A column run is at least two spaces from the next; allow 2 characters of drift.
   return layoutToDocument(lines, opts, 2, nonWhitespaceLength(text));
 };

@@ -1,23 +1,14 @@
-// .pdf files through pdfjs-dist: text runs are placed back on lines by their y, split into columns by
-// their x, and handed to the same layout logic as pdftotext output. Japanese PDFs mostly reference
-// non-embedded CID fonts through predefined CMaps; without cMapUrl pdfjs extracts them as "".
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+// .pdf files through pdfjs-dist. A result table is rebuilt from the page geometry (pdf-table.ts: ruling lines,
+// column headings, x-gaps) and read like any other table (tabular.ts). A PDF with no table to find falls back
+// to its text layer, placed back on lines by y and split into columns by x, and read by the same layout logic
+// as pdftotext output (pdf-text.ts).
 import { InputError } from '../core/errors.ts';
 import { nonWhitespaceLength } from '../core/text.ts';
+import { readPdfPages, type PdfPage, type Run } from './pdf-page.ts';
+import { pdfTable } from './pdf-table.ts';
 import { layoutToDocument, type LayoutLine, type Segment } from './pdf-text.ts';
-import type { FormatReader } from './types.ts';
-import { pushAll } from '../core/arrays.ts';
-
-const pdfjsRoot = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
-
-interface Run {
-  x: number;
-  y: number;
-  width: number;
-  size: number;
-  text: string;
-}
+import { tableToDocument } from './tabular.ts';
+import type { FormatReader, ParsedDocument, ParseOptions } from './types.ts';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -68,52 +59,50 @@ function rowLine(row: Run[], page: number, unit: number, index: number): LayoutL
   return { index, page, raw, segments: segments.map(({ x, end, text }) => ({ x, end, text })) };
 }
 
+/** The text layer as lines for layoutToDocument, when the geometry shows no table. */
+function readTextLayer(pages: PdfPage[], opts: ParseOptions, inputChars: number): ParsedDocument {
+  const all = pages.flatMap((p) => p.runs);
+  // Half an em of the usual font size: a full-width character is two columns, as in pdftotext -layout.
+  const unit = median(all.map((r) => r.size)) / 2;
+  const lines: LayoutLine[] = [];
+  for (const p of pages) lines.push(...pageLines(p.runs, p.page, unit, lines.length + 1));
+  const parsed = layoutToDocument(lines, opts, 2, inputChars);
+  if (parsed.items.every((it) => !it.response)) {
+    throw new InputError(opts.file, 'not a result table: no ruled table, no column headings (意見の概要 / 意見に対する考え方) and no numbered comments with responses; is this the minutes or prose?');
+  }
+  return parsed;
+}
+
+/** The table rebuilt from geometry, read by tabular.ts; page furniture joins the accounts in page order. */
+function readGeometry(pages: PdfPage[], opts: ParseOptions, inputChars: number): ParsedDocument | null {
+  const found = pdfTable(pages);
+  if (!found) return null;
+  const doc = tableToDocument(found.table, opts);
+  const accounts = [...doc.accounts.map((a) => ({ ...a, page: found.pageOfRow.get(a.index) })), ...found.furniture].sort(
+    (a, b) => a.index - b.index,
+  );
+  const items = doc.items.map((it) => {
+    const rows = it.source.rows ?? [];
+    const split = rows.some((r) => found.splitRows.has(r));
+    const flags = split ? [...new Set([...it.flags, 'merged_rows' as const])].sort() : it.flags;
+    return { ...it, flags, source: { ...it.source, page: found.pageOfRow.get(rows[0] ?? 0) } };
+  });
+  const furnitureChars = found.furniture.reduce((n, a) => n + a.chars, 0);
+  if (doc.inputChars + furnitureChars !== inputChars) {
+    throw new Error(`pdf table lost characters: ${doc.inputChars} in cells + ${furnitureChars} furniture, the text layer has ${inputChars}`);
+  }
+  return { items, accounts, warnings: [...found.warnings, ...doc.warnings], inputChars };
+}
+
 export const readPdf: FormatReader = async (input, opts) => {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  let doc;
-  try {
-    doc = await pdfjs.getDocument({
-      data: new Uint8Array(input),
-      cMapUrl: join(pdfjsRoot, 'cmaps') + '/',
-      cMapPacked: true,
-      standardFontDataUrl: join(pdfjsRoot, 'standard_fonts') + '/',
-      isEvalSupported: false,
-      useSystemFonts: false,
-      verbosity: 0,
-    }).promise;
-  } catch (e) {
-    throw new InputError(opts.file, `not a readable PDF (${(e as Error).message})`);
+  const pages = await readPdfPages(input, opts.file);
+  const all = pages.flatMap((p) => p.runs);
+  if (!all.length) {
+    throw new InputError(opts.file, `no text layer on any of ${pages.length} page(s) (scanned images?); run OCR first`);
   }
-  try {
-    const pages: Run[][] = [];
-    for (let p = 1; p <= doc.numPages; p++) {
-      const page = await doc.getPage(p);
-      const content = await page.getTextContent();
-      const runs: Run[] = [];
-      for (const item of content.items) {
-        if (!('str' in item) || !item.str.trim()) continue;
-        const [a, b, , , x, y] = item.transform as number[];
-        runs.push({ x, y, width: item.width, size: Math.hypot(a, b) || item.height || 10, text: item.str });
-      }
-      pages.push(runs);
-    }
-    const all = pages.flat();
-    if (!all.length) {
-      throw new InputError(opts.file, `no text layer on any of ${doc.numPages} page(s) (scanned images?); run OCR first`);
-    }
-    // Half an em of the usual font size: a full-width character is two columns, as in pdftotext -layout.
-    const unit = median(all.map((r) => r.size)) / 2;
-    const lines: LayoutLine[] = [];
-    const warnings: string[] = [];
-    pages.forEach((runs, i) => {
-      if (!runs.length) warnings.push(`page ${i + 1}: no text layer (scanned image?); nothing extracted`);
-      pushAll(lines, pageLines(runs, i + 1, unit, lines.length + 1));
-    });
-    const inputChars = all.reduce((n, r) => n + nonWhitespaceLength(r.text), 0);
-    const parsed = layoutToDocument(lines, opts, 2, inputChars);
-    parsed.warnings = [...warnings, ...parsed.warnings];
-    return parsed;
-  } finally {
-    await doc.destroy();
-  }
+  const warnings = pages.filter((p) => !p.runs.length).map((p) => `page ${p.page}: no text layer (scanned image?); nothing extracted`);
+  const inputChars = all.reduce((n, r) => n + nonWhitespaceLength(r.text), 0);
+  const parsed = readGeometry(pages, opts, inputChars) ?? readTextLayer(pages, opts, inputChars);
+  parsed.warnings.unshift(...warnings);
+  return parsed;
 };

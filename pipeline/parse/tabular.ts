@@ -102,8 +102,10 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
     // main ones, so a joined text field is the response: join.text, join.answer.
     const last = names.map((n) => n.split('.').pop()!);
     const own = new Set(names.flatMap((n, i) => (n.startsWith('join.') ? [i] : [])));
-    const all = autoColumns(last, new Set([...Object.values(cols), ...own]), cols);
-    if (all.response === undefined) {
+    // An explicit --map wins: roles it does not name are not guessed from other fields (a field called
+    // "group" must not become the response group).
+    const all = mapped.length ? { ...cols } : autoColumns(last, new Set([...Object.values(cols), ...own]), cols);
+    if (all.response === undefined && !mapped.length) {
       const joined = names.map((n, i) => ({ n, i, m: matchRole(last[i]) })).filter(({ n, m }) => n.startsWith('join.') && (m?.role === 'response' || m?.role === 'comment'));
       const pick = joined.find(({ m }) => m?.role === 'response') ?? joined[0];
       if (pick) all.response = pick.i;
@@ -124,9 +126,8 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
         const cols: Columns = {};
         for (const w of wanted) cols[w.role] = keys.indexOf(headingKey(w.name));
         const names = scan[r].cells.map((c) => c.text);
-        const all = autoColumns(names, new Set(Object.values(cols)), cols);
-        if (all.comment === undefined) throw noCommentColumn(opts.file, names, word);
-        return { headerRow: r, cols: all, names };
+        if (cols.comment === undefined) throw noCommentColumn(opts.file, names, word);
+        return { headerRow: r, cols, names };
       }
     }
     // Headerless tables: --map comment=2 addresses columns by 1-based position.
@@ -174,6 +175,7 @@ interface Draft {
   responseCells: string[];
   group: string | null;
   section: string | null;
+  location: string | null;
   flags: Set<ItemFlag>;
 }
 
@@ -206,6 +208,47 @@ export function assignStructuralGroups(items: Item[], keys: string[][]): void {
   });
 }
 
+/**
+ * An item under no heading row takes its section from its 該当箇所 without the page reference (第2章 P.12 →
+ * 第2章), so the by-section table groups chapters, never one row per page.
+ */
+export function locationSection(location: string | null): string | null {
+  if (!location) return null;
+  const t = cleanText(location)
+    .replace(/[（(]?\s*(?:p|P|ｐ|Ｐ)\.?\s*[0-9０-９]+(?:\s*[-～~〜]\s*[0-9０-９]+)?\s*[)）]?/g, '')
+    .replace(/[（(]?\s*[0-9０-９]+(?:\s*[-～~〜]\s*[0-9０-９]+)?\s*(?:ページ|頁)\s*[)）]?/g, '')
+    .replace(/\s*[、,]\s*$/, '')
+    .trim();
+  return t || null;
+}
+
+/**
+ * Items grouped as sharing one response must share one answer. A group column whose members carry different
+ * answers is something else (a topic, a submitter): it is not used as a response group, its value is kept as the
+ * section of items that have none, and a warning says so.
+ */
+function checkGroups(drafts: Draft[], column: string, warnings: string[]): void {
+  const answers = new Map<string, Set<string>>();
+  for (const d of drafts) {
+    if (!d.group) continue;
+    const text = cleanText(d.response.join('\n'));
+    const set = answers.get(d.group) ?? new Set<string>();
+    if (text) set.add(text);
+    answers.set(d.group, set);
+  }
+  const mixed = [...answers].filter(([, set]) => set.size > 1).map(([g]) => g);
+  if (!mixed.length) return;
+  for (const d of drafts) {
+    if (!d.group || !mixed.includes(d.group)) continue;
+    d.section ??= d.group;
+    d.group = null;
+  }
+  const shown = mixed.slice(0, 5).map((g) => `"${g}"`).join(', ');
+  warnings.push(
+    `column "${cleanText(column)}": ${mixed.length} group value(s) (${shown}${mixed.length > 5 ? ', …' : ''}) hold items with different answers, so it is not a response group; kept as the section of items without one`,
+  );
+}
+
 export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocument {
   const warnings: string[] = [];
   const layout = findLayout(table, opts);
@@ -232,6 +275,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
   const drafts: Draft[] = [];
   const draftOfRow = new Map<number, number>();
   let section: string | null = null;
+  let location: string | null = null;
   const rowChars = (r: number) => rows[r].cells.reduce((n, c) => n + c.chars, 0);
 
   for (let r = 0; r < rows.length; r++) {
@@ -274,6 +318,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
       const inRoleText = only.i === cols.comment || only.i === cols.response || only.i === cols.section;
       if ((spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= 60 && !/。$/.test(t))) {
         section = t;
+        location = null;
         account('heading', undefined, t);
         continue;
       }
@@ -283,6 +328,9 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     const idText = text('id');
     const sectionText = text('section');
     if (sectionText) section = sectionText;
+    // Like a section column, a 該当箇所 left blank under a merged cell carries down; a heading row resets it.
+    const locationText = text('location') || location || '';
+    if (text('location')) location = text('location');
 
     let d: number | undefined;
     const numberMaster = numberCell?.copyOf ? draftOfRow.get(numberCell.copyOf.row) : undefined;
@@ -312,6 +360,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
         responseCells: [],
         group: groupText || carriedGroup,
         section,
+        location: locationText || null,
         flags: new Set(),
       });
       d = drafts.length - 1;
@@ -335,6 +384,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
   }
 
+  checkGroups(drafts, layout.names[cols.group ?? -1] ?? 'group', warnings);
   // A group's reply written once (merged-style export) belongs to every member.
   const groupReply = new Map<string, string[]>();
   for (const d of drafts) if (d.group && d.response.length && !groupReply.has(d.group)) groupReply.set(d.group, d.response);
@@ -343,9 +393,12 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     const response = d.response.length ? d.response : d.group ? (groupReply.get(d.group) ?? []) : [];
     return buildItem({
       slug: opts.slug,
+      // A mapped id column is the item id as the user's data spells it, so results join back to it.
+      ...(opts.map?.id && d.key ? { id: d.key } : {}),
       number: d.number,
       fallbackKey: d.key ?? `r${d.rows[0]}`,
-      section: d.section,
+      section: d.section ?? locationSection(d.location),
+      ...(cols.location !== undefined ? { location: d.location } : {}),
       commentRaw: d.comment,
       responseRaw: response,
       source: { file: opts.file, rows: d.rows, ...(table.sheet ? { sheet: table.sheet } : {}) },

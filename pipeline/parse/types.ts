@@ -8,6 +8,8 @@ export interface ColumnMap {
   comment?: string;
   response?: string;
   section?: string;
+  /** 該当箇所: where in the draft the comment points; kept apart from the section heading. */
+  location?: string;
   group?: string;
 }
 
@@ -21,6 +23,8 @@ export interface ParseOptions {
   records?: string;
   /** JSON: `path.to.array:key` attaches a second array by a shared key. */
   join?: string;
+  /** XLSX: the sheets to read (default: every sheet holding a result table). */
+  sheets?: string[];
 }
 
 /**

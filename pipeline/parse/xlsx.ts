@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { InputError } from '../core/errors.ts';
 import { nonWhitespaceLength } from '../core/text.ts';
 import { tableToDocument, type Table, type TableCell } from './tabular.ts';
-import type { FormatReader, ParsedDocument } from './types.ts';
+import type { FormatReader, ParsedDocument, ParseOptions } from './types.ts';
 
 type RichRun = { text: string; font?: { underline?: boolean | string } };
 
@@ -54,6 +54,41 @@ function sheetTable(ws: ExcelJS.Worksheet): Table {
   return { rows, sheet: ws.name };
 }
 
+interface SheetResult {
+  name: string;
+  doc?: ParsedDocument;
+  /** Why the sheet was not read. */
+  skipped?: string;
+}
+
+/** One sheet as a result table, or the reason it is not one. */
+function readSheet(ws: ExcelJS.Worksheet, opts: ParseOptions, slug: string): SheetResult {
+  if (!ws.actualRowCount) return { name: ws.name, skipped: 'empty' };
+  try {
+    const doc = tableToDocument(sheetTable(ws), { ...opts, slug });
+    if (!doc.items.length) return { name: ws.name, skipped: 'no items below the column headings' };
+    return { name: ws.name, doc };
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    return { name: ws.name, skipped: `no result table (${e.message.slice(e.message.indexOf(': ', opts.file.length) + 2)})` };
+  }
+}
+
+function namedSheets(wb: ExcelJS.Workbook, opts: ParseOptions): ExcelJS.Worksheet[] {
+  if (!opts.sheets?.length) return wb.worksheets;
+  const names = wb.worksheets.map((w) => w.name);
+  for (const want of opts.sheets) {
+    if (!names.includes(want)) {
+      throw new InputError(opts.file, `--sheet ${want}: no such sheet; sheets: ${names.map((n) => `"${n}"`).join(', ') || '(none)'}`);
+    }
+  }
+  return wb.worksheets.filter((w) => opts.sheets!.includes(w.name));
+}
+
+/**
+ * Every sheet that holds a result table (or the ones --sheet names) is read; each item carries its sheet, and
+ * when several sheets are read the ids say which (slug/sheet#number). The sheets left out are listed with why.
+ */
 export const readXlsx: FormatReader = async (input, opts) => {
   const wb = new ExcelJS.Workbook();
   try {
@@ -61,27 +96,25 @@ export const readXlsx: FormatReader = async (input, opts) => {
   } catch (e) {
     throw new InputError(opts.file, `not a readable .xlsx workbook (${(e as Error).message})`);
   }
-  let firstError: InputError | undefined;
-  let doc: ParsedDocument | undefined;
-  const ignored: string[] = [];
-  for (const ws of wb.worksheets) {
-    if (doc) {
-      if (ws.actualRowCount) ignored.push(ws.name);
-      continue;
-    }
-    try {
-      doc = tableToDocument(sheetTable(ws), opts);
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      firstError ??= e;
-      if (ws.actualRowCount) ignored.push(ws.name);
-    }
-  }
-  if (!doc) {
+  const chosen = namedSheets(wb, opts);
+  const probe = chosen.map((ws) => readSheet(ws, opts, opts.slug));
+  const tables = probe.filter((r) => r.doc);
+  const results = tables.length > 1 ? chosen.map((ws) => readSheet(ws, opts, `${opts.slug}/${ws.name}`)) : probe;
+  const read = results.filter((r) => r.doc);
+  if (!read.length) {
     const names = wb.worksheets.map((w) => `"${w.name}"`).join(', ') || '(none)';
-    const detail = firstError ? firstError.message.slice(firstError.message.indexOf(': ', opts.file.length) + 2) : 'empty';
-    throw new InputError(opts.file, `no sheet has a recognisable table (sheets: ${names}); first sheet: ${detail}`);
+    throw new InputError(opts.file, `no sheet has a recognisable table (sheets: ${names}); ${results.map((r) => `"${r.name}": ${r.skipped}`).join('; ') || 'empty'}`);
   }
-  if (ignored.length) doc.warnings.push(`sheets not read (no result table, or after the first one): ${ignored.map((n) => `"${n}"`).join(', ')}`);
+  const skipped = [
+    ...results.filter((r) => !r.doc).map((r) => `"${r.name}" (${r.skipped})`),
+    ...wb.worksheets.filter((w) => !chosen.includes(w)).map((w) => `"${w.name}" (not named by --sheet)`),
+  ];
+  const doc: ParsedDocument = {
+    items: read.flatMap((r) => r.doc!.items.map((it) => ({ ...it, sheet: r.name }))),
+    accounts: read.flatMap((r) => r.doc!.accounts),
+    warnings: read.flatMap((r) => r.doc!.warnings.map((w) => (read.length > 1 ? `sheet "${r.name}": ${w}` : w))),
+    inputChars: read.reduce((n, r) => n + r.doc!.inputChars, 0),
+  };
+  if (skipped.length) doc.warnings.push(`sheets not read: ${skipped.join(', ')}`);
   return doc;
 };

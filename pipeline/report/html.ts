@@ -150,6 +150,12 @@ interface ItemData {
   g: string | null;
 }
 
+/** What the parse stage could not do or had to guess, before any figure is read. */
+function parseNotes(notes: readonly string[]): string {
+  if (!notes.length) return '<p class="empty">入力の解析で注意すべき点はありませんでした。</p>';
+  return `<p class="note">入力の解析で補った点・できなかった点（${notes.length} 件）。集計を引用する前に確認してください。詳細は parse-report.json。</p><ul class="parse-notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
+}
+
 function itemData(run: RunSet, sections: string[]): ItemData[] {
   const numberOf = new Map(run.items.map((it) => [it.id, displayNumber(it)]));
   return run.items.map((it) => ({
@@ -237,6 +243,7 @@ export function reportHtml(run: RunSet, tables: readonly Table[]): string {
     return t ? sectionBlock(id, t.title, extra + tableHtml(t)) : '';
   };
   const nav: [string, string][] = [
+    ['parse-notes', '解析上の注意'],
     ['summary', '概要'],
     ['by-section', 'セクション別'],
     ['by-theme', 'テーマ別'],
@@ -299,6 +306,7 @@ ${legendCss}
 </header>
 <nav class="toc"><div class="wrap">${nav.map(([id, label]) => `<a href="#${id}">${esc(label)}</a>`).join('')}</div></nav>
 <main class="wrap">
+${sectionBlock('parse-notes', '解析上の注意', parseNotes(run.info.parse_notes ?? []))}
 ${sectionBlock('summary', '概要', summaryCards(run) + tableHtml(byName.get('dispositions')!))}
 ${sectionBlock('by-section', '回答区分（セクション別）', `<figure>${stackedBars(sectionRows, 'セクション別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('dispositions_by_section')!))}
 ${sectionBlock('by-theme', 'テーマ別', `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}

@@ -14,13 +14,21 @@ export function stanceEvidenceText(evidence: readonly StanceEvidence[]): string 
   return evidence.map((e) => `「${e.text}」[${e.rule}]`).join(' / ');
 }
 
+/** A numeric number is written as a number, so Excel and CSV readers sort 1, 2, 10 (not 1, 10, 2); 3-1 stays text. */
+export function numberCell(n: string): Cell {
+  return /^[0-9]{1,9}$/.test(n) ? Number(n) : n;
+}
+
 export function itemsTable(run: RunSet): Table {
   const classifiers = run.info.classifiers;
   const stance = hasStance(run);
+  // 該当箇所 only when the input had such a column; the section stays the heading the item sits under.
+  const location = run.items.some((it) => it.location !== undefined);
   const columns = [
     text('id', 'ID'),
     text('number', '番号'),
     text('section', 'セクション'),
+    ...(location ? [text('location', '該当箇所')] : []),
     text('comment', '意見の概要'),
     text('response', '意見に対する考え方'),
     text('response_group', '共通回答グループ'),
@@ -42,8 +50,9 @@ export function itemsTable(run: RunSet): Table {
   ];
   const rows: Cell[][] = run.items.map((it) => [
     it.id,
-    displayNumber(it),
+    numberCell(displayNumber(it)),
     it.section,
+    ...(location ? [it.location ?? null] : []),
     it.comment,
     it.response,
     it.response_group,

@@ -75,6 +75,8 @@ export const RunInfo = z.object({
       reason: z.string(),
     })
     .optional(),
+  /** The parse stage's notes and warnings (column boundary not found, rows joined, pages not reassembled…). */
+  parse_notes: z.array(z.string()).default([]),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 

@@ -47,6 +47,7 @@ export function runCommand(program: Command): void {
     .option('--records <path>', 'JSON: dotted path to the array of records (e.g. --records data.items)')
     .option('--join <path:key>', 'JSON: attach a second array by a shared key (e.g. --join data.answers:opinion_id)')
     .option('--slug <slug>', 'prefix of item ids (e.g. --slug cyber2025)')
+    .option('--sheet <names>', 'XLSX: read only these sheets, comma-separated (e.g. --sheet 意見と市の考え方); default every sheet with a result table')
     .option('--classifiers <list>', 'classifiers to run, first one drives the tables (e.g. --classifiers rules,supervised)')
     .option('--model <file>', 'trained classifier file from pubcom train, for supervised/similarity/ensemble (e.g. --model models/classifiers/default.json)')
     .option('--embedder <spec>', 'embedder (e.g. --embedder lsa:dim=64 or transformers:Xenova/multilingual-e5-small)')
@@ -55,6 +56,7 @@ export function runCommand(program: Command): void {
     .option('--no-cache', 'neither read nor write the embedding cache')
     .option('--allow-remote', 'let transformers.js download a model missing locally')
     .option('--quiet', 'print nothing on stderr unless there is an error')
+    .option('--strict', 'treat every parse note or warning as an error: print them, write nothing, exit with code 3')
     .addHelpText('after', RUN_HELP)
     .action(async (input: string, flags: RunFlags) => {
       if (flags.k !== undefined && !/^\d+$/.test(flags.k)) throw new InputError('--k', `expected a whole number ≥ 2, got "${flags.k}"`);
@@ -62,7 +64,7 @@ export function runCommand(program: Command): void {
       const { applyFlags } = await import('./flags.ts');
       const { runPipeline } = await import('./index.ts');
       const config = applyFlags(loadConfig(flags.config), flags);
-      await runPipeline({ input, out: flags.out, config, quiet: flags.quiet, allowRemote: flags.allowRemote, force: flags.force, sourceLabel: flags.sourceLabel });
+      await runPipeline({ input, out: flags.out, config, quiet: flags.quiet, allowRemote: flags.allowRemote, force: flags.force, sourceLabel: flags.sourceLabel, strict: flags.strict });
     });
 }
 

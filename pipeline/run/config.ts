@@ -19,6 +19,7 @@ const ColumnMapConfig = z
     comment: z.string().optional(),
     response: z.string().optional(),
     section: z.string().optional(),
+    location: z.string().optional(),
     group: z.string().optional(),
   })
   .strict();
@@ -32,9 +33,10 @@ export const RunConfig = z
         records: z.string().nullable().default(null),
         join: z.string().nullable().default(null),
         slug: z.string().min(1).nullable().default(null),
+        sheet: z.array(z.string().min(1)).min(1).nullable().default(null),
       })
       .strict()
-      .default({ format: 'auto', map: null, records: null, join: null, slug: null }),
+      .default({ format: 'auto', map: null, records: null, join: null, slug: null, sheet: null }),
     classifiers: z.array(z.enum(CLASSIFIER_NAMES)).min(1).optional(),
     model: z.string().min(1).nullable().optional(),
     embedder: z.string().min(1).default('lsa'),
@@ -82,6 +84,7 @@ export const CONFIG_DOCS: [string, string][] = [
   ['parse.map', 'Column (or JSON field) for each Item field, e.g. {"number":"番号","comment":"意見の概要","response":"考え方"}; null = detect the usual headers.'],
   ['parse.records', 'JSON input: dotted path to the array of records, e.g. "data.opinions".'],
   ['parse.join', 'JSON input: "path.to.array:key" attaches a second array by a shared key.'],
+  ['parse.sheet', 'XLSX input: the sheets to read, e.g. ["意見と市の考え方"]; null = every sheet that holds a result table.'],
   ['parse.slug', 'Prefix of item ids ("<slug>#<number>"); null = the input file name without extension.'],
   ['classifiers', 'Classifiers to run, in order (rules, supervised, similarity, ensemble); the first one drives the disposition tables. Default ["rules"], or ["rules", "ensemble"] when the default trained model exists.'],
   ['model', `Trained classifier file from \`pubcom train\`, needed by supervised, similarity and ensemble; default ${DEFAULT_MODEL} when it exists, else null.`],

@@ -11,6 +11,7 @@ export interface RunFlags {
   records?: string;
   join?: string;
   slug?: string;
+  sheet?: string;
   classifiers?: string;
   model?: string;
   embedder?: string;
@@ -21,6 +22,7 @@ export interface RunFlags {
   quiet?: boolean;
   force?: boolean;
   sourceLabel?: string;
+  strict?: boolean;
 }
 
 function parseList(s: string): string[] {
@@ -35,6 +37,7 @@ export function applyFlags(base: ResolvedConfig, f: RunFlags): ResolvedConfig {
     ...(f.records !== undefined ? { records: f.records } : {}),
     ...(f.join !== undefined ? { join: f.join } : {}),
     ...(f.slug !== undefined ? { slug: f.slug } : {}),
+    ...(f.sheet !== undefined ? { sheet: parseList(f.sheet) } : {}),
   };
   const { classifiers: _c, model: _m, ...rest } = base;
   const merged = {

@@ -2,6 +2,7 @@
 // Keep this a short list of stage calls; anything a stage decides belongs in that stage.
 import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
+import { StrictError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
@@ -36,6 +37,8 @@ export interface RunOptions {
   sourceLabel?: string;
   /** Keep files in `out` that are no previous run's beside the new run instead of stopping (see transaction.ts). */
   force?: boolean;
+  /** Stop with StrictError (exit 3, nothing written) when the parse stage has any note or warning. */
+  strict?: boolean;
 }
 
 export interface RunResult {
@@ -46,13 +49,13 @@ export interface RunResult {
   summary: string;
 }
 
-export async function runPipeline({ input, out, config, quiet = false, allowRemote = false, sourceLabel, force = false }: RunOptions): Promise<RunResult> {
+export async function runPipeline({ input, out, config, quiet = false, allowRemote = false, sourceLabel, force = false, strict = false }: RunOptions): Promise<RunResult> {
   const label = sourceLabel ?? basename(input);
   // The folder is checked and the temporary run folder created before any computing: a read-only or cluttered
   // --out fails in a second, not after the whole analysis.
   const tx = beginRun(out, { input, force });
   try {
-    const result = await runInto(tx.write.bind(tx), { input, out, label, config, quiet, allowRemote });
+    const result = await runInto(tx.write.bind(tx), { input, out, label, config, quiet, allowRemote, strict });
     tx.commit();
     if (!quiet) process.stderr.write(result.summary);
     return result;
@@ -69,13 +72,16 @@ interface RunIntoOptions {
   config: ResolvedConfig;
   quiet: boolean;
   allowRemote: boolean;
+  strict: boolean;
 }
 
-async function runInto(write: (rel: string, content: string | Uint8Array) => void, { input, out, label, config, quiet, allowRemote }: RunIntoOptions): Promise<RunResult> {
+async function runInto(write: (rel: string, content: string | Uint8Array) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
   const log = new StageLog(8, quiet, process.stderr, (name) => fault(`stage:${name}`));
   checkRunCodebook(config);
   const model = loadRunModel(config);
   const parsed = await log.stage('parse', () => parseStage(input, label, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
+  // --strict: any parse note stops the run before anything is written (the transaction is aborted).
+  if (strict && parsed.report.warnings.length) throw new StrictError(input, parsed.report.warnings);
   const items = parsed.items;
   const choice = await log.stage('codebook', () => codebookStage(items, config), (c) => c.reason);
   const codebook = choice.codebook;
@@ -94,6 +100,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
         : themes.clusters.filter((c) => !c.outlier).map((c) => ({ id: c.id, label_ja: c.name ?? c.id, label_en: `cluster ${c.id}` })),
       clusters: themes.clusters,
       codebook: { requested: choice.requested, applied: codebook?.file ?? null, reason: choice.reason },
+      parse_notes: parsed.report.warnings,
     },
     items: enrich(items, labels, stances.records, themes),
   };

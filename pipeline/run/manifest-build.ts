@@ -54,6 +54,7 @@ export function buildManifest(m: ManifestInput): Manifest {
       response_templates: new Set(items.map((it) => it.response_template).filter((t) => t !== null)).size,
       duplicate_groups: new Set(items.map((it) => it.duplicate_group).filter((t) => t !== null)).size,
     },
+    parse_notes: m.run.info.parse_notes ?? [],
     seeds: {
       run: m.config.seed,
       discovery: m.config.seed,

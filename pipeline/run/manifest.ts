@@ -57,6 +57,8 @@ export const Manifest = z.object({
     response_templates: z.number().int().nonnegative(),
     duplicate_groups: z.number().int().nonnegative(),
   }),
+  /** The parse stage's notes and warnings, as printed by `run` and listed in report.html (解析上の注意). */
+  parse_notes: z.array(z.string()).default([]),
   seeds: z.record(z.string(), z.number()),
   /** sha256 of every other file of the run folder, by relative path. */
   files: z.record(z.string(), z.string()),

@@ -27,6 +27,7 @@ export async function parseStage(input: string, label: string, config: ResolvedC
     records: p.records ?? undefined,
     join: p.join ?? undefined,
     slug: p.slug ?? undefined,
+    sheets: p.sheet ?? undefined,
   });
 }
 

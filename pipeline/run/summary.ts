@@ -4,6 +4,12 @@ import type { RunSet } from '../report/schema.ts';
 import { clusterCount } from './index.ts';
 import { hasStance, primaryLabel, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
 
+/** Every parse note, so a run that had to guess never looks clean. */
+function parseNotes(notes: readonly string[]): string[] {
+  if (!notes.length) return [];
+  return [`  parse notes (${notes.length}; also in report.html 解析上の注意 and manifest.json):`, ...notes.map((n) => `    - ${n}`)];
+}
+
 export function runSummary(run: RunSet, out: string, skippedRows: number, totalMs: number): string {
   const n = run.items.length;
   const counts = DISPOSITIONS.map((d) => `${DISPOSITION_JA[d]} ${run.items.filter((it) => primaryLabel(it) === d).length}`);
@@ -25,6 +31,7 @@ export function runSummary(run: RunSet, out: string, skippedRows: number, totalM
     `  themes: ${themed} of ${n} items themed${run.info.codebook && !run.info.codebook.applied ? ' (by discovered cluster; no codebook)' : ''}; ` +
       `${clusterCount(run.info.clusters)}; ${templates} response templates; ${dups} duplicate groups`,
     ...(run.info.codebook && !run.info.codebook.applied ? [`  draft codebook: ${out}/codebook.draft.json (edit, then rerun with --codebook)`] : []),
+    ...parseNotes(run.info.parse_notes ?? []),
     `  report: ${out}/report.html   (${(totalMs / 1000).toFixed(1)} s)`,
     '',
   ].join('\n');

@@ -1,0 +1,166 @@
+// Text layers in which a table's columns come out one after another on each page: the page's numbers, then its
+// comment cells, then its answer cells (each cell a paragraph of hard-wrapped lines), with the running title,
+// column headings and page number around them. Detected per page and reassembled: the k numbers on a page
+// take the first k comment paragraphs and the k answer paragraphs after them; one more paragraph at the head
+// of either column continues the row cut by the page break.
+import type { Item, LineAccount } from '../core/schema.ts';
+import { nonWhitespaceLength, normalize } from '../core/text.ts';
+import { matchRole, parseNumber } from './columns.ts';
+import { buildItem } from './item.ts';
+import type { LayoutLine } from './pdf-text.ts';
+import { joinWrapped } from './pdf-text.ts';
+import type { ParseOptions, ParsedDocument } from './types.ts';
+
+const PAGE_NUMBER = /^(?:[-－‐―ー]\s*\d+\s*[-－‐―ー]|\d+\s*(?:ページ|頁)|\d+\s*\/\s*\d+)$/;
+const SENTENCE_END = /[。．.！？!?」』）)]$/;
+
+interface PageParts {
+  page: number;
+  numbers: { line: number; number: string }[];
+  paragraphs: number[][];
+}
+
+interface Draft {
+  number: string;
+  comment: string[];
+  response: string[];
+  lines: number[];
+  pages: Set<number>;
+}
+
+type Fate = { fate: 'header' | 'skipped'; reason: string };
+
+/** Running titles: the same text among the first or last three lines of at least half the pages. */
+function runningTitles(pages: LayoutLine[][]): Set<string> {
+  const seen = new Map<string, number>();
+  for (const lines of pages) {
+    const filled = lines.filter((l) => l.raw.trim());
+    for (const key of new Set([...filled.slice(0, 3), ...filled.slice(-3)].map((l) => normalize(l.raw)))) {
+      seen.set(key, (seen.get(key) ?? 0) + 1);
+    }
+  }
+  const need = Math.max(2, Math.ceil(pages.length / 2));
+  return new Set([...seen].filter(([k, n]) => n >= need && !parseNumber(k)).map(([k]) => k));
+}
+
+function furnitureOf(l: LayoutLine, titles: Set<string>): Fate | null {
+  const t = normalize(l.raw);
+  if (!t) return { fate: 'skipped', reason: 'blank line' };
+  if (PAGE_NUMBER.test(t)) return { fate: 'header', reason: 'page number' };
+  if (titles.has(t)) return { fate: 'header', reason: 'running page header/footer' };
+  const m = matchRole(t);
+  if (m && m.rank < 1000 && ['number', 'comment', 'response', 'section'].includes(m.role)) return { fate: 'header', reason: 'column heading' };
+  return null;
+}
+
+/** The page's run of bare numbers, each one more than the last, and the paragraphs after it. */
+function pageParts(lines: LayoutLine[], fates: Map<number, Fate>): PageParts | null {
+  const content = lines.filter((l) => !fates.has(l.index) || fates.get(l.index)!.reason === 'blank line');
+  const numbers: PageParts['numbers'] = [];
+  let k = 0;
+  while (k < content.length && !content[k].raw.trim()) k++;
+  for (; k < content.length; k++) {
+    const n = parseNumber(content[k].raw);
+    if (!content[k].raw.trim() && numbers.length) continue;
+    if (!n || (numbers.length && Number(n) !== Number(numbers[numbers.length - 1].number) + 1)) break;
+    numbers.push({ line: content[k].index, number: n });
+  }
+  const paragraphs: number[][] = [];
+  let open = false;
+  for (const l of content.slice(k)) {
+    if (!l.raw.trim()) open = false;
+    else {
+      if (!open) paragraphs.push([]);
+      paragraphs[paragraphs.length - 1].push(l.index);
+      open = true;
+    }
+  }
+  return { page: lines[0]?.page ?? 0, numbers, paragraphs };
+}
+
+/** Column-serialised pages: most pages with a number run whose paragraphs number twice the run, give or take the cut row. */
+function isSerialised(parts: PageParts[]): boolean {
+  const withNumbers = parts.filter((p) => p.numbers.length >= 2);
+  const fits = withNumbers.filter((p) => p.paragraphs.length - 2 * p.numbers.length >= 0 && p.paragraphs.length - 2 * p.numbers.length <= 2);
+  return withNumbers.length > 0 && fits.length >= 0.8 * parts.filter((p) => p.paragraphs.length).length;
+}
+
+/**
+ * Reassembled items, or null when the text is not column-serialised (the caller reads it line by line). A page
+ * whose paragraphs do not add up is reported and its text skipped with that reason.
+ */
+export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, inputChars: number): ParsedDocument | null {
+  const byPage = new Map<number, LayoutLine[]>();
+  for (const l of lines) byPage.set(l.page, [...(byPage.get(l.page) ?? []), l]);
+  const pages = [...byPage.values()];
+  const titles = runningTitles(pages);
+  const fates = new Map<number, Fate>();
+  for (const l of lines) {
+    const f = furnitureOf(l, titles);
+    if (f) fates.set(l.index, f);
+  }
+  const parts = pages.map((p) => pageParts(p, fates)!);
+  if (!isSerialised(parts)) return null;
+  const text = new Map(lines.map((l) => [l.index, l.raw]));
+  const para = (p: number[]) => joinWrapped(p.map((i) => text.get(i) ?? ''));
+  const drafts: Draft[] = [];
+  const warnings: string[] = [];
+  for (const p of parts) {
+    const k = p.numbers.length;
+    const extra = p.paragraphs.length - 2 * k;
+    const prev = drafts[drafts.length - 1];
+    if (extra < 0 || extra > 2 || (extra > 0 && !prev)) {
+      warnings.push(`page ${p.page}: ${k} numbers but ${p.paragraphs.length} text paragraphs; could not reassemble the columns, its text was skipped`);
+      for (const i of p.paragraphs.flat()) fates.set(i, { fate: 'skipped', reason: 'column-serialised page that could not be reassembled' });
+      for (const n of p.numbers) fates.set(n.line, { fate: 'skipped', reason: 'column-serialised page that could not be reassembled' });
+      continue;
+    }
+    // One extra paragraph: the cut row continues in the column whose text had not finished.
+    const commentCont = extra === 2 || (extra === 1 && !SENTENCE_END.test(prev.comment.join('')));
+    const answerCont = extra === 2 || (extra === 1 && !commentCont);
+    const comments = p.paragraphs.slice(commentCont ? 1 : 0, (commentCont ? 1 : 0) + k);
+    const answersFrom = (commentCont ? 1 : 0) + k;
+    if (commentCont) addTo(prev, 'comment', p.paragraphs[0], para, p.page);
+    if (answerCont) addTo(prev, 'response', p.paragraphs[answersFrom], para, p.page);
+    const answers = p.paragraphs.slice(answersFrom + (answerCont ? 1 : 0));
+    p.numbers.forEach((n, j) => {
+      const d: Draft = { number: n.number, comment: [], response: [], lines: [n.line], pages: new Set([p.page]) };
+      addTo(d, 'comment', comments[j], para, p.page);
+      addTo(d, 'response', answers[j], para, p.page);
+      drafts.push(d);
+    });
+  }
+  return finish(drafts, lines, fates, opts, inputChars, warnings);
+}
+
+function addTo(d: Draft, role: 'comment' | 'response', lines: number[] | undefined, para: (p: number[]) => string, page: number): void {
+  if (!lines?.length) return;
+  d[role].push(para(lines));
+  d.lines.push(...lines);
+  d.pages.add(page);
+}
+
+function finish(drafts: Draft[], lines: LayoutLine[], fates: Map<number, Fate>, opts: ParseOptions, inputChars: number, warnings: string[]): ParsedDocument {
+  const items: Item[] = drafts.map((d) =>
+    buildItem({
+      slug: opts.slug,
+      number: d.number,
+      fallbackKey: `L${d.lines[0]}`,
+      section: null,
+      commentRaw: joinWrapped(d.comment),
+      responseRaw: joinWrapped(d.response),
+      source: { file: opts.file, lines: [...d.lines].sort((a, b) => a - b), page: Math.min(...d.pages) },
+      flags: [...(d.pages.size > 1 ? (['merged_rows'] as const) : []), 'joined_lines'],
+    }),
+  );
+  const owner = new Map<number, string>();
+  drafts.forEach((d, k) => d.lines.forEach((i) => owner.set(i, items[k].id)));
+  const accounts: LineAccount[] = lines.map((l) => {
+    const base = { unit: 'line' as const, index: l.index, page: l.page, chars: nonWhitespaceLength(l.raw) };
+    const ref = owner.get(l.index);
+    if (ref) return { ...base, fate: 'item', ref };
+    const f = fates.get(l.index) ?? { fate: 'skipped' as const, reason: 'text outside the reassembled columns' };
+    return { ...base, fate: f.fate, reason: f.reason };
+  });
+  return { items, accounts, warnings, inputChars };
+}

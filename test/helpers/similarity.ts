@@ -1,0 +1,16 @@
+// Character similarity of two texts, for comparing a PDF parse with the text parse of the same table:
+// 1 − edit distance / longer length, over NFKC text with whitespace removed.
+export function similarity(a: string, b: string): number {
+  const x = [...a.normalize('NFKC').replace(/\s+/g, '')];
+  const y = [...b.normalize('NFKC').replace(/\s+/g, '')];
+  if (!x.length && !y.length) return 1;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= y.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] === y[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return 1 - prev[y.length] / Math.max(x.length, y.length);
+}
