@@ -101,10 +101,44 @@ describe('a municipal table in landscape with 該当箇所 (4 columns) and with 
   it('5 columns, borderless, portrait: the 対応区分 column is not mixed into the answer', async () => {
     const kinds = ['反映', '参考', '記載済', '原案どおり'];
     const rows = items.slice(0, 40).map((it, k) => ({ number: it.number, cells: [it.location, it.comment, it.response, kinds[k % 4]] }));
-    const html = resultTableHtml({ title, columns: ['番号', '該当箇所', '意見の概要', '意見に対する考え方', '区分'], widths: [2, 3, 8, 8, 3], rows, ruled: false, footnote: '（注）区分：反映＝計画に反映したもの' });
+    const html = resultTableHtml({ title, columns: ['番号', '該当箇所', '意見の概要', '意見に対する考え方', '対応区分'], widths: [2, 3, 8, 8, 3], rows, ruled: false, footnote: '（注）区分：反映＝計画に反映したもの' });
     const r = await parseBytes(await printer.print(html, furniture(title)), 'plan-5col.pdf');
     expect(r.items).toHaveLength(40);
     expect(score(r.items, items.slice(0, 40)).wrong).toEqual([]);
+    expect(reasons(r)).toContain('skipped:footnote below the table');
+  });
+});
+
+describe('partial rules and other print settings', () => {
+  const title = '意見募集の結果';
+  const want = () => seedWant().slice(0, 45);
+  const rows = () => want().map((w) => ({ number: w.number, cells: [w.comment, w.response] }));
+  const base = { title, columns: ['番号', '意見の概要', '意見に対する考え方'], widths: [1, 5, 5] };
+
+  it.each([
+    ['rules between rows only', { ruled: false, extraCss: 'tr { border-bottom: 0.75pt solid #000; }' }],
+    ['rules between columns only', { ruled: false, extraCss: 'td, th { border-left: 0.75pt solid #000; border-right: 0.75pt solid #000; }' }],
+    ['ruled, cells centred vertically, headings printed once', { ruled: true, extraCss: 'td { vertical-align: middle; }', headingRowOnce: true }],
+  ])('%s: every item with both texts', async (_name, variant) => {
+    const r = await parseBytes(await printer.print(resultTableHtml({ ...base, rows: rows(), ...variant }), furniture(title)), 'variant.pdf');
+    expect(r.items).toHaveLength(want().length);
+    expect(score(r.items, want()).wrong).toEqual([]);
+  });
+
+  it("a new user's 10-item municipal table: answers apart from comments, the footnote not glued to the last item", async () => {
+    const items = municipalItems(10);
+    const html = resultTableHtml({
+      title: '○○市地域福祉計画（案）に対するご意見と市の考え方',
+      columns: ['番号', 'ご意見の概要', '市の考え方'],
+      widths: [1, 6, 6],
+      rows: items.map((it) => ({ number: it.number, cells: [it.comment, it.response] })),
+      ruled: true,
+      footnote: '※ 同趣旨のご意見はまとめて掲載しています。',
+    });
+    const r = await parseBytes(await printer.print(html), 'fukushi.pdf');
+    expect(score(r.items, items).wrong).toEqual([]);
+    expect(r.items.filter((it) => it.flags.includes('missing_response'))).toEqual([]);
+    expect(r.items[9].comment + r.items[9].response).not.toContain('同趣旨');
     expect(reasons(r)).toContain('skipped:footnote below the table');
   });
 });

@@ -20,6 +20,10 @@ export interface ResultTable {
   ruled: boolean;
   footnote?: string;
   fontPt?: number;
+  /** CSS appended to the table's style (vertical-align: middle, rules only between rows, …). */
+  extraCss?: string;
+  /** The column headings as an ordinary first row instead of a <thead> Chromium repeats on every page. */
+  headingRowOnce?: boolean;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -45,8 +49,9 @@ th { text-align: center; font-weight: normal; ${t.ruled ? 'background: #ddd;' : 
 td.n { text-align: center; }
 td.h { font-weight: bold; }
 p.note { font-size: 8pt; }
+${t.extraCss ?? ''}
 </style></head><body><h1>${esc(t.title)}</h1>
-<table><colgroup>${cols}</colgroup><thead><tr>${head}</tr></thead><tbody>
+<table><colgroup>${cols}</colgroup>${t.headingRowOnce ? `<tbody><tr>${head}</tr>` : `<thead><tr>${head}</tr></thead><tbody>`}
 ${body}
 </tbody></table>${t.footnote ? `<p class="note">${esc(t.footnote)}</p>` : ''}</body></html>`;
 }
