@@ -7,21 +7,12 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { renderReport } from '../pipeline/report/index.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './helpers/chromium-pdf.ts';
 import { fixtureRun } from './helpers/report-fixture.ts';
 import { defaultConfig } from '../pipeline/run/config.ts';
 import { runPipeline } from '../pipeline/run/index.ts';
 
 const OUT = resolve('test/.tmp/report-html');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let context: BrowserContext;
 let userDataDir: string;
@@ -29,7 +20,7 @@ let userDataDir: string;
 beforeAll(async () => {
   userDataDir = mkdtempSync(join(tmpdir(), 'pubcom-chromium-'));
   context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     viewport: { width: 1280, height: 900 },
   });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.PUBCOM_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = [
+/** Flags for headless Chromium on a machine with no network: no background requests, no first-run work. */
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -33,7 +34,7 @@ export async function openPrinter(): Promise<PdfPrinter> {
   const userDataDir = mkdtempSync(join(tmpdir(), 'pubcom-pdf-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
-    args: ARGS,
+    args: CHROMIUM_ARGS,
   });
   return {
     async print(html, opts = {}) {
