@@ -159,18 +159,10 @@ interface Parsed {
   crossing: boolean;
 }
 
-export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: number, inputChars: number): ParsedDocument {
-  const warnings: string[] = [];
-  const kinds: Kind[] = lines.map((l) => (l.segments.length ? { fate: 'content' } : { fate: 'blank' }));
-  const pages = [...new Set(lines.filter((l) => l.segments.length).map((l) => l.page))];
-  const byPage = new Map<number, number[]>();
-  lines.forEach((l, i) => {
-    if (!byPage.has(l.page)) byPage.set(l.page, []);
-    byPage.get(l.page)!.push(i);
-  });
-  const nonBlank = (p: number) => (byPage.get(p) ?? []).filter((i) => kinds[i].fate !== 'blank');
+type NonBlank = (page: number) => number[];
 
-  // Page numbers: decorated ones anywhere on their own line, a bare one only as a page's last line.
+/** Page numbers: decorated ones anywhere on their own line, a bare one only as a page's last line. */
+function markPageNumbers(lines: LayoutLine[], kinds: Kind[], pages: number[], nonBlank: NonBlank): void {
   for (const p of pages) {
     const idx = nonBlank(p);
     for (const i of idx) {
@@ -187,6 +179,52 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
       for (const i of tail) kinds[i] = { fate: 'header', reason: 'page number' };
     }
   }
+}
+
+/**
+ * Running titles: a one-run line repeated in the top or bottom three lines of at least half the pages. Not the
+ * tail of a wrapped cell that happens to repeat (「ほしい。」): such a tail ends a sentence or a clause, and
+ * starts where a column starts.
+ */
+function markRunningTitles(lines: LayoutLine[], kinds: Kind[], pages: number[], nonBlank: NonBlank, pageGeometry: Map<number, Geometry>, tol: number): void {
+  if (pages.length > 1) {
+    const seenOn = new Map<string, Set<number>>();
+    const columnStarts = [...pageGeometry.values()].flatMap((g) => [g.commentX, g.responseX]).filter((x) => x !== undefined);
+    const atColumnStart = (x: number) => columnStarts.some((c) => Math.abs(c - x) <= tol);
+    for (const p of pages) {
+      const idx = nonBlank(p).filter((i) => kinds[i].fate === 'content');
+      for (const i of [...idx.slice(0, 3), ...idx.slice(-3)]) {
+        const key = normalize(lines[i].raw).replace(/\s+/g, '');
+        if (lines[i].segments.length !== 1 || parseNumber(lines[i].segments[0].text)) continue;
+        if (/[。、，,．]$/.test(key) || atColumnStart(lines[i].segments[0].x)) continue;
+        seenOn.set(key, (seenOn.get(key) ?? new Set()).add(p));
+      }
+    }
+    const need = Math.max(2, Math.ceil(pages.length / 2));
+    lines.forEach((l, i) => {
+      if (kinds[i].fate !== 'content') return;
+      const key = normalize(l.raw).replace(/\s+/g, '');
+      if ((seenOn.get(key)?.size ?? 0) >= need) kinds[i] = { fate: 'header', reason: 'running page header/footer' };
+    });
+  }
+}
+
+/**
+ * The fate of every line that is not table text (page numbers, column headings, running titles, the title above
+ * the headings) and the column geometry: x of the comment and response columns, per page where a heading line
+ * gave it, else the usual x of the runs.
+ */
+function layoutOf(lines: LayoutLine[], tol: number) {
+  const kinds: Kind[] = lines.map((l) => (l.segments.length ? { fate: 'content' } : { fate: 'blank' }));
+  const pages = [...new Set(lines.filter((l) => l.segments.length).map((l) => l.page))];
+  const byPage = new Map<number, number[]>();
+  lines.forEach((l, i) => {
+    if (!byPage.has(l.page)) byPage.set(l.page, []);
+    byPage.get(l.page)!.push(i);
+  });
+  const nonBlank = (p: number) => (byPage.get(p) ?? []).filter((i) => kinds[i].fate !== 'blank');
+
+  markPageNumbers(lines, kinds, pages, nonBlank);
 
   // Column headings, wherever repeated; their positions give the page's column geometry.
   const pageGeometry = new Map<number, Geometry>();
@@ -208,29 +246,7 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
     if (g.responseX !== undefined && !pageGeometry.has(l.page)) pageGeometry.set(l.page, g);
   });
 
-  // Running titles: a one-run line repeated in the top or bottom three lines of at least half the pages.
-  // Not the tail of a wrapped cell that happens to repeat (「ほしい。」): such a tail ends a sentence or a
-  // clause, and starts where a column starts.
-  if (pages.length > 1) {
-    const seenOn = new Map<string, Set<number>>();
-    const columnStarts = [...pageGeometry.values()].flatMap((g) => [g.commentX, g.responseX]).filter((x) => x !== undefined);
-    const atColumnStart = (x: number) => columnStarts.some((c) => Math.abs(c - x) <= tol);
-    for (const p of pages) {
-      const idx = nonBlank(p).filter((i) => kinds[i].fate === 'content');
-      for (const i of [...idx.slice(0, 3), ...idx.slice(-3)]) {
-        const key = normalize(lines[i].raw).replace(/\s+/g, '');
-        if (lines[i].segments.length !== 1 || parseNumber(lines[i].segments[0].text)) continue;
-        if (/[。、，,．]$/.test(key) || atColumnStart(lines[i].segments[0].x)) continue;
-        seenOn.set(key, (seenOn.get(key) ?? new Set()).add(p));
-      }
-    }
-    const need = Math.max(2, Math.ceil(pages.length / 2));
-    lines.forEach((l, i) => {
-      if (kinds[i].fate !== 'content') return;
-      const key = normalize(l.raw).replace(/\s+/g, '');
-      if ((seenOn.get(key)?.size ?? 0) >= need) kinds[i] = { fate: 'header', reason: 'running page header/footer' };
-    });
-  }
+  markRunningTitles(lines, kinds, pages, nonBlank, pageGeometry, tol);
 
   // Above the first column headings: the document's title and notes.
   if (firstHeading >= 0) {
@@ -260,6 +276,12 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
     const m = modeX(firsts.filter((x) => global.responseX === undefined || x < global.responseX - tol), tol);
     if (m) global.commentX = m.x;
   }
+  return { kinds, pages, content, global, pageGeometry };
+}
+
+export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: number, inputChars: number): ParsedDocument {
+  const warnings: string[] = [];
+  const { kinds, pages, content, global, pageGeometry } = layoutOf(lines, tol);
   const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
 
   const parseLine = (l: LayoutLine, prevNumber: string | null): Parsed => {
