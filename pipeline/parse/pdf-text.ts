@@ -279,6 +279,87 @@ function layoutOf(lines: LayoutLine[], tol: number) {
   return { kinds, pages, content, global, pageGeometry };
 }
 
+interface LayoutFacts {
+  pages: number[];
+  crossingPages: Map<number, number>;
+  twoColumn: boolean;
+  anyLabel: boolean;
+  hasNumbers: boolean;
+}
+
+/** Reading-order text re-cut into comment and response, and a warning for everything the layout could not tell. */
+function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLabel, hasNumbers }: LayoutFacts, warnings: string[]): void {
+  // Reading-order output (pdftotext without -layout, a pdfjs text dump): each cell is a paragraph after a
+  // number printed alone, so an item's first paragraph is the comment and the rest the response.
+  const readingOrder =
+    !twoColumn && !anyLabel && drafts.length > 0 && drafts.filter((d) => d.startsAlone).length >= drafts.length / 2;
+  if (readingOrder) {
+    for (const d of drafts) {
+      if (d.paragraphs.length < 2) continue;
+      d.comment = d.paragraphs[0];
+      d.response = d.paragraphs.slice(1).flat();
+    }
+    warnings.push(
+      `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response`,
+    );
+  }
+
+  for (const [page, n] of [...crossingPages].sort((a, b) => a[0] - b[0])) {
+    if (n > 0) {
+      warnings.push(
+        `page ${page}: could not find the column boundary on ${n} line(s) (text runs across the response column); their text was kept with the comment`,
+      );
+    }
+  }
+  if (!twoColumn && !readingOrder && drafts.length && drafts.every((d) => !d.response.length)) {
+    warnings.push(
+      `pages ${pages[0]}–${pages[pages.length - 1]}: could not find the column boundary (no second column and no 考え方/回答 labels); responses are not separated from comments`,
+    );
+  }
+  if (!hasNumbers && drafts.length) {
+    warnings.push('no item numbers found: each block of lines between blank lines was taken as one item');
+  }
+}
+
+interface LineFates {
+  draftOfLine: Map<number, number>;
+  headingOfLine: Map<number, string>;
+  skippedLine: Map<number, string>;
+}
+
+/** Items from the drafts, and every line's account: blank, header, item, heading or skipped with its reason. */
+function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fates: LineFates, opts: ParseOptions) {
+  const { draftOfLine, headingOfLine, skippedLine } = fates;
+  const items = drafts.map((d) => {
+    const flags = new Set(d.flags);
+    if (d.comment.length > 1 || d.response.length > 1) flags.add('joined_lines');
+    if (new Set(d.pages).size > 1) flags.add('merged_rows');
+    return buildItem({
+      slug: opts.slug,
+      number: d.number,
+      fallbackKey: `L${d.lines[0]}`,
+      section: d.section,
+      commentRaw: joinWrapped(d.comment),
+      responseRaw: joinWrapped(d.response),
+      source: { file: opts.file, lines: d.lines, page: d.pages[0] },
+      flags: [...flags],
+    });
+  });
+
+  const accounts: LineAccount[] = lines.map((l, i) => {
+    const base = { unit: 'line' as const, index: l.index, page: l.page, chars: nonWhitespaceLength(l.raw) };
+    const k = kinds[i];
+    if (k.fate === 'blank') return { ...base, fate: 'skipped', reason: 'blank line' };
+    if (k.fate === 'header') return { ...base, fate: 'header', reason: k.reason };
+    const d = draftOfLine.get(i);
+    if (d !== undefined) return { ...base, fate: 'item', ref: items[d].id };
+    const h = headingOfLine.get(i);
+    if (h !== undefined) return { ...base, fate: 'heading', ref: h };
+    return { ...base, fate: 'skipped', reason: skippedLine.get(i) ?? 'not part of the table' };
+  });
+  return { items, accounts };
+}
+
 export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: number, inputChars: number): ParsedDocument {
   const warnings: string[] = [];
   const { kinds, pages, content, global, pageGeometry } = layoutOf(lines, tol);
@@ -420,64 +501,9 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
     });
   }
 
-  // Reading-order output (pdftotext without -layout, a pdfjs text dump): each cell is a paragraph after a
-  // number printed alone, so an item's first paragraph is the comment and the rest the response.
-  const readingOrder =
-    !twoColumn && !anyLabel && drafts.length > 0 && drafts.filter((d) => d.startsAlone).length >= drafts.length / 2;
-  if (readingOrder) {
-    for (const d of drafts) {
-      if (d.paragraphs.length < 2) continue;
-      d.comment = d.paragraphs[0];
-      d.response = d.paragraphs.slice(1).flat();
-    }
-    warnings.push(
-      `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response`,
-    );
-  }
+  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, hasNumbers }, warnings);
 
-  for (const [page, n] of [...crossingPages].sort((a, b) => a[0] - b[0])) {
-    if (n > 0) {
-      warnings.push(
-        `page ${page}: could not find the column boundary on ${n} line(s) (text runs across the response column); their text was kept with the comment`,
-      );
-    }
-  }
-  if (!twoColumn && !readingOrder && drafts.length && drafts.every((d) => !d.response.length)) {
-    warnings.push(
-      `pages ${pages[0]}–${pages[pages.length - 1]}: could not find the column boundary (no second column and no 考え方/回答 labels); responses are not separated from comments`,
-    );
-  }
-  if (!hasNumbers && drafts.length) {
-    warnings.push('no item numbers found: each block of lines between blank lines was taken as one item');
-  }
-
-  const items = drafts.map((d) => {
-    const flags = new Set(d.flags);
-    if (d.comment.length > 1 || d.response.length > 1) flags.add('joined_lines');
-    if (new Set(d.pages).size > 1) flags.add('merged_rows');
-    return buildItem({
-      slug: opts.slug,
-      number: d.number,
-      fallbackKey: `L${d.lines[0]}`,
-      section: d.section,
-      commentRaw: joinWrapped(d.comment),
-      responseRaw: joinWrapped(d.response),
-      source: { file: opts.file, lines: d.lines, page: d.pages[0] },
-      flags: [...flags],
-    });
-  });
-
-  const accounts: LineAccount[] = lines.map((l, i) => {
-    const base = { unit: 'line' as const, index: l.index, page: l.page, chars: nonWhitespaceLength(l.raw) };
-    const k = kinds[i];
-    if (k.fate === 'blank') return { ...base, fate: 'skipped', reason: 'blank line' };
-    if (k.fate === 'header') return { ...base, fate: 'header', reason: k.reason };
-    const d = draftOfLine.get(i);
-    if (d !== undefined) return { ...base, fate: 'item', ref: items[d].id };
-    const h = headingOfLine.get(i);
-    if (h !== undefined) return { ...base, fate: 'heading', ref: h };
-    return { ...base, fate: 'skipped', reason: skippedLine.get(i) ?? 'not part of the table' };
-  });
+  const { items, accounts } = draftsToItems(drafts, lines, kinds, { draftOfLine, headingOfLine, skippedLine }, opts);
   if (!items.length) warnings.push('no items found');
   return { items, accounts, warnings, inputChars };
 }
