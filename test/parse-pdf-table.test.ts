@@ -63,7 +63,7 @@ describe('the seed printed to PDF (A4 portrait, 3 columns)', () => {
     // Page furniture and the footnote are accounted, never item text.
     const why = reasons(r);
     expect(why).toContain('header:page number');
-    expect(why).toContain('header:running page header/footer');
+    expect(why).toContain('header:above the table (running title)');
     expect(why).toContain('header:repeated column headings');
     expect(why).toContain('skipped:footnote below the table');
     expect(r.items.some((it) => /ページ|- \d+ -|適宜要約/.test(it.comment + it.response))).toBe(false);
@@ -123,6 +123,16 @@ describe('partial rules and other print settings', () => {
     const r = await parseBytes(await printer.print(resultTableHtml({ ...base, rows: rows(), ...variant }), furniture(title)), 'variant.pdf');
     expect(r.items).toHaveLength(want().length);
     expect(score(r.items, want()).wrong).toEqual([]);
+  });
+
+  it.each([true, false])('column headings wrapped in narrow columns (意見番 / 号), ruled %s: every item, repeated headings not taken for rows', async (ruled) => {
+    const items = municipalItems(30);
+    const rows = items.map((it) => ({ number: it.number, cells: [it.comment, it.response] }));
+    const html = resultTableHtml({ title, columns: ['意見番号', '意見の概要', '意見に対する考え方'], widths: [0.9, 9, 2], rows, ruled });
+    const r = await parseBytes(await printer.print(html, furniture(title)), 'narrow.pdf');
+    expect(r.items).toHaveLength(30);
+    expect(score(r.items, items).wrong).toEqual([]);
+    expect(r.report.accounts.filter((a) => a.reason === 'repeated column headings').length).toBeGreaterThan(1);
   });
 
   it("a new user's 10-item municipal table: answers apart from comments, the footnote not glued to the last item", async () => {

@@ -114,16 +114,41 @@ function isPageNumber(text: string): boolean {
   return PAGE_NUMBER_RES.some((re) => re.test(t));
 }
 
-/** Text repeated at the same height on at least half the pages (two or more): a running title or footer. */
-function runningLines(pages: Line[][]): Set<Line> {
+/**
+ * Text repeated at the same height among the first or last three lines of at least half the pages (two or
+ * more): a running title or footer. Ruled pages are left out: there, whatever lies outside the table is furniture
+ * anyway, and a cell line repeated at the same height (a stock answer) is not.
+ */
+function runningLines(pages: Line[][], ruled: (number[] | null)[], heads: Set<Line>): Set<Line> {
   const out = new Set<Line>();
   if (pages.length < 2) return out;
   const seen = new Map<string, Set<number>>();
   const key = (l: Line) => `${Math.round(l.y / 4)}|${normalize(l.text).replace(/\s+/g, '')}`;
-  for (const lines of pages) for (const l of lines) seen.set(key(l), (seen.get(key(l)) ?? new Set()).add(l.page));
+  const edges = pages.map((lines, i) => (ruled[i] ? [] : [...new Set([...lines.slice(0, 3), ...lines.slice(-3)])]));
+  for (const lines of edges) for (const l of lines) seen.set(key(l), (seen.get(key(l)) ?? new Set()).add(l.page));
   const need = Math.max(2, Math.ceil(pages.length / 2));
-  for (const lines of pages) for (const l of lines) if ((seen.get(key(l))?.size ?? 0) >= need && !headingRoles(l)) out.add(l);
+  for (const lines of edges) for (const l of lines) if ((seen.get(key(l))?.size ?? 0) >= need && !heads.has(l)) out.add(l);
   return out;
+}
+
+/**
+ * Column headings and the lines their wrapped headings continue on (意見番 / 号, 意見に対する考え / 方): at the
+ * cell's line spacing right under a heading line, short runs, no number, each under a heading of the line above.
+ */
+function headingLines(pages: Line[][]): Set<Line> {
+  const out = new Set<Line>();
+  for (const lines of pages) {
+    lines.forEach((l, k) => {
+      if (headingRoles(l)) out.add(l);
+      else if (k > 0 && out.has(lines[k - 1]) && lines[k - 1].y - l.y <= 1.2 * l.size && continuesHeading(l, lines[k - 1])) out.add(l);
+    });
+  }
+  return out;
+}
+
+function continuesHeading(l: Line, above: Line): boolean {
+  const under = (r: Run) => above.runs.some((h) => r.x >= h.x - r.size && r.x <= h.x + h.width + r.size);
+  return l.runs.every((r) => [...r.text.trim()].length <= 8 && parseNumber(r.text) === null && under(r));
 }
 
 /** Column boundaries from the vertical rules of a page: ≥ 3 positions (two columns or more), else null. */
@@ -237,7 +262,7 @@ function bandsByRules(lines: Line[], layout: PageLayout, page: number): Band[] {
 }
 
 /** Without horizontal rules, a row starts at a number in the number column, a heading line or a column heading. */
-function bandsByNumbers(lines: Line[], bounds: number[], numberCol: number | undefined, page: number): Band[] {
+function bandsByNumbers(lines: Line[], bounds: number[], numberCol: number | undefined, page: number, heads: Set<Line>): Band[] {
   const bands: Band[] = [];
   const spacing = median(lines.slice(1).map((l, k) => lines[k].y - l.y), 14);
   lines.forEach((l, k) => {
@@ -245,11 +270,11 @@ function bandsByNumbers(lines: Line[], bounds: number[], numberCol: number | und
     const num = numberCol !== undefined ? cells[numberCol].map((c) => c.text).join('') : '';
     const starts =
       k === 0 ||
-      !!headingRoles(l) ||
+      (heads.has(l) && !heads.has(lines[k - 1])) ||
       (numberCol !== undefined && parseNumber(num) !== null) ||
       (l.runs.length === 1 && isSectionHeading(l.text)) ||
       (numberCol === undefined && lines[k - 1].y - l.y > 1.6 * spacing) ||
-      (k > 0 && !!headingRoles(lines[k - 1]));
+      (k > 0 && heads.has(lines[k - 1]) && !heads.has(l));
     if (starts) bands.push({ page, top: l.y, lines: [], cells: [], ruled: false });
     bands[bands.length - 1].lines.push(l);
   });
@@ -262,12 +287,21 @@ interface Found {
   roles: string[] | null;
 }
 
-function findHeading(pages: Line[][]): Found {
+/** The first column headings; each heading's role read with its wrapped continuation (意見番 + 号 = 意見番号). */
+function findHeading(pages: Line[][], heads: Set<Line>): Found {
   for (const lines of pages) {
-    for (const l of lines) {
-      const roles = headingRoles(l);
-      if (roles) return { heading: l, roles };
+    const k = lines.findIndex((l) => headingRoles(l));
+    if (k < 0) continue;
+    const heading = lines[k];
+    const texts = heading.runs.map((r) => r.text.trim());
+    for (let j = k + 1; j < lines.length && heads.has(lines[j]) && !headingRoles(lines[j]); j++) {
+      for (const r of lines[j].runs) {
+        const h = heading.runs.findIndex((x) => r.x >= x.x - r.size && r.x <= x.x + x.width + r.size);
+        if (h >= 0) texts[h] += r.text.trim();
+      }
     }
+    const roles = texts.map((t) => matchRole(t)?.role ?? '');
+    return { heading, roles: roles.every(Boolean) ? roles : headingRoles(heading) };
   }
   return { heading: null, roles: null };
 }
@@ -278,9 +312,10 @@ function findHeading(pages: Line[][]): Found {
  */
 export function pdfTable(pages: PdfPage[]): PdfTableResult | null {
   const linesByPage = pages.map((p) => pageLines(p.runs, p.page));
-  const running = runningLines(linesByPage);
-  const { heading, roles } = findHeading(linesByPage);
   const ruled = pages.map(ruledColumns);
+  const heads = headingLines(linesByPage);
+  const running = runningLines(linesByPage, ruled, heads);
+  const { heading, roles } = findHeading(linesByPage, heads);
   const anyRuled = ruled.some(Boolean);
   if (!anyRuled && !heading) return null;
   const warnings: string[] = [];
@@ -302,7 +337,7 @@ export function pdfTable(pages: PdfPage[]): PdfTableResult | null {
       const inside = lines.filter((l) => mid(l) <= layout.top && mid(l) >= layout.bottom);
       for (const l of lines.filter((x) => !inside.includes(x))) furniture.push(outsideLine(l, mid(l) > layout.top, i === 0 || !bands.length));
       if (layout.hRules) bands.push(...bandsByRules(inside, layout, page.page));
-      else bands.push(...bandsByNumbers(inside, bounds, numberCol >= 0 ? numberCol : undefined, page.page));
+      else bands.push(...bandsByNumbers(inside, bounds, numberCol >= 0 ? numberCol : undefined, page.page, heads));
       fallback ??= bounds;
       return;
     }
@@ -310,7 +345,7 @@ export function pdfTable(pages: PdfPage[]): PdfTableResult | null {
     const start = pageHeading ? lines.indexOf(pageHeading) : bands.length ? 0 : lines.length;
     for (const l of lines.slice(0, start)) furniture.push(outsideLine(l, true, !bands.length));
     const rest = lines.slice(start);
-    const body = rest.filter((l) => !headingRoles(l));
+    const body = rest.filter((l) => !heads.has(l));
     const same = !pageHeading || (heading && sameHeading(pageHeading, heading));
     const found = fallback && same ? { bounds: fallback, missing: 0 } : gapColumns(body, pageHeading ?? heading);
     if (!found) return;
@@ -318,11 +353,11 @@ export function pdfTable(pages: PdfPage[]): PdfTableResult | null {
     if (!anyRuled) fallback ??= found.bounds;
     const { kept, notes } = trimFootnotes(rest, found.bounds);
     furniture.push(...notes);
-    bands.push(...bandsByNumbers(kept, found.bounds, numberCol >= 0 ? numberCol : undefined, page.page));
+    bands.push(...bandsByNumbers(kept, found.bounds, numberCol >= 0 ? numberCol : undefined, page.page, heads));
   });
   if (!bands.length) return null;
   if (anyRuled && !heading) method = 'ruling lines (no column headings found)';
-  const joined = joinPageBreaks(bands, numberCol >= 0 ? numberCol : undefined, warnings);
+  const joined = joinPageBreaks(bands, numberCol >= 0 ? numberCol : undefined, warnings, heads);
   return assemble(joined, furniture, method, warnings);
 }
 
@@ -355,20 +390,20 @@ function trimFootnotes(lines: Line[], bounds: number[]): { kept: Line[]; notes: 
  * A row cut by a page break continues on the next page: the first row under the page's column headings has no
  * number of its own (the number was printed on the previous page), so it is joined to the previous row.
  */
-function joinPageBreaks(bands: Band[], numberCol: number | undefined, warnings: string[]): Band[] {
+function joinPageBreaks(bands: Band[], numberCol: number | undefined, warnings: string[], heads: Set<Line>): Band[] {
   const out: Band[] = [];
   const numbered = numberCol !== undefined && bands.some((b) => parseNumber(cellText(b.cells[numberCol])) !== null);
   let joins = 0;
   for (const b of bands) {
     const prev = out[out.length - 1];
     const firstOnPage = prev && prev.page !== b.page;
-    const isHead = b.lines.some((l) => headingRoles(l));
+    const isHead = b.lines.some((l) => heads.has(l));
     if (isHead) {
       out.push(b);
       continue;
     }
-    const prevBody = [...out].reverse().find((x) => !x.lines.some((l) => headingRoles(l)));
-    const afterPageHead = prev && (firstOnPage || (prev.lines.some((l) => headingRoles(l)) && prev.page === b.page && prevBody && prevBody.page !== b.page));
+    const prevBody = [...out].reverse().find((x) => !x.lines.some((l) => heads.has(l)));
+    const afterPageHead = prev && (firstOnPage || (prev.lines.some((l) => heads.has(l)) && prev.page === b.page && prevBody && prevBody.page !== b.page));
     const noNumber = numbered ? parseNumber(cellText(b.cells[numberCol!])) === null : false;
     const heading = b.lines.length === 1 && b.lines[0].runs.length === 1 && isSectionHeading(b.lines[0].text);
     if (afterPageHead && prevBody && noNumber && !heading && prevBody.cells.length === b.cells.length) {

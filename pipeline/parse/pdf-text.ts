@@ -159,18 +159,10 @@ interface Parsed {
   crossing: boolean;
 }
 
-export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: number, inputChars: number): ParsedDocument {
-  const warnings: string[] = [];
-  const kinds: Kind[] = lines.map((l) => (l.segments.length ? { fate: 'content' } : { fate: 'blank' }));
-  const pages = [...new Set(lines.filter((l) => l.segments.length).map((l) => l.page))];
-  const byPage = new Map<number, number[]>();
-  lines.forEach((l, i) => {
-    if (!byPage.has(l.page)) byPage.set(l.page, []);
-    byPage.get(l.page)!.push(i);
-  });
-  const nonBlank = (p: number) => (byPage.get(p) ?? []).filter((i) => kinds[i].fate !== 'blank');
+type NonBlank = (page: number) => number[];
 
-  // Page numbers: decorated ones anywhere on their own line, a bare one only as a page's last line.
+/** Page numbers: decorated ones anywhere on their own line, a bare one only as a page's last line. */
+function markPageNumbers(lines: LayoutLine[], kinds: Kind[], pages: number[], nonBlank: NonBlank): void {
   for (const p of pages) {
     const idx = nonBlank(p);
     for (const i of idx) {
@@ -187,6 +179,52 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
       for (const i of tail) kinds[i] = { fate: 'header', reason: 'page number' };
     }
   }
+}
+
+/**
+ * Running titles: a one-run line repeated in the top or bottom three lines of at least half the pages. Not the
+ * tail of a wrapped cell that happens to repeat (「ほしい。」): such a tail ends a sentence or a clause, and
+ * starts where a column starts.
+ */
+function markRunningTitles(lines: LayoutLine[], kinds: Kind[], pages: number[], nonBlank: NonBlank, pageGeometry: Map<number, Geometry>, tol: number): void {
+  if (pages.length > 1) {
+    const seenOn = new Map<string, Set<number>>();
+    const columnStarts = [...pageGeometry.values()].flatMap((g) => [g.commentX, g.responseX]).filter((x) => x !== undefined);
+    const atColumnStart = (x: number) => columnStarts.some((c) => Math.abs(c - x) <= tol);
+    for (const p of pages) {
+      const idx = nonBlank(p).filter((i) => kinds[i].fate === 'content');
+      for (const i of [...idx.slice(0, 3), ...idx.slice(-3)]) {
+        const key = normalize(lines[i].raw).replace(/\s+/g, '');
+        if (lines[i].segments.length !== 1 || parseNumber(lines[i].segments[0].text)) continue;
+        if (/[。、，,．]$/.test(key) || atColumnStart(lines[i].segments[0].x)) continue;
+        seenOn.set(key, (seenOn.get(key) ?? new Set()).add(p));
+      }
+    }
+    const need = Math.max(2, Math.ceil(pages.length / 2));
+    lines.forEach((l, i) => {
+      if (kinds[i].fate !== 'content') return;
+      const key = normalize(l.raw).replace(/\s+/g, '');
+      if ((seenOn.get(key)?.size ?? 0) >= need) kinds[i] = { fate: 'header', reason: 'running page header/footer' };
+    });
+  }
+}
+
+/**
+ * The fate of every line that is not table text (page numbers, column headings, running titles, the title above
+ * the headings) and the column geometry: x of the comment and response columns, per page where a heading line
+ * gave it, else the usual x of the runs.
+ */
+function layoutOf(lines: LayoutLine[], tol: number) {
+  const kinds: Kind[] = lines.map((l) => (l.segments.length ? { fate: 'content' } : { fate: 'blank' }));
+  const pages = [...new Set(lines.filter((l) => l.segments.length).map((l) => l.page))];
+  const byPage = new Map<number, number[]>();
+  lines.forEach((l, i) => {
+    if (!byPage.has(l.page)) byPage.set(l.page, []);
+    byPage.get(l.page)!.push(i);
+  });
+  const nonBlank = (p: number) => (byPage.get(p) ?? []).filter((i) => kinds[i].fate !== 'blank');
+
+  markPageNumbers(lines, kinds, pages, nonBlank);
 
   // Column headings, wherever repeated; their positions give the page's column geometry.
   const pageGeometry = new Map<number, Geometry>();
@@ -208,29 +246,7 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
     if (g.responseX !== undefined && !pageGeometry.has(l.page)) pageGeometry.set(l.page, g);
   });
 
-  // Running titles: a one-run line repeated in the top or bottom three lines of at least half the pages.
-  // Not the tail of a wrapped cell that happens to repeat (「ほしい。」): such a tail ends a sentence or a
-  // clause, and starts where a column starts.
-  if (pages.length > 1) {
-    const seenOn = new Map<string, Set<number>>();
-    const columnStarts = [...pageGeometry.values()].flatMap((g) => [g.commentX, g.responseX]).filter((x) => x !== undefined);
-    const atColumnStart = (x: number) => columnStarts.some((c) => Math.abs(c - x) <= tol);
-    for (const p of pages) {
-      const idx = nonBlank(p).filter((i) => kinds[i].fate === 'content');
-      for (const i of [...idx.slice(0, 3), ...idx.slice(-3)]) {
-        const key = normalize(lines[i].raw).replace(/\s+/g, '');
-        if (lines[i].segments.length !== 1 || parseNumber(lines[i].segments[0].text)) continue;
-        if (/[。、，,．]$/.test(key) || atColumnStart(lines[i].segments[0].x)) continue;
-        seenOn.set(key, (seenOn.get(key) ?? new Set()).add(p));
-      }
-    }
-    const need = Math.max(2, Math.ceil(pages.length / 2));
-    lines.forEach((l, i) => {
-      if (kinds[i].fate !== 'content') return;
-      const key = normalize(l.raw).replace(/\s+/g, '');
-      if ((seenOn.get(key)?.size ?? 0) >= need) kinds[i] = { fate: 'header', reason: 'running page header/footer' };
-    });
-  }
+  markRunningTitles(lines, kinds, pages, nonBlank, pageGeometry, tol);
 
   // Above the first column headings: the document's title and notes.
   if (firstHeading >= 0) {
@@ -260,6 +276,93 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
     const m = modeX(firsts.filter((x) => global.responseX === undefined || x < global.responseX - tol), tol);
     if (m) global.commentX = m.x;
   }
+  return { kinds, pages, content, global, pageGeometry };
+}
+
+interface LayoutFacts {
+  pages: number[];
+  crossingPages: Map<number, number>;
+  twoColumn: boolean;
+  anyLabel: boolean;
+  hasNumbers: boolean;
+}
+
+/** Reading-order text re-cut into comment and response, and a warning for everything the layout could not tell. */
+function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLabel, hasNumbers }: LayoutFacts, warnings: string[]): void {
+  // Reading-order output (pdftotext without -layout, a pdfjs text dump): each cell is a paragraph after a
+  // number printed alone, so an item's first paragraph is the comment and the rest the response.
+  const readingOrder =
+    !twoColumn && !anyLabel && drafts.length > 0 && drafts.filter((d) => d.startsAlone).length >= drafts.length / 2;
+  if (readingOrder) {
+    for (const d of drafts) {
+      if (d.paragraphs.length < 2) continue;
+      d.comment = d.paragraphs[0];
+      d.response = d.paragraphs.slice(1).flat();
+    }
+    warnings.push(
+      `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response`,
+    );
+  }
+
+  for (const [page, n] of [...crossingPages].sort((a, b) => a[0] - b[0])) {
+    if (n > 0) {
+      warnings.push(
+        `page ${page}: could not find the column boundary on ${n} line(s) (text runs across the response column); their text was kept with the comment`,
+      );
+    }
+  }
+  if (!twoColumn && !readingOrder && drafts.length && drafts.every((d) => !d.response.length)) {
+    warnings.push(
+      `pages ${pages[0]}–${pages[pages.length - 1]}: could not find the column boundary (no second column and no 考え方/回答 labels); responses are not separated from comments`,
+    );
+  }
+  if (!hasNumbers && drafts.length) {
+    warnings.push('no item numbers found: each block of lines between blank lines was taken as one item');
+  }
+}
+
+interface LineFates {
+  draftOfLine: Map<number, number>;
+  headingOfLine: Map<number, string>;
+  skippedLine: Map<number, string>;
+}
+
+/** Items from the drafts, and every line's account: blank, header, item, heading or skipped with its reason. */
+function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fates: LineFates, opts: ParseOptions) {
+  const { draftOfLine, headingOfLine, skippedLine } = fates;
+  const items = drafts.map((d) => {
+    const flags = new Set(d.flags);
+    if (d.comment.length > 1 || d.response.length > 1) flags.add('joined_lines');
+    if (new Set(d.pages).size > 1) flags.add('merged_rows');
+    return buildItem({
+      slug: opts.slug,
+      number: d.number,
+      fallbackKey: `L${d.lines[0]}`,
+      section: d.section,
+      commentRaw: joinWrapped(d.comment),
+      responseRaw: joinWrapped(d.response),
+      source: { file: opts.file, lines: d.lines, page: d.pages[0] },
+      flags: [...flags],
+    });
+  });
+
+  const accounts: LineAccount[] = lines.map((l, i) => {
+    const base = { unit: 'line' as const, index: l.index, page: l.page, chars: nonWhitespaceLength(l.raw) };
+    const k = kinds[i];
+    if (k.fate === 'blank') return { ...base, fate: 'skipped', reason: 'blank line' };
+    if (k.fate === 'header') return { ...base, fate: 'header', reason: k.reason };
+    const d = draftOfLine.get(i);
+    if (d !== undefined) return { ...base, fate: 'item', ref: items[d].id };
+    const h = headingOfLine.get(i);
+    if (h !== undefined) return { ...base, fate: 'heading', ref: h };
+    return { ...base, fate: 'skipped', reason: skippedLine.get(i) ?? 'not part of the table' };
+  });
+  return { items, accounts };
+}
+
+export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: number, inputChars: number): ParsedDocument {
+  const warnings: string[] = [];
+  const { kinds, pages, content, global, pageGeometry } = layoutOf(lines, tol);
   const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
 
   const parseLine = (l: LayoutLine, prevNumber: string | null): Parsed => {
@@ -398,64 +501,9 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
     });
   }
 
-  // Reading-order output (pdftotext without -layout, a pdfjs text dump): each cell is a paragraph after a
-  // number printed alone, so an item's first paragraph is the comment and the rest the response.
-  const readingOrder =
-    !twoColumn && !anyLabel && drafts.length > 0 && drafts.filter((d) => d.startsAlone).length >= drafts.length / 2;
-  if (readingOrder) {
-    for (const d of drafts) {
-      if (d.paragraphs.length < 2) continue;
-      d.comment = d.paragraphs[0];
-      d.response = d.paragraphs.slice(1).flat();
-    }
-    warnings.push(
-      `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response`,
-    );
-  }
+  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, hasNumbers }, warnings);
 
-  for (const [page, n] of [...crossingPages].sort((a, b) => a[0] - b[0])) {
-    if (n > 0) {
-      warnings.push(
-        `page ${page}: could not find the column boundary on ${n} line(s) (text runs across the response column); their text was kept with the comment`,
-      );
-    }
-  }
-  if (!twoColumn && !readingOrder && drafts.length && drafts.every((d) => !d.response.length)) {
-    warnings.push(
-      `pages ${pages[0]}–${pages[pages.length - 1]}: could not find the column boundary (no second column and no 考え方/回答 labels); responses are not separated from comments`,
-    );
-  }
-  if (!hasNumbers && drafts.length) {
-    warnings.push('no item numbers found: each block of lines between blank lines was taken as one item');
-  }
-
-  const items = drafts.map((d) => {
-    const flags = new Set(d.flags);
-    if (d.comment.length > 1 || d.response.length > 1) flags.add('joined_lines');
-    if (new Set(d.pages).size > 1) flags.add('merged_rows');
-    return buildItem({
-      slug: opts.slug,
-      number: d.number,
-      fallbackKey: `L${d.lines[0]}`,
-      section: d.section,
-      commentRaw: joinWrapped(d.comment),
-      responseRaw: joinWrapped(d.response),
-      source: { file: opts.file, lines: d.lines, page: d.pages[0] },
-      flags: [...flags],
-    });
-  });
-
-  const accounts: LineAccount[] = lines.map((l, i) => {
-    const base = { unit: 'line' as const, index: l.index, page: l.page, chars: nonWhitespaceLength(l.raw) };
-    const k = kinds[i];
-    if (k.fate === 'blank') return { ...base, fate: 'skipped', reason: 'blank line' };
-    if (k.fate === 'header') return { ...base, fate: 'header', reason: k.reason };
-    const d = draftOfLine.get(i);
-    if (d !== undefined) return { ...base, fate: 'item', ref: items[d].id };
-    const h = headingOfLine.get(i);
-    if (h !== undefined) return { ...base, fate: 'heading', ref: h };
-    return { ...base, fate: 'skipped', reason: skippedLine.get(i) ?? 'not part of the table' };
-  });
+  const { items, accounts } = draftsToItems(drafts, lines, kinds, { draftOfLine, headingOfLine, skippedLine }, opts);
   if (!items.length) warnings.push('no items found');
   return { items, accounts, warnings, inputChars };
 }
