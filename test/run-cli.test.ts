@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_DOCS, configPath, defaultConfig, loadConfig, RunConfig } from '../pipeline/run/config.ts';
 import { applyFlags } from '../pipeline/run/flags.ts';
+import { stubManifest } from './helpers/stub-manifest.ts';
 
 const SEED = 'seeds/000_555981824ba784d2.txt';
 const TMP = resolve('test/.tmp/run-cli');
@@ -87,7 +88,7 @@ describe('pubcom run from the command line', () => {
     mkdirSync(join(out, 'tables'), { recursive: true });
     // A forged manifest lists the researcher's notes: the hash does not match, so they are not taken for a run's.
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    writeFileSync(join(out, 'manifest.json'), JSON.stringify({ ...stubManifest(), files: { 'notes.txt': 'y' } }));
+    writeFileSync(join(out, 'manifest.json'), JSON.stringify(stubManifest({ 'notes.txt': 'y' })));
     const refused = pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${out}: holds files that are not from a pubcom run`);
@@ -107,17 +108,3 @@ describe('pubcom run from the command line', () => {
   });
 });
 
-function stubManifest() {
-  return {
-    tool: 'pubcom-lens',
-    version: '0.0.0',
-    input: { file: 'x', format: 'text', bytes: 0, sha256: 'x' },
-    config: {},
-    config_sha256: 'x',
-    models: { classifiers: [], embedder: 'lsa', codebook: { file: 'x', sha256: 'x', version: null } },
-    counts: { items: 0, skipped_rows: 0, no_response: 0, with_theme: 0, clusters: 0, response_templates: 0, duplicate_groups: 0 },
-    seeds: {},
-    timings_ms: {},
-    peak_rss_mb: {},
-  };
-}

@@ -7,24 +7,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../pipeline/core/errors.ts';
 import { sha256 } from '../pipeline/core/hash.ts';
 import { beginRun, previousPath } from '../pipeline/run/transaction.ts';
+import { stubManifest } from './helpers/stub-manifest.ts';
 
 const TMP = resolve('test/.tmp/run-transaction');
-
-function stubManifest(files: Record<string, string>) {
-  return {
-    tool: 'pubcom-lens',
-    version: '0.0.0',
-    input: { file: 'x.txt', format: 'text', bytes: 0, sha256: 'x' },
-    config: {},
-    config_sha256: 'x',
-    models: { classifiers: [], embedder: 'lsa', codebook: { file: 'x', sha256: 'x', version: null } },
-    counts: { items: 0, skipped_rows: 0, no_response: 0, with_theme: 0, clusters: 0, response_templates: 0, duplicate_groups: 0 },
-    seeds: {},
-    files,
-    timings_ms: {},
-    peak_rss_mb: {},
-  };
-}
 
 /** A run folder as the transaction writes it: the files, then a manifest with their hashes. */
 function fakeRun(out: string, files: Record<string, string>): void {
