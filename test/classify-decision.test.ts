@@ -34,6 +34,29 @@ describe('decision table', () => {
     expect(label('原子力ではなく、再生可能エネルギーを推進すべき', '同時に、原子力も重要です。').label).toBe('declined');
   });
 
+  it('reads a request for a different choice (request.amend) answered with the course as declined, for review (§1a.2)', () => {
+    const response = '我が国では、多様な選択肢を追求することを基本方針としています。';
+    const amend = label('ハイブリッド車は一時的なものとして位置づけるべき', response);
+    expect(amend).toMatchObject({ label: 'declined', needs_review: true, decision: { row: 'policy_against_change_request', comment_cues: ['request.amend'] } });
+    // Asking for more of what the course already does is answered by it: referred.
+    expect(label('電動車の導入を推進すべき', response)).toMatchObject({ label: 'referred', decision: { row: 'policy_answers_request' } });
+  });
+
+  it('refuses a decision row whose comment_cues name no stance rule', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { fileURLToPath } = await import('node:url');
+    const dir = mkdtempSync(join(tmpdir(), 'pubcom-decision-'));
+    const table = JSON.parse(readFileSync(fileURLToPath(new URL('../models/labels/decision.json', import.meta.url)), 'utf8'));
+    table.rows[0].comment_cues = ['request.no_such_rule'];
+    writeFileSync(join(dir, 'decision.json'), JSON.stringify(table));
+    const labels = fileURLToPath(new URL('../models/labels/', import.meta.url));
+    expect(() => loadRules(join(labels, 'rules.json'), join(labels, 'taxonomy.json'), join(dir, 'decision.json'))).toThrow(
+      /row change_announced.*request\.no_such_rule/,
+    );
+  });
+
   it('a supportive comment answered with the course it supports is deferred, not referred', () => {
     const r = label('原子力発電の方針に賛同する', 'いただいたご意見を踏まえつつ、引き続きしっかりと原子力政策を進めてまいります。');
     expect(r).toMatchObject({ label: 'deferred', decision: { row: 'support_noted', stance: 'support' } });

@@ -178,6 +178,20 @@ describe('rules classifier', () => {
     expectEvidenceSlices(records, inputs);
   });
 
+  it('items that carry only an id ("12", "No.12") resolve pointers by it, 上記3と同様 included (guideline §1a.5)', () => {
+    const inputs: ClassifyInput[] = [
+      { id: '1', comment: '防災の視点を追加すべき', response: '防災の視点は基本方針２に含まれることから、原案のとおりとします。' },
+      { id: '2', comment: '防災も入れるべき', response: 'No.1の回答のとおりです。' },
+      { id: 'No.3', comment: '誤字がある', response: 'ご指摘を踏まえ修正します。' },
+      { id: '4', comment: '誤字', response: '上記3と同様です。' },
+      { id: 'x-5', comment: '誤字', response: 'No.1と同様です。' },
+    ];
+    const { records } = classifyWithRules(inputs, loaded);
+    expect(records.map((r) => r.label)).toEqual(['referred', 'referred', 'accepted', 'accepted', 'referred']);
+    expect(records[3].evidence[0]).toMatchObject({ rule: 'pointer.above_number>No.3', text: '上記3と同様' });
+    expectEvidenceSlices(records, inputs);
+  });
+
   it('an empty cell of a shared group reply takes the group answer; other empty responses are none', () => {
     const inputs: ClassifyInput[] = [
       { id: 'd#1', response: '既に第4章に記載しております。', response_group: 'g1' },

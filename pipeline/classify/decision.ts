@@ -52,6 +52,11 @@ export const DecisionRow = z
     none: z.array(Move).default([]),
     /** The comment's stance must be one of these (omit for any stance). */
     stance: z.array(StanceCond).optional(),
+    /**
+     * At least one of these stance rules (models/labels/stance.json) must have fired in the comment: a finer reading
+     * of the comment than its stance, e.g. request.amend (asks the draft to say or choose something different).
+     */
+    comment_cues: z.array(z.string().regex(/^[a-z]+\.[a-z0-9_]+$/)).optional(),
     /** The row needs at least this many sentences of response (long explanations without a cue). */
     min_sentences: z.number().int().positive().optional(),
     /** How sure the row is when it matches; multiplied by the strongest deciding cue's weight. */
@@ -82,8 +87,8 @@ export const DecisionTable = z
       seen.add(r.id);
     }
     const last = t.rows[t.rows.length - 1];
-    if (last && (last.all.length || last.any.length || last.stance || last.min_sentences)) {
-      ctx.addIssue({ code: 'custom', message: 'the last row must match every response (no all/any/stance/min_sentences): it is the fallback' });
+    if (last && (last.all.length || last.any.length || last.stance || last.comment_cues || last.min_sentences)) {
+      ctx.addIssue({ code: 'custom', message: 'the last row must match every response (no all/any/stance/comment_cues/min_sentences): it is the fallback' });
     }
   });
 export type DecisionTable = z.infer<typeof DecisionTable>;
@@ -98,6 +103,8 @@ export function loadDecisionTable(path: string = DEFAULT_DECISION_PATH): { table
 export interface DecisionInput {
   moves: ReadonlySet<Move>;
   stance: Stance | null;
+  /** The stance rules that fired in the comment (any stance, not only the winning one). */
+  commentCues: ReadonlySet<string>;
   sentences: number;
 }
 
@@ -109,6 +116,7 @@ export function decideRow(table: DecisionTable, input: DecisionInput): DecisionR
     if (row.any.length && !row.any.some((m) => input.moves.has(m))) continue;
     if (row.none.some((m) => input.moves.has(m))) continue;
     if (row.stance && !row.stance.includes(stance)) continue;
+    if (row.comment_cues && !row.comment_cues.some((c) => input.commentCues.has(c))) continue;
     if (row.min_sentences && input.sentences < row.min_sentences) continue;
     return row;
   }
@@ -120,6 +128,8 @@ export interface DecisionTrace {
   row: string;
   stance: Stance | null;
   moves: Move[];
+  /** The comment cues the deciding row read, when it reads any. */
+  comment_cues?: string[];
 }
 
 /** Moves a row names in its conditions: their spans are the label's evidence. */

@@ -3,9 +3,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { readJsonWithText } from '../core/io.ts';
+import { InputError } from '../core/errors.ts';
 import { RegexPattern } from '../core/pattern.ts';
 import { sha256 } from '../core/hash.ts';
 import { MOVE_LABEL, Move, loadDecisionTable, type DecisionTable } from './decision.ts';
+import { loadStanceRules } from '../stance/rules-schema.ts';
 
 export const AnsweredLabel = z.enum(['accepted', 'declined', 'referred', 'deferred']);
 export type AnsweredLabel = z.infer<typeof AnsweredLabel>;
@@ -140,6 +142,15 @@ export function loadRules(
   const r = readJsonWithText(rulesPath, RuleSet);
   const t = readJsonWithText(taxonomyPath, Taxonomy);
   const d = loadDecisionTable(decisionPath);
-  const hash = sha256(classifierTaxonomyText(t.text) + '\n' + r.text + '\n' + d.hash).slice(0, 12);
+  // The decision table reads the comment's stance and stance cues, so the stance rules are part of what labels mean.
+  const stance = loadStanceRules();
+  const stanceIds = new Set(stance.rules.rules.map((s) => s.id));
+  for (const row of d.table.rows) {
+    const unknown = (row.comment_cues ?? []).filter((c) => !stanceIds.has(c));
+    if (unknown.length) {
+      throw new InputError(decisionPath, `comment_cues name no rule of ${stance.path}: ${unknown.join(', ')}`, `row ${row.id}`);
+    }
+  }
+  const hash = sha256(classifierTaxonomyText(t.text) + '\n' + r.text + '\n' + d.hash + '\n' + stance.version).slice(0, 12);
   return { rules: r.value, taxonomy: t.value, decision: d.table, version: `${r.value.version}+${hash}` };
 }

@@ -181,7 +181,8 @@ function decideOwn(a: RuleAnalysis, compiled: CompiledRules, stance: StanceResul
   const { decision: table } = compiled.loaded;
   const hits = [...a.hits, ...linkKeepToCoverage(a)];
   const moves = new Set(hits.map((h) => h.move));
-  const row = decideRow(table, { moves, stance: stance?.stance ?? null, sentences: a.sentences.length });
+  const commentCues = new Set(stance?.evidence.map((e) => e.rule) ?? []);
+  const row = decideRow(table, { moves, stance: stance?.stance ?? null, commentCues, sentences: a.sentences.length });
   const deciding = decidingMoves(row);
   const used = hits.filter((h) => deciding.has(h.move));
   const evidence = used.length
@@ -199,7 +200,12 @@ function decideOwn(a: RuleAnalysis, compiled: CompiledRules, stance: StanceResul
     also,
     confidence,
     evidence,
-    decision: { row: row.id, stance: stance?.stance ?? null, moves: MOVE_ORDER.filter((m) => moves.has(m)) },
+    decision: {
+      row: row.id,
+      stance: stance?.stance ?? null,
+      moves: MOVE_ORDER.filter((m) => moves.has(m)),
+      ...(row.comment_cues ? { comment_cues: row.comment_cues.filter((c) => commentCues.has(c)) } : {}),
+    },
     needs_review: row.review || confidence < table.review_below,
   };
 }
@@ -228,9 +234,13 @@ function docSlug(id: string): string {
   return at > 0 ? id.slice(0, at) : '';
 }
 
-/** The printed (or inferred) number; for rows without one, a numeric id suffix ("doc#12" → "12"). */
+/**
+ * The printed (or inferred) number; for rows without one, the id when it is a number ("12", "No.12") or ends in one
+ * after the document ("doc#12" → "12"): items handed to `classify` often carry only an id.
+ */
 function itemNumber(input: ClassifyInput): string | null {
-  const n = input.number ?? input.inferred_number ?? /#(\d+)$/.exec(input.id)?.[1] ?? null;
+  const fromId = /^(?:No\.?\s*)?(\d+)$|#(\d+)$/i.exec(input.id);
+  const n = input.number ?? input.inferred_number ?? fromId?.[1] ?? fromId?.[2] ?? null;
   return n === null ? null : normalize(String(n)).replace(/^(No\.?|NO\.?)\s*/, '');
 }
 

@@ -164,7 +164,13 @@ export const LabelRecord = z.object({
    * comment's stance it read, and the moves found in the response.
    */
   decision: z
-    .object({ row: z.string(), stance: z.enum(['support', 'oppose', 'request', 'question']).nullable(), moves: z.array(z.string()) })
+    .object({
+      row: z.string(),
+      stance: z.enum(['support', 'oppose', 'request', 'question']).nullable(),
+      moves: z.array(z.string()),
+      /** Stance rules read in the comment by the deciding row (e.g. request.amend), when it reads any. */
+      comment_cues: z.array(z.string()).optional(),
+    })
     .optional(),
 });
 export type LabelRecord = z.infer<typeof LabelRecord>;
