@@ -1,12 +1,13 @@
 // Bad, huge and unusual inputs (issue 10): each ends in a complete run or an exit-2 message naming the file and
 // the problem; never a stack trace, a hang or a leaked folder name. Library calls, so kuromoji loads once.
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxOf, minOf, pushAll } from '../pipeline/core/arrays.ts';
 import { InputError } from '../pipeline/core/errors.ts';
 import { MAX_CELL_CHARS, parseBytes, parseDocument } from '../pipeline/parse/index.ts';
-import { defaultConfig, type ResolvedConfig } from '../pipeline/run/config.ts';
+import { defaultConfig, loadConfig, type ResolvedConfig } from '../pipeline/run/config.ts';
 import { runPipeline } from '../pipeline/run/index.ts';
 import { silhouette, toMatrix } from '../pipeline/themes/metrics.ts';
 import { getTokenizer } from '../pipeline/tokenize/index.ts';
@@ -151,29 +152,38 @@ describe('degenerate rounds give a full run', () => {
 });
 
 describe('outputs never carry the input folder', () => {
-  it('two runs of one input from two folders give the same bytes, timings aside; --source-label names it', async () => {
+  it('two runs of one input from two folders give the same bytes, timings aside, also with a config file naming a codebook by its absolute path; --source-label names it', async () => {
     const text = readFileSync('seeds/000_555981824ba784d2.txt', 'utf8').split('\n').slice(0, 40).join('\n') + '\n';
-    const dirs = [join(TMP, 'home-a', 'alice'), join(TMP, 'home-b', 'bob', 'deeper')];
+    // Outside the project: files inside it are named by their project-relative path, which is not a user's folder.
+    const home = mkdtempSync(join(tmpdir(), 'pubcom-home-'));
+    const dirs = [join(home, 'home-a', 'alice'), join(home, 'home-b', 'bob', 'deeper')];
     const outs: string[] = [];
     for (const dir of dirs) {
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'kekka.txt'), text);
+      copyFileSync('models/themes/cybersecurity.json', join(dir, 'my-codebook.json'));
+      writeFileSync(join(dir, 'pubcom.json'), JSON.stringify({ classifiers: ['rules'], codebook: join(dir, 'my-codebook.json'), cache: { enabled: false } }));
+      const fromFile = loadConfig(join(dir, 'pubcom.json'));
       const out = join(dir, 'reports', 'run');
-      await runPipeline({ input: join(dir, 'kekka.txt'), out, config, quiet: true });
+      await runPipeline({ input: join(dir, 'kekka.txt'), out, config: fromFile, quiet: true });
       outs.push(out);
     }
     const [a, b] = outs;
     expect(filesUnder(a)).toEqual(filesUnder(b));
     for (const f of filesUnder(a)) {
       const bytes = readFileSync(join(a, f));
-      expect(bytes.includes(Buffer.from(TMP)), `${f} names the folder`).toBe(false);
+      expect(bytes.includes(Buffer.from(home)), `${f} names the folder`).toBe(false);
       if (f === 'manifest.json') {
         const strip = (p: string) => ({ ...JSON.parse(readFileSync(p, 'utf8')), timings_ms: null, peak_rss_mb: null });
         expect(strip(join(a, f))).toEqual(strip(join(b, f)));
       } else expect(bytes.equals(readFileSync(join(b, f))), f).toBe(true);
     }
-    expect(JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8')).input.file).toBe('kekka.txt');
+    const manifest = JSON.parse(readFileSync(join(a, 'manifest.json'), 'utf8'));
+    expect(manifest.input.file).toBe('kekka.txt');
+    expect(manifest.config.codebook).toBe('my-codebook.json');
+    expect(manifest.models.codebook).toMatchObject({ file: 'my-codebook.json', requested: 'my-codebook.json' });
     copyFileSync(join(dirs[0], 'kekka.txt'), join(TMP, 'kekka-copy.txt'));
+    rmSync(home, { recursive: true, force: true });
     const labelled = join(TMP, 'labelled-run');
     await runPipeline({ input: join(TMP, 'kekka-copy.txt'), out: labelled, config, quiet: true, sourceLabel: '2025 cyber strategy' });
     expect(JSON.parse(readFileSync(join(labelled, 'run.json'), 'utf8')).document).toBe('2025 cyber strategy');

@@ -1,15 +1,45 @@
 // File boundaries: every write goes to a temp file first and is renamed, so a failed run leaves nothing half-written.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, existsSync, rmSync, openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from './errors.ts';
+
+/**
+ * Writes a file and flushes it to the disk before returning: a rename that publishes it must never be able to
+ * reach the disk before its contents (after a power cut, a complete-looking run with empty files).
+ */
+export function writeDurable(path: string, data: string | Uint8Array): void {
+  const fd = openSync(path, 'w');
+  try {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    let at = 0;
+    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (new names, renames) to the disk; a no-op where the platform cannot. */
+export function syncFolder(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot open a folder for fsync; its renames are not ordered this way anyway.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 export function writeAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, data);
+    writeDurable(tmp, data);
     renameSync(tmp, path);
+    syncFolder(dirname(path));
   } finally {
     if (existsSync(tmp)) rmSync(tmp, { force: true });
   }

@@ -2,15 +2,14 @@
 // run's manifest.json, so a published figure can be reproduced from the manifest alone.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from '../classify/types.ts';
 import { Dtype } from '../embed/transformers.ts';
 import { FORMATS } from '../parse/detect.ts';
 
-/** The project root: default model paths are relative to it, so `pubcom run` works from any directory. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { PACKAGE_ROOT } from '../core/paths.ts';
+import { PACKAGE_ROOT, publicPath } from '../core/paths.ts';
 
 const ColumnMapConfig = z
   .object({
@@ -153,6 +152,21 @@ export function loadConfig(file?: string): ResolvedConfig {
     throw new InputError(file, e instanceof SyntaxError ? `invalid JSON: ${e.message}` : 'cannot read config file');
   }
   return checkConfig(value, file, dirname(resolve(file)));
+}
+
+/**
+ * The config as a run records it (run.json, manifest.json): file paths by publicPath, so a shared run folder does
+ * not reveal where the user keeps their files.
+ */
+export function publicConfig(c: ResolvedConfig): ResolvedConfig {
+  const shown = (p: string | null | undefined) => (p ? publicPath(p) : p);
+  return {
+    ...c,
+    model: shown(c.model) ?? null,
+    codebook: isCodebookMode(c.codebook ?? 'none') || c.codebook === null ? c.codebook : publicPath(c.codebook),
+    embedder_options: { ...c.embedder_options, model_dir: shown(c.embedder_options.model_dir) ?? null },
+    cache: { ...c.cache, dir: publicPath(c.cache.dir) },
+  };
 }
 
 /** An absolute path for a config path (project-relative ones are resolved against the project). */

@@ -10,7 +10,8 @@ import type { RunSet } from '../report/schema.ts';
 import type { ClassifierModel } from '../classify/index.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
 import type { Codebook } from '../themes/index.ts';
-import { configPath, type ResolvedConfig } from './config.ts';
+import { configPath, publicConfig, type ResolvedConfig } from './config.ts';
+import { publicPath } from '../core/paths.ts';
 import { enrich } from './enrich.ts';
 import { buildManifest } from './manifest-build.ts';
 import { checkRunCodebook, classifyStage, codebookStage, embedStage, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
@@ -99,7 +100,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
         ? codebook.themes.map((t) => ({ id: t.id, label_ja: t.label.ja, label_en: t.label.en }))
         : themes.clusters.filter((c) => !c.outlier).map((c) => ({ id: c.id, label_ja: c.name ?? c.id, label_en: `cluster ${c.id}` })),
       clusters: themes.clusters,
-      codebook: { requested: choice.requested, applied: codebook?.file ?? null, reason: choice.reason },
+      codebook: { requested: choice.requested, applied: codebook ? publicPath(codebook.file) : null, reason: choice.reason },
       parse_notes: parsed.report.warnings,
     },
     items: enrich(items, labels, stances.records, themes),
@@ -121,9 +122,9 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
   const timings = log.finish();
   const manifest = buildManifest({
     input: { file: label, format: parsed.report.format, bytes: statSync(input).size, sha256: parsed.report.sha256 },
-    config,
+    config: publicConfig(config),
     codebook: {
-      file: codebook?.file ?? null,
+      file: codebook ? publicPath(codebook.file) : null,
       sha256: codebook ? sha256(readFileSync(configPath(codebook.file))) : null,
       version: codebook?.version ?? null,
       requested: choice.requested,

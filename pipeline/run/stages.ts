@@ -6,6 +6,7 @@ import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { normalize } from '../core/text.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
+import { publicPath } from '../core/paths.ts';
 import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
 import { progress } from '../embed/progress.ts';
 import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
@@ -96,14 +97,17 @@ export function checkRunCodebook(config: ResolvedConfig): void {
   if (config.codebook !== null && !isCodebookMode(config.codebook)) loadCodebook(configPath(config.codebook));
 }
 
-/** `codebook`: a file, "auto" or "none" (pipeline/themes/fit.ts); paths inside the project are reported relative to it. */
+/**
+ * `codebook`: a file, "auto" or "none" (pipeline/themes/fit.ts). The applied codebook keeps a path the run can read
+ * again (project-relative inside the project); what is recorded goes through publicPath.
+ */
 export async function codebookStage(items: readonly Item[], config: ResolvedConfig): Promise<CodebookChoice> {
   const choice = await chooseCodebook(config.codebook ?? 'none', items, { resolve: configPath });
   const rel = (p: string) => {
     const r = relative(PACKAGE_ROOT, p);
     return r.startsWith('..') || isAbsolute(r) ? p : r;
   };
-  for (const f of choice.fits) f.file = rel(f.file);
+  for (const f of choice.fits) f.file = publicPath(f.file);
   if (choice.codebook) choice.codebook.file = rel(choice.codebook.file);
   return choice;
 }

@@ -24,6 +24,7 @@ import { basename, dirname, join, resolve, sep } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { Manifest } from './manifest.ts';
+import { syncFolder, writeDurable } from '../core/io.ts';
 
 export interface BeginOptions {
   /** The input file: it must not lie inside `out`, whose old contents the commit removes. */
@@ -65,7 +66,7 @@ export class RunTransaction {
     try {
       fault(`write:${rel}`);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, data);
+      writeDurable(path, data);
     } catch (e) {
       throw writeError(e, this.shown, `cannot write ${rel}`);
     }
@@ -84,11 +85,14 @@ export class RunTransaction {
         mkdirSync(dirname(to), { recursive: true });
         renameSync(join(this.out, rel), to);
       }
+      // The new folder's entries reach the disk before the rename that publishes it.
+      syncFolder(this.tmp);
       if (existsSync(this.out)) {
         renameSync(this.out, previous);
         fault('swap');
         renameSync(this.tmp, this.out);
       } else renameSync(this.tmp, this.out);
+      syncFolder(dirname(this.out));
     } catch (e) {
       throw writeError(e, this.shown, 'cannot move the new run into place');
     }

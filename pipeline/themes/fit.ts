@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
+import { publicPath } from '../core/paths.ts';
 import { domainTermFiles, getTokenizer, loadTermList, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
 import { TermMatcher } from '../tokenize/terms.ts';
 import { loadCodebook, type Codebook } from './codebook.ts';
@@ -116,11 +117,12 @@ export async function chooseCodebook(requested: string, items: readonly Item[], 
     const fit = await measure(codebook);
     codebook.file = requested;
     fit.file = requested;
+    const shown = publicPath(requested);
     return {
-      requested,
+      requested: shown,
       codebook,
       fits: [fit],
-      reason: `codebook ${requested} applied as asked${fit.fits ? '' : ` although it does not fit this document (${describe(fit)})`}`,
+      reason: `codebook ${shown} applied as asked${fit.fits ? '' : ` although it does not fit this document (${describe(fit)})`}`,
     };
   }
   const fits: { codebook: Codebook; fit: CodebookFit }[] = [];
