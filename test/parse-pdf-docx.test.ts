@@ -1,0 +1,66 @@
+// Result tables written in Word (DOCX) and printed to PDF by LibreOffice: a second PDF producer beside Chromium,
+// closer to how ministries make their PDFs (cell borders as drawn rectangles, repeated header rows, rows broken
+// across pages, 「- N -」 footers from a PAGE field, a substituted Mincho font).
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Item } from '../pipeline/core/schema.ts';
+import { parseBytes, parseDocument } from '../pipeline/parse/index.ts';
+import { docxToPdf, resultTableDocx } from './helpers/make-docx.ts';
+import { municipalItems } from './helpers/municipal-items.ts';
+import type { ResultRow } from './helpers/result-html.ts';
+import { SEED_PATH } from './helpers/seed-cells.ts';
+import { similarity } from './helpers/similarity.ts';
+
+let seed: Item[];
+beforeAll(async () => {
+  seed = (await parseDocument(SEED_PATH)).items;
+});
+
+/** Items matched by number whose comment or response is below 0.95 character similarity (or missing). */
+function wrongItems(got: Item[], want: { number: string; comment: string; response: string }[]): string[] {
+  const wrong: string[] = [];
+  for (const w of want) {
+    const g = got.find((it) => (it.number ?? it.inferred_number) === w.number);
+    const sc = g ? similarity(g.comment, w.comment) : 0;
+    const sr = g ? similarity(g.response, w.response) : 0;
+    if (sc < 0.95 || sr < 0.95) wrong.push(`No.${w.number}: comment ${sc.toFixed(2)}, response ${sr.toFixed(2)}`);
+  }
+  return wrong;
+}
+
+describe('the seed written as a Word table and printed by LibreOffice', () => {
+  const rows = (): ResultRow[] => {
+    const out: ResultRow[] = [];
+    let section: string | null = null;
+    for (const it of seed) {
+      if (it.section !== section && it.section) out.push({ heading: it.section });
+      section = it.section;
+      out.push({ number: it.number ?? it.inferred_number ?? '', cells: [it.comment, it.response] });
+    }
+    return out;
+  };
+  const want = () => seed.map((it) => ({ number: it.number ?? it.inferred_number ?? '', comment: it.comment, response: it.response }));
+
+  for (const ruled of [true, false]) {
+    it(`${ruled ? 'ruled' : 'borderless'}: all 131 items with both texts as in the text parse, sections kept`, async () => {
+      const docx = await resultTableDocx({ title: 'サイバーセキュリティ戦略（案）に関する意見募集の結果', columns: ['番号', '意見の概要', '意見に対する考え方'], widths: [1, 6, 6], rows: rows(), ruled });
+      const r = await parseBytes(docxToPdf(docx), ruled ? 'seed-word-ruled.pdf' : 'seed-word-borderless.pdf');
+      expect(r.items).toHaveLength(131);
+      expect(wrongItems(r.items, want())).toEqual([]);
+      expect(r.items.map((it) => it.section)).toEqual(seed.map((it) => it.section));
+    });
+  }
+});
+
+describe('a municipal Word table in landscape with 該当箇所 (4 columns)', () => {
+  it('every item, both texts, 該当箇所 as location, heading rows as section', async () => {
+    const items = municipalItems(60);
+    const part = (k: number) => `第${Math.floor(k / 20) + 1}部 計画の推進に関する意見`;
+    const rows = items.flatMap((it, k) => [...(k % 20 === 0 ? [{ heading: part(k) }] : []), { number: it.number, cells: [it.location, it.comment, it.response] }]);
+    const docx = await resultTableDocx({ title: '第3次総合計画（素案）に対する意見と県の考え方', columns: ['No.', '該当箇所', '意見の要旨', '県の考え方'], widths: [1, 3, 8, 8], rows, ruled: true, landscape: true });
+    const r = await parseBytes(docxToPdf(docx), 'plan-word-4col.pdf');
+    expect(r.items).toHaveLength(60);
+    expect(wrongItems(r.items, items)).toEqual([]);
+    expect(r.items.map((it) => it.location)).toEqual(items.map((it) => it.location));
+    expect(r.items.map((it) => it.section)).toEqual(items.map((_, k) => part(k)));
+  });
+});
