@@ -10,7 +10,7 @@ import { sha256 } from '../pipeline/core/hash.ts';
 import { readJsonl } from '../pipeline/core/io.ts';
 import { ParseReport } from '../pipeline/core/schema.ts';
 import { RunItem } from '../pipeline/report/schema.ts';
-import { defaultConfig, type ResolvedConfig } from '../pipeline/run/config.ts';
+import { defaultConfig, publicConfig, type ResolvedConfig } from '../pipeline/run/config.ts';
 import { runPipeline, type RunResult } from '../pipeline/run/index.ts';
 import { Manifest } from '../pipeline/run/manifest.ts';
 
@@ -108,7 +108,9 @@ describe('pubcom run on the seed', () => {
     expect(manifest.counts.items).toBe(131);
     expect(manifest.counts.skipped_rows).toBe(report.skipped.length);
     expect(manifest.counts.no_response).toBe(9);
-    expect(manifest.config).toEqual(JSON.parse(JSON.stringify(config)));
+    // The config as given, with file paths by project-relative path or file name (never the user's folders).
+    expect(manifest.config).toEqual(JSON.parse(JSON.stringify(publicConfig(config))));
+    expect(manifest.config.cache.dir).toBe('test/.tmp/run-e2e/cache');
     expect(manifest.models.classifiers.map((c) => c.name)).toEqual(config.classifiers);
     expect(Object.keys(manifest.timings_ms)).toEqual(['parse', 'codebook', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report', 'total']);
     expect(manifest.models.codebook).toMatchObject({ file: 'models/themes/cybersecurity.json', requested: 'auto' });

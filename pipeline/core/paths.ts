@@ -5,14 +5,19 @@ import { fileURLToPath } from 'node:url';
 /** The project root: default model paths are relative to it, so `pubcom run` works from any directory. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+/** A path inside the project as its project-relative path (manifests then do not depend on the checkout); else absolute. */
+export function projectRelative(p: string): string {
+  const abs = isAbsolute(p) ? p : resolve(PACKAGE_ROOT, p);
+  const rel = relative(PACKAGE_ROOT, abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : abs;
+}
+
 /**
  * The name a run records for a file it read: the project-relative path for the project's own files
  * (models/themes/cybersecurity.json), else the bare file name. The file's sha256 is recorded beside it where the
  * content matters, so the name need not locate it.
  */
 export function publicPath(p: string): string {
-  const abs = isAbsolute(p) ? p : resolve(PACKAGE_ROOT, p);
-  const rel = relative(PACKAGE_ROOT, abs);
-  if (rel && !rel.startsWith('..') && !isAbsolute(rel)) return rel.split(sep).join('/');
-  return basename(abs);
+  const shown = projectRelative(p);
+  return isAbsolute(shown) ? basename(shown) : shown;
 }

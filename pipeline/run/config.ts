@@ -1,7 +1,7 @@
 // pubcom.config.json: everything a run depends on besides its input, checked by zod and recorded whole in the
 // run's manifest.json, so a published figure can be reproduced from the manifest alone.
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from '../classify/types.ts';
@@ -9,7 +9,7 @@ import { Dtype } from '../embed/transformers.ts';
 import { FORMATS } from '../parse/detect.ts';
 
 export { PACKAGE_ROOT } from '../core/paths.ts';
-import { PACKAGE_ROOT, publicPath } from '../core/paths.ts';
+import { PACKAGE_ROOT, projectRelative, publicPath } from '../core/paths.ts';
 
 const ColumnMapConfig = z
   .object({
@@ -124,9 +124,7 @@ export function isCodebookMode(value: string): value is 'auto' | 'none' {
 
 /** Paths stay as written when they are inside the project (so manifests do not depend on the checkout path). */
 function resolvePath(p: string, base: string): string {
-  const abs = isAbsolute(p) ? p : resolve(base, p);
-  const rel = relative(PACKAGE_ROOT, abs);
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+  return projectRelative(isAbsolute(p) ? p : resolve(base, p));
 }
 
 export function checkConfig(value: unknown, file: string, base: string): ResolvedConfig {

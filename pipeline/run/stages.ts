@@ -1,12 +1,12 @@
 // The stage calls `pubcom run` makes, each a thin adapter from the run config to one stage's library API.
 // Nothing here decides anything about the data; that stays in the stages.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { normalize } from '../core/text.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
-import { publicPath } from '../core/paths.ts';
+import { projectRelative, publicPath } from '../core/paths.ts';
 import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
 import { progress } from '../embed/progress.ts';
 import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
@@ -15,7 +15,7 @@ import { loadStanceRules, stanceItems } from '../stance/index.ts';
 import { chooseCodebook, findResponseTemplates, loadCodebook, themeItems, type Codebook, type CodebookChoice, type CodebookFile } from '../themes/index.ts';
 import { getTokenizer, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
 import type { ClusterInfo } from '../report/schema.ts';
-import { configPath, isCodebookMode, PACKAGE_ROOT, type ResolvedConfig } from './config.ts';
+import { configPath, isCodebookMode, type ResolvedConfig } from './config.ts';
 import type { ClassifierOutput, ThemesOutput } from './enrich.ts';
 
 /** `label` names the input in the outputs (items' source, parse report); messages name `input` as given. */
@@ -103,12 +103,8 @@ export function checkRunCodebook(config: ResolvedConfig): void {
  */
 export async function codebookStage(items: readonly Item[], config: ResolvedConfig): Promise<CodebookChoice> {
   const choice = await chooseCodebook(config.codebook ?? 'none', items, { resolve: configPath });
-  const rel = (p: string) => {
-    const r = relative(PACKAGE_ROOT, p);
-    return r.startsWith('..') || isAbsolute(r) ? p : r;
-  };
   for (const f of choice.fits) f.file = publicPath(f.file);
-  if (choice.codebook) choice.codebook.file = rel(choice.codebook.file);
+  if (choice.codebook) choice.codebook.file = projectRelative(choice.codebook.file);
   return choice;
 }
 
@@ -146,10 +142,9 @@ export interface StanceStageResult {
 /** The comments' stances (support / oppose / request / question), with the spans of each comment that decided them. */
 export function stanceStage(items: readonly Item[]): StanceStageResult {
   const rules = loadStanceRules();
-  const rel = relative(PACKAGE_ROOT, rules.path);
   return {
     records: stanceItems(items, rules),
-    rules: { file: rel.startsWith('..') ? rules.path : rel, sha256: sha256(readFileSync(rules.path)), version: rules.version },
+    rules: { file: publicPath(rules.path), sha256: sha256(readFileSync(rules.path)), version: rules.version },
   };
 }
 
