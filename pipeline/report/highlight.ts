@@ -72,3 +72,35 @@ export function segments(response: string, labels: readonly ItemLabel[]): Segmen
   }
   return out;
 }
+
+/** Where a phrase ends: punctuation, brackets and line breaks. */
+const PHRASE_END = /[。、，,．！？!?「」『』（）()\n]/;
+/** How far a quoted span is widened on either side, so a card stays short. */
+const WIDEN = 24;
+
+/**
+ * A span of evidence with the phrase around it, as [before, span, after]: a supervised n-gram like 「いて、」
+ * or 「ることと」 means nothing to a reader until it is seen in its clause (「…について、」). The span is widened
+ * back to the previous punctuation and on to the next (at most WIDEN characters each way, cut with …);
+ * the offsets and the span itself stay as the classifier gave them.
+ */
+export function evidencePhrase(response: string, e: { start: number; end: number; text: string }): [string, string, string] {
+  let start = e.start;
+  let end = e.end;
+  if (response.slice(start, end) !== e.text) {
+    start = e.text ? response.indexOf(e.text) : -1;
+    end = start + e.text.length;
+  }
+  if (start < 0 || end <= start || end > response.length) return ['', e.text, ''];
+  let a = start;
+  while (a > 0 && start - a < WIDEN && !PHRASE_END.test(response[a - 1])) a--;
+  let b = end;
+  // A span that already ends at punctuation (「いて、」) is a whole phrase end.
+  if (!PHRASE_END.test(response[end - 1])) {
+    while (b < response.length && b - end < WIDEN && !PHRASE_END.test(response[b])) b++;
+    if (b < response.length && /[。、，,．！？!?]/.test(response[b])) b++;
+  }
+  const before = (a > 0 && !PHRASE_END.test(response[a - 1]) ? '…' : '') + response.slice(a, start);
+  const after = response.slice(end, b) + (b < response.length && !PHRASE_END.test(response[b - 1]) ? '…' : '');
+  return [before, response.slice(start, end), after];
+}
