@@ -157,6 +157,8 @@ describe('report.html in Chromium', () => {
     const { readFileSync } = await import('node:fs');
     const { page, errors, requests } = await open(readFileSync(join(out, 'report.html'), 'utf8'), 'seed');
     expect(await page.locator('#count').textContent()).toBe('131 件中 131 件を表示');
+    // The document's own title, not the run folder's name.
+    expect(await page.locator('h1').textContent()).toBe('パブリックコメント分析: サイバーセキュリティ戦略（案）に関するパブリックコメントの主な結果一覧');
     await page.screenshot({ path: join(OUT, 'seed-top.png') });
 
     await page.fill('#q', '耐量子');

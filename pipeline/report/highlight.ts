@@ -73,8 +73,8 @@ export function segments(response: string, labels: readonly ItemLabel[]): Segmen
   return out;
 }
 
-/** Where a phrase ends: punctuation, brackets and line breaks. */
-const PHRASE_END = /[。、，,．！？!?「」『』（）()\n]/;
+/** Where a phrase ends: punctuation and line breaks (not brackets: 「本戦略」において、 is one phrase). */
+const PHRASE_END = /[。、，,．！？!?\n]/;
 /** How far a quoted span is widened on either side, so a card stays short. */
 const WIDEN = 24;
 
@@ -94,13 +94,15 @@ export function evidencePhrase(response: string, e: { start: number; end: number
   if (start < 0 || end <= start || end > response.length) return ['', e.text, ''];
   let a = start;
   while (a > 0 && start - a < WIDEN && !PHRASE_END.test(response[a - 1])) a--;
+  // A phrase does not start with the end of a quotation or with blanks (「…求められる。」と述べた上で).
+  while (a < start && /[」』）)\s]/.test(response[a])) a++;
   let b = end;
   // A span that already ends at punctuation (「いて、」) is a whole phrase end.
   if (!PHRASE_END.test(response[end - 1])) {
     while (b < response.length && b - end < WIDEN && !PHRASE_END.test(response[b])) b++;
     if (b < response.length && /[。、，,．！？!?]/.test(response[b])) b++;
   }
-  const before = (a > 0 && !PHRASE_END.test(response[a - 1]) ? '…' : '') + response.slice(a, start);
+  const before = (a > 0 && !PHRASE_END.test(response[a - 1]) && !/[」』）)\s]/.test(response[a - 1]) ? '…' : '') + response.slice(a, start);
   const after = response.slice(end, b) + (b < response.length && !PHRASE_END.test(response[b - 1]) ? '…' : '');
   return [before, response.slice(start, end), after];
 }

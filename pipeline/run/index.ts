@@ -6,6 +6,7 @@ import { StrictError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
+import { documentTitle } from '../report/title.ts';
 import type { RunSet } from '../report/schema.ts';
 import type { ClassifierModel } from '../classify/index.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
@@ -92,6 +93,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
     info: {
       name: basename(resolve(out)),
       document: label,
+      title: documentTitle(parsed.report),
       tool_version: VERSION,
       classifiers: labels.map((c) => ({ name: c.name, version: c.version })),
       // Without a codebook the themes are the discovered clusters, named by their keywords.
