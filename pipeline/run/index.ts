@@ -14,7 +14,7 @@ import type { Codebook } from '../themes/index.ts';
 import { configPath, type ResolvedConfig } from './config.ts';
 import { enrich } from './enrich.ts';
 import { buildManifest } from './manifest-build.ts';
-import { checkRunCodebook, classifyStage, codebookStage, embedStage, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
+import { checkRunCodebook, classifyStage, loadRunRules, codebookStage, embedStage, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
 import { StageLog } from './stage-log.ts';
 import { runSummary } from './summary.ts';
 import { beginRun, fault } from './transaction.ts';
@@ -79,6 +79,7 @@ interface RunIntoOptions {
 async function runInto(write: (rel: string, content: string | Uint8Array) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
   const log = new StageLog(8, quiet, process.stderr, (name) => fault(`stage:${name}`));
   checkRunCodebook(config);
+  loadRunRules(config); // a bad --rules file stops the run before any computing
   const model = loadRunModel(config);
   const parsed = await log.stage('parse', () => parseStage(input, label, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
   // --strict: any parse note stops the run before anything is written (the transaction is aborted).
