@@ -160,6 +160,21 @@ function itemsSection(run: RunSet, sections: string[]): string {
 <noscript><p>意見一覧の表示には JavaScript が必要です。全件は items.csv にあります。</p></noscript>`;
 }
 
+/**
+ * Which codebook coded the themes, or that none did: without one the themes are discovered clusters named by
+ * their keywords, and a reader must know that before reading the theme tables as coded categories.
+ */
+function codebookNote(run: RunSet): string {
+  const c = run.info.codebook;
+  if (!c) return '';
+  if (c.applied) return `<p class="note">テーマはコードブック <code>${esc(c.applied)}</code> のコーディングルールによる（${esc(c.reason)}）。</p>`;
+  return (
+    `<p class="note codebook-none"><strong>コードブックは適用していません</strong>（${esc(c.reason)}）。` +
+    'ここでのテーマは意見から発見したクラスタで、名前はその上位キーワードです。' +
+    'codebook.draft.json を編集し <code>--codebook</code> で渡して再実行すると、コーディングルールによるテーマになります。</p>'
+  );
+}
+
 /** The document's own title (its first line above the table), else the run folder's name. */
 function titleOf(run: RunSet): string {
   return run.info.title || run.info.name;
@@ -278,6 +293,7 @@ ${legendCss}
     <dl class="meta">
       <div><dt>入力文書</dt><dd>${esc(run.info.document)}</dd></div>
       <div><dt>実行フォルダ</dt><dd>${esc(run.info.name)}</dd></div>
+      ${run.info.codebook ? `<div><dt>コードブック</dt><dd>${run.info.codebook.applied ? `<code>${esc(run.info.codebook.applied)}</code>` : 'なし'}</dd></div>` : ''}
       <div><dt>意見数</dt><dd>${run.items.length} 件</dd></div>
       <div><dt>分類器</dt><dd>${run.info.classifiers.map((c) => `<code>${esc(c.name)}</code> ${esc(c.version)}`).join('、') || '–'}</dd></div>
       <div><dt>集計に用いた分類器</dt><dd><code>${esc(primary)}</code></dd></div>
@@ -290,7 +306,7 @@ ${legendCss}
 ${sectionBlock('parse-notes', '解析上の注意', parseNotes(run.info.parse_notes ?? []))}
 ${sectionBlock('summary', '概要', summaryCards(run) + tableHtml(byName.get('dispositions')!))}
 ${sectionBlock('by-section', '回答区分（セクション別）', `<figure>${stackedBars(sectionRows, 'セクション別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('dispositions_by_section')!))}
-${sectionBlock('by-theme', 'テーマ別', `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}
+${sectionBlock('by-theme', 'テーマ別', codebookNote(run) + `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}
 ${sectionBlock('crosstab', 'テーマ × 回答区分', `<figure>${heatmap(crosstabRows, 'テーマ × 回答区分（件数と行パーセント）')}</figure>` + tableHtml(byName.get('theme_disposition')!))}
 ${tableBlock(
   'disposition_stance',
