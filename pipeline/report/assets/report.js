@@ -10,7 +10,13 @@
   function start(data) {
     var PAGE = 60;
     var S = data.strings;
-    var rows = data.rows;
+    // Rows back from the embedded columns, ids and numbers spelled out (item-data.ts).
+    var rows = data.columns[0].map(function (_, i) {
+      var r = data.columns.map(function (col) { return col[i]; });
+      r[1] = String(r[1]);
+      if (r[0] === null) r[0] = data.idPrefix + r[1];
+      return r;
+    });
     var LABELS = data.labelOrder;
     // Row fields (item-data.ts ItemRow).
     var ID = 0, NUM = 1, SEC = 2, COM = 3, RESP = 4, MARKS = 5, LAB = 6, ST = 7, THEMES = 8, DUP = 9, TPL = 10, CLU = 11, GRP = 12, MARK = 13;
@@ -21,10 +27,10 @@
 
     // An item's address: its number where numbers are unique, else its id.
     var seen = {};
-    rows.forEach(function (r) { var n = S[r[NUM]]; seen[n] = (seen[n] || 0) + 1; });
-    var keyOf = function (r) { return seen[S[r[NUM]]] === 1 ? S[r[NUM]] : S[r[ID]]; };
+    rows.forEach(function (r) { var n = r[NUM]; seen[n] = (seen[n] || 0) + 1; });
+    var keyOf = function (r) { return seen[r[NUM]] === 1 ? r[NUM] : r[ID]; };
     var byKey = {};
-    rows.forEach(function (r, i) { byKey[keyOf(r)] = i; byKey[S[r[ID]]] = i; });
+    rows.forEach(function (r, i) { byKey[keyOf(r)] = i; byKey[r[ID]] = i; });
 
     // Search: every distinct piece normalised once; per item only the short fields (number, section, theme and
     // label names) are joined. A word is found in an item if it is in one of its pieces or its short fields.
@@ -33,7 +39,7 @@
       if (normS) return;
       normS = S.map(norm);
       meta = rows.map(function (r) {
-        var parts = ['no.' + S[r[NUM]], S[r[NUM]], data.sections[r[SEC]] || ''];
+        var parts = ['no.' + r[NUM], r[NUM], data.sections[r[SEC]] || ''];
         r[THEMES].forEach(function (t) { var id = data.themeIds[t]; parts.push(id, data.themes[id] || id); });
         r[LAB].forEach(function (l) { if (l[0] >= 0) { parts.push(LABELS[l[0]], data.labels[LABELS[l[0]]] || ''); if (l[4]) parts.push('要確認'); } });
         if (r[ST] && r[ST][0] >= 0) parts.push(S[r[ST][0]], data.stances[S[r[ST][0]]] || '');
@@ -99,7 +105,7 @@
       var key = keyOf(r);
       a.id = 'item-' + key;
       var h = el('header');
-      var num = el('a', 'num', 'No.' + S[r[NUM]]);
+      var num = el('a', 'num', 'No.' + r[NUM]);
       num.href = '#item-' + encodeURIComponent(key);
       num.title = 'この意見へのリンク（report.html#item-' + key + '）';
       h.appendChild(num);
@@ -178,12 +184,13 @@
         if (!l[3].length) li.appendChild(el('span', 'why', code === 'none' ? '回答欄が空' : '根拠となる箇所なし'));
         l[3].forEach(function (e, k) {
           if (k) li.appendChild(document.createTextNode(' / '));
-          if (e[5] >= 0) li.appendChild(el('span', 'why', 'No.' + S[e[5]] + ' の回答: '));
-          // The quoted span in bold inside the phrase around it.
-          li.appendChild(document.createTextNode('「' + text(e[0])));
-          li.appendChild(el('b', null, S[e[1]]));
-          li.appendChild(document.createTextNode(text(e[2]) + '」'));
-          li.appendChild(el('span', 'why', ' ' + S[e[3]]));
+          if (e[7] >= 0) li.appendChild(el('span', 'why', 'No.' + S[e[7]] + ' の回答: '));
+          // The quoted span in bold inside the phrase around it (item-data.ts: offsets into the response).
+          var found = e[0] >= 0;
+          li.appendChild(document.createTextNode('「' + (found ? (e[4] & 1 ? '…' : '') + resp.slice(e[0], e[1]) : '')));
+          li.appendChild(el('b', null, found ? resp.slice(e[1], e[2]) : S[e[1]]));
+          li.appendChild(document.createTextNode((found ? resp.slice(e[2], e[3]) + (e[4] & 2 ? '…' : '') : '') + '」'));
+          li.appendChild(el('span', 'why', ' ' + S[e[5]]));
         });
         ev.appendChild(li);
       });
@@ -280,7 +287,7 @@
       if (i === undefined) return;
       var shownCard = document.getElementById('item-' + keyOf(rows[i]));
       if (shownCard) { shownCard.classList.add('flash'); shownCard.scrollIntoView({ block: 'start' }); return; }
-      showOnly([i], 'No.' + S[rows[i][NUM]] + ' を表示');
+      showOnly([i], 'No.' + rows[i][NUM] + ' を表示');
     }
 
     q.addEventListener('input', function () { only = null; clearTimeout(timer); timer = setTimeout(apply, 120); });
