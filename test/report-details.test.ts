@@ -65,3 +65,43 @@ describe('a merged answer cell is a shared answer, not a template', () => {
     expect(templates[0].items).toEqual([...items.filter((i) => i.response_group === n2.response_group).map((i) => i.id), 'copy#8']);
   });
 });
+
+describe('report.html on a large round', () => {
+  it('aggregates the map: every comment in exactly one mark, the counts adding up, frame rings counted apart', async () => {
+    const { mapLayout } = await import('../pipeline/report/map.ts');
+    // 3,000 comments at 340 spots (as near-identical comments sit together), a far-out few, two themes.
+    const points = Array.from({ length: 3000 }, (_, i) => ({
+      x: i < 10 ? 50 + i : (i % 20) / 20,
+      y: (i % 17) / 17,
+      id: `p${i}`,
+      theme: i % 2 ? 'a' : 'b',
+      color: i % 2 ? '#111' : '#222',
+      title: `No.${i}`,
+    }));
+    const layout = mapLayout(points, (t) => `theme ${t}`);
+    expect(layout.aggregated).toBe(true);
+    expect(layout.marks.length).toBeLessThan(points.length / 2);
+    expect(layout.marks.reduce((s, m) => s + m.count, 0)).toBe(3000);
+    expect(new Set(points.map((p) => layout.markOf.get(p.id))).has(undefined)).toBe(false);
+    for (const p of points) expect(layout.marks[layout.markOf.get(p.id)!].color).toBe(p.color);
+    // The ten far-out comments (and the 2 % tails) lie beyond the percentile range: on the frame, never mixed in.
+    expect(layout.outside).toBeGreaterThanOrEqual(10);
+    expect(layout.marks[layout.markOf.get('p0')!].outside).toBe(true);
+    expect(layout.marks.find((m) => m.count > 1)!.title).toMatch(/^\d+ 件【theme [ab]】/);
+    // Below the threshold every comment is its own dot.
+    expect(mapLayout(points.slice(0, 100), (t) => t).marks.map((m) => m.id)).toEqual(points.slice(0, 100).map((p) => p.id));
+  });
+
+  it('deflates the same data to the same bytes on a rerun', async () => {
+    const { fixtureRun } = await import('./helpers/report-fixture.ts');
+    const { reportHtml } = await import('../pipeline/report/html.ts');
+    const { buildTables } = await import('../pipeline/report/tables.ts');
+    const render = () => {
+      const run = fixtureRun();
+      return reportHtml(run, buildTables(run), { compressAbove: 0, mapPointsMax: 2 });
+    };
+    const a = render();
+    expect(a).toContain('data-encoding="deflate-raw+base64"');
+    expect(render()).toBe(a);
+  });
+});
