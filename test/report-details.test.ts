@@ -17,9 +17,15 @@ describe("the report's title", () => {
     expect(documentTitle({ skipped: report.skipped.slice(1) })).toBeNull();
   });
 
-  it('is null for a table that starts with its header row', async () => {
-    const { report } = await parseDocument('data/fixtures/html/transport-plan.html');
-    expect(documentTitle(report)).toBeNull();
+  it('is the first row above the column headings of a CSV, not the row stating the period and count', async () => {
+    const { report } = await parseDocument('data/fixtures/csv/ghg-plan.csv');
+    expect(report.preamble).toEqual(['地球温暖化対策計画（案）に対する意見募集（パブリックコメント）の結果について', '意見募集期間：令和6年12月27日～令和7年1月25日 提出意見数：10件']);
+    expect(documentTitle(report)).toBe('地球温暖化対策計画（案）に対する意見募集（パブリックコメント）の結果について');
+  });
+
+  it('is the row above the table of an HTML results page; null for JSON records, which have none', async () => {
+    expect(documentTitle((await parseDocument('data/fixtures/html/transport-plan.html')).report)).toBe('○○市地域公共交通計画（案）に関するパブリックコメントの実施結果');
+    expect(documentTitle((await parseDocument('data/fixtures/json/env-basic-plan.json')).report)).toBeNull();
   });
 });
 
