@@ -89,7 +89,8 @@ export function mapLayout(points: readonly MapInput[], label: (theme: string) =>
       color: first.p.color,
       count: n,
       outside: first.outside,
-      title: n === 1 ? first.p.title : `${n} 件【${label(first.p.theme)}】クリックで一覧に表示`,
+      // Short, as there are thousands of marks: a click lists the comments themselves.
+      title: `${n} 件【${label(first.p.theme)}】`,
     });
   }
   return { marks, markOf, aggregated: true, outside };
