@@ -95,6 +95,11 @@ describe.each(Object.keys(DOCS))('a %s plan without a codebook', (name) => {
     expect(discovered.run.info.codebook).toMatchObject({ requested: 'auto', applied: null });
     expect(discovered.summary).toMatch(/codebook: no codebook fits this document/);
     expect(discovered.summary).toMatch(/by discovered cluster; no codebook/);
+    // report.html says so too, above the theme tables, with the way back (the draft codebook).
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('<dt>コードブック</dt><dd>なし</dd>');
+    expect(html).toMatch(/<strong>コードブックは適用していません<\/strong>（no codebook fits this document/);
+    expect(readFileSync(join(runs[name].out.replace(name, `${name}-coded`), 'report.html'), 'utf8')).toContain('テーマはコードブック <code>');
     const manifest = Manifest.parse(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
     expect(manifest.models.codebook.file).toBeNull();
     expect(manifest.counts.clusters).toBe(discovered.run.info.clusters.filter((c) => !c.outlier).length);

@@ -103,6 +103,8 @@ export const ParseReport = z.object({
     lines: z.record(LineFate, z.number().int().nonnegative()),
   }),
   skipped: z.array(z.object({ index: z.number().int(), reason: z.string(), text: z.string() })),
+  /** Tabular inputs: the text of the rows above the column headings (title, notes), in order. */
+  preamble: z.array(z.string()).optional(),
   warnings: z.array(z.string()),
 });
 export type ParseReport = z.infer<typeof ParseReport>;

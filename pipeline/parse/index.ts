@@ -314,6 +314,7 @@ export function buildReport({ file, format, encoding, bytes, doc, decodedChars, 
       lines,
     },
     skipped,
+    ...(doc.preamble?.length ? { preamble: doc.preamble } : {}),
     warnings,
   };
   const parsed = ParseReport.safeParse(report);

@@ -277,6 +277,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
   let section: string | null = null;
   let location: string | null = null;
   const rowChars = (r: number) => rows[r].cells.reduce((n, c) => n + c.chars, 0);
+  const preamble: string[] = [];
 
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
@@ -286,6 +287,8 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     };
     if (r < layout.headerRow) {
       account(chars ? 'header' : 'skipped', chars ? 'above the column headings (title, notes)' : 'empty row');
+      // As printed (not NFKC-normalised): a title is quoted, with its full-width brackets.
+      if (chars) preamble.push(row.cells.filter((c) => !c.copyOf).map((c) => c.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
       continue;
     }
     if (r === layout.headerRow) {
@@ -417,5 +420,6 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     accounts: out,
     warnings,
     inputChars: rows.reduce((n, _, r) => n + rowChars(r), 0),
+    ...(preamble.length ? { preamble } : {}),
   };
 }

@@ -37,6 +37,8 @@ export interface ParsedDocument {
   warnings: string[];
   /** Non-whitespace characters of the whole input as the reader saw it (decoded text, all cells). */
   inputChars: number;
+  /** Text of the rows above the column headings (the document's title, notes), for tabular inputs. */
+  preamble?: string[];
 }
 
 export type FormatReader = (input: Uint8Array, opts: ParseOptions) => Promise<ParsedDocument>;

@@ -19,6 +19,11 @@ const SCRIPT_UNSAFE: Record<string, string> = {
 
 /** JSON safe to embed in <script type="application/json">: no "</script>", no "<!--". */
 export function jsonForScript(value: unknown): string {
+  return scriptSafe(JSON.stringify(value));
+}
+
+/** JSON text made safe to embed in a <script> element. */
+export function scriptSafe(json: string): string {
   // One pass: the data of a large round is tens of megabytes, and each extra replace() copies all of it.
-  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_UNSAFE[c]);
+  return json.replace(/[<>&\u2028\u2029]/g, (c) => SCRIPT_UNSAFE[c]);
 }

@@ -72,3 +72,60 @@ export function segments(response: string, labels: readonly ItemLabel[]): Segmen
   }
   return out;
 }
+
+/** Where a phrase ends: punctuation and line breaks (not brackets: 「本戦略」において、 is one phrase). */
+const PHRASE_END = /[。、，,．！？!?\n]/;
+/** How far a quoted span is widened on either side, so a card stays short. */
+const WIDEN = 24;
+
+export interface PhraseRange {
+  /** The phrase: response.slice(from, to); the span: response.slice(start, end). */
+  from: number;
+  start: number;
+  end: number;
+  to: number;
+  /** The phrase was cut short (shown with …) before / after. */
+  cutBefore: boolean;
+  cutAfter: boolean;
+}
+
+/**
+ * Where a span of evidence sits in its phrase: a supervised n-gram like 「いて、」 or 「ることと」 means nothing to a
+ * reader until it is seen in its clause (「…について、」). The span is widened back to the previous punctuation and
+ * on to the next (at most WIDEN characters each way, cut with …); the offsets and the span itself stay as the
+ * classifier gave them. Null when the span is not in the response (evidence quoted from another item).
+ */
+export function evidencePhraseRange(response: string, e: { start: number; end: number; text: string }): PhraseRange | null {
+  let start = e.start;
+  let end = e.end;
+  if (response.slice(start, end) !== e.text) {
+    start = e.text ? response.indexOf(e.text) : -1;
+    end = start + e.text.length;
+  }
+  if (start < 0 || end <= start || end > response.length) return null;
+  let a = start;
+  while (a > 0 && start - a < WIDEN && !PHRASE_END.test(response[a - 1])) a--;
+  // A phrase does not start with the end of a quotation or with blanks (「…求められる。」と述べた上で).
+  while (a < start && /[」』）)\s]/.test(response[a])) a++;
+  let b = end;
+  // A span that already ends at punctuation (「いて、」) is a whole phrase end.
+  if (!PHRASE_END.test(response[end - 1])) {
+    while (b < response.length && b - end < WIDEN && !PHRASE_END.test(response[b])) b++;
+    if (b < response.length && /[。、，,．！？!?]/.test(response[b])) b++;
+  }
+  return {
+    from: a,
+    start,
+    end,
+    to: b,
+    cutBefore: a > 0 && !PHRASE_END.test(response[a - 1]) && !/[」』）)\s]/.test(response[a - 1]),
+    cutAfter: b < response.length && !PHRASE_END.test(response[b - 1]),
+  };
+}
+
+/** The span with its phrase as [before, span, after] (… where the phrase was cut); the span alone if not found. */
+export function evidencePhrase(response: string, e: { start: number; end: number; text: string }): [string, string, string] {
+  const r = evidencePhraseRange(response, e);
+  if (!r) return ['', e.text, ''];
+  return [(r.cutBefore ? '…' : '') + response.slice(r.from, r.start), response.slice(r.start, r.end), response.slice(r.end, r.to) + (r.cutAfter ? '…' : '')];
+}

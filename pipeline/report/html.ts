@@ -3,8 +3,9 @@
 // 20,000-comment round stays responsive (search runs over all items, cards are drawn a page at a time).
 import { readFileSync } from 'node:fs';
 import type { Disposition } from '../core/schema.ts';
-import { esc, jsonForScript } from './escape.ts';
-import { segments } from './highlight.ts';
+import { esc } from './escape.ts';
+import { dataScript, itemData } from './item-data.ts';
+import { MAP_GRID, mapLayout } from './map.ts';
 import { DISPOSITIONS, DISPOSITION_COLOR, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA, THEME_PALETTE } from './labels.ts';
 import type { RunSet } from './schema.ts';
 import { displayNumber, formatNumber, head, type Column, type Table } from './table.ts';
@@ -129,61 +130,10 @@ function summaryCards(run: RunSet): string {
   ).join('')}${primary ? card(reviewCount(run, primary), `${NEEDS_REVIEW_JA}の区分`, 'c-review') : ''}${card(templated, 'テンプレート回答の意見')}${card(dup, '重複・類似意見')}</div>`;
 }
 
-interface ItemData {
-  id: string;
-  n: string;
-  s: number;
-  c: string;
-  /** Response segments: [text] or [text, label, why, 1 = primary classifier's evidence / 0 = another's]. */
-  r: (string[] | [string, string, string, number])[];
-  /**
-   * Per classifier: [label, confidence, also, evidence [text, rule, label, number of the item quoted or ""][],
-   * 1 = the label needs review / 0].
-   */
-  l: [string, number, string[], [string, string, string, string][], number][];
-  /** Comment stance, its confidence and evidence [text, rule]; absent when the run has no stance stage. */
-  st?: [string | null, number, [string, string][]];
-  t: string[];
-  d: string | null;
-  p: string | null;
-  k: string | null;
-  g: string | null;
-}
-
 /** What the parse stage could not do or had to guess, before any figure is read. */
 function parseNotes(notes: readonly string[]): string {
   if (!notes.length) return '<p class="empty">入力の解析で注意すべき点はありませんでした。</p>';
   return `<p class="note">入力の解析で補った点・できなかった点（${notes.length} 件）。集計を引用する前に確認してください。詳細は parse-report.json。</p><ul class="parse-notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
-}
-
-function itemData(run: RunSet, sections: string[]): ItemData[] {
-  const numberOf = new Map(run.items.map((it) => [it.id, displayNumber(it)]));
-  return run.items.map((it) => ({
-    id: it.id,
-    n: displayNumber(it),
-    s: sections.indexOf(it.section ?? NO_SECTION),
-    c: it.comment,
-    r: segments(it.response, it.labels).map((s) => (s.label ? [s.text, s.label, s.why ?? '', s.primary ? 1 : 0] : [s.text])),
-    l: run.info.classifiers.map((c) => {
-      const l = it.labels.find((x) => x.classifier === c.name);
-      if (!l) return ['', 0, [], [], 0];
-      return [
-        l.label,
-        Math.round(l.confidence * 100) / 100,
-        l.also,
-        l.evidence.map((e) => [e.text, e.rule, e.label ?? l.label, e.source_item ? (numberOf.get(e.source_item) ?? e.source_item) : '']),
-        needsReview(l) ? 1 : 0,
-      ];
-    }),
-    ...(it.stance !== undefined
-      ? { st: [it.stance, Math.round((it.stance_confidence ?? 0) * 100) / 100, (it.stance_evidence ?? []).map((e) => [e.text, e.rule])] as ItemData['st'] }
-      : {}),
-    t: it.themes.map((t) => t.theme),
-    d: it.duplicate_group,
-    p: it.response_template,
-    k: it.cluster,
-    g: it.response_group,
-  }));
 }
 
 function options(values: readonly [string, string][]): string {
@@ -206,11 +156,49 @@ function itemsSection(run: RunSet, sections: string[]): string {
 </div>
 <p class="status"><span id="count"></span>${primary ? `（回答区分フィルタは分類器 <code>${esc(primary)}</code> の区分）` : ''}</p>
 <div id="items-list"></div>
-<button id="more" type="button" hidden>さらに表示</button>
+<div class="more-row"><button id="more" type="button" hidden>さらに表示</button><button id="all" type="button" hidden>すべて表示</button></div>
 <noscript><p>意見一覧の表示には JavaScript が必要です。全件は items.csv にあります。</p></noscript>`;
 }
 
-export function reportHtml(run: RunSet, tables: readonly Table[]): string {
+/**
+ * Which codebook coded the themes, or that none did: without one the themes are discovered clusters named by
+ * their keywords, and a reader must know that before reading the theme tables as coded categories.
+ */
+function codebookNote(run: RunSet): string {
+  const c = run.info.codebook;
+  if (!c) return '';
+  if (c.applied) return `<p class="note">テーマはコードブック <code>${esc(c.applied)}</code> のコーディングルールによる（${esc(c.reason)}）。</p>`;
+  return (
+    `<p class="note codebook-none"><strong>コードブックは適用していません</strong>（${esc(c.reason)}）。` +
+    'ここでのテーマは意見から発見したクラスタで、名前はその上位キーワードです。' +
+    'codebook.draft.json を編集し <code>--codebook</code> で渡して再実行すると、コーディングルールによるテーマになります。</p>'
+  );
+}
+
+/** The document's own title (its first line above the table), else the run folder's name. */
+function titleOf(run: RunSet): string {
+  return run.info.title || run.info.name;
+}
+
+/** How to read the map: what a dot or a mark stands for, and what the rings on the frame are. */
+function mapNote(layout: ReturnType<typeof mapLayout>, n: number): string {
+  const marks = layout.aggregated
+    ? `意見が ${formatNumber(n)} 件と多いため、${MAP_GRID}×${MAP_GRID} の格子のマスと主テーマごとに 1 つの円にまとめています（${formatNumber(layout.marks.length)} 個）。円の面積は件数に比例し、カーソルを合わせると件数、クリックでその意見を一覧に表示。`
+    : '点にカーソルを合わせると意見の冒頭、クリックで一覧に表示。';
+  const edge = layout.outside
+    ? `枠上の白抜きの点（${formatNumber(layout.outside)} 件）は、縦横どちらかで全体の 2〜98 パーセンタイルの範囲外にある意見です。外れた少数の意見で他が隅に押し込まれないよう、図の範囲を絞り、範囲外の意見は枠上に寄せて描いています。`
+    : '';
+  return `<p class="note">意見の埋め込みを 2 次元に配置した図。近い点ほど内容が似ている。色は主テーマ。${marks}${edge}</p>`;
+}
+
+export interface ReportHtmlOptions {
+  /** Deflate the item data above this many characters of JSON (item-data.ts COMPRESS_ABOVE). */
+  compressAbove?: number;
+  /** Aggregate the map above this many comments (map.ts MAP_POINTS_MAX). */
+  mapPointsMax?: number;
+}
+
+export function reportHtml(run: RunSet, tables: readonly Table[], options: ReportHtmlOptions = {}): string {
   const byName = new Map(tables.map((t) => [t.name, t]));
   const sections = sectionsInOrder(run.items);
   const colors = themeColors(run);
@@ -224,15 +212,22 @@ export function reportHtml(run: RunSet, tables: readonly Table[]): string {
     .filter(([, items]) => items.length > 0)
     .map(([t, items]) => ({ label: themeLabel(run, t), counts: countsOf(items.map(primaryLabel)) }));
   const mapped = run.items.filter((it) => it.map !== null);
-  const points = mapped.map((it) => ({
-    x: it.map!.x,
-    y: it.map!.y,
-    id: it.id,
-    color: colors.get(primaryTheme(it)) ?? '#b0b4ba',
-    title: `No.${displayNumber(it)}【${themeLabel(run, primaryTheme(it))}】${head(it.comment, 50)}`,
-  }));
+  const layout = mapLayout(
+    mapped.map((it) => ({
+      x: it.map!.x,
+      y: it.map!.y,
+      id: it.id,
+      theme: primaryTheme(it),
+      color: colors.get(primaryTheme(it)) ?? '#b0b4ba',
+      title: `No.${displayNumber(it)}【${themeLabel(run, primaryTheme(it))}】${head(it.comment, 50)}`,
+    })),
+    (t) => themeLabel(run, t),
+    options.mapPointsMax,
+  );
+  const mappedByTheme = new Map<string, number>();
+  for (const it of mapped) mappedByTheme.set(primaryTheme(it), (mappedByTheme.get(primaryTheme(it)) ?? 0) + 1);
   const legend = themeOrder
-    .map((t) => ({ label: themeLabel(run, t), color: colors.get(t)!, count: mapped.filter((it) => primaryTheme(it) === t).length }))
+    .map((t) => ({ label: themeLabel(run, t), color: colors.get(t)!, count: mappedByTheme.get(t) ?? 0 }))
     .filter((l) => l.count > 0);
 
   const primary = run.info.classifiers[0]?.name ?? '(なし)';
@@ -264,7 +259,7 @@ export function reportHtml(run: RunSet, tables: readonly Table[]): string {
     themeColors: Object.fromEntries(themeOrder.map((t) => [t, colors.get(t)])),
     labels: Object.fromEntries(DISPOSITIONS.map((d) => [d, DISPOSITION_JA[d]])),
     stances: STANCE_JA,
-    items: itemData(run, sections),
+    ...itemData(run, sections, themeOrder, layout.markOf),
   };
   const crosstabRows = [...itemsByTheme(run)]
     .filter(([, items]) => items.length > 0)
@@ -284,7 +279,7 @@ export function reportHtml(run: RunSet, tables: readonly Table[]): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="pubcom-lens ${esc(run.info.tool_version)}">
-<title>${esc(`パブリックコメント分析: ${run.info.name}`)}</title>
+<title>${esc(`パブリックコメント分析: ${titleOf(run)}`)}</title>
 <style>
 ${CSS}
 ${legendCss}
@@ -294,9 +289,11 @@ ${legendCss}
 <header class="top">
   <div class="wrap">
     <p class="kicker">pubcom-lens レポート</p>
-    <h1>パブリックコメント分析: ${esc(run.info.name)}</h1>
+    <h1>パブリックコメント分析: ${esc(titleOf(run))}</h1>
     <dl class="meta">
       <div><dt>入力文書</dt><dd>${esc(run.info.document)}</dd></div>
+      <div><dt>実行フォルダ</dt><dd>${esc(run.info.name)}</dd></div>
+      ${run.info.codebook ? `<div><dt>コードブック</dt><dd>${run.info.codebook.applied ? `<code>${esc(run.info.codebook.applied)}</code>` : 'なし'}</dd></div>` : ''}
       <div><dt>意見数</dt><dd>${run.items.length} 件</dd></div>
       <div><dt>分類器</dt><dd>${run.info.classifiers.map((c) => `<code>${esc(c.name)}</code> ${esc(c.version)}`).join('、') || '–'}</dd></div>
       <div><dt>集計に用いた分類器</dt><dd><code>${esc(primary)}</code></dd></div>
@@ -309,7 +306,7 @@ ${legendCss}
 ${sectionBlock('parse-notes', '解析上の注意', parseNotes(run.info.parse_notes ?? []))}
 ${sectionBlock('summary', '概要', summaryCards(run) + tableHtml(byName.get('dispositions')!))}
 ${sectionBlock('by-section', '回答区分（セクション別）', `<figure>${stackedBars(sectionRows, 'セクション別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('dispositions_by_section')!))}
-${sectionBlock('by-theme', 'テーマ別', `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}
+${sectionBlock('by-theme', 'テーマ別', codebookNote(run) + `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}
 ${sectionBlock('crosstab', 'テーマ × 回答区分', `<figure>${heatmap(crosstabRows, 'テーマ × 回答区分（件数と行パーセント）')}</figure>` + tableHtml(byName.get('theme_disposition')!))}
 ${tableBlock(
   'disposition_stance',
@@ -319,8 +316,8 @@ ${tableBlock(
 ${sectionBlock(
   'map',
   '意見マップ',
-  `<p class="note">意見の埋め込みを 2 次元に配置した図。近い点ほど内容が似ている。色は主テーマ。点にカーソルを合わせると意見の冒頭、クリックで一覧に表示。</p>` +
-    (points.length ? `<figure>${scatter(points, legend, '意見マップ（色: 主テーマ）')}</figure>` : '<p class="empty">2 次元配置は計算されていません。</p>'),
+  mapNote(layout, mapped.length) +
+    (layout.marks.length ? `<figure>${scatter(layout, legend, '意見マップ（色: 主テーマ）')}</figure>` : '<p class="empty">2 次元配置は計算されていません。</p>'),
 )}
 ${tableBlock('clusters', 'clusters')}
 ${tableBlock('response_templates', 'templates')}
@@ -330,7 +327,7 @@ ${tableBlock('agreement', 'agreement')}
 ${sectionBlock('items', '意見一覧', itemsSection(run, sections))}
 </main>
 <footer class="wrap">pubcom-lens ${esc(run.info.tool_version)} で生成。数値はすべて items.csv から再集計できます。</footer>
-<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+${dataScript(data, options.compressAbove)}
 <script>
 ${JS}
 </script>

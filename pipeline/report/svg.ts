@@ -2,6 +2,7 @@
 import type { Disposition } from '../core/schema.ts';
 import { esc } from './escape.ts';
 import { DISPOSITIONS, DISPOSITION_COLOR, DISPOSITION_JA } from './labels.ts';
+import type { MapLayout } from './map.ts';
 
 const FONT = `font-family="'Noto Sans CJK JP','Hiragino Sans','Yu Gothic',Meiryo,sans-serif"`;
 
@@ -107,25 +108,8 @@ export function heatmap(rows: readonly HeatRow[], title: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" role="img" aria-label="${esc(title)}" class="chart" ${FONT}>${body}</svg>`;
 }
 
-/** The 2nd and 98th percentiles (the full range for small sets, where every point matters). */
-function range(values: readonly number[]): [number, number] {
-  const v = [...values].sort((a, b) => a - b);
-  if (v.length < 50) return [v[0], v[v.length - 1]];
-  const q = (p: number) => v[Math.min(v.length - 1, Math.max(0, Math.round(p * (v.length - 1))))];
-  return [q(0.02), q(0.98)];
-}
-
-export interface MapPoint {
-  x: number;
-  y: number;
-  color: string;
-  /** Item id: the report links a click on the point to the item's card. */
-  id: string;
-  title: string;
-}
-
-/** The 2-D comment map: one dot per comment coloured by its primary theme, legend at the right. */
-export function scatter(points: readonly MapPoint[], legendItems: readonly { label: string; color: string; count: number }[], title: string): string {
+/** The 2-D comment map: its marks (pipeline/report/map.ts) coloured by primary theme, legend at the right. */
+export function scatter(layout: MapLayout, legendItems: readonly { label: string; color: string; count: number }[], title: string): string {
   const plot = 560;
   const pad = 14;
   const top = 28;
@@ -134,21 +118,16 @@ export function scatter(points: readonly MapPoint[], legendItems: readonly { lab
   const height = Math.max(top + plot + 2 * pad, top + legendItems.length * 20 + 10);
   let body = `<text x="0" y="16" font-size="14" font-weight="600" fill="#222">${esc(title)}</text>`;
   body += `<rect x="0.5" y="${top + 0.5}" width="${plot + 2 * pad}" height="${plot + 2 * pad}" fill="#fafbfc" stroke="#d0d7de"/>`;
-  if (points.length) {
-    // A few far-out comments would squeeze everyone else into a corner: the axes span the 2nd–98th
-    // percentiles and points beyond sit on the frame, drawn as rings so the clamping is visible.
-    const [x0, x1] = range(points.map((p) => p.x));
-    const [y0, y1] = range(points.map((p) => p.y));
-    const clamp = (t: number) => Math.min(1, Math.max(0, t));
-    const r = points.length > 3000 ? 1.6 : points.length > 500 ? 2.6 : 4;
-    for (const p of points) {
-      const tx = x1 > x0 ? (p.x - x0) / (x1 - x0) : 0.5;
-      const ty = y1 > y0 ? (y1 - p.y) / (y1 - y0) : 0.5;
-      const out = tx !== clamp(tx) || ty !== clamp(ty);
-      const paint = out ? `fill="#fff" stroke="${p.color}" stroke-width="1.5"` : `fill="${p.color}" fill-opacity="0.8"`;
-      body += `<circle cx="${f1(pad + clamp(tx) * plot)}" cy="${f1(top + pad + clamp(ty) * plot)}" r="${r}" ${paint} data-id="${esc(p.id)}"><title>${esc(p.title + (out ? '（図の範囲外: 枠上に表示）' : ''))}</title></circle>`;
-    }
-  }
+  const n = layout.marks.length;
+  const dot = n > 3000 ? 1.6 : n > 500 ? 2.6 : 4;
+  layout.marks.forEach((m, i) => {
+    // An aggregated mark's area grows with the comments it stands for.
+    const r = layout.aggregated ? Math.min(12, 1.8 + 1.1 * Math.sqrt(m.count)) : dot;
+    // Comments beyond the plotted range sit on the frame, drawn as rings so the clamping is visible.
+    const paint = m.outside ? `fill="#fff" stroke="${m.color}" stroke-width="1.5"` : `fill="${m.color}" fill-opacity="${layout.aggregated ? 0.7 : 0.8}"`;
+    const target = m.id !== undefined ? `data-id="${esc(m.id)}"` : `data-mark="${i}"`;
+    body += `<circle cx="${f1(pad + m.tx * plot)}" cy="${f1(top + pad + m.ty * plot)}" r="${f1(r)}" ${paint} ${target}><title>${esc(m.title + (m.outside ? '（図の範囲外: 枠上に表示）' : ''))}</title></circle>`;
+  });
   legendItems.forEach((l, i) => {
     const y = top + i * 20;
     body += `<circle cx="${legendX + 6}" cy="${y + 8}" r="5" fill="${l.color}"/>`;

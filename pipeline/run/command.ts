@@ -52,6 +52,7 @@ export function runCommand(program: Command): void {
     .option('--model <file>', 'trained classifier file from pubcom train, for supervised/similarity/ensemble (e.g. --model models/classifiers/default.json)')
     .option('--embedder <spec>', 'embedder (e.g. --embedder lsa:dim=64 or transformers:Xenova/multilingual-e5-small)')
     .option('--codebook <file|none|auto>', 'theme codebook: auto (default) applies a models/themes/ codebook only when it fits the document, none applies none (themes = discovered clusters), or a file such as an edited codebook.draft.json')
+    .option('--rules <file>', 'cue rules file for the classifiers instead of models/labels/rules.json (e.g. --rules my-rules.json, an edited copy)')
     .option('--k <n>', 'number of discovered clusters instead of choosing by silhouette (e.g. --k 8)')
     .option('--no-cache', 'neither read nor write the embedding cache')
     .option('--allow-remote', 'let transformers.js download a model missing locally')
@@ -92,13 +93,16 @@ export function configCommand(program: Command): void {
 export function diffRunsCommand(program: Command): void {
   program
     .command('diff-runs')
-    .description('compare two run folders: changed labels and themes (same document) or shares side by side (two rounds)')
-    .argument('<a>', 'first run folder (e.g. reports/seed)')
-    .argument('<b>', 'second run folder (e.g. reports/seed-new-rules)')
+    .description(
+      'compare two run folders: changed labels and themes (same document) or shares side by side (two rounds); ' +
+        'or two label files (pubcom classify --out labels.jsonl): the items whose label changed',
+    )
+    .argument('<a>', 'first run folder (e.g. reports/seed) or label file (labels.jsonl)')
+    .argument('<b>', 'second run folder (e.g. reports/seed-new-rules) or label file (labels.new.jsonl)')
     .option('--out <file>', 'write the Markdown to a file instead of stdout (e.g. --out diff.md)')
     .action(async (a: string, b: string, flags: { out?: string }) => {
-      const { diffRuns, readRunFolder } = await import('./diff.ts');
-      const md = diffRuns(readRunFolder(a), readRunFolder(b));
+      const { diffPaths } = await import('./diff.ts');
+      const md = diffPaths(a, b);
       if (flags.out) writeAtomic(flags.out, md);
       else process.stdout.write(md);
     });

@@ -47,6 +47,8 @@ export const RunConfig = z
       })
       .strict()
       .default({ model_dir: null, batch_size: null, dtype: null }),
+    /** Cue rules file for the classifiers (an edited copy of models/labels/rules.json); null = the shipped rules. */
+    rules: z.string().min(1).nullable().default(null),
     /** A codebook file, "auto" (apply a models/themes/ codebook only when it fits the document), or "none"/null. */
     codebook: z.string().min(1).nullable().default('auto'),
     thresholds: z
@@ -91,6 +93,7 @@ export const CONFIG_DOCS: [string, string][] = [
   ['embedder_options.model_dir', 'Folder holding transformers model folders <org>/<name>/; null = models/embedders.'],
   ['embedder_options.batch_size', 'Texts per transformers forward pass; null = the model\'s setting in models/embedders.json.'],
   ['embedder_options.dtype', 'transformers weights dtype (e.g. fp32, q8); null = the model\'s setting.'],
+  ['rules', 'Cue rules file the classifiers use (an edited copy of models/labels/rules.json, same schema; models/labels/README.md); null (default) = the shipped rules. Relative paths are resolved against the config file (with --rules, against the current directory). The classifiers\' versions carry its hash.'],
   ['codebook', '"auto" (default): apply a codebook of models/themes/ only when it fits the document (its rules hit ≥ fit.min_rule_share of the comments and its domain vocabulary occurs in ≥ fit.min_vocabulary_share; pipeline/themes/README.md), else none; "none" or null: no codebook, themes are the discovered clusters; or a codebook file (e.g. a run\'s codebook.draft.json, edited), applied as asked. Relative paths are resolved against the config file.'],
   ['thresholds.near_duplicate', 'Jaccard similarity of character 5-gram sets at or above which two comments count as near-duplicates; null = the themes stage default (0.8).'],
   ['thresholds.response_template', 'The same for two responses to count as one reused answer (response template); null = the near_duplicate value.'],
@@ -123,7 +126,7 @@ export function isCodebookMode(value: string): value is 'auto' | 'none' {
 }
 
 /** Paths stay as written when they are inside the project (so manifests do not depend on the checkout path). */
-function resolvePath(p: string, base: string): string {
+export function resolvePath(p: string, base: string): string {
   return projectRelative(isAbsolute(p) ? p : resolve(base, p));
 }
 
@@ -137,7 +140,8 @@ export function checkConfig(value: unknown, file: string, base: string): Resolve
   const given = (key: string) => value !== null && typeof value === 'object' && key in value;
   const model = c.model === undefined || c.model === null ? c.model : resolvePath(c.model, base);
   const codebook = c.codebook === null ? 'none' : given('codebook') && !isCodebookMode(c.codebook) ? resolvePath(c.codebook, base) : c.codebook;
-  return withDefaults({ ...c, codebook }, model);
+  const rules = c.rules === null ? null : resolvePath(c.rules, base);
+  return withDefaults({ ...c, codebook, rules }, model);
 }
 
 /** Reads a config file, or returns the defaults when no file is named. */
@@ -161,6 +165,7 @@ export function publicConfig(c: ResolvedConfig): ResolvedConfig {
   return {
     ...c,
     model: shown(c.model) ?? null,
+    rules: shown(c.rules) ?? null,
     codebook: isCodebookMode(c.codebook ?? 'none') || c.codebook === null ? c.codebook : publicPath(c.codebook),
     embedder_options: { ...c.embedder_options, model_dir: shown(c.embedder_options.model_dir) ?? null },
     cache: { ...c.cache, dir: publicPath(c.cache.dir) },

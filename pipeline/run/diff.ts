@@ -1,9 +1,13 @@
-// `pubcom diff-runs A B`: what changed between two run folders, as Markdown.
+// `pubcom diff-runs A B`: what changed between two run folders, or two label files, as Markdown.
 // Same input (equal sha256): the items whose primary label or themes changed, e.g. after editing the rules.
 // Different inputs (two rounds of consultation): dispositions and themes side by side with shares.
+// Two label files (`pubcom classify … --out labels.jsonl`, e.g. before and after `--rules my-rules.json`): the
+// items whose label changed, with the evidence of the new one.
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Disposition } from '../core/schema.ts';
-import { readJson } from '../core/io.ts';
+import { InputError } from '../core/errors.ts';
+import { LabelRecord, type Disposition } from '../core/schema.ts';
+import { readJson, readJsonl } from '../core/io.ts';
 import { DISPOSITIONS, DISPOSITION_JA } from '../report/labels.ts';
 import { toMarkdownTable } from '../report/markdown.ts';
 import { readRun } from '../report/index.ts';
@@ -159,4 +163,62 @@ export function diffRounds(a: RunFolder, b: RunFolder): string {
 
 export function diffRuns(a: RunFolder, b: RunFolder): string {
   return a.manifest.input.sha256 === b.manifest.input.sha256 ? diffSameDocument(a, b) : diffRounds(a, b);
+}
+
+/** Two label files, as `pubcom classify` writes them: what changed, item by item. */
+export function diffLabelFiles(aFile: string, a: readonly LabelRecord[], bFile: string, b: readonly LabelRecord[]): string {
+  const byId = new Map(b.map((r) => [r.id, r]));
+  const aIds = new Set(a.map((r) => r.id));
+  const onlyA = a.filter((r) => !byId.has(r.id));
+  const onlyB = b.filter((r) => !aIds.has(r.id));
+  const pairs = a.filter((r) => byId.has(r.id)).map((r) => [r, byId.get(r.id)!] as const);
+  const changed = pairs.filter(([x, y]) => x.label !== y.label);
+  const transitions = new Map<string, number>();
+  for (const [x, y] of changed) transitions.set(`${x.label}\t${y.label}`, (transitions.get(`${x.label}\t${y.label}`) ?? 0) + 1);
+  const classifiers = (rs: readonly LabelRecord[]) => [...new Set(rs.map((r) => `${r.classifier.name} ${r.classifier.version}`))].join(', ') || '-';
+  const evidence = (r: LabelRecord) => r.evidence.map((e) => `「${e.text}」[${e.rule}]`).join(' ');
+  const parts = [
+    '# Label comparison\n',
+    `- A: \`${aFile}\` — ${a.length} labels, classifier ${classifiers(a)}`,
+    `- B: \`${bFile}\` — ${b.length} labels, classifier ${classifiers(b)}`,
+    '\n## Summary\n',
+    `- items compared: ${pairs.length}` + (onlyA.length || onlyB.length ? ` (only in A: ${onlyA.length}, only in B: ${onlyB.length})` : ''),
+    `- label changed: ${changed.length}`,
+    `- needs review (要確認): A ${a.filter((r) => r.needs_review).length}, B ${b.filter((r) => r.needs_review).length}`,
+  ];
+  if (changed.length) {
+    const rows = [...transitions].sort((p, q) => q[1] - p[1] || (p[0] < q[0] ? -1 : 1)).map(([k, n]) => [...k.split('\t'), n] as Cell[]);
+    parts.push('\n## Label transitions\n', md([text('from', 'A'), text('to', 'B'), int('items', 'items')], rows));
+    parts.push(
+      '\n## Items whose label changed\n',
+      md(
+        [text('id', 'id'), text('a', 'A'), text('b', 'B'), text('evidence_a', 'evidence (A)'), text('evidence_b', 'evidence (B)')],
+        changed.map(([x, y]) => [x.id, x.label, y.label, evidence(x), evidence(y)]),
+      ),
+    );
+  }
+  for (const [tag, list] of [['A', onlyA], ['B', onlyB]] as const) {
+    if (list.length) parts.push(`\n## Items only in ${tag}\n`, list.map((r) => `- ${r.id}`).join('\n'));
+  }
+  return parts.join('\n') + '\n';
+}
+
+/**
+ * `diff-runs A B` on two run folders or two label files; a folder and a file together is an error naming both
+ * (exit 2), as is a file that is not a label file (naming its line).
+ */
+export function diffPaths(a: string, b: string): string {
+  const kind = (p: string) => {
+    try {
+      return statSync(p).isDirectory() ? 'folder' : 'file';
+    } catch (e) {
+      throw new InputError(p, `cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)}); expected a run folder or a labels.jsonl`);
+    }
+  };
+  const [ka, kb] = [kind(a), kind(b)];
+  if (ka !== kb) {
+    throw new InputError(ka === 'file' ? a : b, `is a file while ${ka === 'file' ? b : a} is a folder: compare two run folders or two label files (labels.jsonl)`);
+  }
+  if (ka === 'folder') return diffRuns(readRunFolder(a), readRunFolder(b));
+  return diffLabelFiles(a, readJsonl(a, LabelRecord), b, readJsonl(b, LabelRecord));
 }

@@ -1,7 +1,7 @@
 // `pubcom run` flags laid over the config file, checked by the same schema, so the manifest records the config
 // as applied.
 import { InputError } from '../core/errors.ts';
-import { RunConfig, withDefaults, type ResolvedConfig } from './config.ts';
+import { isCodebookMode, resolvePath, RunConfig, withDefaults, type ResolvedConfig } from './config.ts';
 
 export interface RunFlags {
   out: string;
@@ -16,6 +16,7 @@ export interface RunFlags {
   model?: string;
   embedder?: string;
   codebook?: string;
+  rules?: string;
   k?: string;
   cache: boolean;
   allowRemote?: boolean;
@@ -46,7 +47,9 @@ export function applyFlags(base: ResolvedConfig, f: RunFlags): ResolvedConfig {
     parse: { ...base.parse, ...parseOverrides },
     ...(f.classifiers !== undefined ? { classifiers: parseList(f.classifiers) } : {}),
     ...(f.embedder !== undefined ? { embedder: f.embedder } : {}),
-    ...(f.codebook !== undefined ? { codebook: f.codebook } : {}),
+    // Files named on the command line are where the user's shell is, not where the project is.
+    ...(f.codebook !== undefined ? { codebook: isCodebookMode(f.codebook) ? f.codebook : resolvePath(f.codebook, process.cwd()) } : {}),
+    ...(f.rules !== undefined ? { rules: resolvePath(f.rules, process.cwd()) } : {}),
     ...(f.k !== undefined ? { clusters: { k: Number(f.k) } } : {}),
     cache: { ...base.cache, enabled: base.cache.enabled && f.cache },
   };

@@ -6,6 +6,7 @@ import { StrictError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
+import { documentTitle } from '../report/title.ts';
 import type { RunSet } from '../report/schema.ts';
 import type { ClassifierModel } from '../classify/index.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
@@ -14,7 +15,7 @@ import { configPath, publicConfig, type ResolvedConfig } from './config.ts';
 import { publicPath } from '../core/paths.ts';
 import { enrich } from './enrich.ts';
 import { buildManifest } from './manifest-build.ts';
-import { checkRunCodebook, classifyStage, codebookStage, embedStage, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
+import { checkRunCodebook, classifyStage, loadRunRules, codebookStage, embedStage, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
 import { StageLog } from './stage-log.ts';
 import { runSummary } from './summary.ts';
 import { beginRun, fault } from './transaction.ts';
@@ -79,6 +80,7 @@ interface RunIntoOptions {
 async function runInto(write: (rel: string, content: string | Uint8Array) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
   const log = new StageLog(8, quiet, process.stderr, (name) => fault(`stage:${name}`));
   checkRunCodebook(config);
+  loadRunRules(config); // a bad --rules file stops the run before any computing
   const model = loadRunModel(config);
   const parsed = await log.stage('parse', () => parseStage(input, label, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
   // --strict: any parse note stops the run before anything is written (the transaction is aborted).
@@ -93,6 +95,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
     info: {
       name: basename(resolve(out)),
       document: label,
+      title: documentTitle(parsed.report),
       tool_version: VERSION,
       classifiers: labels.map((c) => ({ name: c.name, version: c.version })),
       // Without a codebook the themes are the discovered clusters, named by their keywords.

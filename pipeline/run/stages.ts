@@ -7,7 +7,7 @@ import { sha256 } from '../core/hash.ts';
 import { normalize } from '../core/text.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
 import { projectRelative, publicPath } from '../core/paths.ts';
-import { classify, readModel, type ClassifierModel } from '../classify/index.ts';
+import { classify, loadRules, readModel, type ClassifierModel, type LoadedRules } from '../classify/index.ts';
 import { progress } from '../embed/progress.ts';
 import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
@@ -119,12 +119,19 @@ export function loadRunModel(config: ResolvedConfig): { model: ClassifierModel; 
   return { model: readModel(path), file: config.model, sha256: sha256(readFileSync(path)) };
 }
 
+/** The cue rules the run's classifiers use: `rules` from the config (--rules), else the shipped ones. */
+export function loadRunRules(config: ResolvedConfig): LoadedRules | undefined {
+  return config.rules ? loadRules(configPath(config.rules)) : undefined;
+}
+
 export async function classifyStage(items: readonly Item[], config: ResolvedConfig, model: ClassifierModel | null): Promise<ClassifierOutput[]> {
   const out: ClassifierOutput[] = [];
+  const rules = loadRunRules(config);
   for (const name of config.classifiers) {
     const labels = await classify(items, {
       classifier: name,
       model: model ?? undefined,
+      rules,
       // Similarity searches the model's own labelled responses, in the space of the embedder it was trained with.
       embedderFactory: (spec) => createEmbedder(spec),
     });

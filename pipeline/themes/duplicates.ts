@@ -242,12 +242,24 @@ export function findDuplicateComments(items: readonly Item[], opts: DuplicateOpt
   );
 }
 
-/** Responses reused (verbatim or nearly) across items ("t001", …): copied group replies, boilerplate answers. */
+/**
+ * Responses reused (verbatim or nearly) across items ("t001", …): boilerplate answers written again for other
+ * comments. One merged answer cell shared by several comments (their `response_group`) is a shared answer, not
+ * a template: a group whose items all belong to one response group is left out (it is reported as 共通回答).
+ */
 export function findResponseTemplates(items: readonly Item[], opts: DuplicateOptions = {}): TextGroup[] {
-  return groupTexts(
+  const groupOf = new Map(items.map((i) => [i.id, i.response_group]));
+  const found = groupTexts(
     items.map((i) => i.id),
     items.map((i) => i.response),
     't',
     { ...opts, jaccard: opts.jaccard ?? TEMPLATE_JACCARD },
   );
+  const kept = found.filter((g) => {
+    const shared = groupOf.get(g.items[0]);
+    return !shared || g.items.some((id) => groupOf.get(id) !== shared);
+  });
+  if (kept.length === found.length) return found;
+  const width = Math.max(3, String(kept.length).length);
+  return kept.map((g, i) => ({ ...g, id: `t${String(i + 1).padStart(width, '0')}` }));
 }

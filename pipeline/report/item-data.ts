@@ -1,0 +1,166 @@
+// The item list's data as embedded in report.html: compact, so a 100,000-comment round still gives a file a
+// browser opens (issue 14: ≤ 15 MB). Every string is stored once in a table and referred to by index, and
+// texts are stored as lists of sentence pieces: ministries answer with the same few hundred sentences, and
+// mass submissions repeat the same campaign paragraphs, so most pieces occur many times. The inline script
+// (assets/report.js) rebuilds a card's text from its pieces only when the card is drawn.
+import { deflateRawSync } from 'node:zlib';
+import type { Disposition } from '../core/schema.ts';
+import { scriptSafe } from './escape.ts';
+import { evidencePhraseRange, segments } from './highlight.ts';
+import { DISPOSITIONS, NO_SECTION } from './labels.ts';
+import type { RunSet } from './schema.ts';
+import { displayNumber } from './table.ts';
+import { needsReview } from './tables.ts';
+
+/** A text: indexes into the string table of its pieces, in order. */
+export type Pieces = number[];
+
+/**
+ * One item, as a row: [id, number, section, comment, response, evidence marks, labels, stance | 0, themes,
+ * duplicate group, response template, cluster, response group, map mark]. Embedded as columns (one array per
+ * field), which deflate packs tighter than rows.
+ * - id: null when it is `idPrefix` + the number (the usual `<slug>#<n>`), else the id; number: the display
+ *   number, as a number when it is one (ids and numbers are unique, so a string table would not shorten them)
+ * - evidence marks: [start, end, label, why, 1 = primary classifier's evidence / 0 = another's], character
+ *   offsets into the response (the response stays whole, so a search finds words across a mark's edge)
+ * - labels, per classifier: [label, confidence, also[], evidence[], 1 = needs review / 0], label -1 when the
+ *   classifier gave none; evidence: [from, start, end, to, cut, rule, label, number of the item quoted | -1],
+ *   offsets into the response of the span (start, end) and of the phrase around it (from, to; a supervised
+ *   n-gram 「いて、」 alone says nothing to a reader), cut = 1 when the phrase was cut before, + 2 after; a span
+ *   not in the response (quoted from another item) is [-1, span text, 0, 0, 0, …]
+ * - stance: [stance | -1, confidence, [[span, rule]…]]
+ * - groups and cluster: string index or -1; map mark: index of the map mark that stands for the item, or -1
+ * Labels index `labelOrder` (DISPOSITIONS order), themes index `themeIds`; every other number is a string index.
+ */
+export type ItemRow = [
+  string | null,
+  string | number,
+  number,
+  Pieces,
+  Pieces,
+  [number, number, number, number, number][],
+  [number, number, number[], [number, number, number, number, number, number, number, number][], number][],
+  [number, number, [number, number][]] | 0,
+  number[],
+  number,
+  number,
+  number,
+  number,
+  number,
+];
+
+export interface ItemData {
+  /** Every distinct string and sentence piece, in order of first use. */
+  strings: string[];
+  labelOrder: readonly Disposition[];
+  themeIds: string[];
+  /** What ids are made of: an id equal to idPrefix + number is stored as null. */
+  idPrefix: string;
+  /** ItemRow fields as columns: columns[f][i] is field f of item i. */
+  columns: unknown[][];
+}
+
+/** Sentence pieces: each ends after 。！？ or a line break, so they recur across comments and answers. */
+const PIECE = /[^。！？!?\n]*[。！？!?\n]+|[^。！？!?\n]+/g;
+
+class StringTable {
+  readonly strings: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.strings.length;
+      this.strings.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+  /** Null and undefined as -1, so the row keeps its shape. */
+  opt(s: string | null | undefined): number {
+    return s === null || s === undefined ? -1 : this.of(s);
+  }
+  pieces(text: string): Pieces {
+    return text ? (text.match(PIECE) ?? [text]).map((p) => this.of(p)) : [];
+  }
+}
+
+/** The marked stretches of a response, from its segments (non-overlapping, in order). */
+function evidenceMarks(response: string, labels: RunSet['items'][number]['labels'], t: StringTable): ItemRow[5] {
+  const out: ItemRow[5] = [];
+  let at = 0;
+  for (const s of segments(response, labels)) {
+    if (s.label) out.push([at, at + s.text.length, DISPOSITIONS.indexOf(s.label), t.of(s.why ?? ''), s.primary ? 1 : 0]);
+    at += s.text.length;
+  }
+  return out;
+}
+
+/**
+ * The rows of the item list. `markOf` gives the map mark each item is drawn in (an aggregated mark on a large
+ * round), so a click on a mark lists its items.
+ */
+export function itemData(run: RunSet, sections: readonly string[], themeIds: readonly string[], markOf: ReadonlyMap<string, number>): ItemData {
+  const t = new StringTable();
+  const numberOf = new Map(run.items.map((it) => [it.id, displayNumber(it)]));
+  const sectionIndex = new Map(sections.map((s, i) => [s, i]));
+  const themeIndex = new Map(themeIds.map((id, i) => [id, i]));
+  const labelIndex = (d: Disposition) => DISPOSITIONS.indexOf(d);
+  const first = run.items[0];
+  const idPrefix = first && first.id.endsWith(displayNumber(first)) ? first.id.slice(0, first.id.length - displayNumber(first).length) : '';
+  const rows = run.items.map((it): ItemRow => {
+    const n = displayNumber(it);
+    const labels = run.info.classifiers.map((c): ItemRow[6][number] => {
+      const l = it.labels.find((x) => x.classifier === c.name);
+      if (!l) return [-1, 0, [], [], 0];
+      const evidence = l.evidence.map((e): ItemRow[6][number][3][number] => {
+        // Evidence quoted from another item (a pointer 「No.3の回答のとおり」) is shown as quoted, unwidened.
+        const r = e.source_item ? null : evidencePhraseRange(it.response, e);
+        const quoted = t.opt(e.source_item ? (numberOf.get(e.source_item) ?? e.source_item) : null);
+        const rule = t.of(e.rule);
+        const label = labelIndex(e.label ?? l.label);
+        return r
+          ? [r.from, r.start, r.end, r.to, (r.cutBefore ? 1 : 0) + (r.cutAfter ? 2 : 0), rule, label, quoted]
+          : [-1, t.of(e.text), 0, 0, 0, rule, label, quoted];
+      });
+      return [labelIndex(l.label), Math.round(l.confidence * 100) / 100, l.also.map(labelIndex), evidence, needsReview(l) ? 1 : 0];
+    });
+    const stance: ItemRow[7] =
+      it.stance !== undefined
+        ? [t.opt(it.stance), Math.round((it.stance_confidence ?? 0) * 100) / 100, (it.stance_evidence ?? []).map((e) => [t.of(e.text), t.of(e.rule)])]
+        : 0;
+    return [
+      it.id === idPrefix + n ? null : it.id,
+      /^[1-9][0-9]{0,8}$/.test(n) ? Number(n) : n,
+      sectionIndex.get(it.section ?? NO_SECTION) ?? -1,
+      t.pieces(it.comment),
+      t.pieces(it.response),
+      evidenceMarks(it.response, it.labels, t),
+      labels,
+      stance,
+      it.themes.map((h) => themeIndex.get(h.theme) ?? -1),
+      t.opt(it.duplicate_group),
+      t.opt(it.response_template),
+      t.opt(it.cluster),
+      t.opt(it.response_group),
+      markOf.get(it.id) ?? -1,
+    ];
+  });
+  const columns = Array.from({ length: 14 }, (_, f) => rows.map((r) => r[f]));
+  return { strings: t.strings, labelOrder: DISPOSITIONS, themeIds: [...themeIds], idPrefix, columns };
+}
+
+/**
+ * Above this many characters of JSON the data is deflated and embedded as base64; the page inflates it with
+ * the browser's DecompressionStream. Smaller reports keep plain JSON, readable in the page source.
+ */
+export const COMPRESS_ABOVE = 1_000_000;
+
+/** The <script> element carrying the data: plain JSON, or deflate-raw + base64 for a large round. */
+export function dataScript(data: unknown, compressAbove = COMPRESS_ABOVE): string {
+  const json = JSON.stringify(data);
+  if (json.length <= compressAbove) return `<script type="application/json" id="report-data">${scriptSafe(json)}</script>`;
+  // zlib's default level: level 9 is 2 % smaller and four times slower on a 20,000-comment round. The same data
+  // gives the same bytes on every rerun (Node's bundled zlib).
+  const packed = deflateRawSync(Buffer.from(json, 'utf8'), { level: 6 }).toString('base64');
+  return `<script type="application/octet-stream" id="report-data" data-encoding="deflate-raw+base64">${packed}</script>`;
+}
