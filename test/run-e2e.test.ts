@@ -110,7 +110,7 @@ describe('pubcom run on the seed', () => {
     expect(manifest.counts.no_response).toBe(9);
     // The config as given, with file paths by project-relative path or file name (never the user's folders).
     expect(manifest.config).toEqual(JSON.parse(JSON.stringify(publicConfig(config))));
-    expect(manifest.config.cache.dir).toBe('test/.tmp/run-e2e/cache');
+    expect((manifest.config.cache as { dir: string }).dir).toBe('test/.tmp/run-e2e/cache');
     expect(manifest.models.classifiers.map((c) => c.name)).toEqual(config.classifiers);
     expect(Object.keys(manifest.timings_ms)).toEqual(['parse', 'codebook', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report', 'total']);
     expect(manifest.models.codebook).toMatchObject({ file: 'models/themes/cybersecurity.json', requested: 'auto' });
