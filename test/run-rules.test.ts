@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classify, loadRules } from '../pipeline/classify/index.ts';
 import { toJsonl } from '../pipeline/core/io.ts';
+import { publicPath } from '../pipeline/core/paths.ts';
 import type { LabelRecord } from '../pipeline/core/schema.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
 import { defaultConfig, type ResolvedConfig } from '../pipeline/run/config.ts';
@@ -59,7 +60,8 @@ describe('pubcom run --rules', () => {
     expect(changed.length).toBeGreaterThan(0);
     // The classifier's version carries the rules' hash; the manifest records the file.
     expect(custom.info.classifiers[0].version).not.toBe(base.info.classifiers[0].version);
-    expect(custom.manifest.config.rules).toBe(MY_RULES);
+    // Recorded by its project-relative path (or bare file name outside the project), never the user's folders.
+    expect(custom.manifest.config.rules).toBe(publicPath(MY_RULES));
     // diff-runs on the two folders lists exactly those items.
     const md = diffPaths(join(TMP, 'base'), join(TMP, 'mine'));
     expect(md).toContain(`- primary label changed (rules → rules): ${changed.length}`);
