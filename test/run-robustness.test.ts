@@ -146,6 +146,9 @@ describe('degenerate rounds give a full run', () => {
       if (name !== 'every answer identical') {
         expect(manifest.warnings.join('\n')).toMatch(/no similarity space \(\d+ comments?, 1 distinct\)/);
         expect(manifest.counts.clusters).toBeGreaterThanOrEqual(1);
+        // The reader of the report sees why the theme tables are one cluster, not only stderr and the manifest.
+        const notes = /<ul class="analysis-notes">(.*?)<\/ul>/s.exec(readFileSync(join(out, 'report.html'), 'utf8'))?.[1] ?? '';
+        expect(notes).toMatch(/no similarity space/);
       }
     });
   }

@@ -131,9 +131,15 @@ function summaryCards(run: RunSet): string {
 }
 
 /** What the parse stage could not do or had to guess, before any figure is read. */
-function parseNotes(notes: readonly string[]): string {
-  if (!notes.length) return '<p class="empty">入力の解析で注意すべき点はありませんでした。</p>';
-  return `<p class="note">入力の解析で補った点・できなかった点（${notes.length} 件）。集計を引用する前に確認してください。詳細は parse-report.json。</p><ul class="parse-notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`;
+function parseNotes(notes: readonly string[], analysis: readonly string[]): string {
+  const parse = notes.length
+    ? `<p class="note">入力の解析で補った点・できなかった点（${notes.length} 件）。集計を引用する前に確認してください。詳細は parse-report.json。</p><ul class="parse-notes">${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`
+    : '<p class="empty">入力の解析で注意すべき点はありませんでした。</p>';
+  // Warnings of later stages say why a table looks as it does (e.g. every comment in one cluster); also in manifest.json.
+  const later = analysis.length
+    ? `<p class="note">分析段階の注意（${analysis.length} 件。manifest.json の warnings にも記録）。</p><ul class="analysis-notes">${analysis.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`
+    : '';
+  return parse + later;
 }
 
 function options(values: readonly [string, string][]): string {
@@ -303,7 +309,7 @@ ${legendCss}
 </header>
 <nav class="toc"><div class="wrap">${nav.map(([id, label]) => `<a href="#${id}">${esc(label)}</a>`).join('')}</div></nav>
 <main class="wrap">
-${sectionBlock('parse-notes', '解析上の注意', parseNotes(run.info.parse_notes ?? []))}
+${sectionBlock('parse-notes', '解析上の注意', parseNotes(run.info.parse_notes ?? [], run.info.analysis_notes ?? []))}
 ${sectionBlock('summary', '概要', summaryCards(run) + tableHtml(byName.get('dispositions')!))}
 ${sectionBlock('by-section', '回答区分（セクション別）', `<figure>${stackedBars(sectionRows, 'セクション別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('dispositions_by_section')!))}
 ${sectionBlock('by-theme', 'テーマ別', codebookNote(run) + `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}

@@ -77,6 +77,8 @@ export const RunInfo = z.object({
     .optional(),
   /** The parse stage's notes and warnings (column boundary not found, rows joined, pages not reassembled…). */
   parse_notes: z.array(z.string()).default([]),
+  /** Later stages' warnings (a round too uniform for LSA, so every comment is one cluster…): why a table looks as it does. */
+  analysis_notes: z.array(z.string()).default([]),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 

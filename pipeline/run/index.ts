@@ -105,6 +105,7 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
       clusters: themes.clusters,
       codebook: { requested: choice.requested, applied: codebook ? publicPath(codebook.file) : null, reason: choice.reason },
       parse_notes: parsed.report.warnings,
+      analysis_notes: themes.warnings,
     },
     items: enrich(items, labels, stances.records, themes),
   };

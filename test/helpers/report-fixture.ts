@@ -89,6 +89,7 @@ export function fixtureRun(opts: { classifiers?: 1 | 2 } = {}): RunSet {
       document: 'fixture.txt',
       tool_version: '0.0.0-test',
       parse_notes: [],
+      analysis_notes: [],
       classifiers: two ? FIXTURE_CLASSIFIERS : FIXTURE_CLASSIFIERS.slice(0, 1),
       themes: [
         { id: 'acd_privacy', label_ja: '能動的サイバー防御・プライバシー', label_en: 'Active cyber defence & privacy' },
