@@ -1,10 +1,9 @@
 // The decision table (models/labels/decision.json): how the moves found in a response, together with the stance of
 // the comment it answers, decide the label. Rows are tried in order and the first that matches decides, so a
 // researcher reads the table top to bottom the way an annotator applies the guideline's §1 and §1a.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { readJsonWithText } from '../core/io.ts';
-import { sha256 } from '../core/hash.ts';
+import { resolve } from 'node:path';
+import { modelPath, readModelFile } from '../core/models.ts';
 import { Stance, type Disposition } from '../core/schema.ts';
 
 /**
@@ -88,11 +87,11 @@ export const DecisionTable = z
   });
 export type DecisionTable = z.infer<typeof DecisionTable>;
 
-export const DEFAULT_DECISION_PATH = fileURLToPath(new URL('../../models/labels/decision.json', import.meta.url));
+export const DEFAULT_DECISION_PATH = modelPath('labels/decision.json');
 
 export function loadDecisionTable(path: string = DEFAULT_DECISION_PATH): { table: DecisionTable; hash: string } {
-  const { value, text } = readJsonWithText(path, DecisionTable);
-  return { table: value, hash: sha256(text).slice(0, 12) };
+  const { value, hash } = readModelFile(resolve(path), DecisionTable);
+  return { table: value, hash };
 }
 
 export interface DecisionInput {

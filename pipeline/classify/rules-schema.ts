@@ -1,8 +1,7 @@
 // The cue-rule files researchers read and edit (models/labels/taxonomy.json, models/labels/rules.json), checked on load.
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { readJsonWithText } from '../core/io.ts';
+import { resolve } from 'node:path';
+import { modelPath, readModelFile } from '../core/models.ts';
 import { RegexPattern } from '../core/pattern.ts';
 import { sha256 } from '../core/hash.ts';
 import { MOVE_LABEL, Move, loadDecisionTable, type DecisionTable } from './decision.ts';
@@ -118,8 +117,6 @@ export interface LoadedRules {
   version: string;
 }
 
-const DEFAULT_DIR = fileURLToPath(new URL('../../models/labels/', import.meta.url));
-
 /**
  * The taxonomy as the classifier reads it: label names (`label_ja`, `aliases`, `about_names`) are vocabulary for
  * people and coders' files, so adding a coder's spelling never changes the rules version (and never asks for a
@@ -133,12 +130,12 @@ function classifierTaxonomyText(text: string): string {
 }
 
 export function loadRules(
-  rulesPath: string = join(DEFAULT_DIR, 'rules.json'),
-  taxonomyPath: string = join(DEFAULT_DIR, 'taxonomy.json'),
-  decisionPath: string = join(DEFAULT_DIR, 'decision.json'),
+  rulesPath: string = modelPath('labels/rules.json'),
+  taxonomyPath: string = modelPath('labels/taxonomy.json'),
+  decisionPath: string = modelPath('labels/decision.json'),
 ): LoadedRules {
-  const r = readJsonWithText(rulesPath, RuleSet);
-  const t = readJsonWithText(taxonomyPath, Taxonomy);
+  const r = readModelFile(resolve(rulesPath), RuleSet);
+  const t = readModelFile(resolve(taxonomyPath), Taxonomy);
   const d = loadDecisionTable(decisionPath);
   const hash = sha256(classifierTaxonomyText(t.text) + '\n' + r.text + '\n' + d.hash).slice(0, 12);
   return { rules: r.value, taxonomy: t.value, decision: d.table, version: `${r.value.version}+${hash}` };

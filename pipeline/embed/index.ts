@@ -2,7 +2,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Item } from '../core/schema.ts';
 import { InputError } from '../core/errors.ts';
 import type { Embedder } from './types.ts';
@@ -12,6 +11,7 @@ import { CachedEmbedder, DEFAULT_CACHE_DIR } from './cache.ts';
 import { progress } from './progress.ts';
 import { EMBEDDER_SPEC_HELP } from './spec.ts';
 import type { Embeddings, SkippedItem } from './output.ts';
+import { MODELS_DIR } from '../core/models.ts';
 
 export type { Embedder } from './types.ts';
 export { TransformersEmbedder, transformersEmbedder, planBatches, poolAndNormalize, EmbeddersFile } from './transformers.ts';
@@ -73,7 +73,6 @@ export function isCorpusDependent(embedder: Embedder): boolean {
   return embedder instanceof LsaEmbedder || /^lsa\b/.test(embedder.id);
 }
 
-const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 /** Researcher-edited data that shapes lsa vectors without showing in its id: its settings, term lists, filters. */
 const LSA_CONFIG_PATHS = ['lsa.json', 'terms', 'tokenize'];
 

@@ -4,13 +4,13 @@
 // or Japanese headers, or a run's items.jsonl (`pubcom run`: RunItem lines, one classifier's labels picked).
 // Header names are data (models/eval/label-aliases.json); label spellings come from models/labels/taxonomy.json.
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, resolve } from 'node:path';
 import type ExcelJS from 'exceljs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { jsonlValues, readJson } from '../core/io.ts';
+import { jsonlValues } from '../core/io.ts';
+import { modelPath, readModel } from '../core/models.ts';
 import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts';
 import { labelFromName, loadLabelVocabulary, squashName } from '../core/label-names.ts';
 import { decodeText } from '../parse/detect.ts';
@@ -35,14 +35,10 @@ export const LabelAliases = z.object({
 });
 export type LabelAliases = z.infer<typeof LabelAliases>;
 
-export const DEFAULT_ALIASES_PATH = fileURLToPath(new URL('../../models/eval/label-aliases.json', import.meta.url));
+export const DEFAULT_ALIASES_PATH = modelPath('eval/label-aliases.json');
 
-let cachedAliases: LabelAliases | undefined;
 export function loadAliases(path = DEFAULT_ALIASES_PATH): LabelAliases {
-  if (path === DEFAULT_ALIASES_PATH && cachedAliases) return cachedAliases;
-  const aliases = readJson(path, LabelAliases);
-  if (path === DEFAULT_ALIASES_PATH) cachedAliases = aliases;
-  return aliases;
+  return readModel(resolve(path), LabelAliases);
 }
 
 /** NFKC, lower case, no spaces or surrounding quotes: how headers and label spellings are compared. */

@@ -1,9 +1,9 @@
 // Reader for result tables published as tab-separated text (a web page's table copied or exported as text),
 // like the seed. Every line gets a fate in the accounts; every character of an item line is attributed to the
 // heading, number, comment or response piece it was cut into.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
+import { deriveModel, type ModelFile } from '../core/models.ts';
 import type { Item, ItemFlag, LineAccount, LinePart } from '../core/schema.ts';
 import { cleanText, nonWhitespaceLength, normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
@@ -28,19 +28,16 @@ interface Rules {
   separator: RegExp;
   skips: { re: RegExp; reason: string }[];
 }
-let rules: Rules | undefined;
-function loadRules(): Rules {
-  if (rules) return rules;
-  const m = TextModel.parse(JSON.parse(readFileSync(new URL('../../models/parse/text.json', import.meta.url), 'utf8')));
-  rules = {
+function compileRules({ value: m }: ModelFile<z.infer<typeof TextModel>>): Rules {
+  return {
     gluedHeadings: m.glued_headings.patterns.map((p) => new RegExp(p, 'u')),
     gluedNumber: new RegExp(m.glued_number.pattern, 'u'),
     maxGap: m.glued_number.max_gap,
     separator: new RegExp(m.separator.pattern, 'u'),
     skips: m.skip_lines.map((s) => ({ re: new RegExp(s.pattern, 'u'), reason: s.reason })),
   };
-  return rules;
 }
+const loadRules = (): Rules => deriveModel('parse/text.json', TextModel, compileRules);
 
 type LineKind = 'blank' | 'preamble' | 'separator' | 'header' | 'heading' | 'skip' | 'data';
 

@@ -2,15 +2,15 @@
 // run's manifest.json, so a published figure can be reproduced from the manifest alone.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
+import { PACKAGE_ROOT } from '../core/models.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from '../classify/types.ts';
 import { Dtype } from '../embed/transformers.ts';
 import { FORMATS } from '../parse/detect.ts';
 
 /** The project root: default model paths are relative to it, so `pubcom run` works from any directory. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { PACKAGE_ROOT };
 
 const ColumnMapConfig = z
   .object({
