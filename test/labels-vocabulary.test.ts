@@ -9,6 +9,7 @@ import { compare } from '../pipeline/eval/compare.ts';
 import { readLabelFile } from '../pipeline/eval/label-file.ts';
 import { DISPOSITION_JA as REPORT_JA } from '../pipeline/report/labels.ts';
 import { pubcom } from './helpers/cli.ts';
+import { ANSWERED_LABELS, LABEL_ORDER } from '../pipeline/core/schema.ts';
 
 const FIX = 'data/fixtures/eval';
 const EXPECTED = ['declined', 'accepted', 'referred', 'deferred', 'deferred', 'none'];
@@ -19,6 +20,12 @@ describe('taxonomy.json is the one source of label names', () => {
     expect(REPORT_JA).toBe(DISPOSITION_JA);
     // The classifier still reads its own fields from the same file.
     expect(loadRules().taxonomy.labels.map((l) => l.id)).toEqual(['accepted', 'declined', 'referred', 'deferred', 'none']);
+  });
+
+  it('lists the labels and their priority in the order the code displays them (core/schema.ts LABEL_ORDER)', () => {
+    const { taxonomy } = loadRules();
+    expect(taxonomy.labels.map((l) => l.id)).toEqual([...LABEL_ORDER]);
+    expect(taxonomy.priority).toEqual([...ANSWERED_LABELS]);
   });
 
   it.each([

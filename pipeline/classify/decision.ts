@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { resolve } from 'node:path';
 import { modelPath, readModelFile } from '../core/models.ts';
-import { Stance, type Disposition } from '../core/schema.ts';
+import { ANSWERED_LABELS, Stance, type Disposition } from '../core/schema.ts';
 
 /**
  * What a sentence of a response does. Conclusions: change (the draft is edited), keep (the draft stays),
@@ -42,7 +42,7 @@ export const DecisionRow = z
   .object({
     /** Quoted in every label's `decision.row`: keep it stable. */
     id: z.string().regex(/^[a-z0-9_]+$/),
-    label: z.enum(['accepted', 'declined', 'referred', 'deferred']),
+    label: z.enum(ANSWERED_LABELS),
     /** Every listed move must be present. */
     all: z.array(Move).default([]),
     /** At least one listed move must be present (when the list is non-empty). */

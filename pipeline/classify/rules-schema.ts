@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { resolve } from 'node:path';
 import { modelPath, readModelFile } from '../core/models.ts';
 import { RegexPattern } from '../core/pattern.ts';
+import { ANSWERED_LABELS, LABEL_ORDER } from '../core/schema.ts';
 import { sha256 } from '../core/hash.ts';
 import { MOVE_LABEL, Move, loadDecisionTable, type DecisionTable } from './decision.ts';
 
-export const AnsweredLabel = z.enum(['accepted', 'declined', 'referred', 'deferred']);
+export const AnsweredLabel = z.enum(ANSWERED_LABELS);
 export type AnsweredLabel = z.infer<typeof AnsweredLabel>;
 
 const Pattern = RegexPattern;
@@ -90,7 +91,7 @@ export type RuleSet = z.infer<typeof RuleSet>;
 export const Taxonomy = z.object({
   version: z.string().min(1),
   labels: z
-    .array(z.object({ id: z.enum(['accepted', 'declined', 'referred', 'deferred', 'none']), name_ja: z.string(), definition: z.string() }))
+    .array(z.object({ id: z.enum(LABEL_ORDER), name_ja: z.string(), definition: z.string() }))
     .min(5),
   /** Strongest first: the label of a response is the first of these that any rule supports. */
   priority: z.array(AnsweredLabel).length(4),

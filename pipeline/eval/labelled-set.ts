@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { readJsonl } from '../core/io.ts';
-import { Disposition } from '../core/schema.ts';
+import { ANSWERED_LABELS, Disposition } from '../core/schema.ts';
 import { cleanText } from '../core/text.ts';
 
 export const LabelledResponse = z
@@ -28,7 +28,7 @@ export const LabelledResponse = z
   .strict();
 export type LabelledResponse = z.infer<typeof LabelledResponse>;
 
-const PRIORITY: readonly Disposition[] = ['accepted', 'declined', 'referred', 'deferred'];
+const PRIORITY: readonly Disposition[] = ANSWERED_LABELS;
 
 /** 「No.3」の回答のとおりです / No.7の考え方と同様です / No.8に対する考え方をご参照ください. */
 const POINTER = /No\.?\s*(\d+)」?(?:の回答|の考え方|に対する考え方|と同様)/;
