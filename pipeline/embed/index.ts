@@ -8,7 +8,7 @@ import type { Embedder } from './types.ts';
 import { LsaEmbedder, lsaEmbedder } from './lsa.ts';
 import { TransformersEmbedder, Dtype } from './transformers.ts';
 import { CachedEmbedder, DEFAULT_CACHE_DIR } from './cache.ts';
-import { progress } from './progress.ts';
+import { progress } from '../core/progress.ts';
 import { EMBEDDER_SPEC_HELP } from './spec.ts';
 import type { Embeddings, SkippedItem } from './output.ts';
 import { MODELS_DIR } from '../core/models.ts';
@@ -16,7 +16,7 @@ import { MODELS_DIR } from '../core/models.ts';
 export type { Embedder } from './types.ts';
 export { TransformersEmbedder, transformersEmbedder, planBatches, poolAndNormalize, EmbeddersFile } from './transformers.ts';
 export { CachedEmbedder, CacheShard, corpusHash, DEFAULT_CACHE_DIR } from './cache.ts';
-export { progress, type Progress, type ProgressOptions } from './progress.ts';
+export { progress, type Progress, type ProgressOptions } from '../core/progress.ts';
 export {
   EmbeddingRecord,
   EmbeddingsIndex,

@@ -7,10 +7,9 @@ import { deriveModel, type ModelFile } from '../core/models.ts';
 import type { Item, ItemFlag, LineAccount, LinePart } from '../core/schema.ts';
 import { cleanText, nonWhitespaceLength, normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
-import { decodeText } from './detect.ts';
 import { buildItem } from './item.ts';
 import { Pattern } from './pattern.ts';
-import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
+import type { ParseOptions, ParsedDocument } from './types.ts';
 import { minOf, pushAll } from '../core/arrays.ts';
 
 const TextModel = z.object({
@@ -245,18 +244,18 @@ function splitRow(l: TextLine, width: number, lastValue: number, sectionStart: b
  * New item or continuation? A row without a printed number is one or the other, and the numbering decides:
  *
  * 1. A printed number opens an item; the same number printed again on a following row (a merged number cell
- *    printed twice, the seed's item 97) continues it.
+ *    printed twice) continues it.
  * 2. For a run of unnumbered rows, let p be the last number so far (printed or inferred; 0 at the start) and n
  *    the next printed number. The numbering leaves room = n - p - 1 items for the run.
  *    - room = 0: no row of the run can be an item of its own. Rows attach to the previous item (continuation
- *      rows: the seed's lines 143, 145, 146 under item 97), except a tail of rows that runs straight into row n
+ *      rows: an answer that goes on over three more rows), except a tail of rows that runs straight into row n
  *      and is cut off from the previous item by a blank line or header, or has n's cell layout and not the
- *      previous item's: that tail is the start of item n, whose number is printed on a later row (the seed's
- *      line 165, item 107 printed on line 166).
+ *      previous item's: that tail is the start of item n, whose number is printed on a later row (a number cell
+ *      vertically centred on a two-row item is printed on its second row).
  *    - room ≥ 1: the run is cut into segments; a segment starts at a row that has a comment and either a response
  *      of its own or a break before it (rows without both continue the segment). When there are exactly `room`
- *      segments, each is an item and its number p+1, p+2, … is certain (the seed's lines 10 and 11 are items
- *      1 and 2 because the next printed number is 3). When only the tail is left over, the tail belongs to n as
+ *      segments, each is an item and its number p+1, p+2, … is certain (two unnumbered rows at the start are
+ *      items 1 and 2 when the next printed number is 3). When only the tail is left over, the tail belongs to n as
  *      above. Otherwise the numbering cannot tell which rows are items: each segment becomes an item without a
  *      number and a warning says so.
  *    - n unknown (end of the table, or numbering going backwards): segments become items without numbers.
@@ -506,4 +505,3 @@ export function readTextString(text: string, opts: ParseOptions): ParsedDocument
   return { items, accounts, warnings, inputChars: nonWhitespaceLength(text) };
 }
 
-export const readText: FormatReader = async (input, opts) => readTextString(decodeText(opts.file, input).text, opts);

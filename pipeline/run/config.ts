@@ -68,7 +68,6 @@ export const RunConfig = z
       .default({ enabled: true, dir: '.cache' }),
   })
   .strict();
-export type RunConfigInput = z.input<typeof RunConfig>;
 /** A config with every default filled in and every path resolved. */
 export type ResolvedConfig = Omit<z.output<typeof RunConfig>, 'classifiers' | 'model'> & {
   classifiers: ClassifierName[];
