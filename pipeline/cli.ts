@@ -1,28 +1,6 @@
-// The CLI only parses flags and calls stages; each stage's flags live beside it in <stage>/command.ts.
-import { Command } from 'commander';
-import { InputError, StrictError } from './core/errors.ts';
-import { VERSION } from './core/version.ts';
-import { registerCommands } from './commands.ts';
+// The CLI only parses flags and calls stages (main.ts); each stage's flags live beside it in <stage>/command.ts.
+import { main } from './main.ts';
 
-const program = new Command();
-program
-  .name('pubcom')
-  .description('pubcom-lens: parse, classify and theme Japanese public-comment result tables')
-  .version(VERSION)
-  .showHelpAfterError();
-
-registerCommands(program);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (e) {
-  if (e instanceof InputError) {
-    process.stderr.write(`pubcom: error: ${e.message}\n`);
-    process.exit(2);
-  }
-  if (e instanceof StrictError) {
-    process.stderr.write(`pubcom: error: ${e.message}\n`);
-    process.exit(3);
-  }
-  throw e;
-}
+const code = await main(process.argv.slice(2));
+// Exit at once on an error (as before: a stage may leave handles open); on success let the writes drain.
+if (code !== 0) process.exit(code);

@@ -1,5 +1,4 @@
 // `pubcom classify` and `pubcom train` end to end through the CLI: CSV and JSONL in, LabelRecords and a model out.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelRecord } from '../pipeline/core/schema.ts';
 import { ClassifierModelSchema } from '../pipeline/classify/index.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-function pubcom(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/pubcom.js', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function readLabels(path: string): LabelRecord[] {
   return readFileSync(path, 'utf8')
@@ -23,13 +19,13 @@ function readLabels(path: string): LabelRecord[] {
 }
 
 let dir: string;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pubcom-classify-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pubcom classify', () => {
-  it('reads a CSV with a BOM, quoted multi-line cells and a shared group, and writes one record per row', () => {
+  it('reads a CSV with a BOM, quoted multi-line cells and a shared group, and writes one record per row', async () => {
     const csv = join(dir, 'responses.csv');
     writeFileSync(
       csv,
@@ -41,7 +37,7 @@ describe('pubcom classify', () => {
         'city#5,同趣旨,「No.1」の回答のとおりです。,\r\n',
     );
     const out = join(dir, 'labels.jsonl');
-    const r = pubcom('classify', csv, '--out', out);
+    const r = await pubcom('classify', csv, '--out', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('pubcom classify (rules): 5 responses');
     const labels = readLabels(out);
@@ -56,21 +52,21 @@ describe('pubcom classify', () => {
     expect(labels[4].evidence.at(-1)!.source_item).toBe('city#1');
   });
 
-  it('rejects a CSV without a response column with exit code 2, naming the file, writing nothing', () => {
+  it('rejects a CSV without a response column with exit code 2, naming the file, writing nothing', async () => {
     const csv = join(dir, 'bad.csv');
     writeFileSync(csv, 'id,意見\r\n1,賛成です\r\n');
     const out = join(dir, 'never.jsonl');
-    const r = pubcom('classify', csv, '--out', out);
+    const r = await pubcom('classify', csv, '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${csv}:row 1: no "response" column`);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('uses the shipped model for a trained classifier without --model, and rejects a missing --model file', () => {
-    const r = pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--out', join(dir, 'x.jsonl'), '--quiet');
+  it('uses the shipped model for a trained classifier without --model, and rejects a missing --model file', async () => {
+    const r = await pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--out', join(dir, 'x.jsonl'), '--quiet');
     expect(r.code, r.stderr).toBe(0);
     const missing = join(dir, 'no-model.json');
-    const bad = pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--model', missing, '--out', join(dir, 'y.jsonl'));
+    const bad = await pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--model', missing, '--out', join(dir, 'y.jsonl'));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(missing);
     expect(existsSync(join(dir, 'y.jsonl'))).toBe(false);
@@ -78,7 +74,7 @@ describe('pubcom classify', () => {
 });
 
 describe('pubcom train', () => {
-  it('trains on labelled rows with response text, records the training hash, and the model classifies', () => {
+  it('trains on labelled rows with response text, records the training hash, and the model classifies', async () => {
     const gold = join(dir, 'gold.jsonl');
     const rows = readFileSync(join(ROOT, 'data/fixtures/classify/styles.jsonl'), 'utf8')
       .trim()
@@ -86,22 +82,22 @@ describe('pubcom train', () => {
       .map((l) => JSON.parse(l) as { id: string; response: string; label: string });
     writeFileSync(gold, rows.map((r) => JSON.stringify({ id: r.id, response: r.response, disposition: r.label })).join('\n') + '\n');
     const model = join(dir, 'model.json');
-    const t = pubcom('train', '--gold', gold, '--embedder', 'none', '--out', model);
+    const t = await pubcom('train', '--gold', gold, '--embedder', 'none', '--out', model);
     expect(t.code, t.stderr).toBe(0);
     const m = ClassifierModelSchema.parse(JSON.parse(readFileSync(model, 'utf8')));
     expect(m.training.rows).toBe(rows.length);
     expect(t.stderr).toContain(`training sha256 ${m.training.sha256.slice(0, 12)}`);
     const out = join(dir, 'sup.jsonl');
-    const c = pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'supervised', '--model', model, '--out', out);
+    const c = await pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'supervised', '--model', model, '--out', out);
     expect(c.code, c.stderr).toBe(0);
     const labels = readLabels(out);
     expect(labels).toHaveLength(rows.length);
     expect(labels.every((l) => l.classifier.name === 'supervised' && l.evidence.length > 0)).toBe(true);
   });
 
-  it('joins a gold file without response text to the parsed document, and lists rows it could not use', () => {
+  it('joins a gold file without response text to the parsed document, and lists rows it could not use', async () => {
     const model = join(dir, 'seed-model.json');
-    const t = pubcom(
+    const t = await pubcom(
       'train',
       '--gold',
       'data/labels/seed.gold.jsonl',

@@ -1,22 +1,16 @@
 // `pubcom classify` without --classifier runs the run's default classifier, and the trained classifiers without
 // --model use the shipped model, found from the package (not the current directory), as `pubcom run` does.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabelRecord } from '../pipeline/core/schema.ts';
 import { configPath, defaultConfig, DEFAULT_MODEL } from '../pipeline/run/config.ts';
-
-const BIN = fileURLToPath(new URL('../bin/pubcom.js', import.meta.url));
+import { pubcomIn } from './helpers/cli.ts';
 
 let dir: string;
 /** Runs the CLI from a scratch folder, so a model path resolved against the cwd would not be found. */
-function pubcom(...args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const pubcom = (...args: string[]) => pubcomIn({ cwd: dir }, ...args);
 
 const readLabels = (path: string) =>
   readFileSync(path, 'utf8')
@@ -24,7 +18,7 @@ const readLabels = (path: string) =>
     .split('\n')
     .map((l) => LabelRecord.parse(JSON.parse(l)));
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pubcom-classify-defaults-'));
   writeFileSync(
     join(dir, 'items.jsonl'),
@@ -42,21 +36,21 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pubcom classify defaults', () => {
-  it('without --classifier writes the labels of the run default classifier, as --classifier <that> does', () => {
+  it('without --classifier writes the labels of the run default classifier, as --classifier <that> does', async () => {
     const name = defaultConfig().classifiers[0];
-    const r = pubcom('classify', 'items.jsonl', '--out', 'default.jsonl');
+    const r = await pubcom('classify', 'items.jsonl', '--out', 'default.jsonl');
     expect(r.code, r.stderr).toBe(0);
     const labels = readLabels(join(dir, 'default.jsonl'));
     expect(labels).toHaveLength(5);
     expect(new Set(labels.map((l) => l.classifier.name))).toEqual(new Set([name]));
     expect(r.stderr).toContain(`pubcom classify (${name}): 5 responses`);
-    const explicit = pubcom('classify', 'items.jsonl', '--classifier', name, '--out', 'explicit.jsonl');
+    const explicit = await pubcom('classify', 'items.jsonl', '--classifier', name, '--out', 'explicit.jsonl');
     expect(explicit.code, explicit.stderr).toBe(0);
     expect(readFileSync(join(dir, 'explicit.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'default.jsonl'), 'utf8'));
   });
 
-  it('--classifier rules keeps working and its summary counts the labels that need review', () => {
-    const r = pubcom('classify', 'items.jsonl', '--classifier', 'rules', '--out', 'rules.jsonl');
+  it('--classifier rules keeps working and its summary counts the labels that need review', async () => {
+    const r = await pubcom('classify', 'items.jsonl', '--classifier', 'rules', '--out', 'rules.jsonl');
     expect(r.code, r.stderr).toBe(0);
     const labels = readLabels(join(dir, 'rules.jsonl'));
     expect(labels.map((l) => [l.id, l.label])).toContainEqual(['city#1', 'accepted']);
@@ -65,18 +59,18 @@ describe('pubcom classify defaults', () => {
     expect(r.stderr).toMatch(new RegExp(`pubcom classify \\(rules\\): 5 responses: .*; ${review} need review`));
   });
 
-  it('--classifier ensemble without --model uses the shipped model, from any working directory', () => {
-    const r = pubcom('classify', 'items.jsonl', '--classifier', 'ensemble', '--out', 'ensemble.jsonl', '--quiet');
+  it('--classifier ensemble without --model uses the shipped model, from any working directory', async () => {
+    const r = await pubcom('classify', 'items.jsonl', '--classifier', 'ensemble', '--out', 'ensemble.jsonl', '--quiet');
     expect(r.code, r.stderr).toBe(0);
-    const shipped = pubcom('classify', 'items.jsonl', '--classifier', 'ensemble', '--model', configPath(DEFAULT_MODEL), '--out', 'shipped.jsonl', '--quiet');
+    const shipped = await pubcom('classify', 'items.jsonl', '--classifier', 'ensemble', '--model', configPath(DEFAULT_MODEL), '--out', 'shipped.jsonl', '--quiet');
     expect(shipped.code, shipped.stderr).toBe(0);
     const labels = readLabels(join(dir, 'ensemble.jsonl'));
     expect(labels.map((l) => l.classifier.name)).toEqual(Array(5).fill('ensemble'));
     expect(readFileSync(join(dir, 'ensemble.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'shipped.jsonl'), 'utf8'));
   });
 
-  it('documents the defaults in --help', () => {
-    const help = pubcom('classify', '--help').stdout.replace(/\s+/g, ' ');
+  it('documents the defaults in --help', async () => {
+    const help = (await pubcom('classify', '--help')).stdout.replace(/\s+/g, ' ');
     expect(help).toContain("default: the run's first");
     expect(help).toContain('default models/classifiers/default.json');
   });

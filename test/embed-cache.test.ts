@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { CachedEmbedder, corpusHash } from '../pipeline/embed/cache.ts';
 import { embedItems } from '../pipeline/embed/index.ts';
@@ -10,6 +9,7 @@ import type { Embedder } from '../pipeline/embed/types.ts';
 import { writeJsonl } from '../pipeline/core/io.ts';
 import { makeTinyModel } from '../scripts/make-tiny-model.ts';
 import { seedItems } from './helpers/seed-items.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TMP = join(ROOT, 'test/.tmp');
@@ -177,23 +177,18 @@ describe('CachedEmbedder', () => {
 });
 
 describe('pubcom embed cache flags', () => {
-  it('reuses the cache on rerun and bypasses it with --no-cache', () => {
+  it('reuses the cache on rerun and bypasses it with --no-cache', async () => {
     const itemsPath = join(work, 'items.jsonl');
     writeJsonl(itemsPath, items);
     const cacheDir = freshDir();
-    const run = (...extra: string[]) =>
-      spawnSync(
-        process.execPath,
-        [join(ROOT, 'bin/pubcom.js'), 'embed', itemsPath, '--embedder', `transformers:${MODEL}`, '--cache-dir', cacheDir, ...extra],
-        { cwd: ROOT, encoding: 'utf8' },
-      );
-    const first = run('--out', join(work, 'v1.jsonl'));
-    expect(first.status).toBe(0);
+    const run = (...extra: string[]) => pubcom('embed', itemsPath, '--embedder', `transformers:${MODEL}`, '--cache-dir', cacheDir, ...extra);
+    const first = await run('--out', join(work, 'v1.jsonl'));
+    expect(first.code).toBe(0);
     expect(first.stderr).toContain(`0 reused, ${new Set(texts).size} computed`);
-    const second = run('--out', join(work, 'v2.jsonl'));
+    const second = await run('--out', join(work, 'v2.jsonl'));
     expect(second.stderr).toContain(`${new Set(texts).size} reused, 0 computed`);
     expect(readFileSync(join(work, 'v2.jsonl')).equals(readFileSync(join(work, 'v1.jsonl')))).toBe(true);
-    const bypass = run('--out', join(work, 'v3.jsonl'), '--no-cache');
+    const bypass = await run('--out', join(work, 'v3.jsonl'), '--no-cache');
     expect(bypass.stderr).toContain('cache off');
     // Whether vectors came from disk or not, the output is the same bytes.
     expect(readFileSync(join(work, 'v3.jsonl')).equals(readFileSync(join(work, 'v1.jsonl')))).toBe(true);

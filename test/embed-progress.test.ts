@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progress } from '../pipeline/embed/progress.ts';
+import { progress } from '../pipeline/core/progress.ts';
 
 function fakeTty(isTTY = true) {
   const writes: string[] = [];

@@ -3,7 +3,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { env } from '@huggingface/transformers';
 import { makeTinyModel } from '../scripts/make-tiny-model.ts';
 import { EmbeddersFile, TransformersEmbedder, resolveModelSettings } from '../pipeline/embed/transformers.ts';
@@ -11,6 +10,7 @@ import { createEmbedder, embedItems, readEmbeddings } from '../pipeline/embed/in
 import { InputError } from '../pipeline/core/errors.ts';
 import { readJson, writeJsonl } from '../pipeline/core/io.ts';
 import { seedItems } from './helpers/seed-items.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const TMP = join(ROOT, 'test/.tmp');
@@ -157,22 +157,21 @@ describe('transformers backend on the generated tiny BERT', () => {
 });
 
 describe('pubcom embed with a transformers model', () => {
-  const cli = (args: string[]) =>
-    spawnSync(process.execPath, [join(ROOT, 'bin/pubcom.js'), 'embed', ...args], { cwd: ROOT, encoding: 'utf8' });
+  const cli = (args: string[]) => pubcom('embed', ...args);
 
-  it('writes JSONL and .f32 files that read back to the same vectors, identical across reruns', () => {
+  it('writes JSONL and .f32 files that read back to the same vectors, identical across reruns', async () => {
     const itemsPath = join(work, 'items.jsonl');
     writeJsonl(itemsPath, seedItems(30));
     const common = ['--embedder', `transformers:${MODEL}`, '--field', 'response', '--no-cache'];
-    const a = cli([itemsPath, '--out', join(work, 'a.jsonl'), ...common]);
+    const a = await cli([itemsPath, '--out', join(work, 'a.jsonl'), ...common]);
     expect(a.stderr).toContain('30 items');
-    expect(a.status).toBe(0);
-    const b = cli([itemsPath, '--out', join(work, 'b.jsonl'), ...common, '--quiet']);
-    expect(b.status).toBe(0);
+    expect(a.code).toBe(0);
+    const b = await cli([itemsPath, '--out', join(work, 'b.jsonl'), ...common, '--quiet']);
+    expect(b.code).toBe(0);
     expect(b.stderr).toBe('');
     expect(readFileSync(join(work, 'b.jsonl')).equals(readFileSync(join(work, 'a.jsonl')))).toBe(true);
-    const f = cli([itemsPath, '--out', join(work, 'a.f32'), ...common, '--quiet']);
-    expect(f.status).toBe(0);
+    const f = await cli([itemsPath, '--out', join(work, 'a.f32'), ...common, '--quiet']);
+    expect(f.code).toBe(0);
     const fromJsonl = readEmbeddings(join(work, 'a.jsonl'));
     const fromF32 = readEmbeddings(join(work, 'a.f32'));
     expect(fromF32.ids).toEqual(fromJsonl.ids);
@@ -181,12 +180,12 @@ describe('pubcom embed with a transformers model', () => {
     expect(fromJsonl.vectors.length + fromJsonl.skipped.length).toBe(30);
   });
 
-  it('exits 2 with the model to fetch when it is missing, and writes nothing', () => {
+  it('exits 2 with the model to fetch when it is missing, and writes nothing', async () => {
     const itemsPath = join(work, 'items-missing.jsonl');
     writeJsonl(itemsPath, seedItems(3));
     const out = join(work, 'never.jsonl');
-    const r = cli([itemsPath, '--out', out, '--embedder', 'transformers:Xenova/multilingual-e5-small', '--model-dir', join(work, 'empty')]);
-    expect(r.status).toBe(2);
+    const r = await cli([itemsPath, '--out', out, '--embedder', 'transformers:Xenova/multilingual-e5-small', '--model-dir', join(work, 'empty')]);
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Xenova\/multilingual-e5-small.*not found/);
     expect(existsSync(out)).toBe(false);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracy, cohenKappa, computeMetrics, confusionMatrix, macroF1, perLabelScores } from '../pipeline/eval/metrics.ts';
+import { accuracy, cohenKappa, computeMetrics, confusionMatrix, macroF1, perLabelScores } from '../pipeline/core/metrics.ts';
 
 // Ten items, worked by hand below.
 //   gold: A A A A B B B C C C      pred: A A B C B B A C C B

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelRecord } from '../pipeline/core/schema.ts';
-import { otherMinistriesSet, scoreRun, seedSet, summaryTable, tuningMinistriesSet } from '../pipeline/eval/run-all.ts';
+import { otherMinistriesSet, scoreRun, seedSet, summaryTable, tuningMinistriesSet } from '../scripts/eval-all.ts';
 
 const asRecords = (rows: { id: string; gold: LabelRecord['label'] }[], relabel: (i: number) => LabelRecord['label'] | null = () => null): LabelRecord[] =>
   rows.map((r, i) => ({

@@ -1,6 +1,5 @@
 // A run folder's items.jsonl (RunItem lines, labels from every configured classifier) read as a label file:
 // one classifier picked, keys taken from the items themselves, so eval and compare need no --items.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,21 +13,18 @@ import { readLabelFile } from '../pipeline/eval/label-file.ts';
 import { RunInfo, RunItem } from '../pipeline/report/schema.ts';
 import { defaultConfig } from '../pipeline/run/config.ts';
 import { runPipeline } from '../pipeline/run/index.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIX = 'data/fixtures/eval';
 const RUN = `${FIX}/run-items.jsonl`;
 
-function pubcom(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/pubcom.js', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const runItems = readJsonl(join(ROOT, RUN), RunItem);
 const labelOf = (it: RunItem, name: string) => it.labels.find((l) => l.classifier === name);
 
 let dir: string;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pubcom-eval-run-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,19 +77,19 @@ describe('reading a run items.jsonl as a label file', () => {
 });
 
 describe('pubcom eval and compare on a run items.jsonl', () => {
-  it('eval --classifier scores that classifier without --items', () => {
-    const r = pubcom('eval', RUN, '--gold', `${FIX}/gold.jsonl`, '--classifier', 'rules', '--format', 'json');
+  it('eval --classifier scores that classifier without --items', async () => {
+    const r = await pubcom('eval', RUN, '--gold', `${FIX}/gold.jsonl`, '--classifier', 'rules', '--format', 'json');
     expect(r.code).toBe(0);
     const report = EvalReport.parse(JSON.parse(r.stdout));
     expect(report.labels_classifier).toBe('rules');
     expect(report.predictions).toBe(runItems.length);
     expect(report.errors.map((e) => e.id)).toEqual(['transit#5']);
-    const md = pubcom('eval', RUN, '--gold', `${FIX}/gold.jsonl`, '--classifier', 'rules');
+    const md = await pubcom('eval', RUN, '--gold', `${FIX}/gold.jsonl`, '--classifier', 'rules');
     expect(md.stdout.split('\n')[0]).toBe(`# Evaluation of ${RUN} (classifier rules) against ${FIX}/gold.jsonl`);
   });
 
-  it('compares two classifiers of the same run, side by side', () => {
-    const r = pubcom('compare', RUN, RUN, '--classifier-a', 'rules', '--classifier-b', 'ensemble', '--format', 'json');
+  it('compares two classifiers of the same run, side by side', async () => {
+    const r = await pubcom('compare', RUN, RUN, '--classifier-a', 'rules', '--classifier-b', 'ensemble', '--format', 'json');
     expect(r.code).toBe(0);
     const report = CompareReport.parse(JSON.parse(r.stdout));
     expect([report.a.name, report.b.name]).toEqual([`${RUN} [rules]`, `${RUN} [ensemble]`]);
@@ -107,27 +103,27 @@ describe('pubcom eval and compare on a run items.jsonl', () => {
     expect(report.unmatched_a.map((u) => u.id)).toEqual(['transit#6']);
   });
 
-  it('compares a run with a coder sheet, the shared --classifier reaching only the run', () => {
-    const r = pubcom('compare', RUN, `${FIX}/coder-ja.csv`, '--classifier', 'rules', '--name-b', '佐藤');
+  it('compares a run with a coder sheet, the shared --classifier reaching only the run', async () => {
+    const r = await pubcom('compare', RUN, `${FIX}/coder-ja.csv`, '--classifier', 'rules', '--name-b', '佐藤');
     expect(r.code).toBe(0);
     // Same figures as labels.rules.jsonl with --items (test/eval-cli.test.ts), less the record no item has.
     expect(r.stderr).toContain('pubcom compare: 6 aligned; agreement 0.833, kappa 0.793; 1 disagreements; unmatched 0 / 0; skipped 0 / 1');
   });
 
-  it('exits 2 naming the classifiers when none is chosen, or when the option aims at a non-run file', () => {
-    const a = pubcom('eval', RUN, '--gold', `${FIX}/gold.jsonl`);
+  it('exits 2 naming the classifiers when none is chosen, or when the option aims at a non-run file', async () => {
+    const a = await pubcom('eval', RUN, '--gold', `${FIX}/gold.jsonl`);
     expect(a.code).toBe(2);
     expect(a.stderr.trim()).toBe(`pubcom: error: ${RUN}: this run holds labels from 2 classifiers ("rules", "ensemble"); choose one with --classifier <name>`);
-    const b = pubcom('compare', RUN, RUN, '--classifier-a', 'rules');
+    const b = await pubcom('compare', RUN, RUN, '--classifier-a', 'rules');
     expect(b.code).toBe(2);
     expect(b.stderr).toContain('choose one with --classifier-b <name> (or --classifier <name> for both sides)');
-    const c = pubcom('compare', `${FIX}/coder-ja.csv`, RUN, '--classifier-a', 'rules', '--classifier-b', 'rules');
+    const c = await pubcom('compare', `${FIX}/coder-ja.csv`, RUN, '--classifier-a', 'rules', '--classifier-b', 'rules');
     expect(c.code).toBe(2);
     expect(c.stderr).toContain(`${FIX}/coder-ja.csv: --classifier-a picks a classifier inside a run's items.jsonl, but this is a csv label file`);
   });
 
-  it('tells a parsed items.jsonl (no labels) from a run one', () => {
-    const r = pubcom('eval', `${FIX}/items.jsonl`, '--gold', `${FIX}/gold.jsonl`);
+  it('tells a parsed items.jsonl (no labels) from a run one', async () => {
+    const r = await pubcom('eval', `${FIX}/items.jsonl`, '--gold', `${FIX}/gold.jsonl`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('looks like parsed items without labels');
   });
@@ -147,7 +143,7 @@ describe('pubcom eval and compare on a run items.jsonl', () => {
       expect(f.rows[0].record.classifier).toBe(`${c.name}@${c.version}`);
     }
     const [a, b] = info.classifiers.map((c) => c.name);
-    const r = pubcom('compare', join(out, 'items.jsonl'), join(out, 'items.jsonl'), '--classifier-a', a, '--classifier-b', b, '--format', 'json');
+    const r = await pubcom('compare', join(out, 'items.jsonl'), join(out, 'items.jsonl'), '--classifier-a', a, '--classifier-b', b, '--format', 'json');
     expect(r.code).toBe(0);
     const report = CompareReport.parse(JSON.parse(r.stdout));
     expect(report.aligned).toBe(items.length);

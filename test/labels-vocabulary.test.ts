@@ -1,6 +1,4 @@
 // One label vocabulary (models/labels/taxonomy.json): the names every table prints and the spellings coders write.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readJsonl } from '../pipeline/core/io.ts';
 import { DISPOSITION_JA, labelFromName, loadLabelVocabulary } from '../pipeline/core/label-names.ts';
@@ -10,8 +8,9 @@ import { loadRules } from '../pipeline/classify/rules-schema.ts';
 import { compare } from '../pipeline/eval/compare.ts';
 import { readLabelFile } from '../pipeline/eval/label-file.ts';
 import { DISPOSITION_JA as REPORT_JA } from '../pipeline/report/labels.ts';
+import { pubcom } from './helpers/cli.ts';
+import { ANSWERED_LABELS, LABEL_ORDER } from '../pipeline/core/schema.ts';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIX = 'data/fixtures/eval';
 const EXPECTED = ['declined', 'accepted', 'referred', 'deferred', 'deferred', 'none'];
 
@@ -21,6 +20,12 @@ describe('taxonomy.json is the one source of label names', () => {
     expect(REPORT_JA).toBe(DISPOSITION_JA);
     // The classifier still reads its own fields from the same file.
     expect(loadRules().taxonomy.labels.map((l) => l.id)).toEqual(['accepted', 'declined', 'referred', 'deferred', 'none']);
+  });
+
+  it('lists the labels and their priority in the order the code displays them (core/schema.ts LABEL_ORDER)', () => {
+    const { taxonomy } = loadRules();
+    expect(taxonomy.labels.map((l) => l.id)).toEqual([...LABEL_ORDER]);
+    expect(taxonomy.priority).toEqual([...ANSWERED_LABELS]);
   });
 
   it.each([
@@ -63,9 +68,9 @@ describe('coders writing the tool\'s names or their own words', () => {
     expect(r.metrics.kappa).toBeGreaterThan(0.7);
   });
 
-  it('pubcom compare prints kappa for a sheet of coder words', () => {
-    const r = spawnSync(process.execPath, ['bin/pubcom.js', 'compare', `${FIX}/coder-tool-names.csv`, `${FIX}/coder-words-b.csv`], { cwd: ROOT, encoding: 'utf8' });
-    expect(r.status).toBe(0);
+  it('pubcom compare prints kappa for a sheet of coder words', async () => {
+    const r = await pubcom('compare', `${FIX}/coder-tool-names.csv`, `${FIX}/coder-words-b.csv`);
+    expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/kappa|κ/i);
     expect(r.stdout).toContain('| aligned items | 6 (by id 0, number 6, comment_head 0) |');
     expect(r.stdout).toContain("| Cohen's kappa | 1.000 |");
@@ -80,9 +85,9 @@ describe('coders writing the tool\'s names or their own words', () => {
 });
 
 describe('eval that aligns nothing', () => {
-  it('stops with exit 2 and says to add --items, never "0 aligned" with exit 0', () => {
-    const r = spawnSync(process.execPath, ['bin/pubcom.js', 'eval', `${FIX}/labels.rules.jsonl`, '--gold', 'data/labels/seed.gold.jsonl'], { cwd: ROOT, encoding: 'utf8' });
-    expect(r.status).toBe(2);
+  it('stops with exit 2 and says to add --items, never "0 aligned" with exit 0', async () => {
+    const r = await pubcom('eval', `${FIX}/labels.rules.jsonl`, '--gold', 'data/labels/seed.gold.jsonl');
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('no record of data/fixtures/eval/labels.rules.jsonl aligned with data/labels/seed.gold.jsonl');
     expect(r.stderr).toContain('Add --items <items.jsonl>');
   });

@@ -1,18 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ParseReport } from '../pipeline/core/schema.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = 'seeds/000_555981824ba784d2.txt';
 
-function pubcom(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/pubcom.js', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** A fixed pseudo-random byte string: the same "binary junk" on every run. */
 function junk(n: number): Buffer {
@@ -28,16 +24,16 @@ function junk(n: number): Buffer {
 }
 
 let dir: string;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pubcom-parse-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('pubcom parse', () => {
-  it('parses the seed, writes items and report, and summarises on stderr', () => {
+  it('parses the seed, writes items and report, and summarises on stderr', async () => {
     const out = join(dir, 'a/items.jsonl');
     const report = join(dir, 'a/parse-report.json');
-    const r = pubcom('parse', SEED, '--out', out, '--report', report);
+    const r = await pubcom('parse', SEED, '--out', out, '--report', report);
     expect(r.stderr).toContain('131 items');
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/skipped 3 × title or preamble/);
@@ -50,21 +46,22 @@ describe('pubcom parse', () => {
     expect(parsed.items).toBe(131);
   });
 
-  it('writes the same bytes on a rerun, silently with --quiet', () => {
-    const runs = ['b', 'c'].map((d) => {
+  it('writes the same bytes on a rerun, silently with --quiet', async () => {
+    const runs: Buffer[][] = [];
+    for (const d of ['b', 'c']) {
       const out = join(dir, d, 'items.jsonl');
       const report = join(dir, d, 'parse-report.json');
-      const r = pubcom('parse', SEED, '--out', out, '--report', report, '--quiet');
+      const r = await pubcom('parse', SEED, '--out', out, '--report', report, '--quiet');
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
-      return [readFileSync(out), readFileSync(report)];
-    });
+      runs.push([readFileSync(out), readFileSync(report)]);
+    }
     expect(runs[0][0].equals(runs[1][0])).toBe(true);
     expect(runs[0][1].equals(runs[1][1])).toBe(true);
   });
 
-  it('documents every flag with an example in --help', () => {
-    const r = pubcom('parse', '--help');
+  it('documents every flag with an example in --help', async () => {
+    const r = await pubcom('parse', '--help');
     expect(r.code).toBe(0);
     for (const flag of ['--format', '--map', '--records', '--join', '--slug', '--out', '--report', '--quiet']) {
       expect(r.stdout).toContain(flag);
@@ -97,12 +94,12 @@ describe('pubcom parse on bad input: exit 2, the file named, nothing written', (
       /not a result table/,
     ],
   ];
-  it.each(cases)('%s', (_, name, bytes, message) => {
+  it.each(cases)('%s', async (_, name, bytes, message) => {
     const input = join(dir, name);
     writeFileSync(input, bytes());
     const out = join(dir, 'bad', `${name}.jsonl`);
     const report = join(dir, 'bad', `${name}.report.json`);
-    const r = pubcom('parse', input, '--out', out, '--report', report);
+    const r = await pubcom('parse', input, '--out', out, '--report', report);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(input);
     expect(r.stderr).toMatch(message);
@@ -111,24 +108,24 @@ describe('pubcom parse on bad input: exit 2, the file named, nothing written', (
     expect(existsSync(report)).toBe(false);
   });
 
-  it('rejects an unknown --map field', () => {
+  it('rejects an unknown --map field', async () => {
     const out = join(dir, 'bad/map.jsonl');
-    const r = pubcom('parse', SEED, '--map', 'commnet=意見', '--out', out);
+    const r = await pubcom('parse', SEED, '--map', 'commnet=意見', '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--map: unknown field "commnet"');
     expect(existsSync(out)).toBe(false);
   });
 
-  it('rejects an unknown --format with exit 2', () => {
+  it('rejects an unknown --format with exit 2', async () => {
     const out = join(dir, 'bad/format.jsonl');
-    const r = pubcom('parse', SEED, '--format', 'docx', '--out', out);
+    const r = await pubcom('parse', SEED, '--format', 'docx', '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("argument 'docx' is invalid");
     expect(existsSync(out)).toBe(false);
   });
 
-  it('rejects a missing input file', () => {
-    const r = pubcom('parse', join(dir, 'nope.txt'), '--out', join(dir, 'bad/nope.jsonl'));
+  it('rejects a missing input file', async () => {
+    const r = await pubcom('parse', join(dir, 'nope.txt'), '--out', join(dir, 'bad/nope.jsonl'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('nope.txt: cannot read file (ENOENT)');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { cohenKappa } from '../pipeline/eval/metrics.ts';
+import { cohenKappa } from '../pipeline/core/metrics.ts';
 import { guardFormula, toCsv } from '../pipeline/report/csv.ts';
 import { segments } from '../pipeline/report/highlight.ts';
 import { itemsTable } from '../pipeline/report/items-table.ts';

@@ -1,20 +1,16 @@
 // The run, config and diff-runs commands as a user meets them: flags, config files, errors (exit 2, nothing
 // written), progress lines, and a rerun into a folder that holds an older run's files.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONFIG_DOCS, configPath, defaultConfig, loadConfig, RunConfig } from '../pipeline/run/config.ts';
 import { applyFlags } from '../pipeline/run/flags.ts';
 import { stubManifest } from './helpers/stub-manifest.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const SEED = 'seeds/000_555981824ba784d2.txt';
 const TMP = resolve('test/.tmp/run-cli');
 
-function pubcom(...args: string[]) {
-  const r = spawnSync('node', ['bin/pubcom.js', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function leafKeys(value: unknown, prefix = ''): string[] {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
@@ -23,35 +19,35 @@ function leafKeys(value: unknown, prefix = ''): string[] {
   return entries.flatMap(([k, v]) => leafKeys(v, prefix ? `${prefix}.${k}` : k));
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
 });
 
 describe('pubcom config', () => {
-  it('prints the defaults as a valid config, and documents every setting', () => {
-    const r = pubcom('config', '--print');
+  it('prints the defaults as a valid config, and documents every setting', async () => {
+    const r = await pubcom('config', '--print');
     expect(r.code).toBe(0);
     const printed = JSON.parse(r.stdout);
     expect(RunConfig.safeParse(printed).success).toBe(true);
     expect(printed).toEqual(JSON.parse(JSON.stringify(defaultConfig())));
     const documented = CONFIG_DOCS.map(([k]) => k);
     for (const key of leafKeys(printed)) expect(documented, key).toContain(key);
-    const explained = pubcom('config', '--explain').stdout;
+    const explained = (await pubcom('config', '--explain')).stdout;
     for (const key of documented) expect(explained).toContain(key);
   });
 
-  it('rejects a bad config file naming the file and the setting, with exit code 2', () => {
+  it('rejects a bad config file naming the file and the setting, with exit code 2', async () => {
     const bad = join(TMP, 'bad.json');
     writeFileSync(bad, JSON.stringify({ clusters: { k: 1 } }));
-    const r = pubcom('config', '--check', bad);
+    const r = await pubcom('config', '--check', bad);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}: clusters.k`);
     writeFileSync(bad, JSON.stringify({ embeder: 'lsa' }));
-    expect(pubcom('config', '--check', bad).stderr).toMatch(/embeder/);
+    expect((await pubcom('config', '--check', bad)).stderr).toMatch(/embeder/);
   });
 
-  it('resolves a codebook path against the config file, and lets flags override the file', () => {
+  it('resolves a codebook path against the config file, and lets flags override the file', async () => {
     const dir = join(TMP, 'cfg');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, 'pubcom.config.json');
@@ -68,34 +64,34 @@ describe('pubcom config', () => {
 });
 
 describe('pubcom run from the command line', () => {
-  it('fails with exit code 2 and writes nothing on bad input or flags', () => {
+  it('fails with exit code 2 and writes nothing on bad input or flags', async () => {
     const out = join(TMP, 'never');
-    const missing = pubcom('run', join(TMP, 'missing.txt'), '--out', out);
+    const missing = await pubcom('run', join(TMP, 'missing.txt'), '--out', out);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('missing.txt');
     const junk = join(TMP, 'junk.txt');
     writeFileSync(junk, 'これは結果の表ではありません。\n');
-    expect(pubcom('run', junk, '--out', out).code).toBe(2);
-    const badClassifier = pubcom('run', SEED, '--out', out, '--classifiers', 'rules,magic');
+    expect((await pubcom('run', junk, '--out', out)).code).toBe(2);
+    const badClassifier = await pubcom('run', SEED, '--out', out, '--classifiers', 'rules,magic');
     expect(badClassifier.code).toBe(2);
     expect(badClassifier.stderr).toContain('classifiers');
-    expect(pubcom('run', SEED, '--out', out, '--classifiers', 'rules,ensemble', '--model', join(TMP, 'no-model.json')).code).toBe(2);
+    expect((await pubcom('run', SEED, '--out', out, '--classifiers', 'rules,ensemble', '--model', join(TMP, 'no-model.json'))).code).toBe(2);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('prints a line per stage and a summary, and refuses a folder holding files of no earlier run', () => {
+  it('prints a line per stage and a summary, and refuses a folder holding files of no earlier run', async () => {
     const out = join(TMP, 'seed');
     mkdirSync(join(out, 'tables'), { recursive: true });
     // A forged manifest lists the researcher's notes: the hash does not match, so they are not taken for a run's.
     writeFileSync(join(out, 'notes.txt'), 'mine');
     writeFileSync(join(out, 'manifest.json'), JSON.stringify(stubManifest({ 'notes.txt': 'y' })));
-    const refused = pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
+    const refused = await pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`${out}: holds files that are not from a pubcom run`);
     expect(refused.stderr).toContain('notes.txt');
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
     rmSync(join(out, 'notes.txt'));
-    const r = pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
+    const r = await pubcom('run', SEED, '--out', out, '--no-cache', '--classifiers', 'rules');
     expect(r.code, r.stderr).toBe(0);
     const stages = r.stderr.split('\n').filter((l) => /^\[\d\/8\]/.test(l)).map((l) => l.split(/\s+/)[1]);
     expect(stages).toEqual(['parse', 'codebook', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report']);

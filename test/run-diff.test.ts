@@ -8,6 +8,7 @@ import { defaultConfig, type ResolvedConfig } from '../pipeline/run/config.ts';
 import { diffRuns, readRunFolder, type RunFolder } from '../pipeline/run/diff.ts';
 import { runPipeline } from '../pipeline/run/index.ts';
 import { primaryLabel } from '../pipeline/report/tables.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const SEED = 'seeds/000_555981824ba784d2.txt';
 const TMP = resolve('test/.tmp/run-diff');
@@ -79,9 +80,8 @@ describe('pubcom diff-runs', () => {
   });
 
   it('runs from the command line and writes the Markdown to --out', async () => {
-    const { execFileSync } = await import('node:child_process');
     const out = join(TMP, 'diff.md');
-    execFileSync('node', ['bin/pubcom.js', 'diff-runs', join(TMP, 'base'), join(TMP, 'narrow'), '--out', out], { stdio: 'pipe' });
+    expect((await pubcom('diff-runs', join(TMP, 'base'), join(TMP, 'narrow'), '--out', out)).code).toBe(0);
     expect(readFileSync(out, 'utf8')).toBe(diffRuns(base, narrow));
   });
 });

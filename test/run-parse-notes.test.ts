@@ -1,15 +1,11 @@
 // What the parse stage could not do reaches the user: `run` prints every parse note, report.html lists them under
 // 解析上の注意 at the top, manifest.json stores them; --strict turns them into exit code 3 with nothing written.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pubcom } from './helpers/cli.ts';
 
 const TMP = resolve('test/.tmp/run-parse-notes');
-const pubcom = (...args: string[]) => {
-  const r = spawnSync('node', ['bin/pubcom.js', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
 
 const ROWS = [
   ['1', '通学路の安全対策について、危険箇所の点検結果を地域住民にも公表してほしい。', '点検結果は市のホームページで公表しています。'],
@@ -20,7 +16,7 @@ const ROWS = [
 const csv = (rows: string[][]) => ['番号,意見の概要,市の考え方', ...rows.map((r) => r.map((c) => `"${c}"`).join(','))].join('\n') + '\n';
 const NOTE = 'row 4: number cell "参考" is not a number; item kept without a number';
 
-beforeAll(() => {
+beforeAll(async () => {
   rmSync(TMP, { recursive: true, force: true });
   mkdirSync(TMP, { recursive: true });
   writeFileSync(join(TMP, 'noted.csv'), csv(ROWS));
@@ -28,9 +24,9 @@ beforeAll(() => {
 });
 
 describe('parse notes through run', () => {
-  it('printed in the summary, listed in report.html 解析上の注意, stored in manifest.json', () => {
+  it('printed in the summary, listed in report.html 解析上の注意, stored in manifest.json', async () => {
     const out = join(TMP, 'run');
-    const r = pubcom('run', join(TMP, 'noted.csv'), '--out', out, '--classifiers', 'rules');
+    const r = await pubcom('run', join(TMP, 'noted.csv'), '--out', out, '--classifiers', 'rules');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('parse notes (1; also in report.html 解析上の注意 and manifest.json):');
     expect(r.stderr).toContain(`    - ${NOTE}`);
@@ -42,21 +38,21 @@ describe('parse notes through run', () => {
     expect(html.slice(notes, html.indexOf('</section>', notes))).toContain(`<li>${NOTE.replace(/"/g, '&quot;')}</li>`);
   });
 
-  it('--strict: exit 3, the notes on stderr, nothing written', () => {
+  it('--strict: exit 3, the notes on stderr, nothing written', async () => {
     const out = join(TMP, 'strict');
-    const r = pubcom('run', join(TMP, 'noted.csv'), '--out', out, '--classifiers', 'rules', '--strict');
+    const r = await pubcom('run', join(TMP, 'noted.csv'), '--out', out, '--classifiers', 'rules', '--strict');
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('--strict: the parse has 1 note(s) or warning(s); nothing written');
     expect(r.stderr).toContain(NOTE);
     expect(existsSync(out)).toBe(false);
-    const p = pubcom('parse', join(TMP, 'noted.csv'), '--out', join(TMP, 'strict-items.jsonl'), '--strict');
+    const p = await pubcom('parse', join(TMP, 'noted.csv'), '--out', join(TMP, 'strict-items.jsonl'), '--strict');
     expect(p.code).toBe(3);
     expect(existsSync(join(TMP, 'strict-items.jsonl'))).toBe(false);
   });
 
-  it('--strict on a clean input runs as usual, and the report says there is nothing to note', () => {
+  it('--strict on a clean input runs as usual, and the report says there is nothing to note', async () => {
     const out = join(TMP, 'clean');
-    const r = pubcom('run', join(TMP, 'clean.csv'), '--out', out, '--classifiers', 'rules', '--strict');
+    const r = await pubcom('run', join(TMP, 'clean.csv'), '--out', out, '--classifiers', 'rules', '--strict');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).not.toContain('parse notes');
     expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).parse_notes).toEqual([]);

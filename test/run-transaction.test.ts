@@ -8,6 +8,7 @@ import { InputError } from '../pipeline/core/errors.ts';
 import { sha256 } from '../pipeline/core/hash.ts';
 import { beginRun, previousPath } from '../pipeline/run/transaction.ts';
 import { stubManifest } from './helpers/stub-manifest.ts';
+import { pubcomIn } from './helpers/cli.ts';
 
 const TMP = resolve('test/.tmp/run-transaction');
 
@@ -186,10 +187,12 @@ describe('run transaction (library)', () => {
 // A small real input: the seed's heading and first 25 rows.
 const SMALL = join(TMP, 'small.txt');
 
-function pubcom(env: Record<string, string>, ...args: string[]) {
+/** A real process, for the runs that are killed; the others run in this process (helpers/cli.ts). */
+function spawnPubcom(env: Record<string, string>, ...args: string[]) {
   const r = spawnSync('node', ['bin/pubcom.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { code: r.status, signal: r.signal, stderr: r.stderr };
 }
+const pubcom = (env: Record<string, string>, ...args: string[]) => pubcomIn({ env }, ...args);
 
 /** Every file the manifest lists is there with its hash, and nothing else: a complete run. */
 function expectCompleteRun(out: string): Record<string, string> {
@@ -205,53 +208,53 @@ describe('run transaction (killed CLI runs)', () => {
     writeFileSync(SMALL, lines.slice(0, 35).join('\n') + '\n');
   });
 
-  it('a kill at any point of a rerun leaves the complete previous run, and the next run cleans up', () => {
+  it('a kill at any point of a rerun leaves the complete previous run, and the next run cleans up', async () => {
     const out = join(TMP, 'killed', 'out');
-    const first = pubcom({}, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules');
+    const first = await pubcom({}, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules');
     expect(first.code, first.stderr).toBe(0);
     const before = expectCompleteRun(out);
     for (const point of ['stage:themes', 'written:items.csv', 'swap']) {
-      const r = pubcom({ PUBCOM_FAULT: `kill@${point}` }, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules,ensemble');
+      const r = spawnPubcom({ PUBCOM_FAULT: `kill@${point}` }, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules,ensemble');
       expect(r.signal, point).toBe('SIGKILL');
       // The folder (or, killed mid-swap, <out>.previous, which the next run puts back) is the old run, whole.
       const now = existsSync(out) ? out : previousPath(out);
       expect(expectCompleteRun(now), point).toEqual(before);
     }
-    const again = pubcom({}, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules,ensemble');
+    const again = await pubcom({}, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules,ensemble');
     expect(again.code, again.stderr).toBe(0);
     expect(Object.keys(expectCompleteRun(out))).toContain('tables/agreement.csv');
     expect(readdirSync(dirname(out))).toEqual(['out']);
   });
 
-  it('a kill into a new folder leaves nothing that looks like a run', () => {
+  it('a kill into a new folder leaves nothing that looks like a run', async () => {
     const out = join(TMP, 'killed-new', 'out');
-    const r = pubcom({ PUBCOM_FAULT: 'kill@written:report.html' }, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules');
+    const r = spawnPubcom({ PUBCOM_FAULT: 'kill@written:report.html' }, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules');
     expect(r.signal).toBe('SIGKILL');
     expect(existsSync(out)).toBe(false);
-    const again = pubcom({}, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules');
+    const again = await pubcom({}, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules');
     expect(again.code, again.stderr).toBe(0);
     expectCompleteRun(out);
     expect(readdirSync(dirname(out))).toEqual(['out']);
   });
 
-  it('a full disk or an unwritable --out is exit 2 naming the folder, never a stack trace', () => {
+  it('a full disk or an unwritable --out is exit 2 naming the folder, never a stack trace', async () => {
     const out = join(TMP, 'full', 'out');
-    const r = pubcom({ PUBCOM_FAULT: 'enospc@write:tables.xlsx' }, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules');
+    const r = await pubcom({ PUBCOM_FAULT: 'enospc@write:tables.xlsx' }, 'run', SMALL, '--out', out, '--quiet', '--no-cache', '--classifiers', 'rules');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${out}: cannot write tables.xlsx: no space left on the device (ENOSPC)`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(dirname(out)) ? readdirSync(dirname(out)) : []).toEqual([]);
-    const ro = pubcom({}, 'run', SMALL, '--out', '/sys/kernel/pubcom-test/out', '--quiet');
+    const ro = await pubcom({}, 'run', SMALL, '--out', '/sys/kernel/pubcom-test/out', '--quiet');
     expect(ro.code).toBe(2);
     expect(ro.stderr).toContain('/sys/kernel/pubcom-test/out: cannot create');
   });
 
-  it('refuses to write over its input and over files of no run, exit 2', () => {
+  it('refuses to write over its input and over files of no run, exit 2', async () => {
     const out = join(TMP, 'inputs', 'out');
     mkdirSync(out, { recursive: true });
     const input = join(out, 'items.csv');
     writeFileSync(input, readFileSync(SMALL));
-    const r = pubcom({}, 'run', input, '--out', out, '--quiet', '--force');
+    const r = await pubcom({}, 'run', input, '--out', out, '--quiet', '--force');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${input}: is inside the output folder`);
     expect(readFileSync(input, 'utf8')).toBe(readFileSync(SMALL, 'utf8'));

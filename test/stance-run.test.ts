@@ -1,6 +1,5 @@
 // The stance stage inside `pubcom run` (its timing, the stance columns of items.csv / items.jsonl, the
 // disposition_stance table in every format) and `pubcom stance` on its own.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -10,31 +9,28 @@ import { readJsonl } from '../pipeline/core/io.ts';
 import { StanceRecord } from '../pipeline/core/schema.ts';
 import { RunItem } from '../pipeline/report/schema.ts';
 import { Manifest } from '../pipeline/run/manifest.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const INPUT = 'data/fixtures/text/city-transport-plan.txt';
 const TMP = resolve('test/.tmp/stance-run');
 const OUT = join(TMP, 'city');
 
-function pubcom(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/pubcom.js', ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 const csvRows = (path: string): Record<string, string>[] => parseCsv(readFileSync(path), { bom: true, columns: true });
 
 let stderr: string;
 let items: RunItem[];
 
-beforeAll(() => {
+beforeAll(async () => {
   rmSync(TMP, { recursive: true, force: true });
-  const r = pubcom('run', INPUT, '--out', OUT, '--classifiers', 'rules', '--no-cache');
+  const r = await pubcom('run', INPUT, '--out', OUT, '--classifiers', 'rules', '--no-cache');
   expect(r.code, r.stderr).toBe(0);
   stderr = r.stderr;
   items = readJsonl(join(OUT, 'items.jsonl'), RunItem);
 });
 
 describe('the stance stage in pubcom run', () => {
-  it('runs as its own stage, timed in the manifest, and the summary counts stances and labels to review', () => {
+  it('runs as its own stage, timed in the manifest, and the summary counts stances and labels to review', async () => {
     expect(stderr).toMatch(/^\[6\/8\] stance /m);
     const manifest = Manifest.parse(JSON.parse(readFileSync(join(OUT, 'manifest.json'), 'utf8')));
     expect(Object.keys(manifest.timings_ms)).toContain('stance');
@@ -44,7 +40,7 @@ describe('the stance stage in pubcom run', () => {
     expect(stderr).toMatch(/ {2}stance: 賛成 \d+ · 反対 \d+ · 要望 \d+ · 質問 \d+/);
   });
 
-  it('items.jsonl carries each comment\'s stance with evidence offsets into the comment', () => {
+  it('items.jsonl carries each comment\'s stance with evidence offsets into the comment', async () => {
     expect(items.length).toBeGreaterThan(5);
     let spans = 0;
     for (const it of items) {
@@ -59,7 +55,7 @@ describe('the stance stage in pubcom run', () => {
     expect(items.filter((it) => it.stance).length).toBeGreaterThan(0);
   });
 
-  it('items.csv has stance, stance_confidence and stance_evidence and the needs-review column', () => {
+  it('items.csv has stance, stance_confidence and stance_evidence and the needs-review column', async () => {
     const rows = csvRows(join(OUT, 'items.csv'));
     expect(Object.keys(rows[0])).toEqual(expect.arrayContaining(['stance', 'stance_confidence', 'stance_evidence', 'rules_needs_review']));
     expect(rows.map((r) => r.stance)).toEqual(items.map((it) => it.stance ?? ''));
@@ -70,7 +66,7 @@ describe('the stance stage in pubcom run', () => {
     });
   });
 
-  it('disposition_stance counts every item once: rows add up to the item count, each row to its items', () => {
+  it('disposition_stance counts every item once: rows add up to the item count, each row to its items', async () => {
     const rows = csvRows(join(OUT, 'tables', 'disposition_stance.csv'));
     expect(rows.map((r) => r.stance)).toEqual(['support', 'oppose', 'request', 'question', '(立場なし)']);
     const total = rows.reduce((s, r) => s + Number(r.items), 0);
@@ -100,9 +96,9 @@ describe('the stance stage in pubcom run', () => {
 });
 
 describe('pubcom stance', () => {
-  it('writes one StanceRecord per item, in order, agreeing with the run', () => {
+  it('writes one StanceRecord per item, in order, agreeing with the run', async () => {
     const out = join(TMP, 'stance.jsonl');
-    const r = pubcom('stance', join(OUT, 'items.jsonl'), '--out', out);
+    const r = await pubcom('stance', join(OUT, 'items.jsonl'), '--out', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`pubcom stance: ${items.length} comments`);
     const records = readJsonl(out, StanceRecord);
@@ -110,12 +106,12 @@ describe('pubcom stance', () => {
     expect(records.map((s) => s.stance)).toEqual(items.map((it) => it.stance));
   });
 
-  it('rejects a file without an id with exit code 2, naming the file, and writes nothing', () => {
+  it('rejects a file without an id with exit code 2, naming the file, and writes nothing', async () => {
     const bad = join(TMP, 'bad.jsonl');
     const out = join(TMP, 'never.jsonl');
     rmSync(out, { force: true });
     writeFileSync(bad, '{"comment":"賛成です。"}\n');
-    const r = pubcom('stance', bad, '--out', out);
+    const r = await pubcom('stance', bad, '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(bad);
     expect(existsSync(out)).toBe(false);

@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +11,7 @@ import { getTokenizer, loadUserTerms } from '../pipeline/tokenize/index.ts';
 import { buildKuromoji } from '../pipeline/tokenize/kuromoji.ts';
 import type { Tokenizer } from '../pipeline/tokenize/types.ts';
 import { seedCells, seedTexts } from './helpers/seed-cells.ts';
+import { pubcom } from './helpers/cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TERMS_FILE = join(ROOT, 'models/terms/cybersecurity.json');
@@ -217,27 +217,25 @@ describe('configuration files', () => {
 });
 
 describe('pubcom tokenize', () => {
-  const bin = join(ROOT, 'bin/pubcom.js');
-
-  it('writes tokens.jsonl for a text file with a user term list', () => {
+  it('writes tokens.jsonl for a text file with a user term list', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pubcom-tok-'));
     writeFileSync(join(dir, 'in.txt'), '政府機関等の能動的サイバー防御\n\n中小企業の人材育成\n');
     writeFileSync(join(dir, 'terms.txt'), '政府機関等\n');
-    execFileSync(process.execPath, [bin, 'tokenize', join(dir, 'in.txt'), '--terms', join(dir, 'terms.txt'), '--out', join(dir, 'out.jsonl'), '--quiet']);
+    expect((await pubcom('tokenize', join(dir, 'in.txt'), '--terms', join(dir, 'terms.txt'), '--out', join(dir, 'out.jsonl'), '--quiet')).code).toBe(0);
     const lines = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(['line 1', 'line 3']);
     expect(lines[0].content_words).toEqual(['政府機関等', '能動的サイバー防御']);
     expect(lines[1].tokens.every((t: unknown) => Token.safeParse(t).success)).toBe(true);
   });
 
-  it('tokenizes the chosen field of items.jsonl, one record per item in item order', () => {
+  it('tokenizes the chosen field of items.jsonl, one record per item in item order', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pubcom-tok-'));
     const cells = seedCells().slice(0, 3);
     const items = cells.map((c, i) =>
       buildItem({ slug: 'seed', number: String(i + 1), fallbackKey: `r${i}`, section: null, commentRaw: c.comment, responseRaw: c.response, source: { file: 'seed' } }),
     );
     writeFileSync(join(dir, 'items.jsonl'), items.map((i) => JSON.stringify(i)).join('\n') + '\n');
-    execFileSync(process.execPath, [bin, 'tokenize', join(dir, 'items.jsonl'), '--field', 'response', '--out', join(dir, 'tokens.jsonl'), '--quiet']);
+    expect((await pubcom('tokenize', join(dir, 'items.jsonl'), '--field', 'response', '--out', join(dir, 'tokens.jsonl'), '--quiet')).code).toBe(0);
     const lines = readFileSync(join(dir, 'tokens.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.id)).toEqual(items.map((i) => i.id));
     lines.forEach((l, i) => {
@@ -247,10 +245,10 @@ describe('pubcom tokenize', () => {
     });
   });
 
-  it('exits 2 with the file name when the input is missing, writing nothing', () => {
+  it('exits 2 with the file name when the input is missing, writing nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pubcom-tok-'));
-    const r = spawnSync(process.execPath, [bin, 'tokenize', join(dir, 'nope.jsonl'), '--out', join(dir, 'out.jsonl')], { encoding: 'utf8' });
-    expect(r.status).toBe(2);
+    const r = await pubcom('tokenize', join(dir, 'nope.jsonl'), '--out', join(dir, 'out.jsonl'));
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain('nope.jsonl');
     expect(() => readFileSync(join(dir, 'out.jsonl'))).toThrow();
   });

@@ -1,10 +1,12 @@
-// classify(): runs one classifier over a batch of responses; empty responses are `none`, pointers follow their target.
+// classify(): runs one classifier (classifiers/) over a batch of responses; empty responses are `none`, pointers
+// follow their target.
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Disposition, Evidence, LabelRecord } from '../core/schema.ts';
 import type { Embedder } from '../embed/types.ts';
 import { predictBase, prepareBatch, type BaseContext, type PreparedBatch } from './base.ts';
-import { loadStacker, stackFeatures, stackPredict } from './ensemble.ts';
+import { CLASSIFIERS } from './classifiers/index.ts';
+import { loadStacker } from './ensemble.ts';
 import type { ClassifierModel } from './model.ts';
 import { round } from './rules.ts';
 import { loadRules, type AnsweredLabel, type LoadedRules } from './rules-schema.ts';
@@ -95,57 +97,38 @@ function inheritPointers(records: LabelRecord[], batch: PreparedBatch, inputs: r
 export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyOptions): Promise<LabelRecord[]> {
   const loaded = opts.rules ?? loadRules();
   const batch = prepareBatch(inputs, loaded);
-  if (opts.classifier === 'rules') return batch.rules.records;
+  const classifier = CLASSIFIERS[opts.classifier];
+  if (!classifier.decide) return batch.rules.records;
 
   const model = opts.model;
   if (!model) throw new InputError('--model', `the ${opts.classifier} classifier needs a trained model: run \`pubcom train\` and pass --model`);
   const classes = loaded.taxonomy.priority;
-  const needsEmbedder =
-    opts.classifier === 'similarity' ||
-    (opts.classifier === 'ensemble' && !!model.ensemble?.uses_similarity) ||
-    model.supervised.embedding_dim > 0;
-  const embedder = await resolveEmbedder(opts, model, needsEmbedder);
+  const embedder = await resolveEmbedder(opts, model, classifier.needsEmbedder(model));
   const ctx: BaseContext = { loaded, settings: model.settings, classes, embedder, embeddingFeatures: model.supervised.embedding_dim > 0 };
   const answered = inputs.flatMap((_, i) => (batch.prepared[i].text ? [i] : []));
   const pred = await predictBase(ctx, { supervised: model.supervised, examples: model.similarity.examples }, answered.map((i) => batch.prepared[i]));
-  if (opts.classifier === 'ensemble' && !model.ensemble) {
+  if (classifier.stacked && !model.ensemble) {
     throw new InputError('--model', 'this model was trained without the ensemble stacker: retrain it with `pubcom train`');
   }
-  const ensemble = model.ensemble;
-  const stacker = opts.classifier === 'ensemble' && ensemble ? loadStacker(ensemble) : null;
-  const classifier = { name: opts.classifier, version: modelVersion(model) };
+  const stacker = classifier.stacked && model.ensemble ? loadStacker(model.ensemble) : null;
+  const version = { name: opts.classifier, version: modelVersion(model) };
 
-  const records: LabelRecord[] = batch.rules.records.map((r) => ({ ...r, classifier }));
+  const records: LabelRecord[] = batch.rules.records.map((r) => ({ ...r, classifier: version }));
   answered.forEach((i, j) => {
-    const sup = pred.supervised[j];
-    const sim = pred.similarity?.[j] ?? null;
-    let label: Disposition;
-    let confidence: number;
-    let evidence: Evidence[];
-    if (opts.classifier === 'supervised') {
-      label = sup.label;
-      confidence = sup.probs[classes.indexOf(sup.label)];
-      evidence = [...sup.evidence, ...rulesEvidenceFor(batch, i, label)];
-    } else if (opts.classifier === 'similarity') {
-      label = sim!.label;
-      confidence = sim!.probs[classes.indexOf(sim!.label)];
-      evidence = [...sim!.evidence, ...rulesEvidenceFor(batch, i, label)];
-    } else {
-      const rulesRules = batch.rules.records[i].evidence.map((e) => e.rule);
-      const features = stackFeatures(classes, batch.prepared[i], rulesRules, sup, ensemble!.uses_similarity ? sim : null);
-      const stacked = stackPredict(ensemble!, stacker!, features);
-      label = stacked.label;
-      confidence = stacked.probs[classes.indexOf(label as AnsweredLabel)];
-      evidence = [
-        ...rulesEvidenceFor(batch, i, label),
-        ...(sup.label === label ? sup.evidence : []),
-        ...(sim && sim.label === label ? sim.evidence : []),
-      ];
-    }
-    if (!evidence.length) evidence = [firstSentence(batch, i, `${opts.classifier}:prior`, label)];
+    const { label, confidence, evidence: found } = classifier.decide!({
+      batch,
+      i,
+      classes,
+      supervised: pred.supervised[j],
+      similarity: pred.similarity?.[j] ?? null,
+      model,
+      stacker,
+      rulesEvidenceFor: (l) => rulesEvidenceFor(batch, i, l),
+    });
+    const evidence = found.length ? found : [firstSentence(batch, i, `${opts.classifier}:prior`, label)];
     // A learned label no more sure than the decision table's review threshold is flagged, as the rules' are.
     const needsReview = confidence < loaded.decision.review_below;
-    records[i] = { id: inputs[i].id, label, also: alsoFor(batch, i, label, classes), confidence: round(confidence), evidence, classifier, needs_review: needsReview };
+    records[i] = { id: inputs[i].id, label, also: alsoFor(batch, i, label, classes), confidence: round(confidence), evidence, classifier: version, needs_review: needsReview };
   });
   return inheritPointers(records, batch, inputs, loaded.taxonomy.pointer_confidence);
 }

@@ -1,7 +1,7 @@
 // `pubcom classify` and `pubcom train`: flags and summaries only; inputs.ts reads the files, classify.ts and
 // train.ts do the work.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { modelPath } from '../core/models.ts';
 import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.ts';
 import { writeAtomic, writeJsonl } from '../core/io.ts';
@@ -11,7 +11,7 @@ import { EMBEDDER_SPEC_HELP } from '../embed/spec.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from './names.ts';
 
 /** The shipped trained model (`pubcom train`), found from the package, never the current directory. */
-const SHIPPED_MODEL = fileURLToPath(new URL('../../models/classifiers/default.json', import.meta.url));
+const SHIPPED_MODEL = modelPath('classifiers/default.json');
 
 interface ClassifyFlags {
   /** Unset: the run's default (the first classifier `pubcom run` would use). */
@@ -99,7 +99,7 @@ export function classifyCommand(program: Command): void {
     .addOption(new Option('--classifier <name>', "which classifier (default: the run's first, rules)").choices(CLASSIFIER_NAMES))
     .option('--model <file>', 'trained model from pubcom train for supervised, similarity, ensemble (default models/classifiers/default.json)')
     .option('--embedder <spec>', `embedder for similarity (default: the model's): ${EMBEDDER_SPEC_HELP}`)
-    .option('--model-dir <dir>', 'folder holding transformers model folders', 'models/embedders')
+    .option('--model-dir <dir>', 'folder holding transformers model folders (default: models/embedders/ of the package)')
     .option('--rules <file>', 'cue rules file (default models/labels/rules.json)')
     .option('--taxonomy <file>', 'taxonomy file (default models/labels/taxonomy.json)')
     .requiredOption('--out <file>', 'labels JSONL to write')
@@ -142,7 +142,7 @@ export function classifyCommand(program: Command): void {
     .option('--items <file>', 'items.jsonl or a result document, for labelled rows without response text')
     .requiredOption('--out <file>', 'model file to write (e.g. models/classifiers/default.json)')
     .option('--embedder <spec>', `embedder for similarity and the ensemble, or "none": ${EMBEDDER_SPEC_HELP}`, 'lsa')
-    .option('--model-dir <dir>', 'folder holding transformers model folders', 'models/embedders')
+    .option('--model-dir <dir>', 'folder holding transformers model folders (default: models/embedders/ of the package)')
     .option('--embedding-features', 'also feed the embedding to the supervised model')
     .option('--rules <file>', 'cue rules file (default models/labels/rules.json)')
     .option('--taxonomy <file>', 'taxonomy file (default models/labels/taxonomy.json)')

@@ -10,6 +10,7 @@ import { loadSettings, type ClassifierSettings } from './settings.ts';
 import { trainModel } from './train.ts';
 import type { ClassifierName, ClassifyInput, LabelledRow } from './types.ts';
 import { maxOf } from '../core/arrays.ts';
+import { CLASSIFIERS } from './classifiers/index.ts';
 
 export interface CrossValidateOptions {
   folds?: number;
@@ -59,7 +60,7 @@ export async function crossValidate(
 ): Promise<LabelRecord[]> {
   const loaded = opts.rules ?? loadRules();
   const inputs = toInputs(rows);
-  if (classifierName === 'rules') return classify(inputs, { classifier: 'rules', rules: loaded });
+  if (CLASSIFIERS[classifierName].modelPart === null) return classify(inputs, { classifier: classifierName, rules: loaded });
   const { folds } = crossValidationFolds(rows, { ...opts, rules: loaded });
   const out = new Array<LabelRecord>(rows.length);
   const k = maxOf(folds) + 1;
@@ -71,7 +72,7 @@ export async function crossValidate(
       embedder: opts.embedder ?? null,
       embedderSpec: opts.embedderSpec ?? null,
       embeddingFeatures: opts.embeddingFeatures,
-      stacker: classifierName === 'ensemble',
+      stacker: CLASSIFIERS[classifierName].stacked,
     });
     // All rows are classified so pointers can reach targets in other folds; only this fold's rows are kept.
     const records = await classify(inputs, { classifier: classifierName, model, embedder: opts.embedder ?? null, rules: loaded });

@@ -1,11 +1,10 @@
 // The decision table (models/labels/decision.json): how the moves found in a response, together with the stance of
 // the comment it answers, decide the label. Rows are tried in order and the first that matches decides, so a
 // researcher reads the table top to bottom the way an annotator applies the guideline's §1 and §1a.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { readJsonWithText } from '../core/io.ts';
-import { sha256 } from '../core/hash.ts';
-import { Stance, type Disposition } from '../core/schema.ts';
+import { resolve } from 'node:path';
+import { modelPath, readModelFile } from '../core/models.ts';
+import { ANSWERED_LABELS, Stance, type Disposition } from '../core/schema.ts';
 
 /**
  * What a sentence of a response does. Conclusions: change (the draft is edited), keep (the draft stays),
@@ -43,7 +42,7 @@ export const DecisionRow = z
   .object({
     /** Quoted in every label's `decision.row`: keep it stable. */
     id: z.string().regex(/^[a-z0-9_]+$/),
-    label: z.enum(['accepted', 'declined', 'referred', 'deferred']),
+    label: z.enum(ANSWERED_LABELS),
     /** Every listed move must be present. */
     all: z.array(Move).default([]),
     /** At least one listed move must be present (when the list is non-empty). */
@@ -93,11 +92,11 @@ export const DecisionTable = z
   });
 export type DecisionTable = z.infer<typeof DecisionTable>;
 
-export const DEFAULT_DECISION_PATH = fileURLToPath(new URL('../../models/labels/decision.json', import.meta.url));
+export const DEFAULT_DECISION_PATH = modelPath('labels/decision.json');
 
 export function loadDecisionTable(path: string = DEFAULT_DECISION_PATH): { table: DecisionTable; hash: string } {
-  const { value, text } = readJsonWithText(path, DecisionTable);
-  return { table: value, hash: sha256(text).slice(0, 12) };
+  const { value, hash } = readModelFile(resolve(path), DecisionTable);
+  return { table: value, hash };
 }
 
 export interface DecisionInput {

@@ -1,6 +1,7 @@
 // The trained-classifier file written by `pubcom train` (models/classifiers/<name>.json), checked on load.
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { readJson } from '../core/io.ts';
+import { readModelFile } from '../core/models.ts';
 import { AnsweredLabel } from './rules-schema.ts';
 import { ClassifierSettings } from './settings.ts';
 
@@ -52,5 +53,5 @@ export const ClassifierModel = z.object({
 export type ClassifierModel = z.infer<typeof ClassifierModel>;
 
 export function readModel(path: string): ClassifierModel {
-  return readJson(path, ClassifierModel);
+  return readModelFile(resolve(path), ClassifierModel).value;
 }

@@ -1,15 +1,15 @@
 // The cue-rule files researchers read and edit (models/labels/taxonomy.json, models/labels/rules.json), checked on load.
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { readJsonWithText } from '../core/io.ts';
+import { resolve } from 'node:path';
+import { modelPath, readModelFile } from '../core/models.ts';
 import { InputError } from '../core/errors.ts';
 import { RegexPattern } from '../core/pattern.ts';
+import { ANSWERED_LABELS, LABEL_ORDER } from '../core/schema.ts';
 import { sha256 } from '../core/hash.ts';
 import { MOVE_LABEL, Move, loadDecisionTable, type DecisionTable } from './decision.ts';
 import { loadStanceRules } from '../stance/rules-schema.ts';
 
-export const AnsweredLabel = z.enum(['accepted', 'declined', 'referred', 'deferred']);
+export const AnsweredLabel = z.enum(ANSWERED_LABELS);
 export type AnsweredLabel = z.infer<typeof AnsweredLabel>;
 
 const Pattern = RegexPattern;
@@ -93,7 +93,7 @@ export type RuleSet = z.infer<typeof RuleSet>;
 export const Taxonomy = z.object({
   version: z.string().min(1),
   labels: z
-    .array(z.object({ id: z.enum(['accepted', 'declined', 'referred', 'deferred', 'none']), name_ja: z.string(), definition: z.string() }))
+    .array(z.object({ id: z.enum(LABEL_ORDER), name_ja: z.string(), definition: z.string() }))
     .min(5),
   /** Strongest first: the label of a response is the first of these that any rule supports. */
   priority: z.array(AnsweredLabel).length(4),
@@ -120,8 +120,6 @@ export interface LoadedRules {
   version: string;
 }
 
-const DEFAULT_DIR = fileURLToPath(new URL('../../models/labels/', import.meta.url));
-
 /**
  * The taxonomy as the classifier reads it: label names (`label_ja`, `aliases`, `about_names`) are vocabulary for
  * people and coders' files, so adding a coder's spelling never changes the rules version (and never asks for a
@@ -135,12 +133,12 @@ function classifierTaxonomyText(text: string): string {
 }
 
 export function loadRules(
-  rulesPath: string = join(DEFAULT_DIR, 'rules.json'),
-  taxonomyPath: string = join(DEFAULT_DIR, 'taxonomy.json'),
-  decisionPath: string = join(DEFAULT_DIR, 'decision.json'),
+  rulesPath: string = modelPath('labels/rules.json'),
+  taxonomyPath: string = modelPath('labels/taxonomy.json'),
+  decisionPath: string = modelPath('labels/decision.json'),
 ): LoadedRules {
-  const r = readJsonWithText(rulesPath, RuleSet);
-  const t = readJsonWithText(taxonomyPath, Taxonomy);
+  const r = readModelFile(resolve(rulesPath), RuleSet);
+  const t = readModelFile(resolve(taxonomyPath), Taxonomy);
   const d = loadDecisionTable(decisionPath);
   // The decision table reads the comment's stance and stance cues, so the stance rules are part of what labels mean.
   const stance = loadStanceRules();

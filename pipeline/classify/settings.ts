@@ -1,7 +1,7 @@
 // Hyper-parameters of the trainable classifiers (models/labels/classifier-settings.json), checked on load.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { readJson } from '../core/io.ts';
+import { readModel } from '../core/models.ts';
 
 export const ClassifierSettings = z.object({
   seed: z.number().int().nonnegative(),
@@ -42,10 +42,7 @@ export const ClassifierSettings = z.object({
 });
 export type ClassifierSettings = z.infer<typeof ClassifierSettings>;
 
-let cached: ClassifierSettings | null = null;
-
 export function loadSettings(path?: string): ClassifierSettings {
   if (path) return readJson(path, ClassifierSettings);
-  cached ??= readJson(fileURLToPath(new URL('../../models/labels/classifier-settings.json', import.meta.url)), ClassifierSettings);
-  return cached;
+  return readModel('labels/classifier-settings.json', ClassifierSettings);
 }

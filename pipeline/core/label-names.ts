@@ -1,13 +1,13 @@
 // Label names, one source: models/labels/taxonomy.json (`labels[].id`, `label_ja`, `name_ja`, `aliases`).
 // Every table, chart, items.csv column and summary prints `label_ja`; eval, compare and train read any spelling
 // listed here. The classifier reads the same file for its own fields (pipeline/classify/rules-schema.ts).
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from './errors.ts';
-import { readJson } from './io.ts';
+import { deriveModel, modelPath, type ModelFile } from './models.ts';
 import { Disposition } from './schema.ts';
 
-export const TAXONOMY_PATH = fileURLToPath(new URL('../../models/labels/taxonomy.json', import.meta.url));
+export const TAXONOMY_PATH = modelPath('labels/taxonomy.json');
 
 const LabelNames = z.object({
   labels: z
@@ -38,12 +38,11 @@ export function squashName(s: string): string {
   return s.normalize('NFKC').toLowerCase().replace(/\s+/g, '').replace(/^["'「]|["'」]$/g, '');
 }
 
-const cache = new Map<string, LabelVocabulary>();
-
 export function loadLabelVocabulary(file: string = TAXONOMY_PATH): LabelVocabulary {
-  const hit = cache.get(file);
-  if (hit) return hit;
-  const t = readJson(file, LabelNames);
+  return deriveModel(resolve(file), LabelNames, vocabulary);
+}
+
+function vocabulary({ value: t, path: file }: ModelFile<z.infer<typeof LabelNames>>): LabelVocabulary {
   const ja = {} as Record<Disposition, string>;
   const spellings = {} as Record<Disposition, string[]>;
   const seen = new Map<string, Disposition>();
@@ -59,9 +58,7 @@ export function loadLabelVocabulary(file: string = TAXONOMY_PATH): LabelVocabula
       seen.set(k, l.id);
     }
   }
-  const vocab = { file, ja, spellings };
-  cache.set(file, vocab);
-  return vocab;
+  return { file, ja, spellings };
 }
 
 /** The code a spelling names, or null. */

@@ -1,9 +1,6 @@
 // How outputs name the files a run read: never by the user's folders (shared reports must not reveal them).
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The project root: default model paths are relative to it, so `pubcom run` works from any directory. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+import { PACKAGE_ROOT } from './models.ts';
 
 /** A path inside the project as its project-relative path (manifests then do not depend on the checkout); else absolute. */
 export function projectRelative(p: string): string {

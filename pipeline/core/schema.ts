@@ -129,8 +129,17 @@ export const Token = TokenPart.extend({
 });
 export type Token = z.infer<typeof Token>;
 
+// The enum's own order is only that of its error messages; every table, chart and metric uses LABEL_ORDER.
 export const Disposition = z.enum(['accepted', 'deferred', 'referred', 'declined', 'none']);
 export type Disposition = z.infer<typeof Disposition>;
+
+/**
+ * The guideline's priority of the answered labels, strongest change first: the one definition of label order in
+ * code (models/labels/taxonomy.json lists its labels and `priority` the same way; test/labels-vocabulary checks).
+ */
+export const ANSWERED_LABELS = ['accepted', 'declined', 'referred', 'deferred'] as const;
+/** Display order of every label (tables, charts, metrics): the priority, then `none`. */
+export const LABEL_ORDER = [...ANSWERED_LABELS, 'none'] as const satisfies readonly Disposition[];
 
 export const Evidence = z.object({
   /** Character offsets into the item's normalised `response`. */

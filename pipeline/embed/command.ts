@@ -53,7 +53,7 @@ export function embedCommand(program: Command): void {
     .description('embed one text field of every item in items.jsonl (one vector per item)')
     .requiredOption('--out <file>', 'vectors file: .jsonl or .f32 (+ .f32.json index)')
     .option('--embedder <spec>', EMBEDDER_SPEC_HELP, 'lsa')
-    .option('--model-dir <dir>', 'folder holding transformers model folders <org>/<name>/', 'models/embedders')
+    .option('--model-dir <dir>', 'folder holding transformers model folders <org>/<name>/ (default: models/embedders/ of the package)')
     .option('--allow-remote', 'let transformers.js download a model missing locally from the Hugging Face hub')
     .option('--batch-size <n>', 'texts per transformers forward pass (default from models/embedders.json)')
     .addOption(new Option('--dtype <dtype>', 'transformers weights: fp32 = onnx/model.onnx, q8 = onnx/model_quantized.onnx, …').choices(DTYPES))

@@ -2,21 +2,21 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Item } from '../core/schema.ts';
 import { InputError } from '../core/errors.ts';
 import type { Embedder } from './types.ts';
 import { LsaEmbedder, lsaEmbedder } from './lsa.ts';
 import { TransformersEmbedder, Dtype } from './transformers.ts';
 import { CachedEmbedder, DEFAULT_CACHE_DIR } from './cache.ts';
-import { progress } from './progress.ts';
+import { progress } from '../core/progress.ts';
 import { EMBEDDER_SPEC_HELP } from './spec.ts';
 import type { Embeddings, SkippedItem } from './output.ts';
+import { MODELS_DIR } from '../core/models.ts';
 
 export type { Embedder } from './types.ts';
 export { TransformersEmbedder, transformersEmbedder, planBatches, poolAndNormalize, EmbeddersFile } from './transformers.ts';
 export { CachedEmbedder, CacheShard, corpusHash, DEFAULT_CACHE_DIR } from './cache.ts';
-export { progress, type Progress, type ProgressOptions } from './progress.ts';
+export { progress, type Progress, type ProgressOptions } from '../core/progress.ts';
 export {
   EmbeddingRecord,
   EmbeddingsIndex,
@@ -73,7 +73,6 @@ export function isCorpusDependent(embedder: Embedder): boolean {
   return embedder instanceof LsaEmbedder || /^lsa\b/.test(embedder.id);
 }
 
-const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 /** Researcher-edited data that shapes lsa vectors without showing in its id: its settings, term lists, filters. */
 const LSA_CONFIG_PATHS = ['lsa.json', 'terms', 'tokenize'];
 

@@ -1,9 +1,8 @@
 // lsa: the offline default embedder. TF-IDF over content words and character n-grams, projected on the top
 // singular vectors of a randomized truncated SVD (Halko, Martinsson & Tropp 2011). Needs no model download and
 // is deterministic: same corpus, settings and seed → byte-identical Float32 vectors.
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { readJson } from '../core/io.ts';
+import { readModel } from '../core/models.ts';
 import { gaussian, mulberry32 } from '../core/random.ts';
 import { normalize } from '../core/text.ts';
 import { getTokenizer, type Tokenizer } from '../tokenize/index.ts';
@@ -35,13 +34,10 @@ export const LsaSettings = z.object({
 });
 export type LsaSettings = z.infer<typeof LsaSettings>;
 
-const SETTINGS_FILE = fileURLToPath(new URL('../../models/lsa.json', import.meta.url));
-let defaults: LsaSettings | null = null;
 
 /** models/lsa.json (read once per process); the *_note rationales are dropped by the schema. */
 export function loadLsaSettings(): LsaSettings {
-  defaults ??= readJson(SETTINGS_FILE, LsaSettings);
-  return defaults;
+  return readModel('lsa.json', LsaSettings);
 }
 
 export interface LsaOptions extends Partial<LsaSettings> {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { basename, dirname, join, resolve, relative, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { readJson } from '../core/io.ts';
+import { modelPath, readModel } from '../core/models.ts';
 import type { Embedder } from './types.ts';
 import { DTYPES } from './spec.ts';
 
@@ -61,8 +61,8 @@ export interface ModelSettings {
   prefix: z.infer<typeof Prefixes>;
 }
 
-export const DEFAULT_SETTINGS_PATH = 'models/embedders.json';
-export const DEFAULT_MODEL_DIR = 'models/embedders';
+export const DEFAULT_SETTINGS_PATH = modelPath('embedders.json');
+export const DEFAULT_MODEL_DIR = modelPath('embedders');
 
 /** Exact key first, then the first entry (in file order) whose `match` substring occurs in the model name. */
 export function resolveModelSettings(file: EmbeddersFile, model: string): ModelSettings {
@@ -235,7 +235,7 @@ export class TransformersEmbedder implements Embedder {
   constructor(readonly options: TransformersOptions) {
     const settingsPath = options.settingsPath ?? DEFAULT_SETTINGS_PATH;
     if (!existsSync(settingsPath)) throw new InputError(settingsPath, 'model settings file not found');
-    const file = readJson(settingsPath, EmbeddersFile);
+    const file = readModel(resolve(settingsPath), EmbeddersFile);
     const model = options.model.replace(/\/+$/, '');
     this.settings = resolveModelSettings(file, looksLikePath(model) ? resolve(model) : model);
     this.dtype = options.dtype ?? this.settings.dtype;

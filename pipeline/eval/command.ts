@@ -80,7 +80,7 @@ Examples:
       const format = pickFormat(opts.format, opts.out, ['md', 'csv', 'json']);
       const { evaluate } = await import('./evaluate.ts');
       const { readLabelFile } = await import('./label-file.ts');
-      const { fmt } = await import('./metrics.ts');
+      const { fmt } = await import('../core/metrics.ts');
       const { evalCsv, evalMarkdown, toJson } = await import('./render.ts');
       const items = await readItems(opts.items);
       const pred = await readLabelFile(labels, { items, classifier: opts.classifier });
@@ -141,7 +141,7 @@ Examples:
       if (format === 'xlsx' && !opts.out) throw new InputError('--out', 'xlsx output needs --out <file.xlsx> (it is binary)');
       const { compare } = await import('./compare.ts');
       const { readLabelFile } = await import('./label-file.ts');
-      const { fmt } = await import('./metrics.ts');
+      const { fmt } = await import('../core/metrics.ts');
       const { compareCsv, compareMarkdown, compareXlsx, toJson } = await import('./render.ts');
       const items = await readItems(opts.items);
       const classifierA = opts.classifierA ?? opts.classifier;

@@ -6,7 +6,7 @@ import { Disposition } from '../core/schema.ts';
 import { align } from './align.ts';
 import { displayKey, mergedKeys, MetricsReport, roundMetrics, UnmatchedRow, unmatchedRow } from './evaluate.ts';
 import type { LabelFile, LabelRow } from './label-file.ts';
-import { computeMetrics, orderLabels } from './metrics.ts';
+import { computeMetrics, orderLabels } from '../core/metrics.ts';
 
 const Side = z.object({ file: z.string(), name: z.string(), format: z.string(), records: z.number().int() });
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { Disposition } from '../core/schema.ts';
 import { align, type KeyKind, type Keys, type Unmatched } from './align.ts';
 import type { LabelFile, LabelRow, SkippedRow } from './label-file.ts';
-import { computeMetrics, orderLabels, round3, type Metrics } from './metrics.ts';
+import { computeMetrics, orderLabels, round3, type Metrics } from '../core/metrics.ts';
 
 const Num = z.number().nullable();
 export const MetricsReport = z.object({

@@ -4,13 +4,12 @@
 // or Japanese headers, or a run's items.jsonl (`pubcom run`: RunItem lines, one classifier's labels picked).
 // Header names are data (models/eval/label-aliases.json); label spellings come from models/labels/taxonomy.json.
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type ExcelJS from 'exceljs';
+import { extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { jsonlValues, readJson } from '../core/io.ts';
+import { jsonlValues } from '../core/io.ts';
+import { modelPath, readModel } from '../core/models.ts';
 import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts';
 import { labelFromName, loadLabelVocabulary, squashName } from '../core/label-names.ts';
 import { decodeText } from '../parse/detect.ts';
@@ -35,14 +34,10 @@ export const LabelAliases = z.object({
 });
 export type LabelAliases = z.infer<typeof LabelAliases>;
 
-export const DEFAULT_ALIASES_PATH = fileURLToPath(new URL('../../models/eval/label-aliases.json', import.meta.url));
+export const DEFAULT_ALIASES_PATH = modelPath('eval/label-aliases.json');
 
-let cachedAliases: LabelAliases | undefined;
 export function loadAliases(path = DEFAULT_ALIASES_PATH): LabelAliases {
-  if (path === DEFAULT_ALIASES_PATH && cachedAliases) return cachedAliases;
-  const aliases = readJson(path, LabelAliases);
-  if (path === DEFAULT_ALIASES_PATH) cachedAliases = aliases;
-  return aliases;
+  return readModel(resolve(path), LabelAliases);
 }
 
 /** NFKC, lower case, no spaces or surrounding quotes: how headers and label spellings are compared. */
@@ -269,33 +264,17 @@ function csvGrid(text: string, file: string): string[][] {
   }
 }
 
-function xlsxCellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return xlsxCellText((value as { result?: ExcelJS.CellValue }).result ?? null);
-    if ('text' in value) return xlsxCellText((value as { text: ExcelJS.CellValue }).text);
-  }
-  return String(value);
-}
-
+/** The first sheet's cells as text, read by the parse stage's guarded workbook reader (parse/xlsx.ts). */
 async function xlsxGrid(bytes: Uint8Array, file: string): Promise<string[][]> {
   // Loaded on first use: exceljs takes a quarter of a second to import, and most label files are JSONL or CSV.
-  const { default: Excel } = await import('exceljs');
-  const wb = new Excel.Workbook();
-  try {
-    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
-  } catch (e) {
-    throw new InputError(file, `not a readable .xlsx workbook (${(e as Error).message})`);
-  }
-  const ws = wb.worksheets[0];
+  const { cellText, filledExtent, loadWorkbook } = await import('../parse/xlsx.ts');
+  const ws = (await loadWorkbook(bytes, file)).worksheets[0];
   if (!ws) throw new InputError(file, 'the workbook has no sheet');
+  const { lastRow, width } = filledExtent(ws);
   const grid: string[][] = [];
-  for (let r = 1; r <= ws.rowCount; r++) {
+  for (let r = 1; r <= lastRow; r++) {
     const cells: string[] = [];
-    for (let c = 1; c <= ws.columnCount; c++) cells.push(xlsxCellText(ws.getCell(r, c).value));
+    for (let c = 1; c <= width; c++) cells.push(cellText(ws.getCell(r, c).value, false));
     grid.push(cells);
   }
   return grid;

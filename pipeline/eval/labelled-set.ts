@@ -5,8 +5,9 @@
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
 import { readJsonl } from '../core/io.ts';
-import { Disposition } from '../core/schema.ts';
+import { ANSWERED_LABELS, Disposition } from '../core/schema.ts';
 import { cleanText } from '../core/text.ts';
+import { pointerTargets } from '../parse/groups.ts';
 
 export const LabelledResponse = z
   .object({
@@ -28,14 +29,14 @@ export const LabelledResponse = z
   .strict();
 export type LabelledResponse = z.infer<typeof LabelledResponse>;
 
-const PRIORITY: readonly Disposition[] = ['accepted', 'declined', 'referred', 'deferred'];
+const PRIORITY: readonly Disposition[] = ANSWERED_LABELS;
 
-/** 「No.3」の回答のとおりです / No.7の考え方と同様です / No.8に対する考え方をご参照ください. */
-const POINTER = /No\.?\s*(\d+)」?(?:の回答|の考え方|に対する考え方|と同様)/;
-
+/**
+ * The item number a response's answer points to (「No.3」の回答のとおりです), read as the parse stage reads it
+ * (models/parse/response-groups.json), so a labelled set is checked by the same definition of a pointer.
+ */
 export function pointerTarget(response: string): string | null {
-  const m = POINTER.exec(response.normalize('NFKC'));
-  return m ? m[1] : null;
+  return pointerTargets(response)[0] ?? null;
 }
 
 export interface SetProblem {

@@ -6,7 +6,7 @@ import { int, ratio, text, type Cell, type Table } from '../report/table.ts';
 import { toXlsx } from '../report/xlsx.ts';
 import type { CompareReport } from './compare.ts';
 import type { EvalReport, MetricsReport, UnmatchedRow } from './evaluate.ts';
-import { fmt } from './metrics.ts';
+import { fmt } from '../core/metrics.ts';
 
 const list = (xs: readonly string[]) => xs.join(', ');
 

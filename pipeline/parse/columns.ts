@@ -1,7 +1,7 @@
 // Recognising column headings, section headings and printed numbers; the vocabulary is data in
 // models/parse/columns.json so a researcher can add a municipality's wording without touching code.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { deriveModel, type ModelFile } from '../core/models.ts';
 import { normalize } from '../core/text.ts';
 
 export const ROLES = ['number', 'response', 'comment', 'section', 'location', 'id', 'group'] as const;
@@ -24,30 +24,33 @@ const ColumnsModel = z.object({
 });
 type ColumnsModel = z.infer<typeof ColumnsModel>;
 
-const MODEL_PATH = new URL('../../models/parse/columns.json', import.meta.url);
-let model: ColumnsModel | undefined;
-let headingRes: RegExp[] = [];
-let headingPrefix: RegExp;
-/** Heading key → role; the first role and position listing it wins. */
-let exactKeys: Map<string, RoleMatch>;
-let containsKeys: { role: Role; key: string }[];
-
-function load(): ColumnsModel {
-  if (!model) {
-    model = ColumnsModel.parse(JSON.parse(readFileSync(MODEL_PATH, 'utf8')));
-    headingRes = model.section_headings.patterns.map((p) => new RegExp(p));
-    headingPrefix = new RegExp(model.section_headings.number_prefix);
-    exactKeys = new Map();
-    for (const role of ROLES) {
-      model.roles[role].exact.forEach((e, rank) => {
-        const key = headingKey(e);
-        if (!exactKeys.has(key)) exactKeys.set(key, { role, rank });
-      });
-    }
-    containsKeys = ROLES.flatMap((role) => model!.roles[role].contains.map((c) => ({ role, key: headingKey(c) })));
-  }
-  return model;
+interface Columns {
+  model: ColumnsModel;
+  headingRes: RegExp[];
+  headingPrefix: RegExp;
+  /** Heading key → role; the first role and position listing it wins. */
+  exactKeys: Map<string, RoleMatch>;
+  containsKeys: { role: Role; key: string }[];
 }
+
+function compile({ value: model }: ModelFile<ColumnsModel>): Columns {
+  const exactKeys = new Map<string, RoleMatch>();
+  for (const role of ROLES) {
+    model.roles[role].exact.forEach((e, rank) => {
+      const key = headingKey(e);
+      if (!exactKeys.has(key)) exactKeys.set(key, { role, rank });
+    });
+  }
+  return {
+    model,
+    headingRes: model.section_headings.patterns.map((p) => new RegExp(p)),
+    headingPrefix: new RegExp(model.section_headings.number_prefix),
+    exactKeys,
+    containsKeys: ROLES.flatMap((role) => model.roles[role].contains.map((c) => ({ role, key: headingKey(c) }))),
+  };
+}
+
+const load = (): Columns => deriveModel('parse/columns.json', ColumnsModel, compile);
 
 /** How a heading cell is compared: NFKC, no spaces, no surrounding brackets or trailing colon, lower case. */
 export function headingKey(s: string): string {
@@ -67,7 +70,7 @@ export interface RoleMatch {
 /** The role a column heading names, or null. Headings longer than 24 characters are data, not headings. */
 export function matchRole(heading: string): RoleMatch | null {
   if (heading.length > 40) return null;
-  load();
+  const { exactKeys, containsKeys } = load();
   const key = headingKey(heading);
   if (!key || key.length > 24) return null;
   const exact = exactKeys.get(key);
@@ -78,7 +81,7 @@ export function matchRole(heading: string): RoleMatch | null {
 
 /** Short text alone on a row/line that names a part of the draft (…に係る意見, 第2章, 【…】, その他). */
 export function isSectionHeading(text: string): boolean {
-  const m = load();
+  const { model: m, headingRes, headingPrefix } = load();
   const t = normalize(text);
   if (!t || [...t].length > m.section_headings.max_chars || /[。]$/.test(t)) return false;
   const body = t.replace(headingPrefix, '');

@@ -1,5 +1,5 @@
 // `pubcom parse`: flags in, parseDocument, files out. Nothing is written unless the whole parse succeeded.
-import { Option, type Command } from 'commander';
+import { CommanderError, Option, type Command } from 'commander';
 import type { Item, ParseReport } from '../core/schema.ts';
 import { writeAtomic, writeJsonl } from '../core/io.ts';
 import { FORMATS, type FormatChoice } from './detect.ts';
@@ -80,7 +80,9 @@ export function parseCommand(program: Command): void {
     .option('--strict', 'treat every parse note or warning as an error: print them, write nothing, exit with code 3')
     .addHelpText('after', EXAMPLES)
     // A bad flag is bad input like any other: exit 2, as the help promises (commander's default is 1).
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .exitOverride((err) => {
+      throw new CommanderError(err.exitCode === 0 ? 0 : 2, err.code, err.message);
+    })
     .action(async (input: string, flags: ParseFlags) => {
       // Loaded here, not at the top: every other command (and --help) would pay for the parser's start-up.
       const { parseColumnMap, parseDocument } = await import('./index.ts');

@@ -1,8 +1,8 @@
 // Items that share one response get one response_group, whatever format they came from: groups a reader already
 // found (merged cells, rowspans, a group column), replies copied word for word into several items, and answers
 // that only point to another item's answer (「「No.1」の回答のとおりです。」).
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readModel } from '../core/models.ts';
 import type { Item, ItemFlag } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { Pattern } from './pattern.ts';
@@ -22,13 +22,7 @@ const GroupsModel = z.object({
 });
 type GroupsModel = z.infer<typeof GroupsModel>;
 
-let model: GroupsModel | undefined;
-function loadModel(): GroupsModel {
-  model ??= GroupsModel.parse(
-    JSON.parse(readFileSync(new URL('../../models/parse/response-groups.json', import.meta.url), 'utf8')),
-  );
-  return model;
-}
+const loadModel = (): GroupsModel => readModel('parse/response-groups.json', GroupsModel);
 
 /** Item numbers a response points to for its answer, in order of appearance, e.g. ["1"] for 「No.1の回答のとおり」. */
 export function pointerTargets(response: string): string[] {

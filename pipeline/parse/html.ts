@@ -8,6 +8,7 @@ import { tableToDocument, type Table, type TableCell } from './tabular.ts';
 import type { FormatReader } from './types.ts';
 import { maxOf, pushAll } from '../core/arrays.ts';
 import { InputError } from '../core/errors.ts';
+import { maxDepth } from '../core/depth.ts';
 
 type Node = DefaultTreeAdapterMap['node'];
 type Element = DefaultTreeAdapterMap['element'];
@@ -95,17 +96,8 @@ function layOut(rows: RawCell[][], offset: number): TableCell[][] {
  */
 export const MAX_HTML_DEPTH = 1000;
 
-/** The deepest nesting of the tree, measured without recursion. */
-function treeDepth(root: Node): number {
-  let max = 0;
-  const stack: [Node, number][] = [[root, 0]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (depth > max) max = depth;
-    if ('childNodes' in node) for (const child of node.childNodes) stack.push([child, depth + 1]);
-  }
-  return max;
-}
+/** The deepest nesting of the tree. */
+const treeDepth = (root: Node): number => maxDepth<Node>(root, (node) => ('childNodes' in node ? node.childNodes : []));
 
 export function htmlTable(html: string, file = 'html'): Table & { outsideChars: number } {
   const blocks: Block[] = [];

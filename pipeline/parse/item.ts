@@ -1,6 +1,6 @@
 // Builds an Item from raw cells: every reader goes through here so clean text, edits, ids and flags agree.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readModel } from '../core/models.ts';
 import type { Item, ItemFlag, SourceRef } from '../core/schema.ts';
 import { cleanText, isHtml, nonWhitespaceLength } from '../core/text.ts';
 
@@ -26,13 +26,7 @@ const ItemsModel = z.object({
   about: z.string(),
   repeated_text: z.object({ rationale: z.string(), min_chars: z.number().int().positive() }),
 });
-let repeatedMinChars: number | undefined;
-function repeatedTextMinChars(): number {
-  repeatedMinChars ??= ItemsModel.parse(
-    JSON.parse(readFileSync(new URL('../../models/parse/items.json', import.meta.url), 'utf8')),
-  ).repeated_text.min_chars;
-  return repeatedMinChars;
-}
+const repeatedTextMinChars = (): number => readModel('parse/items.json', ItemsModel).repeated_text.min_chars;
 
 // Brackets around 修正後 / 修正前 markers as printed: （修正後） 【修正後】 〔修正後〕 [修正後] ＜修正後＞ <修正後>.
 const OPEN = '[（(【〔\\[［＜<]';

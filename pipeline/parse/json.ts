@@ -8,6 +8,7 @@ import { decodeText } from './detect.ts';
 import { tableToDocument, textCell, type TableCell } from './tabular.ts';
 import type { FormatReader } from './types.ts';
 import { pushAll } from '../core/arrays.ts';
+import { maxDepth } from '../core/depth.ts';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -90,17 +91,12 @@ function parseJoin(spec: string, file: string): Join {
  */
 export const MAX_JSON_DEPTH = 1000;
 
-/** The deepest nesting of arrays and objects, measured without recursion. */
+const isNested = (v: Json): v is Json[] | Obj => v !== null && typeof v === 'object';
+
+/** The deepest nesting of arrays and objects (a scalar: 0, a flat array: 1). */
 function jsonDepth(root: Json): number {
-  let max = 0;
-  const stack: [Json, number][] = [[root, 0]];
-  while (stack.length) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth + 1 > max) max = depth + 1;
-    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x !== null && typeof x === 'object') stack.push([x, depth + 1]);
-  }
-  return max;
+  if (!isNested(root)) return 0;
+  return 1 + maxDepth<Json>(root, (v) => (isNested(v) ? (Array.isArray(v) ? v : Object.values(v)).filter(isNested) : []));
 }
 
 const keyValues = (v: Json | undefined): string[] =>

@@ -285,23 +285,12 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     const account = (fate: LineAccount['fate'], reason?: string, ref?: string): void => {
       accounts.push({ unit: 'row', index: row.index, fate, chars, ...(ref ? { ref } : {}), ...(reason ? { reason } : {}) });
     };
-    if (r < layout.headerRow) {
-      account(chars ? 'header' : 'skipped', chars ? 'above the column headings (title, notes)' : 'empty row');
-      // As printed (not NFKC-normalised): a title is quoted, with its full-width brackets.
-      if (chars) preamble.push(row.cells.filter((c) => !c.copyOf).map((c) => c.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
-      continue;
-    }
-    if (r === layout.headerRow) {
-      account('header', 'column headings');
-      continue;
-    }
+    // As printed (not NFKC-normalised): a title above the headings is quoted, with its full-width brackets.
+    if (r < layout.headerRow && chars) preamble.push(row.cells.filter((c) => !c.copyOf).map((c) => c.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
     const own = row.cells.map((c, i) => ({ c, i })).filter(({ c }) => !c.copyOf && cleanText(c.text));
-    if (!own.length && !row.cells.some((c) => c.copyOf && cleanText(c.text))) {
-      account('skipped', 'empty row');
-      continue;
-    }
-    if (isRepeatedHeader(r)) {
-      account('header', 'repeated column headings');
+    const notItem = nonItemFate(r, layout.headerRow, chars, own.length > 0 || row.cells.some((c) => c.copyOf && cleanText(c.text)), isRepeatedHeader);
+    if (notItem) {
+      account(...notItem);
       continue;
     }
 
@@ -311,20 +300,12 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     const responseCell = cell(r, 'response');
     const commentCell = cell(r, 'comment');
 
-    // A single text alone on the row naming a part of the draft, or one cell spanning the whole table.
-    const only = own.length === 1 ? own[0] : undefined;
-    const sameCell = (c: TableCell, i: number) => i === only?.i || (c.copyOf?.row === r && c.copyOf.col === only?.i);
-    const alone = only && row.cells.every((c, i) => sameCell(c, i) || !cleanText(c.text));
-    if (only && alone && !number) {
-      const t = cleanText(only.c.text);
-      const spansAll = row.cells.every(sameCell);
-      const inRoleText = only.i === cols.comment || only.i === cols.response || only.i === cols.section;
-      if ((spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= 60 && !/。$/.test(t))) {
-        section = t;
-        location = null;
-        account('heading', undefined, t);
-        continue;
-      }
+    const heading = number ? null : rowHeading(row, r, own, cols);
+    if (heading !== null) {
+      section = heading;
+      location = null;
+      account('heading', undefined, heading);
+      continue;
     }
 
     const groupText = text('group');
@@ -388,6 +369,49 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
   }
 
   checkGroups(drafts, layout.names[cols.group ?? -1] ?? 'group', warnings);
+  const items = draftsToItems(drafts, table, opts, cols);
+  const out: LineAccount[] = accounts.map(({ draft, ...a }) => (draft === undefined ? a : { ...a, ref: items[draft].id }));
+  if (!items.length) warnings.push('no items found below the column headings');
+  return {
+    items,
+    accounts: out,
+    warnings,
+    inputChars: rows.reduce((n, _, r) => n + rowChars(r), 0),
+    ...(preamble.length ? { preamble } : {}),
+  };
+}
+
+/** The fate of a row that is no item: above or at the column headings, empty, or the headings repeated. */
+function nonItemFate(
+  r: number,
+  headerRow: number,
+  chars: number,
+  hasText: boolean,
+  isRepeatedHeader: (r: number) => boolean,
+): [LineAccount['fate'], string] | null {
+  if (r < headerRow) return chars ? ['header', 'above the column headings (title, notes)'] : ['skipped', 'empty row'];
+  if (r === headerRow) return ['header', 'column headings'];
+  if (!hasText) return ['skipped', 'empty row'];
+  if (isRepeatedHeader(r)) return ['header', 'repeated column headings'];
+  return null;
+}
+
+/** A single text alone on an unnumbered row naming a part of the draft, or one cell spanning the whole table. */
+function rowHeading(row: TableRow, r: number, own: { c: TableCell; i: number }[], cols: Columns): string | null {
+  const only = own.length === 1 ? own[0] : undefined;
+  if (!only) return null;
+  const sameCell = (c: TableCell, i: number) => i === only.i || (c.copyOf?.row === r && c.copyOf.col === only.i);
+  if (!row.cells.every((c, i) => sameCell(c, i) || !cleanText(c.text))) return null;
+  const t = cleanText(only.c.text);
+  const spansAll = row.cells.every(sameCell);
+  const inRoleText = only.i === cols.comment || only.i === cols.response || only.i === cols.section;
+  return (spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= 60 && !/。$/.test(t))
+    ? t
+    : null;
+}
+
+/** Items from the drafts, their response groups from shared cells and group values. */
+function draftsToItems(drafts: readonly Draft[], table: Table, opts: ParseOptions, cols: Columns): Item[] {
   // A group's reply written once (merged-style export) belongs to every member.
   const groupReply = new Map<string, string[]>();
   for (const d of drafts) if (d.group && d.response.length && !groupReply.has(d.group)) groupReply.set(d.group, d.response);
@@ -412,14 +436,5 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     items,
     drafts.map((d) => [...d.responseCells.map((c) => `cell:${c}`), ...(d.group ? [`group:${d.group}`] : [])]),
   );
-
-  const out: LineAccount[] = accounts.map(({ draft, ...a }) => (draft === undefined ? a : { ...a, ref: items[draft].id }));
-  if (!items.length) warnings.push('no items found below the column headings');
-  return {
-    items,
-    accounts: out,
-    warnings,
-    inputChars: rows.reduce((n, _, r) => n + rowChars(r), 0),
-    ...(preamble.length ? { preamble } : {}),
-  };
+  return items;
 }

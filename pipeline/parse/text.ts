@@ -1,16 +1,15 @@
 // Reader for result tables published as tab-separated text (a web page's table copied or exported as text),
 // like the seed. Every line gets a fate in the accounts; every character of an item line is attributed to the
 // heading, number, comment or response piece it was cut into.
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
+import { deriveModel, type ModelFile } from '../core/models.ts';
 import type { Item, ItemFlag, LineAccount, LinePart } from '../core/schema.ts';
 import { cleanText, nonWhitespaceLength, normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
-import { decodeText } from './detect.ts';
 import { buildItem } from './item.ts';
 import { Pattern } from './pattern.ts';
-import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
+import type { ParseOptions, ParsedDocument } from './types.ts';
 import { minOf, pushAll } from '../core/arrays.ts';
 
 const TextModel = z.object({
@@ -28,19 +27,16 @@ interface Rules {
   separator: RegExp;
   skips: { re: RegExp; reason: string }[];
 }
-let rules: Rules | undefined;
-function loadRules(): Rules {
-  if (rules) return rules;
-  const m = TextModel.parse(JSON.parse(readFileSync(new URL('../../models/parse/text.json', import.meta.url), 'utf8')));
-  rules = {
+function compileRules({ value: m }: ModelFile<z.infer<typeof TextModel>>): Rules {
+  return {
     gluedHeadings: m.glued_headings.patterns.map((p) => new RegExp(p, 'u')),
     gluedNumber: new RegExp(m.glued_number.pattern, 'u'),
     maxGap: m.glued_number.max_gap,
     separator: new RegExp(m.separator.pattern, 'u'),
     skips: m.skip_lines.map((s) => ({ re: new RegExp(s.pattern, 'u'), reason: s.reason })),
   };
-  return rules;
 }
+const loadRules = (): Rules => deriveModel('parse/text.json', TextModel, compileRules);
 
 type LineKind = 'blank' | 'preamble' | 'separator' | 'header' | 'heading' | 'skip' | 'data';
 
@@ -248,18 +244,18 @@ function splitRow(l: TextLine, width: number, lastValue: number, sectionStart: b
  * New item or continuation? A row without a printed number is one or the other, and the numbering decides:
  *
  * 1. A printed number opens an item; the same number printed again on a following row (a merged number cell
- *    printed twice, the seed's item 97) continues it.
+ *    printed twice) continues it.
  * 2. For a run of unnumbered rows, let p be the last number so far (printed or inferred; 0 at the start) and n
  *    the next printed number. The numbering leaves room = n - p - 1 items for the run.
  *    - room = 0: no row of the run can be an item of its own. Rows attach to the previous item (continuation
- *      rows: the seed's lines 143, 145, 146 under item 97), except a tail of rows that runs straight into row n
+ *      rows: an answer that goes on over three more rows), except a tail of rows that runs straight into row n
  *      and is cut off from the previous item by a blank line or header, or has n's cell layout and not the
- *      previous item's: that tail is the start of item n, whose number is printed on a later row (the seed's
- *      line 165, item 107 printed on line 166).
+ *      previous item's: that tail is the start of item n, whose number is printed on a later row (a number cell
+ *      vertically centred on a two-row item is printed on its second row).
  *    - room ≥ 1: the run is cut into segments; a segment starts at a row that has a comment and either a response
  *      of its own or a break before it (rows without both continue the segment). When there are exactly `room`
- *      segments, each is an item and its number p+1, p+2, … is certain (the seed's lines 10 and 11 are items
- *      1 and 2 because the next printed number is 3). When only the tail is left over, the tail belongs to n as
+ *      segments, each is an item and its number p+1, p+2, … is certain (two unnumbered rows at the start are
+ *      items 1 and 2 when the next printed number is 3). When only the tail is left over, the tail belongs to n as
  *      above. Otherwise the numbering cannot tell which rows are items: each segment becomes an item without a
  *      number and a warning says so.
  *    - n unknown (end of the table, or numbering going backwards): segments become items without numbers.
@@ -268,39 +264,114 @@ function splitRow(l: TextLine, width: number, lastValue: number, sectionStart: b
  *    item, and a row with only a response continues the previous item's response.
  */
 function assemble(rows: DataRow[], warnings: string[]): Draft[] {
-  const drafts: Draft[] = [];
-  const anyNumbers = rows.some((r) => r.number !== null);
-  let last: Draft | null = null;
-  let lastValue = 0;
-  let pending: DataRow[] = [];
-
-  const open = (rs: DataRow[], number: string | null, inferred: string | null): Draft => {
-    const d: Draft = { rows: [...rs], number, inferred, flags: new Set() };
-    drafts.push(d);
-    last = d;
-    return d;
-  };
-  const lineSpan = (rs: DataRow[]) =>
-    rs.length > 1 ? `lines ${rs[0].line}–${rs[rs.length - 1].line}` : `line ${rs[0].line}`;
-  const itemLike = (r: DataRow) => filled(r.comment) && (filled(r.response) || r.breakBefore);
-  const segment = (rs: DataRow[], starts: (r: DataRow) => boolean): DataRow[][] => {
-    const segs: DataRow[][] = [];
-    for (const r of rs) {
-      if (!segs.length || r.sectionBreak || starts(r)) segs.push([r]);
-      else segs[segs.length - 1].push(r);
+  const a = new Assembler(rows.some((r) => r.number !== null), warnings);
+  for (let i = 0; i < rows.length; ) {
+    if (rows[i].number === null) {
+      let j = i;
+      while (j < rows.length && rows[j].number === null) j++;
+      a.unnumberedRun(rows.slice(i, j), rows[j] ?? null);
+      i = j;
+    } else {
+      a.numberedRow(rows[i]);
+      i++;
     }
-    return segs;
-  };
+  }
+  return a.finish();
+}
 
-  const resolveRun = (run: DataRow[], next: DataRow | null): void => {
-    const firstBreak = run.findIndex((r) => r.sectionBreak);
-    const prevReach = last ? (firstBreak < 0 ? run.length : firstBreak) : 0;
-    const prev = last as Draft | null;
-    if (prev && next && next.number === prev.number && prevReach === run.length && !next.sectionBreak) {
-      pushAll(prev.rows, run);
+const lineSpan = (rs: DataRow[]) => (rs.length > 1 ? `lines ${rs[0].line}–${rs[rs.length - 1].line}` : `line ${rs[0].line}`);
+/** A row that can start an item of its own: a comment, and a response or a break before it. */
+const itemLike = (r: DataRow) => filled(r.comment) && (filled(r.response) || r.breakBefore);
+
+/** Cuts rows into groups, each starting at a section break or a row `starts` accepts. */
+function segment(rs: DataRow[], starts: (r: DataRow) => boolean): DataRow[][] {
+  const segs: DataRow[][] = [];
+  for (const r of rs) {
+    if (!segs.length || r.sectionBreak || starts(r)) segs.push([r]);
+    else segs[segs.length - 1].push(r);
+  }
+  return segs;
+}
+
+/** A run of unnumbered rows and what the numbering around it says (rule 2 above). */
+interface Run {
+  rows: DataRow[];
+  next: DataRow | null;
+  /** The last item the run may continue, and how many of its rows it may reach (up to a section break). */
+  prev: Draft | null;
+  prevReach: number;
+  /** The last number before the run, and how many items the numbering leaves room for (null: unknown). */
+  p: number;
+  room: number | null;
+  /** Where the tail that may belong to the next printed number starts (rows.length: no such tail). */
+  tail: number;
+}
+
+/** The state of assemble(): the drafts so far, the last one, the last number and rows waiting for their number. */
+class Assembler {
+  readonly drafts: Draft[] = [];
+  private last: Draft | null = null;
+  private lastValue = 0;
+  private pending: DataRow[] = [];
+
+  constructor(
+    private readonly anyNumbers: boolean,
+    private readonly warnings: string[],
+  ) {}
+
+  private open(rs: DataRow[], number: string | null, inferred: string | null): Draft {
+    const d: Draft = { rows: [...rs], number, inferred, flags: new Set() };
+    this.drafts.push(d);
+    this.last = d;
+    return d;
+  }
+
+  /** A row with a printed number: it continues an item with the same number, or opens one (rule 1). */
+  numberedRow(r: DataRow): void {
+    const prev = this.last;
+    if (prev && !this.pending.length && !r.sectionBreak && prev.number === r.number) {
+      prev.rows.push(r);
       return;
     }
-    let p = lastValue;
+    if (this.drafts.length && !this.pending.length && r.value !== null && r.value > this.lastValue + 1) {
+      this.warnings.push(`line ${r.line}: numbering jumps from No.${this.lastValue} to No.${r.number}`);
+    }
+    const d = this.open([...this.pending, r], r.number, null);
+    if (this.pending.length) d.flags.add('number_on_later_row');
+    this.pending = [];
+    if (r.value !== null) this.lastValue = r.value;
+  }
+
+  finish(): Draft[] {
+    // Only reachable when the table ends on rows meant for a number that never came.
+    if (this.pending.length) for (const seg of segment(this.pending, itemLike)) this.open(seg, null, null);
+    return this.drafts;
+  }
+
+  /** A run of unnumbered rows before `next` (null at the end of the table). */
+  unnumberedRun(rows: DataRow[], next: DataRow | null): void {
+    const run = this.measure(rows, next);
+    const { prev } = run;
+    if (prev && next && next.number === prev.number && run.prevReach === rows.length && !next.sectionBreak) {
+      pushAll(prev.rows, rows);
+      return;
+    }
+    if (!this.anyNumbers) {
+      this.withoutNumbers(run);
+      return;
+    }
+    let lead = 0;
+    while (prev && lead < run.prevReach && lead < run.tail && !itemLike(rows[lead])) lead++;
+    if (prev) pushAll(prev.rows, rows.slice(0, lead));
+    if (run.room === 0) this.noRoom(run, lead);
+    else this.withRoom(run, lead);
+  }
+
+  private measure(rows: DataRow[], next: DataRow | null): Run {
+    const firstBreak = rows.findIndex((r) => r.sectionBreak);
+    const prev = this.last;
+    const prevReach = prev ? (firstBreak < 0 ? rows.length : firstBreak) : 0;
+    let p = this.lastValue;
     let room: number | null = null;
     if (next?.value != null) {
       if (next.value > p) room = next.value - p - 1;
@@ -310,51 +381,50 @@ function assemble(rows: DataRow[], warnings: string[]): Draft[] {
       }
     }
     // The tail that runs straight into row n may be the first rows of item n.
-    let t = run.length;
+    let tail = rows.length;
     if (next && !next.sectionBreak && !next.breakBefore) {
-      let s = run.length - 1;
-      while (s > 0 && !run[s].breakBefore) s--;
+      let s = rows.length - 1;
+      while (s > 0 && !rows[s].breakBefore) s--;
       const prevRow = prev ? prev.rows[prev.rows.length - 1] : null;
-      const cutOff = run[s].breakBefore || s >= prevReach;
-      const shapedLikeNext = run[s].cellCount === next.cellCount && prevRow?.cellCount !== run[s].cellCount;
-      if (cutOff || shapedLikeNext) t = s;
+      const cutOff = rows[s].breakBefore || s >= prevReach;
+      const shapedLikeNext = rows[s].cellCount === next.cellCount && prevRow?.cellCount !== rows[s].cellCount;
+      if (cutOff || shapedLikeNext) tail = s;
     }
-    const toPending = () => {
-      pending = run.slice(t);
-    };
+    return { rows, next, prev, prevReach, p, room, tail };
+  }
 
-    if (!anyNumbers) {
-      let i = 0;
-      for (; i < run.length && prev && i < prevReach && !filled(run[i].comment); i++) prev.rows.push(run[i]);
-      for (const seg of segment(run.slice(i), (r) => filled(r.comment))) open(seg, null, null);
-      return;
-    }
+  /** Rule 4: with no printed numbers anywhere, every row with a comment is an item. */
+  private withoutNumbers({ rows, prev, prevReach }: Run): void {
+    let i = 0;
+    for (; i < rows.length && prev && i < prevReach && !filled(rows[i].comment); i++) prev.rows.push(rows[i]);
+    for (const seg of segment(rows.slice(i), (r) => filled(r.comment))) this.open(seg, null, null);
+  }
 
-    let lead = 0;
-    while (prev && lead < prevReach && lead < t && !itemLike(run[lead])) lead++;
-    if (prev) pushAll(prev.rows, run.slice(0, lead));
-    if (room === 0) {
-      const body = run.slice(lead, t);
-      const attachable = body.filter((_, i) => lead + i < prevReach);
-      if (prev) pushAll(prev.rows, attachable);
-      const stray = body.slice(attachable.length);
-      if (stray.length) {
-        warnings.push(`${lineSpan(stray)}: unnumbered rows after a section heading where the numbering leaves no room for an item (No.${p} is followed by No.${next?.number}); kept as items without a number`);
-        for (const seg of segment(stray, itemLike)) open(seg, null, null);
-      }
-      toPending();
-      return;
+  /** room = 0: the rows continue the previous item, except a tail that waits for the next number. */
+  private noRoom({ rows, next, prev, prevReach, p, tail }: Run, lead: number): void {
+    const body = rows.slice(lead, tail);
+    const attachable = body.filter((_, i) => lead + i < prevReach);
+    if (prev) pushAll(prev.rows, attachable);
+    const stray = body.slice(attachable.length);
+    if (stray.length) {
+      this.warnings.push(`${lineSpan(stray)}: unnumbered rows after a section heading where the numbering leaves no room for an item (No.${p} is followed by No.${next?.number}); kept as items without a number`);
+      for (const seg of segment(stray, itemLike)) this.open(seg, null, null);
     }
-    const all = segment(run.slice(lead), itemLike);
-    const beforeTail = t < run.length ? segment(run.slice(lead, t), itemLike) : null;
+    this.pending = rows.slice(tail);
+  }
+
+  /** room ≥ 1 or unknown: numbers are inferred when the row groups fill the room exactly, else left out. */
+  private withRoom({ rows, next, room, tail, p: start }: Run, lead: number): void {
+    const all = segment(rows.slice(lead), itemLike);
+    const beforeTail = tail < rows.length ? segment(rows.slice(lead, tail), itemLike) : null;
     const infer = (segs: DataRow[][]) => {
+      let p = start;
       for (const seg of segs) {
         p += 1;
-        const d = open(seg, null, String(p));
-        d.flags.add('number_inferred');
+        this.open(seg, null, String(p)).flags.add('number_inferred');
       }
-      lastValue = p;
-      warnings.push(`${lineSpan(segs.flat())}: ${segs.length > 1 ? `numbers ${p - segs.length + 1}–${p}` : `number ${p}`} not printed; inferred from the numbering (the next printed number is ${next?.number})`);
+      this.lastValue = p;
+      this.warnings.push(`${lineSpan(segs.flat())}: ${segs.length > 1 ? `numbers ${p - segs.length + 1}–${p}` : `number ${p}`} not printed; inferred from the numbering (the next printed number is ${next?.number})`);
     };
     if (room !== null && room >= 1 && all.length === room) {
       infer(all);
@@ -362,7 +432,7 @@ function assemble(rows: DataRow[], warnings: string[]): Draft[] {
     }
     if (room !== null && room >= 1 && beforeTail && beforeTail.length === room) {
       infer(beforeTail);
-      toPending();
+      this.pending = rows.slice(tail);
       return;
     }
     const segs = beforeTail ?? all;
@@ -370,43 +440,14 @@ function assemble(rows: DataRow[], warnings: string[]): Draft[] {
       const why =
         room === null
           ? next
-            ? `the next printed number (No.${next.number}) does not follow No.${lastValue}`
+            ? `the next printed number (No.${next.number}) does not follow No.${this.lastValue}`
             : `no printed number follows`
-          : `the numbering leaves room for ${room} item(s) between No.${lastValue} and No.${next?.number} but ${segs.length} row group(s) look like items`;
-      warnings.push(`${lineSpan(segs.flat())}: ${segs.length} unnumbered item(s) whose numbers cannot be inferred (${why}); kept without a number`);
-      for (const seg of segs) open(seg, null, null);
+          : `the numbering leaves room for ${room} item(s) between No.${this.lastValue} and No.${next?.number} but ${segs.length} row group(s) look like items`;
+      this.warnings.push(`${lineSpan(segs.flat())}: ${segs.length} unnumbered item(s) whose numbers cannot be inferred (${why}); kept without a number`);
+      for (const seg of segs) this.open(seg, null, null);
     }
-    if (beforeTail) toPending();
-  };
-
-  for (let i = 0; i < rows.length; ) {
-    const r = rows[i];
-    if (r.number === null) {
-      let j = i;
-      while (j < rows.length && rows[j].number === null) j++;
-      resolveRun(rows.slice(i, j), rows[j] ?? null);
-      i = j;
-      continue;
-    }
-    const prev = last as Draft | null;
-    if (prev && !pending.length && !r.sectionBreak && prev.number === r.number) {
-      prev.rows.push(r);
-    } else {
-      if (drafts.length && !pending.length && r.value !== null && r.value > lastValue + 1) {
-        warnings.push(`line ${r.line}: numbering jumps from No.${lastValue} to No.${r.number}`);
-      }
-      const d = open([...pending, r], r.number, null);
-      if (pending.length) d.flags.add('number_on_later_row');
-      pending = [];
-      if (r.value !== null) lastValue = r.value;
-    }
-    i++;
+    if (beforeTail) this.pending = rows.slice(tail);
   }
-  if (pending.length) {
-    // Only reachable when the table ends on rows meant for a number that never came.
-    for (const seg of segment(pending, itemLike)) open(seg, null, null);
-  }
-  return drafts;
 }
 
 /** Parse decoded text. `file` and `slug` come from the options; the text is the whole document. */
@@ -509,4 +550,3 @@ export function readTextString(text: string, opts: ParseOptions): ParsedDocument
   return { items, accounts, warnings, inputChars: nonWhitespaceLength(text) };
 }
 
-export const readText: FormatReader = async (input, opts) => readTextString(decodeText(opts.file, input).text, opts);

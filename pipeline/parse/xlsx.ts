@@ -8,8 +8,11 @@ import type { FormatReader, ParsedDocument, ParseOptions } from './types.ts';
 
 type RichRun = { text: string; font?: { underline?: boolean | string } };
 
-/** Cell value as text; underlined runs of rich text become <u>…</u> so edits marked by underline survive. */
-function cellText(value: ExcelJS.CellValue): string {
+/**
+ * Cell value as text; underlined runs of rich text become <u>…</u> so edits marked by underline survive (unless
+ * `marks` is false: a label sheet's cells are names and labels, not edited text).
+ */
+export function cellText(value: ExcelJS.CellValue, marks = true): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -17,19 +20,21 @@ function cellText(value: ExcelJS.CellValue): string {
   if (typeof value === 'object') {
     if ('richText' in value) {
       return (value.richText as RichRun[])
-        .map((r) => (r.font?.underline && r.text.trim() ? `<u>${r.text}</u>` : r.text))
+        .map((r) => (marks && r.font?.underline && r.text.trim() ? `<u>${r.text}</u>` : r.text))
         .join('');
     }
-    if ('formula' in value || 'sharedFormula' in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null);
-    if ('hyperlink' in value) return cellText((value as { text: ExcelJS.CellValue }).text);
+    if ('formula' in value || 'sharedFormula' in value) return cellText((value as { result?: ExcelJS.CellValue }).result ?? null, marks);
+    if ('hyperlink' in value) return cellText((value as { text: ExcelJS.CellValue }).text, marks);
     if ('error' in value) return String((value as { error: string }).error);
   }
   return String(value);
 }
 
-function sheetTable(ws: ExcelJS.Worksheet): Table {
-  const rows: Table['rows'] = [];
-  // Formatting alone can stretch a sheet's dimensions far past its data: read up to the last filled cell.
+/**
+ * The last row and column holding a cell: formatting alone can stretch a sheet's dimensions (rowCount,
+ * columnCount) far past its data, to a million empty rows, so every reader reads up to the last filled cell.
+ */
+export function filledExtent(ws: ExcelJS.Worksheet): { lastRow: number; width: number } {
   let lastRow = 0;
   let width = 0;
   ws.eachRow({ includeEmpty: false }, (row, r) => {
@@ -38,6 +43,23 @@ function sheetTable(ws: ExcelJS.Worksheet): Table {
       width = Math.max(width, c);
     });
   });
+  return { lastRow, width };
+}
+
+/** Opens a workbook; bytes that are not one are an InputError naming the file. */
+export async function loadWorkbook(bytes: Uint8Array, file: string): Promise<ExcelJS.Workbook> {
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ArrayBuffer);
+  } catch (e) {
+    throw new InputError(file, `not a readable .xlsx workbook (${(e as Error).message})`);
+  }
+  return wb;
+}
+
+function sheetTable(ws: ExcelJS.Worksheet): Table {
+  const rows: Table['rows'] = [];
+  const { lastRow, width } = filledExtent(ws);
   for (let r = 1; r <= lastRow; r++) {
     const cells: TableCell[] = [];
     for (let c = 1; c <= width; c++) {
@@ -90,12 +112,7 @@ function namedSheets(wb: ExcelJS.Workbook, opts: ParseOptions): ExcelJS.Workshee
  * when several sheets are read the ids say which (slug/sheet#number). The sheets left out are listed with why.
  */
 export const readXlsx: FormatReader = async (input, opts) => {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(Buffer.from(input.buffer, input.byteOffset, input.byteLength) as unknown as ArrayBuffer);
-  } catch (e) {
-    throw new InputError(opts.file, `not a readable .xlsx workbook (${(e as Error).message})`);
-  }
+  const wb = await loadWorkbook(input, opts.file);
   const chosen = namedSheets(wb, opts);
   const probe = chosen.map((ws) => readSheet(ws, opts, opts.slug));
   const tables = probe.filter((r) => r.doc);

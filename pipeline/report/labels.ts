@@ -1,8 +1,8 @@
 // How dispositions are named and coloured in every table and chart, so the HTML, XLSX and Markdown agree.
-import type { Disposition, Stance } from '../core/schema.ts';
+import { LABEL_ORDER, type Disposition, type Stance } from '../core/schema.ts';
 
 /** Display order: strongest change first, "no response" last (the guideline's priority, then none). */
-export const DISPOSITIONS: readonly Disposition[] = ['accepted', 'declined', 'referred', 'deferred', 'none'];
+export const DISPOSITIONS: readonly Disposition[] = LABEL_ORDER;
 
 /** Short Japanese names, read from models/labels/taxonomy.json (the one source of label names). */
 export { DISPOSITION_JA } from '../core/label-names.ts';

@@ -1,7 +1,7 @@
 // Pure functions from a run's enriched items to the tables a researcher publishes.
 // Disposition tables use the primary classifier (the first configured); agreement compares all of them.
 import type { Disposition } from '../core/schema.ts';
-import { cohenKappa } from '../eval/metrics.ts';
+import { cohenKappa } from '../core/metrics.ts';
 import { DISPOSITIONS, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA } from './labels.ts';
 import type { ItemLabel, RunItem, RunSet } from './schema.ts';
 import { displayNumber, head, int, pct, pctCol, ratio, round3, text, type Cell, type Table } from './table.ts';

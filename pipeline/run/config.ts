@@ -4,12 +4,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
+import { PACKAGE_ROOT } from '../core/models.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from '../classify/types.ts';
 import { Dtype } from '../embed/transformers.ts';
 import { FORMATS } from '../parse/detect.ts';
 
-export { PACKAGE_ROOT } from '../core/paths.ts';
-import { PACKAGE_ROOT, projectRelative, publicPath } from '../core/paths.ts';
+/** The project root: default model paths are relative to it, so `pubcom run` works from any directory. */
+export { PACKAGE_ROOT };
+import { projectRelative, publicPath } from '../core/paths.ts';
 
 const ColumnMapConfig = z
   .object({
@@ -69,7 +71,6 @@ export const RunConfig = z
       .default({ enabled: true, dir: '.cache' }),
   })
   .strict();
-export type RunConfigInput = z.input<typeof RunConfig>;
 /** A config with every default filled in and every path resolved. */
 export type ResolvedConfig = Omit<z.output<typeof RunConfig>, 'classifiers' | 'model'> & {
   classifiers: ClassifierName[];

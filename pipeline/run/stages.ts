@@ -8,7 +8,7 @@ import { normalize } from '../core/text.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
 import { projectRelative, publicPath } from '../core/paths.ts';
 import { classify, loadRules, readModel, type ClassifierModel, type LoadedRules } from '../classify/index.ts';
-import { progress } from '../embed/progress.ts';
+import { progress } from '../core/progress.ts';
 import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
 import { loadStanceRules, stanceItems } from '../stance/index.ts';

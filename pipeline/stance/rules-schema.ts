@@ -1,12 +1,11 @@
 // The stance cue rules researchers read and edit (models/labels/stance.json), checked on load.
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { z } from 'zod';
-import { readJsonWithText } from '../core/io.ts';
+import { deriveModel, modelPath, type ModelFile } from '../core/models.ts';
 import { RegexPattern } from '../core/pattern.ts';
-import { sha256 } from '../core/hash.ts';
 import { Stance } from '../core/schema.ts';
 
-export const DEFAULT_STANCE_RULES = fileURLToPath(new URL('../../models/labels/stance.json', import.meta.url));
+export const DEFAULT_STANCE_RULES = modelPath('labels/stance.json');
 
 const Pattern = RegexPattern;
 
@@ -89,14 +88,9 @@ export interface LoadedStanceRules {
   path: string;
 }
 
-const cache = new Map<string, LoadedStanceRules>();
+const toLoaded = ({ value, hash, path }: ModelFile<StanceRuleSet>): LoadedStanceRules => ({ rules: value, version: `${value.version}+${hash}`, path });
 
-/** Reads and checks a stance rules file (once per path; later calls return the cached rules). */
+/** Reads and checks a stance rules file (once per path and version of the file; core/models.ts). */
 export function loadStanceRules(path: string = DEFAULT_STANCE_RULES): LoadedStanceRules {
-  const hit = cache.get(path);
-  if (hit) return hit;
-  const { value, text } = readJsonWithText(path, StanceRuleSet);
-  const loaded = { rules: value, version: `${value.version}+${sha256(text).slice(0, 12)}`, path };
-  cache.set(path, loaded);
-  return loaded;
+  return deriveModel(resolve(path), StanceRuleSet, toLoaded);
 }

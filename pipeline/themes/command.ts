@@ -72,7 +72,7 @@ export function themesCommand(program: Command): void {
     .requiredOption('--out <file>', 'themes.jsonl: one ThemeRecord per item')
     .option('--codebook <file|none|auto>', `codebook JSON (themes, coding rules, thresholds), "none" (themes = discovered clusters) or "auto" (a models/themes/ codebook only when it fits the document, e.g. ${DEFAULT_CODEBOOK} on the seed)`, 'auto')
     .option('--embedder <spec>', EMBEDDER_SPEC_HELP, 'lsa')
-    .option('--model-dir <dir>', 'folder holding transformers model folders <org>/<name>/', 'models/embedders')
+    .option('--model-dir <dir>', 'folder holding transformers model folders <org>/<name>/ (default: models/embedders/ of the package)')
     .option('--allow-remote', 'let transformers.js download a model missing locally from the Hugging Face hub')
     .option('--k <n>', 'number of discovered clusters (default: best silhouette for k in 2…⌈2∛n⌉, or ⌈∛n⌉ above 3,000 comments)')
     .option('--seed <n>', 'seed of k-means++ and the map layout', '42')

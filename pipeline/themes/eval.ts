@@ -1,5 +1,5 @@
 // Theme quality against a labelled set: per-theme precision/recall/F1 and primary-theme accuracy; cluster
-// agreement with the document's own section headings (NMI). Called by `npm run eval` and eval-cli.ts.
+// agreement with the document's own section headings (NMI). Called by `npm run eval` and scripts/eval-themes.ts.
 import type { GoldRecord, Item, ThemeRecord } from '../core/schema.ts';
 import { commentHead } from '../core/text.ts';
 import { nmi } from './metrics.ts';

@@ -8,7 +8,7 @@
 // a transport plan may mention サイバー once. Measured figures: pipeline/themes/README.md.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { modelPath } from '../core/models.ts';
 import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { publicPath } from '../core/paths.ts';
@@ -19,7 +19,7 @@ import { evaluateRule, ruleDocument } from './rule-lang.ts';
 
 export const FIT_DEFAULTS = { min_rule_share: 0.5, min_vocabulary_share: 0.3 } as const;
 
-export const THEMES_DIR = fileURLToPath(new URL('../../models/themes/', import.meta.url));
+export const THEMES_DIR = modelPath('themes');
 
 export interface CodebookFit {
   file: string;

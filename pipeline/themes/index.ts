@@ -66,7 +66,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
   if (codebook && !embedder.inner.id.startsWith(codebook.scoring.calibrated_for)) {
     warnings.push(
       `${codebook.file}: similarity thresholds were calibrated for the "${codebook.scoring.calibrated_for}" embedder, ` +
-        `not ${embedder.inner.id}; re-check them (npx tsx pipeline/themes/eval-cli.ts) before trusting similarity-only themes`,
+        `not ${embedder.inner.id}; re-check them (npx tsx scripts/eval-themes.ts) before trusting similarity-only themes`,
     );
   }
 

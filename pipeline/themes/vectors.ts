@@ -7,15 +7,6 @@ export function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-export function squaredDistance(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i] - b[i];
-    s += d * d;
-  }
-  return s;
-}
-
 export function l2normalize(v: Float32Array): Float32Array {
   let n = 0;
   for (let i = 0; i < v.length; i++) n += v[i] * v[i];

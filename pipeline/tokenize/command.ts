@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.ts';
 import { readJsonl, toJsonl, writeAtomic } from '../core/io.ts';
 import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
-import { progress } from '../embed/progress.ts';
+import { progress } from '../core/progress.ts';
 import type { TokenRecord } from './index.ts';
 import { pushAll } from '../core/arrays.ts';
 

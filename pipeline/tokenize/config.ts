@@ -1,12 +1,10 @@
 // The researcher-editable settings of the tokenizer (models/terms/*.json, models/tokenize/*.json), checked on load.
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { readJson } from '../core/io.ts';
+import { MODELS_DIR, readModel } from '../core/models.ts';
 
-const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
 
 export const TermList = z.object({
   domain: z.string().min(1),
@@ -68,7 +66,7 @@ export function domainTermFiles(domains?: readonly string[]): string[] {
 }
 
 export function loadTermList(path: string): string[] {
-  return readJson(path, TermList).groups.flatMap((g) => g.terms);
+  return readModel(resolve(path), TermList).groups.flatMap((g) => g.terms);
 }
 
 /** A user's term file: one term per line; blank lines and lines starting with # are ignored. */
@@ -87,9 +85,9 @@ export function loadUserTerms(path: string): string[] {
 }
 
 export function loadContentFilter(path = join(MODELS_DIR, 'tokenize', 'filter.json')): ContentFilter {
-  return readJson(path, ContentFilter);
+  return readModel(resolve(path), ContentFilter);
 }
 
 export function loadCompoundRules(path = join(MODELS_DIR, 'tokenize', 'compounds.json')): CompoundRules {
-  return readJson(path, CompoundRules);
+  return readModel(resolve(path), CompoundRules);
 }

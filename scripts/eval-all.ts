@@ -1,4 +1,4 @@
-// `npm run eval`: every classifier on every labelled set, one table, real documents first.
+// `npm run eval` (a development tool, not part of the library or the CLI): every classifier on every labelled set, one table, real documents first.
 //   Real documents (data/labels/real/, published results labelled by independent annotators), one row per part:
 //   - seed (dev): the cybersecurity strategy results; the rules were written while reading it, so it is a fit;
 //   - meti-ene7th (dev): groups 1–180 of METI's 7th energy basic plan results; rules were tuned on them: a fit;
@@ -13,20 +13,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeAtomic } from '../core/io.ts';
-import type { Disposition, Item, LabelRecord } from '../core/schema.ts';
-import { cleanText, commentHead } from '../core/text.ts';
-import { toMarkdownTable } from '../report/markdown.ts';
-import { int, ratio, text, type Table } from '../report/table.ts';
-import { align, type Keyed } from './align.ts';
-import { evaluate, type EvalReport } from './evaluate.ts';
-import { readLabelFile, renderEvidence, type LabelFile, type LabelRow } from './label-file.ts';
-import { readLabelledSet } from './labelled-set.ts';
-import { readRealSet, type RealSetName } from './real-sets.ts';
-import { fmt } from './metrics.ts';
-import { evalMarkdown, toJson } from './render.ts';
+import { writeAtomic } from '../pipeline/core/io.ts';
+import type { Disposition, Item, LabelRecord } from '../pipeline/core/schema.ts';
+import { cleanText, commentHead } from '../pipeline/core/text.ts';
+import { toMarkdownTable } from '../pipeline/report/markdown.ts';
+import { int, ratio, text, type Table } from '../pipeline/report/table.ts';
+import { align, type Keyed } from '../pipeline/eval/align.ts';
+import { evaluate, type EvalReport } from '../pipeline/eval/evaluate.ts';
+import { readLabelFile, renderEvidence, type LabelFile, type LabelRow } from '../pipeline/eval/label-file.ts';
+import { readLabelledSet } from '../pipeline/eval/labelled-set.ts';
+import { readRealSet, type RealSetName } from '../pipeline/eval/real-sets.ts';
+import { fmt } from '../pipeline/core/metrics.ts';
+import { evalMarkdown, toJson } from '../pipeline/eval/render.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SEED_DOC = join(ROOT, 'seeds/000_555981824ba784d2.txt');
 const SEED_GOLD = [join(ROOT, 'data/labels/seed.gold.jsonl')];
 const OTHER_SET = join(ROOT, 'data/labels/other-ministries.jsonl');
@@ -63,7 +63,7 @@ export interface EvalSet {
 export async function seedSet(): Promise<EvalSet> {
   const goldPath = SEED_GOLD.find((p) => existsSync(p));
   if (!goldPath) throw new Error(`seed gold not found at ${SEED_GOLD.join(' or ')}`);
-  const { parseDocument } = await import('../parse/index.ts');
+  const { parseDocument } = await import('../pipeline/parse/index.ts');
   const { items } = await parseDocument(SEED_DOC);
   const gold = await readLabelFile(goldPath);
   const itemRows: Keyed<Item>[] = items.map((it) => ({
@@ -144,11 +144,11 @@ export function realSet(name: RealSetName, split: 'dev' | 'heldout'): EvalSet {
   };
 }
 
-type ClassifyModule = typeof import('../classify/index.ts');
+type ClassifyModule = typeof import('../pipeline/classify/index.ts');
 
 async function loadClassify(): Promise<ClassifyModule | string> {
   try {
-    const mod = await import('../classify/index.ts');
+    const mod = await import('../pipeline/classify/index.ts');
     const missing = (['classify', 'crossValidate', 'trainModel'] as const).filter((n) => typeof mod[n] !== 'function');
     return missing.length ? `pipeline/classify/index.ts does not export ${missing.join(', ')}` : mod;
   } catch (e) {
@@ -171,7 +171,7 @@ async function classifyByDoc(rows: readonly EvalRow[], run: (inputs: ReturnType<
 }
 
 async function newEmbedder() {
-  const { createEmbedder } = await import('../embed/index.ts');
+  const { createEmbedder } = await import('../pipeline/embed/index.ts');
   return createEmbedder(EMBEDDER);
 }
 
@@ -401,7 +401,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const { text: out } = await runAll(undefined, { heldout: !process.argv.includes('--no-heldout') });
   process.stdout.write(out);
   // Themes are scored on the development set only: no other labelled set carries theme labels.
-  const { runThemesEval, formatThemesEvalReport } = await import('../themes/eval-cli.ts');
+  const { runThemesEval, formatThemesEvalReport } = await import('./eval-themes.ts');
   const themes = formatThemesEvalReport(await runThemesEval());
   writeAtomic(join(OUT_DIR, 'themes.md'), themes);
   process.stdout.write(`\n${themes}\n`);

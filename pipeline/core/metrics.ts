@@ -10,8 +10,10 @@
 //   errors lower the recall of the gold labels they were taken from) or over every label seen on either side
 //   (`over: 'union'`, used by compare, where neither side is privileged).
 
-/** Display order: the guideline's priority, then `none`; any other label after these, alphabetically. */
-export const LABEL_ORDER: readonly string[] = ['accepted', 'declined', 'referred', 'deferred', 'none'];
+import { LABEL_ORDER as LABELS } from './schema.ts';
+
+/** Display order: the guideline's priority, then `none` (core/schema.ts); any other label after these, alphabetically. */
+export const LABEL_ORDER: readonly string[] = LABELS;
 
 export function orderLabels(labels: Iterable<string>): string[] {
   const set = new Set(labels);
