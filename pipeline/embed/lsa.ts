@@ -119,7 +119,8 @@ export class LsaEmbedder implements Embedder {
     const s = this.settings;
     const started = performance.now();
     // Duplicates would only reweight the space towards mass submissions; each distinct text counts once.
-    const texts = [...new Set(corpus.map((t) => normalize(t)))].filter(Boolean);
+    // (Distinct raw texts first: a mass round would otherwise normalise every copy.)
+    const texts = [...new Set([...new Set(corpus)].map((t) => normalize(t)))].filter(Boolean);
     const { vocab, rows } = Vocabulary.fit(
       texts.map((t) => this.rawDoc(t, tokenizer)),
       s,

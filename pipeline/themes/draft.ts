@@ -27,12 +27,16 @@ export interface DraftInput {
  * half a point per comment outside the cluster it also hits, until no term gains or DRAFT_DEFAULTS.maxTerms are
  * taken (the top keyword always). Deterministic: ties go to the higher c-TF-IDF rank.
  */
-export function chooseRuleTerms(members: readonly string[], candidates: readonly string[], words: DraftInput['words']): string[] {
+export function chooseRuleTerms(
+  members: readonly string[],
+  candidates: readonly string[],
+  words: DraftInput['words'],
+  index: ReadonlyMap<string, string[]> = termIndex(words, candidates),
+): string[] {
   const memberSet = new Set(members);
   const covered = new Set<string>();
   const chosen: string[] = [];
-  const hitsOf = (term: string) => [...words].filter(([, w]) => w.has(term)).map(([id]) => id);
-  const hits = new Map(candidates.map((t) => [t, hitsOf(t)]));
+  const hits = new Map(candidates.map((t) => [t, index.get(t) ?? []]));
   while (chosen.length < DRAFT_DEFAULTS.maxTerms) {
     let best: { term: string; gain: number } | null = null;
     for (const term of candidates) {
@@ -48,11 +52,25 @@ export function chooseRuleTerms(members: readonly string[], candidates: readonly
   return chosen;
 }
 
+/**
+ * The items (in `words` order) whose words hold each of `terms`: one pass over the items for every cluster's
+ * candidates, where asking per term rescanned all items (clusters × 30 × items: most of the themes stage at 50,000).
+ */
+export function termIndex(words: DraftInput['words'], terms: Iterable<string>): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const t of terms) index.set(t, []);
+  for (const [id, w] of words) {
+    for (const t of w) index.get(t)?.push(id);
+  }
+  return index;
+}
+
 export function draftCodebook({ clusters, words, comments }: DraftInput): CodebookFile | null {
+  const index = termIndex(words, clusters.flatMap((c) => c.candidates));
   const themes = clusters
     .filter((c) => !c.outlier && c.keywords.length > 0)
     .map((c) => {
-      const terms = chooseRuleTerms(c.members, c.candidates, words);
+      const terms = chooseRuleTerms(c.members, c.candidates, words, index);
       const quotes = c.representatives
         .map((id) => Array.from(comments.get(id) ?? '').slice(0, DRAFT_DEFAULTS.descriptionChars).join(''))
         .filter(Boolean);

@@ -50,12 +50,20 @@ export function measureFit(codebook: Codebook, items: readonly Item[], tokenizer
   const present = items.filter((i) => i.comment.trim());
   const vocab = domainVocabulary(codebook);
   const matcher = new TermMatcher(vocab.terms);
+  // Every copy of a campaign text counts, but each distinct text is tokenized and matched once.
+  const copies = new Map<string, { item: Item; count: number }>();
+  for (const item of present) {
+    const known = copies.get(item.comment);
+    if (known) known.count++;
+    else copies.set(item.comment, { item, count: 1 });
+  }
   let ruleHits = 0;
   let vocabHits = 0;
-  for (const t of tokenizeItems(present, tokenizer, 'comment')) {
+  for (const { item, count } of copies.values()) {
+    const [t] = tokenizeItems([item], tokenizer, 'comment');
     const doc = ruleDocument(t.text, t.tokens);
-    if (codebook.themes.some((theme) => evaluateRule(theme.ast, doc).matched)) ruleHits++;
-    if (matcher.find(normalize(t.text)).length > 0) vocabHits++;
+    if (codebook.themes.some((theme) => evaluateRule(theme.ast, doc).matched)) ruleHits += count;
+    if (matcher.find(normalize(t.text)).length > 0) vocabHits += count;
   }
   const n = present.length;
   const min = codebook.fit ?? FIT_DEFAULTS;
