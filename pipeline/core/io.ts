@@ -1,14 +1,48 @@
 // File boundaries: every write goes to a temp file first and is renamed, so a failed run leaves nothing half-written.
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync, writeSync, existsSync, rmSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from './errors.ts';
 
-export function writeAtomic(path: string, data: string | Uint8Array): void {
+/**
+ * A file's content: a string, bytes, or a string in parts. V8 caps a string at about 536 million characters, and
+ * items.jsonl of a 300,000-row round is larger, so it is built and written part by part.
+ */
+export type Content = string | Uint8Array | readonly string[];
+
+/** Writes content to a (new or truncated) file, part by part. */
+export function writeContent(path: string, data: Content): void {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
+    writeFileSync(path, data);
+    return;
+  }
+  const fd = openSync(path, 'w');
+  try {
+    for (const part of data) writeSync(fd, part);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** sha256 (hex) of content, whole or in parts. */
+export function contentSha256(data: Content): string {
+  const h = createHash('sha256');
+  if (typeof data === 'string' || data instanceof Uint8Array) h.update(data);
+  else for (const part of data) h.update(part);
+  return h.digest('hex');
+}
+
+/** The content as one string (or bytes), for callers that keep small files in memory. */
+export function joinContent(data: Content): string | Uint8Array {
+  return typeof data === 'string' || data instanceof Uint8Array ? data : data.join('');
+}
+
+export function writeAtomic(path: string, data: Content): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(tmp, data);
+    writeContent(tmp, data);
     renameSync(tmp, path);
   } finally {
     if (existsSync(tmp)) rmSync(tmp, { force: true });
@@ -20,8 +54,27 @@ export function toJsonl(records: readonly unknown[]): string {
   return records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
 }
 
+/** toJsonl's text in parts of about `partChars` characters each (whole lines), for rounds too large for one string. */
+export function jsonlParts(records: readonly unknown[], partChars = 1 << 24): string[] {
+  const parts: string[] = [];
+  let lines: string[] = [];
+  let size = 0;
+  for (const r of records) {
+    const line = JSON.stringify(r);
+    lines.push(line);
+    size += line.length + 1;
+    if (size >= partChars) {
+      parts.push(lines.join('\n') + '\n');
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length) parts.push(lines.join('\n') + '\n');
+  return parts;
+}
+
 export function writeJsonl(path: string, records: readonly unknown[]): void {
-  writeAtomic(path, toJsonl(records));
+  writeAtomic(path, jsonlParts(records));
 }
 
 export function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { StrictError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
+import { contentSha256, type Content } from '../core/io.ts';
 import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
 import type { RunSet } from '../report/schema.ts';
@@ -120,7 +121,7 @@ export const STAGES: readonly Stage[] = [
   }),
 ];
 
-async function runInto(write: (rel: string, content: string | Uint8Array) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
+async function runInto(write: (rel: string, content: Content) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
   const log = new StageLog(STAGES.length + 1, quiet, process.stderr, (name) => fault(`stage:${name}`));
   checkRunCodebook(config);
   const ctx: RunContext = { config, input, label, quiet, allowRemote, strict, model: loadRunModel(config), records: {} };
@@ -155,9 +156,9 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
   };
   const files = await log.stage('report', async () => {
     const written = new Map<string, string>();
-    const emit = (rel: string, content: string | Uint8Array) => {
+    const emit = (rel: string, content: Content) => {
       write(rel, content);
-      written.set(rel, sha256(content));
+      written.set(rel, contentSha256(content));
     };
     await emitReport(run, emit);
     emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');

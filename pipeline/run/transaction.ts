@@ -21,6 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { writeContent, type Content } from '../core/io.ts';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { Manifest } from './manifest.ts';
@@ -58,14 +59,14 @@ export class RunTransaction {
   ) {}
 
   /** Write one file of the run, by path relative to the run folder. */
-  write(rel: string, data: string | Uint8Array): void {
+  write(rel: string, data: Content): void {
     if (this.done) throw new Error(`run transaction for ${this.shown} is already finished`);
     if (!isPlainRelative(rel)) throw new Error(`run output path "${rel}" leaves the run folder`);
     const path = join(this.tmp, rel);
     try {
       fault(`write:${rel}`);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, data);
+      writeContent(path, data);
     } catch (e) {
       throw writeError(e, this.shown, `cannot write ${rel}`);
     }
