@@ -147,7 +147,14 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     assigned,
     discoveryOpts,
   );
-  const wordsOf = new Map(present.map((item, i) => [item.id, new Set(contentWords[i])]));
+  // One Set per distinct comment, shared by its copies (the draft codebook counts copies as one weighted unit).
+  const setOf = new Map<string[], Set<string>>();
+  const wordSet = (words: string[]) => {
+    let set = setOf.get(words);
+    if (!set) setOf.set(words, (set = new Set(words)));
+    return set;
+  };
+  const wordsOf = new Map(present.map((item, i) => [item.id, wordSet(contentWords[i])]));
   if (!codebook) {
     // Without a codebook the themes are the discovered clusters, named by their keywords; outliers stay unthemed.
     const clusterOf = new Map(discovery.assignments.map((a) => [a.id, a]));
