@@ -94,7 +94,7 @@ export const STAGES: readonly Stage[] = [
     name: 'tokenize',
     needs: ['parsed', 'codebook'],
     produces: 'comments',
-    run: (ctx) => tokenizeStage(itemsOf(ctx), need(ctx, 'codebook').codebook, ctx.quiet),
+    run: (ctx) => tokenizeStage(itemsOf(ctx), need(ctx, 'codebook'), ctx.quiet),
     describe: (r) => `${r.size} distinct comments, ${r.tokens} tokens`,
   }),
   stage({

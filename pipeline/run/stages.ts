@@ -35,11 +35,14 @@ export async function parseStage(input: string, label: string, config: ResolvedC
  * the content words the lsa embedder builds its space from, the nouns that name clusters, and what the codebook's
  * coding rules find. The tokens themselves are not kept; the later stages read these.
  */
-export async function tokenizeStage(items: readonly Item[], codebook: Codebook | null, quiet = false): Promise<PreparedComments> {
+export async function tokenizeStage(items: readonly Item[], choice: CodebookChoice, quiet = false): Promise<PreparedComments> {
+  const codebook = choice.codebook;
   // A term list belongs to its domain: only the applied codebook's (none without a codebook).
   const domains = codebook ? [codebook.domain] : [];
-  const tokenizer = await getTokenizer({ domainTerms: domains });
-  const comments = new PreparedComments(tokenizer, codebook, `domains=${domains.join(',')}`);
+  // Measuring the codebook's fit analysed the comments with this same tokenizer: those analyses are taken over.
+  const taken = choice.prepared && choice.prepared.codebook === codebook ? choice.prepared : null;
+  choice.prepared = null;
+  const comments = taken ?? new PreparedComments(await getTokenizer({ domainTerms: domains }), codebook, `domains=${domains.join(',')}`);
   const firsts = new Map<string, Item>();
   for (const item of items) if (item.comment.trim() && !firsts.has(item.comment)) firsts.set(item.comment, item);
   // Progress in characters, so a round with a few very long comments still shows it moving.
