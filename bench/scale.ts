@@ -11,6 +11,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOnce, type Measured } from './run.ts';
+import { mecabComparison } from './tokenize.ts';
 import { massRows, syntheticRows, toCsv, type SyntheticRow } from './synthetic.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -53,8 +54,7 @@ function table(results: { c: Case; m: Measured }[]): void {
 }
 
 function sideBySide(): void {
-  const mecab = spawnSync('mecab', ['--version'], { encoding: 'utf8' });
-  console.log(mecab.status === 0 ? `mecab found (${mecab.stdout.trim()}): tokenizer ratio not measured by this bench yet` : 'MeCab comparison skipped: `mecab` is not installed (Debian: apt-get install mecab mecab-ipadic-utf8)');
+  console.log(mecabComparison());
   const sk = spawnSync('python3', ['-c', 'import sklearn; print(sklearn.__version__)'], { encoding: 'utf8' });
   console.log(sk.status === 0 ? `scikit-learn ${sk.stdout.trim()} found: LSA ratio not measured by this bench yet` : 'scikit-learn comparison skipped: not installed (Debian: apt-get install python3-sklearn)');
 }

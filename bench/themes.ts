@@ -7,7 +7,7 @@ import { createEmbedder } from '../pipeline/embed/index.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
 import { buildItem } from '../pipeline/parse/item.ts';
 import { getTokenizer, tokenizeItems } from '../pipeline/tokenize/index.ts';
-import { assignThemes, similarityMatrix } from '../pipeline/themes/assign.ts';
+import { assignThemes, similarityMatrix, themeFacts } from '../pipeline/themes/assign.ts';
 import { DEFAULT_CODEBOOK, loadCodebook, seedText } from '../pipeline/themes/codebook.ts';
 import { discoverClusters } from '../pipeline/themes/discover.ts';
 import { findDuplicateComments, findResponseTemplates } from '../pipeline/themes/duplicates.ts';
@@ -102,7 +102,8 @@ export async function bench(): Promise<void> {
   t = mark();
   const seeds = await embedder.embed(codebook.themes.map((th) => seedText(codebook, th)), 'query');
   const docs = tokens.map((tk) => ruleDocument(tk.text, tk.tokens));
-  const { records } = assignThemes(items.map((i) => i.id), docs, similarityMatrix(vectors, seeds), codebook);
+  const facts = docs.map((d) => themeFacts(codebook, d));
+  const { records } = assignThemes(items.map((i) => i.id), facts, similarityMatrix(vectors, seeds), codebook);
   console.log(`codebook assignment (rules + similarity, ${codebook.themes.length} themes): ${seconds(t)}`);
 
   t = mark();

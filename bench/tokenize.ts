@@ -1,4 +1,8 @@
 // Tokenizer figures for issue 3: dictionary load, chars/s on the seed, 20,000 synthetic comments (bar ≤ 15 s).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import kuromoji from 'kuromoji';
 import { normalize } from '../pipeline/core/text.ts';
@@ -15,7 +19,58 @@ interface Figures {
   synthetic?: { comments: number; chars: number; wall: number; cpu: number; cacheHitRate: number };
   syntheticNoCache?: { comments: number; chars: number; wall: number; cpu: number };
   peakRssMb: number;
+  mecab?: MecabFigures | string;
 }
+
+interface MecabFigures {
+  comments: number;
+  chars: number;
+  mecab: { wall: number; cpu: number };
+  pubcom: { wall: number; cpu: number };
+  kuromoji: { wall: number; cpu: number };
+}
+
+/**
+ * Debian's MeCab (IPADIC, the dictionary kuromoji ships) on the same texts, one per line, against our tokenizer
+ * (terms and compounds, every sentence analysed afresh) and stock kuromoji. Both sides after their dictionary
+ * load: MeCab's load is timed on an empty input and subtracted. A string when MeCab is not installed.
+ */
+function mecabSideBySide(comments: string[], ours: (t: string) => unknown, stock: (t: string) => unknown): MecabFigures | string {
+  const probe = spawnSync('mecab', ['--version'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'MeCab comparison skipped: `mecab` is not installed (Debian: apt-get install mecab mecab-ipadic-utf8)';
+  const dir = mkdtempSync(join(tmpdir(), 'pubcom-mecab-'));
+  const file = join(dir, 'comments.txt');
+  writeFileSync(file, comments.map((t) => t.replace(/\s+/g, ' ')).join('\n') + '\n');
+  const timeMecab = (input: string) => {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S', 'mecab', input, '-o', '/dev/null'], { encoding: 'utf8' });
+    const [e, u, sy] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
+    return { wall: e, cpu: u + sy };
+  };
+  writeFileSync(join(dir, 'empty.txt'), '');
+  const load = timeMecab(join(dir, 'empty.txt'));
+  const run = timeMecab(file);
+  rmSync(dir, { recursive: true, force: true });
+  const t0 = process.cpuUsage();
+  let w = performance.now();
+  comments.forEach(ours);
+  const pubcom = { wall: (performance.now() - w) / 1000, cpu: cpuSince(t0) };
+  const t1 = process.cpuUsage();
+  w = performance.now();
+  comments.forEach(stock);
+  const kuromojiRun = { wall: (performance.now() - w) / 1000, cpu: cpuSince(t1) };
+  return {
+    comments: comments.length,
+    chars: comments.reduce((n, t) => n + t.length, 0),
+    mecab: { wall: Math.max(run.wall - load.wall, 0.01), cpu: Math.max(run.cpu - load.cpu, 0.01) },
+    pubcom,
+    kuromoji: kuromojiRun,
+  };
+}
+
+const cpuSince = (c0: NodeJS.CpuUsage) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+};
 
 async function measure(mode: string): Promise<Figures> {
   const load = await timed(() => getTokenizer());
@@ -51,7 +106,9 @@ async function measure(mode: string): Promise<Figures> {
   seedTexts.forEach((t) => tokenizer.tokenize(t));
   const warm = await timed(() => seedTexts.forEach((t) => tokenizer.tokenize(t)));
   const tokens = fresh.value.flat();
+  const mecab = mode === 'nocache' ? mecabSideBySide(comments, (t) => uncached.tokenize(t), (t) => stock.tokenize(t)) : undefined;
   return {
+    mecab,
     loadSeconds: load.wall,
     seed: {
       chars,
@@ -90,7 +147,22 @@ export async function bench(): Promise<void> {
     `${u.comments} synthetic comments, every sentence analysed afresh (what 20,000 distinct comments cost): ` +
       `${fmt(u.wall)} s wall, ${fmt(u.cpu)} s CPU, ${Math.round(u.chars / u.wall)} chars/s — peak RSS ${b.peakRssMb} MB`,
   );
+  console.log(mecabLine(b.mecab));
   console.log(`(${loadNote()} after the runs; CPU seconds are what the work costs when the cores are not shared)`);
+}
+
+function mecabLine(m: Figures['mecab']): string {
+  if (m === undefined || typeof m === 'string') return m ?? 'MeCab comparison not run';
+  const r = (x: { wall: number; cpu: number }) => `${fmt(x.wall)} s wall (${fmt(x.wall / m.mecab.wall, 1)}× MeCab), ${fmt(x.cpu)} s CPU (${fmt(x.cpu / m.mecab.cpu, 1)}×)`;
+  return (
+    `side by side on ${m.comments} synthetic comments (${m.chars} chars), dictionaries loaded: MeCab ${fmt(m.mecab.wall)} s wall, ${fmt(m.mecab.cpu)} s CPU; ` +
+    `pubcom tokenizer (terms, compounds, no segment cache) ${r(m.pubcom)}; stock kuromoji ${r(m.kuromoji)} — bar ≤ 3× MeCab wall`
+  );
+}
+
+/** For bench/scale.ts: the MeCab line alone, measured in a fresh process. */
+export function mecabComparison(): string {
+  return mecabLine(runChild<Figures>(import.meta.url, ['nocache']).mecab);
 }
 
 if (isChild()) {

@@ -34,8 +34,6 @@ const TUNING_SET = join(ROOT, 'data/labels/tuning-ministries.jsonl');
 const OUT_DIR = join(ROOT, 'reports/eval');
 const CLASSIFIERS = ['rules', 'supervised', 'similarity', 'ensemble'] as const;
 type ClassifierName = (typeof CLASSIFIERS)[number];
-const FOLDS = 5;
-const SEED = 20250601;
 const EMBEDDER = 'lsa';
 
 /** One labelled response of a set, ready for classifying and scoring. */

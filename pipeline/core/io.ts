@@ -1,19 +1,30 @@
 // File boundaries: every write goes to a temp file first and is renamed, so a failed run leaves nothing half-written.
-import { mkdirSync, readFileSync, renameSync, existsSync, rmSync, openSync, writeSync, fsyncSync, closeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import type { z } from 'zod';
 import { InputError } from './errors.ts';
 
 /**
- * Writes a file and flushes it to the disk before returning: a rename that publishes it must never be able to
- * reach the disk before its contents (after a power cut, a complete-looking run with empty files).
+ * A file's content: a string, bytes, or a string in parts. V8 caps a string at about 536 million characters, and
+ * items.jsonl of a 300,000-row round is larger, so it is built and written part by part.
  */
-export function writeDurable(path: string, data: string | Uint8Array): void {
+export type Content = string | Uint8Array | readonly string[];
+
+/**
+ * Writes content to a (new or truncated) file, part by part, and flushes it to the disk before returning: a rename
+ * that publishes the file must never reach the disk before its contents (after a power cut, a complete-looking run
+ * with empty files).
+ */
+export function writeContent(path: string, data: Content): void {
   const fd = openSync(path, 'w');
   try {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    let at = 0;
-    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+    const parts = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
+    for (const part of parts) {
+      const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+      let at = 0;
+      while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+    }
     fsyncSync(fd);
   } finally {
     closeSync(fd);
@@ -33,11 +44,24 @@ export function syncFolder(dir: string): void {
   }
 }
 
-export function writeAtomic(path: string, data: string | Uint8Array): void {
+/** sha256 (hex) of content, whole or in parts. */
+export function contentSha256(data: Content): string {
+  const h = createHash('sha256');
+  if (typeof data === 'string' || data instanceof Uint8Array) h.update(data);
+  else for (const part of data) h.update(part);
+  return h.digest('hex');
+}
+
+/** The content as one string (or bytes), for callers that keep small files in memory. */
+export function joinContent(data: Content): string | Uint8Array {
+  return typeof data === 'string' || data instanceof Uint8Array ? data : data.join('');
+}
+
+export function writeAtomic(path: string, data: Content): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeDurable(tmp, data);
+    writeContent(tmp, data);
     renameSync(tmp, path);
     syncFolder(dirname(path));
   } finally {
@@ -50,8 +74,27 @@ export function toJsonl(records: readonly unknown[]): string {
   return records.map((r) => JSON.stringify(r)).join('\n') + (records.length ? '\n' : '');
 }
 
+/** toJsonl's text in parts of about `partChars` characters each (whole lines), for rounds too large for one string. */
+export function jsonlParts(records: readonly unknown[], partChars = 1 << 24): string[] {
+  const parts: string[] = [];
+  let lines: string[] = [];
+  let size = 0;
+  for (const r of records) {
+    const line = JSON.stringify(r);
+    lines.push(line);
+    size += line.length + 1;
+    if (size >= partChars) {
+      parts.push(lines.join('\n') + '\n');
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length) parts.push(lines.join('\n') + '\n');
+  return parts;
+}
+
 export function writeJsonl(path: string, records: readonly unknown[]): void {
-  writeAtomic(path, toJsonl(records));
+  writeAtomic(path, jsonlParts(records));
 }
 
 export function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {

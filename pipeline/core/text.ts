@@ -36,8 +36,17 @@ export function normalize(s: string): string {
 }
 
 export function cleanText(raw: string): string {
-  return normalize(stripHtml(raw));
+  // Mass rounds repeat a few texts in thousands of cells: each distinct cell is cleaned once. Bounded, so a
+  // long-lived process does not keep every cell it ever read.
+  let clean = cleanMemo.get(raw);
+  if (clean === undefined) {
+    if (cleanMemo.size >= 50_000) cleanMemo.clear();
+    clean = normalize(stripHtml(raw));
+    cleanMemo.set(raw, clean);
+  }
+  return clean;
 }
+const cleanMemo = new Map<string, string>();
 
 /** The gold file's alignment key: first 30 characters of the cleaned comment. */
 export function commentHead(comment: string, n = 30): string {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Item } from '../core/schema.ts';
 import { InputError } from '../core/errors.ts';
 import type { Embedder } from './types.ts';
-import { LsaEmbedder, lsaEmbedder } from './lsa.ts';
+import { LsaEmbedder, lsaEmbedder, type LsaOptions } from './lsa.ts';
 import { TransformersEmbedder, Dtype } from './transformers.ts';
 import { CachedEmbedder, DEFAULT_CACHE_DIR } from './cache.ts';
 import { progress } from '../core/progress.ts';
@@ -38,6 +38,8 @@ export interface CreateEmbedderOptions {
   dtype?: Dtype;
   /** Per-model settings (default models/embedders.json). */
   settingsPath?: string;
+  /** lsa: the tokenizer (and the words it already found) to build the space with; default the built-in term lists. */
+  lsa?: Pick<LsaOptions, 'tokenizer' | 'tokenizerKey' | 'words'>;
 }
 
 function parseLsaParams(spec: string, params: string): { dim?: number; seed?: number } {
@@ -57,7 +59,7 @@ function parseLsaParams(spec: string, params: string): { dim?: number; seed?: nu
 export async function createEmbedder(spec: string, opts: CreateEmbedderOptions = {}): Promise<Embedder> {
   const [backend, ...rest] = spec.split(':');
   const arg = rest.join(':');
-  if (backend === 'lsa') return lsaEmbedder(parseLsaParams(spec, arg));
+  if (backend === 'lsa') return lsaEmbedder({ ...parseLsaParams(spec, arg), ...opts.lsa });
   if (backend === 'transformers') {
     if (!arg) throw new InputError('--embedder', `"${spec}": name a model, e.g. transformers:Xenova/multilingual-e5-small`);
     if (opts.batchSize !== undefined && (!Number.isInteger(opts.batchSize) || opts.batchSize < 1)) {
@@ -103,7 +105,7 @@ export function withCache(embedder: Embedder, opts: { dir: string; enabled: bool
   return new CachedEmbedder(embedder, {
     dir: opts.dir,
     corpusDependent,
-    configKey: corpusDependent ? configFingerprint() : undefined,
+    configKey: corpusDependent ? configFingerprint() + (embedder instanceof LsaEmbedder && embedder.tokenizerKey ? `+${embedder.tokenizerKey}` : '') : undefined,
     enabled: opts.enabled,
   });
 }

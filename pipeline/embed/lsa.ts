@@ -43,6 +43,13 @@ export function loadLsaSettings(): LsaSettings {
 export interface LsaOptions extends Partial<LsaSettings> {
   /** Tokenizer for content words; defaults to getTokenizer() with the built-in term lists. */
   tokenizer?: Tokenizer;
+  /**
+   * Names `tokenizer` when it is not the default (e.g. the run's, with only the applied codebook's term lists):
+   * joins the cache key, so vectors built with other term lists are never served.
+   */
+  tokenizerKey?: string;
+  /** Content words of a normalised text already analysed with `tokenizer` (the run's tokenize stage), else undefined. */
+  words?: (normalized: string) => string[] | undefined;
 }
 
 export interface LsaFitStats {
@@ -71,6 +78,8 @@ interface Fitted {
 export class LsaEmbedder implements Embedder {
   private readonly settings: LsaSettings;
   private tokenizer: Tokenizer | null;
+  readonly tokenizerKey: string | null;
+  private readonly words: ((normalized: string) => string[] | undefined) | null;
   private fitted: Fitted | null = null;
   /** Sizes and phase timings of the last fit(), for benchmarks and run manifests. */
   fitStats: LsaFitStats | null = null;
@@ -82,10 +91,12 @@ export class LsaEmbedder implements Embedder {
   degenerate: string | null = null;
 
   constructor(opts: LsaOptions = {}) {
-    const { tokenizer, ...overrides } = opts;
+    const { tokenizer, tokenizerKey, words, ...overrides } = opts;
     const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
     this.settings = LsaSettings.parse({ ...loadLsaSettings(), ...given });
     this.tokenizer = tokenizer ?? null;
+    this.tokenizerKey = tokenizerKey ?? null;
+    this.words = words ?? null;
   }
 
   get id(): string {
@@ -104,7 +115,8 @@ export class LsaEmbedder implements Embedder {
     const s = this.settings;
     const started = performance.now();
     // Duplicates would only reweight the space towards mass submissions; each distinct text counts once.
-    const texts = [...new Set(corpus.map((t) => normalize(t)))].filter(Boolean);
+    // (Distinct raw texts first: a mass round would otherwise normalise every copy.)
+    const texts = [...new Set([...new Set(corpus)].map((t) => normalize(t)))].filter(Boolean);
     const { vocab, rows } = Vocabulary.fit(
       texts.map((t) => this.rawDoc(t, tokenizer)),
       s,
@@ -168,7 +180,7 @@ export class LsaEmbedder implements Embedder {
 
   private rawDoc(text: string, tokenizer: Tokenizer): RawDoc {
     const [lo, hi] = this.settings.char_ngrams;
-    return { words: tokenizer.contentWords(text), grams: charGramKeys(text, lo, hi) };
+    return { words: this.words?.(text) ?? tokenizer.contentWords(text), grams: charGramKeys(text, lo, hi) };
   }
 }
 

@@ -24,8 +24,22 @@ type GroupsModel = z.infer<typeof GroupsModel>;
 
 const loadModel = (): GroupsModel => readModel('parse/response-groups.json', GroupsModel);
 
+// A ministry reuses a few hundred answers across a round: each distinct answer is read once. Bounded, so a
+// long-lived process reading many rounds does not keep them all.
+const pointerMemo = new Map<string, string[]>();
+
 /** Item numbers a response points to for its answer, in order of appearance, e.g. ["1"] for 「No.1の回答のとおり」. */
 export function pointerTargets(response: string): string[] {
+  let known = pointerMemo.get(response);
+  if (!known) {
+    if (pointerMemo.size >= 50_000) pointerMemo.clear();
+    known = findPointerTargets(response);
+    pointerMemo.set(response, known);
+  }
+  return [...known];
+}
+
+function findPointerTargets(response: string): string[] {
   const m = loadModel();
   const pointing = new RegExp(m.pointer.pointing_words, 'gu');
   const out: string[] = [];

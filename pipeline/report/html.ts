@@ -12,7 +12,6 @@ import { displayNumber, formatNumber, head, type Column, type Table } from './ta
 import {
   hasStance,
   itemsByTheme,
-  needsReview,
   primaryLabel,
   primaryTheme,
   reviewCount,

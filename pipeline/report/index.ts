@@ -1,6 +1,6 @@
 // The report stage: a run's enriched items in, every output file of the run folder out.
 import { join } from 'node:path';
-import { readJson, readJsonl, toJsonl, writeAtomic } from '../core/io.ts';
+import { joinContent, jsonlParts, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
 import { toCsv } from './csv.ts';
 import { reportHtml } from './html.ts';
 import { itemsTable } from './items-table.ts';
@@ -16,7 +16,7 @@ export { toCsv } from './csv.ts';
 export { toMarkdown } from './markdown.ts';
 export { reportHtml } from './html.ts';
 
-export type Emit = (relativePath: string, content: string | Uint8Array) => void;
+export type Emit = (relativePath: string, content: Content) => void;
 
 /**
  * Renders every file of the report, in a fixed order, handing each to `emit` as soon as it exists so a large
@@ -34,7 +34,8 @@ export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   const tables = buildTables(checked);
   const items_ = itemsTable(checked);
   emit('items.csv', toCsv(items_));
-  emit('items.jsonl', toJsonl(items));
+  // In parts: a 300,000-row round's items.jsonl is longer than the longest string V8 can hold.
+  emit('items.jsonl', jsonlParts(items));
   emit('run.json', JSON.stringify(info, null, 2) + '\n');
   for (const t of tables) {
     emit(`tables/${t.name}.csv`, toCsv(t));
@@ -48,7 +49,7 @@ export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
 /** Every file the report writes, by path relative to the run folder, in a fixed order. */
 export async function renderReport(run: RunSet): Promise<Map<string, string | Uint8Array>> {
   const files = new Map<string, string | Uint8Array>();
-  await emitReport(run, (rel, content) => files.set(rel, content));
+  await emitReport(run, (rel, content) => files.set(rel, joinContent(content)));
   return files;
 }
 

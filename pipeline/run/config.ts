@@ -8,6 +8,7 @@ import { PACKAGE_ROOT } from '../core/models.ts';
 import { CLASSIFIER_NAMES, type ClassifierName } from '../classify/types.ts';
 import { Dtype } from '../embed/transformers.ts';
 import { FORMATS } from '../parse/detect.ts';
+import { DUPLICATE_DEFAULTS, TEMPLATE_JACCARD } from '../themes/duplicates.ts';
 
 /** The project root: default model paths are relative to it, so `pubcom run` works from any directory. */
 export { PACKAGE_ROOT };
@@ -96,8 +97,8 @@ export const CONFIG_DOCS: [string, string][] = [
   ['embedder_options.dtype', 'transformers weights dtype (e.g. fp32, q8); null = the model\'s setting.'],
   ['rules', 'Cue rules file the classifiers use (an edited copy of models/labels/rules.json, same schema; models/labels/README.md); null (default) = the shipped rules. Relative paths are resolved against the config file (with --rules, against the current directory). The classifiers\' versions carry its hash.'],
   ['codebook', '"auto" (default): apply a codebook of models/themes/ only when it fits the document (its rules hit ≥ fit.min_rule_share of the comments and its domain vocabulary occurs in ≥ fit.min_vocabulary_share; pipeline/themes/README.md), else none; "none" or null: no codebook, themes are the discovered clusters; or a codebook file (e.g. a run\'s codebook.draft.json, edited), applied as asked. Relative paths are resolved against the config file.'],
-  ['thresholds.near_duplicate', 'Jaccard similarity of character 5-gram sets at or above which two comments count as near-duplicates; null = the themes stage default (0.8).'],
-  ['thresholds.response_template', 'The same for two responses to count as one reused answer (response template); null = the near_duplicate value.'],
+  ['thresholds.near_duplicate', `Jaccard similarity of character ${DUPLICATE_DEFAULTS.shingle}-gram sets at or above which two comments count as near-duplicates; null = the themes stage default (${DUPLICATE_DEFAULTS.jaccard}).`],
+  ['thresholds.response_template', `The same for two responses to count as one reused answer (response template), in items.csv and duplicates.json alike; null = the themes stage default (${TEMPLATE_JACCARD}: answers that differ by one word differ in meaning).`],
   ['clusters.k', 'Number of discovered clusters; null = chosen by silhouette (or the cube-root default).'],
   ['seed', 'Seed of the cluster discovery and the 2-D layout (the lsa embedder\'s own seed is in models/lsa.json, or lsa:seed=S).'],
   ['cache.enabled', 'Reuse embeddings computed by earlier runs (keyed by backend, model and text hash).'],

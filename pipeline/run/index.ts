@@ -4,18 +4,18 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { StrictError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
+import { contentSha256, type Content } from '../core/io.ts';
 import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
 import { documentTitle } from '../report/title.ts';
 import type { RunSet } from '../report/schema.ts';
-import type { ClassifierModel } from '../classify/index.ts';
-import type { Item, StanceRecord } from '../core/schema.ts';
-import type { Codebook } from '../themes/index.ts';
+import type { StanceRecord } from '../core/schema.ts';
 import { configPath, publicConfig, type ResolvedConfig } from './config.ts';
 import { publicPath } from '../core/paths.ts';
 import { enrich } from './enrich.ts';
 import { buildManifest } from './manifest-build.ts';
-import { checkRunCodebook, classifyStage, loadRunRules, codebookStage, embedStage, loadRunModel, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
+import { checkRunCodebook, classifyStage, codebookStage, embedStage, loadRunModel, loadRunRules, parseStage, stanceStage, themesStage, tokenizeStage } from './stages.ts';
+import { itemsOf, need, runStages, stage, type RunContext, type Stage } from './context.ts';
 import { StageLog } from './stage-log.ts';
 import { runSummary } from './summary.ts';
 import { beginRun, fault } from './transaction.ts';
@@ -77,18 +77,68 @@ interface RunIntoOptions {
   strict: boolean;
 }
 
-async function runInto(write: (rel: string, content: string | Uint8Array) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
-  const log = new StageLog(8, quiet, process.stderr, (name) => fault(`stage:${name}`));
+/** The analysis, in order; each stage reads the records it names and produces one (pipeline/run/context.ts). */
+export const STAGES: readonly Stage[] = [
+  stage({
+    name: 'parse',
+    needs: [],
+    produces: 'parsed',
+    run: async (ctx) => {
+      const parsed = await parseStage(ctx.input, ctx.label, ctx.config);
+      // --strict: any parse note stops the run before anything is written (the transaction is aborted).
+      if (ctx.strict && parsed.report.warnings.length) throw new StrictError(ctx.input, parsed.report.warnings);
+      return parsed;
+    },
+    describe: (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`,
+  }),
+  stage({ name: 'codebook', needs: ['parsed'], produces: 'codebook', run: (ctx) => codebookStage(itemsOf(ctx), ctx.config), describe: (c) => c.reason }),
+  stage({
+    name: 'tokenize',
+    needs: ['parsed', 'codebook'],
+    produces: 'comments',
+    run: (ctx) => tokenizeStage(itemsOf(ctx), need(ctx, 'codebook'), ctx.quiet),
+    describe: (r) => `${r.size} distinct comments, ${r.tokens} tokens`,
+  }),
+  stage({
+    name: 'embed',
+    needs: ['parsed', 'comments'],
+    produces: 'vectors',
+    run: (ctx) => embedStage(itemsOf(ctx), need(ctx, 'comments'), ctx.config, { quiet: ctx.quiet, allowRemote: ctx.allowRemote }),
+    describe: (r) => `${r.embeddings.vectors.length} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`,
+  }),
+  stage({
+    name: 'classify',
+    needs: ['parsed'],
+    produces: 'labels',
+    run: (ctx) => classifyStage(itemsOf(ctx), ctx.config, ctx.model?.model ?? null),
+    describe: (r) => r.map((c) => c.name).join(', '),
+  }),
+  stage({ name: 'stance', needs: ['parsed'], produces: 'stances', run: (ctx) => stanceStage(itemsOf(ctx)), describe: (r) => stanceCounts(r.records) }),
+  stage({
+    name: 'themes',
+    needs: ['parsed', 'comments', 'vectors'],
+    produces: 'themes',
+    run: (ctx) => themesStage(itemsOf(ctx), ctx.config, need(ctx, 'comments'), need(ctx, 'vectors'), ctx.quiet),
+    describe: (r) => `${clusterCount(r.clusters)}, ${new Set(r.responseTemplate.values()).size} response templates`,
+  }),
+];
+
+async function runInto(write: (rel: string, content: Content) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
+  const log = new StageLog(STAGES.length + 1, quiet, process.stderr, (name) => fault(`stage:${name}`));
   checkRunCodebook(config);
   loadRunRules(config); // a bad --rules file stops the run before any computing
-  const model = loadRunModel(config);
-  const parsed = await log.stage('parse', () => parseStage(input, label, config), (r) => `${r.items.length} items, ${r.report.skipped.length} skipped rows (${r.report.format})`);
-  // --strict: any parse note stops the run before anything is written (the transaction is aborted).
-  if (strict && parsed.report.warnings.length) throw new StrictError(input, parsed.report.warnings);
+  const ctx: RunContext = { config, input, label, quiet, allowRemote, strict, model: loadRunModel(config), records: {} };
+  await runStages(ctx, STAGES, log, ['parsed', 'codebook', 'labels', 'stances', 'themes']);
+  const parsed = need(ctx, 'parsed');
   const items = parsed.items;
-  const choice = await log.stage('codebook', () => codebookStage(items, config), (c) => c.reason);
+  const choice = need(ctx, 'codebook');
   const codebook = choice.codebook;
-  const { labels, stances, themes, embedderId } = await analyse(items, { config, codebook, model: model?.model ?? null, log, quiet, allowRemote });
+  const labels = need(ctx, 'labels');
+  const stances = need(ctx, 'stances');
+  const themes = need(ctx, 'themes');
+  const model = ctx.model;
+  // The embedder's id, kept from the embed stage's record (released once the themes stage had its vectors).
+  const embedderId = themes.embedderId;
   for (const w of themes.warnings) log.line(`  warning: ${w}`);
 
   const run: RunSet = {
@@ -111,9 +161,9 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
   };
   const files = await log.stage('report', async () => {
     const written = new Map<string, string>();
-    const emit = (rel: string, content: string | Uint8Array) => {
+    const emit = (rel: string, content: Content) => {
       write(rel, content);
-      written.set(rel, sha256(content));
+      written.set(rel, contentSha256(content));
     };
     await emitReport(run, emit);
     emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
@@ -148,29 +198,6 @@ async function runInto(write: (rel: string, content: string | Uint8Array) => voi
   write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
   const summary = runSummary(run, out, parsed.report.skipped.length, timings.total);
   return { run, files: [...files.keys(), 'manifest.json'], timings, peakRssMb: log.peakRssMb, summary };
-}
-
-interface AnalyseContext {
-  config: ResolvedConfig;
-  codebook: Codebook | null;
-  model: ClassifierModel | null;
-  log: StageLog;
-  quiet: boolean;
-  allowRemote: boolean;
-}
-
-/**
- * tokenize → embed → classify → stance → themes. A function of its own so that the tokens, the fitted embedder and
- * the themes stage's working data become garbage before the report is rendered: on a 20,000-comment round
- * they hold hundreds of megabytes.
- */
-async function analyse(items: readonly Item[], { config, codebook, model, log, quiet, allowRemote }: AnalyseContext) {
-  const tok = await log.stage('tokenize', () => tokenizeStage(items, codebook, quiet), (r) => `${r.tokens} tokens`);
-  const emb = await log.stage('embed', () => embedStage(items, config, { quiet, allowRemote }), (r) => `${r.vectors} vectors, ${r.cache.hits} from cache (${r.embedder.inner.id})`);
-  const labels = await log.stage('classify', () => classifyStage(items, config, model), (r) => r.map((c) => c.name).join(', '));
-  const stances = await log.stage('stance', () => stanceStage(items), (r) => stanceCounts(r.records));
-  const themes = await log.stage('themes', () => themesStage(items, config, codebook, tok.tokenizer, emb.embedder, quiet), (r) => `${clusterCount(r.clusters)}, ${new Set(r.responseTemplate.values()).size} response templates`);
-  return { labels, stances, themes, embedderId: emb.embedder.inner.id };
 }
 
 /** "k clusters + n outliers": the same k `pubcom themes` prints, the outlier group counted apart. */

@@ -4,16 +4,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
-import { normalize } from '../core/text.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
 import { projectRelative, publicPath } from '../core/paths.ts';
 import { classify, loadRules, readModel, type ClassifierModel, type LoadedRules } from '../classify/index.ts';
 import { progress } from '../core/progress.ts';
-import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder } from '../embed/index.ts';
+import { CachedEmbedder, createEmbedder, embedItems, withCache, type Embedder, type Embeddings } from '../embed/index.ts';
 import { parseDocument, type ParseResult } from '../parse/index.ts';
 import { loadStanceRules, stanceItems } from '../stance/index.ts';
-import { chooseCodebook, findResponseTemplates, loadCodebook, themeItems, type Codebook, type CodebookChoice, type CodebookFile } from '../themes/index.ts';
-import { getTokenizer, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
+import { chooseCodebook, loadCodebook, PreparedComments, themeItems, type CodebookChoice, type CodebookFile } from '../themes/index.ts';
+import { getTokenizer } from '../tokenize/index.ts';
 import type { ClusterInfo } from '../report/schema.ts';
 import { configPath, isCodebookMode, type ResolvedConfig } from './config.ts';
 import type { ClassifierOutput, ThemesOutput } from './enrich.ts';
@@ -32,51 +31,47 @@ export async function parseStage(input: string, label: string, config: ResolvedC
   });
 }
 
-export interface TokenizeResult {
-  tokenizer: Tokenizer;
-  tokens: number;
-}
-
 /**
- * Loads the dictionary and tokenizes every distinct comment once (copies of a campaign text count their tokens
- * without being analysed again). Later stages tokenize again through the same shared kuromoji instance, whose
- * per-sentence cache makes those passes cheap, so this stage carries the real cost.
+ * Loads the dictionary and analyses every distinct comment once (copies of a campaign text share the analysis):
+ * the content words the lsa embedder builds its space from, the nouns that name clusters, and what the codebook's
+ * coding rules find. The tokens themselves are not kept; the later stages read these.
  */
-export async function tokenizeStage(items: readonly Item[], codebook: Codebook | null, quiet = false): Promise<TokenizeResult> {
+export async function tokenizeStage(items: readonly Item[], choice: CodebookChoice, quiet = false): Promise<PreparedComments> {
+  const codebook = choice.codebook;
   // A term list belongs to its domain: only the applied codebook's (none without a codebook).
-  const tokenizer = await getTokenizer({ domainTerms: codebook ? [codebook.domain] : [] });
-  const copies = new Map<string, { item: Item; count: number }>();
-  for (const item of items) {
-    const key = normalize(item.comment);
-    const known = copies.get(key);
-    if (known) known.count++;
-    else copies.set(key, { item, count: 1 });
-  }
+  const domains = codebook ? [codebook.domain] : [];
+  // Measuring the codebook's fit analysed the comments with this same tokenizer: those analyses are taken over.
+  const taken = choice.prepared && choice.prepared.codebook === codebook ? choice.prepared : null;
+  choice.prepared = null;
+  const comments = taken ?? new PreparedComments(await getTokenizer({ domainTerms: domains }), codebook, `domains=${domains.join(',')}`);
+  const firsts = new Map<string, Item>();
+  for (const item of items) if (item.comment.trim() && !firsts.has(item.comment)) firsts.set(item.comment, item);
   // Progress in characters, so a round with a few very long comments still shows it moving.
   let chars = 0;
-  for (const { item } of copies.values()) chars += item.comment.length;
+  for (const item of firsts.values()) chars += item.comment.length;
   const bar = progress('tokenize', chars, { quiet });
-  let tokens = 0;
-  for (const { item, count } of copies.values()) {
-    tokens += tokenizeItems([item], tokenizer, 'comment')[0].tokens.length * count;
+  for (const item of firsts.values()) {
+    comments.get(item.comment);
     bar.tick(item.comment.length);
   }
   bar.done();
-  return { tokenizer, tokens };
+  return comments;
 }
 
 export interface EmbedResult {
   embedder: CachedEmbedder;
-  vectors: number;
+  embeddings: Embeddings;
   cache: { hits: number; computed: number };
 }
 
 /**
- * Fits the embedder on the comments and embeds them. The themes stage reuses this embedder: the same comments
- * leave its fitted space in place, so nothing is fitted twice.
+ * Fits the embedder on the comments and embeds them. lsa builds its space from the words the tokenize stage found
+ * (same tokenizer, so `--terms` and the codebook's term lists shape it too); the themes stage reuses both the
+ * vectors and the fitted embedder (for the codebook's seed texts).
  */
 export async function embedStage(
   items: readonly Item[],
+  comments: PreparedComments,
   config: ResolvedConfig,
   opts: { quiet: boolean; allowRemote?: boolean },
 ): Promise<EmbedResult> {
@@ -86,10 +81,11 @@ export async function embedStage(
     batchSize: o.batch_size ?? undefined,
     dtype: o.dtype ?? undefined,
     allowRemote: opts.allowRemote,
+    lsa: { tokenizer: comments.tokenizer, tokenizerKey: comments.tokenizerKey, words: (t) => comments.wordsOf(t) },
   });
   const embedder = withCache(inner, { dir: join(config.cache.dir, 'embeddings'), enabled: config.cache.enabled });
   const result = await embedItems(items, embedder, { field: 'comment', kind: 'passage', quiet: opts.quiet, cache: config.cache.enabled });
-  return { embedder, vectors: result.vectors.length, cache: { hits: result.cache.hits, computed: result.cache.computed } };
+  return { embedder, embeddings: result, cache: { hits: result.cache.hits, computed: result.cache.computed } };
 }
 
 /** A named codebook file is read and checked before any stage runs, so a typo stops the run at once. */
@@ -163,32 +159,34 @@ export interface ThemesStageResult extends ThemesOutput {
   duplicatesJson: string;
   /** codebook.draft.json: the clusters as a codebook to edit and pass back (null when nothing was clustered). */
   draft: CodebookFile | null;
+  /** The embedder that made the vectors (manifest.json), as the themes stage recorded it. */
+  embedderId: string;
 }
 
 export async function themesStage(
   items: readonly Item[],
   config: ResolvedConfig,
-  codebook: Codebook | null,
-  tokenizer: Tokenizer,
-  embedder: CachedEmbedder,
+  comments: PreparedComments,
+  embedded: EmbedResult,
   quiet: boolean,
 ): Promise<ThemesStageResult> {
   const jaccard = config.thresholds.near_duplicate ?? undefined;
+  const templateJaccard = config.thresholds.response_template ?? undefined;
   const raw = await themeItems(items, {
-    codebook,
-    tokenizer,
-    embedder,
+    codebook: comments.codebook,
+    tokenizer: comments.tokenizer,
+    prepared: comments,
+    embedder: embedded.embedder,
+    embeddings: embedded.embeddings,
     discovery: { seed: config.seed, ...(config.clusters.k !== null ? { k: config.clusters.k } : {}) },
     duplicates: jaccard !== undefined ? { jaccard } : {},
+    // One threshold for duplicates.json and items.csv: the stage computes the templates both read.
+    ...(templateJaccard !== undefined ? { templateJaccard } : {}),
     cache: config.cache.enabled,
     cacheDir: join(config.cache.dir, 'embeddings'),
     quiet,
   });
-  const templateJaccard = config.thresholds.response_template;
-  const templates =
-    templateJaccard !== null && templateJaccard !== config.thresholds.near_duplicate
-      ? findResponseTemplates(items, { ...raw.duplicates.method, jaccard: templateJaccard })
-      : raw.duplicates.responses.templates;
+  const templates = raw.duplicates.responses.templates;
   const byItem = (groups: readonly { id: string; items: string[] }[]) =>
     new Map(groups.flatMap((g) => g.items.map((id) => [id, g.id] as const)));
   const clusters: ClusterInfo[] = raw.clusters.clusters.map((c) => ({
@@ -204,6 +202,7 @@ export async function themesStage(
     clustersJson: JSON.stringify(raw.clusters, null, 2) + '\n',
     duplicatesJson: JSON.stringify(raw.duplicates, null, 2) + '\n',
     draft: raw.draft,
+    embedderId: embedded.embedder.inner.id,
     themes: raw.records,
     duplicateGroup: byItem(raw.duplicates.comments.groups),
     responseTemplate: byItem(templates),

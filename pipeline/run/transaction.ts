@@ -21,10 +21,10 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { syncFolder, writeContent, type Content } from '../core/io.ts';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { Manifest } from './manifest.ts';
-import { syncFolder, writeDurable } from '../core/io.ts';
 
 export interface BeginOptions {
   /** The input file: it must not lie inside `out`, whose old contents the commit removes. */
@@ -59,14 +59,14 @@ export class RunTransaction {
   ) {}
 
   /** Write one file of the run, by path relative to the run folder. */
-  write(rel: string, data: string | Uint8Array): void {
+  write(rel: string, data: Content): void {
     if (this.done) throw new Error(`run transaction for ${this.shown} is already finished`);
     if (!isPlainRelative(rel)) throw new Error(`run output path "${rel}" leaves the run folder`);
     const path = join(this.tmp, rel);
     try {
       fault(`write:${rel}`);
       mkdirSync(dirname(path), { recursive: true });
-      writeDurable(path, data);
+      writeContent(path, data);
     } catch (e) {
       throw writeError(e, this.shown, `cannot write ${rel}`);
     }

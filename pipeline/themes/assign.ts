@@ -27,6 +27,28 @@ function keywordNode(theme: LoadedTheme): PositionalNode {
   };
 }
 
+/** What a comment's tokens say about one theme: whether its coding rule and its keywords fire, and on what. */
+export interface ThemeFacts {
+  ruleFired: boolean;
+  ruleHits: string[];
+  keywordFired: boolean;
+  keywordHits: string[];
+}
+
+/**
+ * The token side of every theme's decision for one comment. Computed once per distinct comment (by the run's
+ * tokenize stage, or by themeItems), so the tokens need not be kept until the vectors exist.
+ */
+export function themeFacts(codebook: Codebook, doc: RuleDocument, keywords: readonly PositionalNode[] = codebook.themes.map(keywordNode)): ThemeFacts[] {
+  return codebook.themes.map((theme, t) => {
+    const rule = evaluateRule(theme.ast, doc);
+    const kw = evaluateRule(keywords[t], doc);
+    return { ruleFired: rule.matched, ruleHits: dedupe(rule.hits), keywordFired: kw.matched, keywordHits: dedupe(kw.hits) };
+  });
+}
+
+export { keywordNode };
+
 /**
  * Decides one theme for one comment.
  *   rule fired and similarity ≥ thresholds.rule              → "rule", or "both" when similarity ≥ thresholds.similarity
@@ -44,39 +66,44 @@ export function decideTheme(
 ): ThemeEvidence {
   const rule = evaluateRule(theme.ast, doc);
   const kw = evaluateRule(keywords, doc);
+  return decideFromFacts(codebook, theme, { ruleFired: rule.matched, ruleHits: dedupe(rule.hits), keywordFired: kw.matched, keywordHits: dedupe(kw.hits) }, similarity);
+}
+
+/** decideTheme's thresholds over facts already computed. */
+export function decideFromFacts(codebook: Codebook, theme: LoadedTheme, facts: ThemeFacts, similarity: number): ThemeEvidence {
   const t = theme.thresholds;
   const w = codebook.scoring.rule_weight;
   const sim = round(similarity);
+  const fired = facts.ruleFired;
   let assigned: ThemeSource | null = null;
-  if (rule.matched && sim >= t.rule) assigned = sim >= t.similarity ? 'both' : 'rule';
-  else if (!rule.matched && sim >= t.similarity) assigned = 'similarity';
-  else if (!rule.matched && kw.matched && sim >= t.combined) assigned = 'similarity';
+  if (fired && sim >= t.rule) assigned = sim >= t.similarity ? 'both' : 'rule';
+  else if (!fired && sim >= t.similarity) assigned = 'similarity';
+  else if (!fired && facts.keywordFired && sim >= t.combined) assigned = 'similarity';
   return {
     theme: theme.id,
-    ruleFired: rule.matched,
-    ruleHits: dedupe(rule.hits),
-    keywordHits: dedupe(kw.hits),
+    ruleFired: fired,
+    ruleHits: facts.ruleHits,
+    keywordHits: facts.keywordHits,
     similarity: sim,
-    score: round(w * (rule.matched ? 1 : 0) + (1 - w) * Math.max(sim, 0)),
+    score: round(w * (fired ? 1 : 0) + (1 - w) * Math.max(sim, 0)),
     assigned,
   };
 }
 
 /**
  * One ThemeRecord per item, themes ordered by score (primary first), ties by codebook order.
- * `similarity[i][t]` is item i's cosine to theme t's seed.
+ * `facts[i]` is item i's themeFacts; `similarity[i][t]` its cosine to theme t's seed.
  */
 export function assignThemes(
   ids: readonly string[],
-  docs: readonly RuleDocument[],
+  facts: readonly (readonly ThemeFacts[])[],
   similarity: readonly Float32Array[],
   codebook: Codebook,
 ): { records: ThemeRecord[]; evidence: ThemeEvidence[][] } {
-  const keywordNodes = codebook.themes.map(keywordNode);
   const records: ThemeRecord[] = [];
   const evidence: ThemeEvidence[][] = [];
   ids.forEach((id, i) => {
-    const decisions = codebook.themes.map((theme, t) => decideTheme(codebook, theme, docs[i], similarity[i][t], keywordNodes[t]));
+    const decisions = codebook.themes.map((theme, t) => decideFromFacts(codebook, theme, facts[i][t], similarity[i][t]));
     evidence.push(decisions);
     let chosen = decisions
       .map((d, order) => ({ d, order }))

@@ -21,6 +21,7 @@ interface ThemesFlags {
   clusters?: string;
   duplicates?: string;
   terms?: string[];
+  vectors?: string;
   cache: boolean;
   cacheDir?: string;
   quiet?: boolean;
@@ -62,6 +63,7 @@ Examples:
   pubcom themes reports/seed/items.jsonl --out reports/seed/themes.jsonl \\
       --clusters reports/seed/clusters.json --duplicates reports/seed/duplicates.json
   pubcom themes items.jsonl --codebook models/themes/my-round.json --k 12 --out themes.jsonl
+  pubcom embed items.jsonl --out vectors.f32 && pubcom themes items.jsonl --vectors vectors.f32 --out themes.jsonl
   pubcom themes items.jsonl --embedder transformers:Xenova/multilingual-e5-small --out themes.jsonl --quiet
 `;
 
@@ -80,7 +82,8 @@ export function themesCommand(program: Command): void {
     .option('--template-jaccard <x>', 'the same threshold for response templates (reused answers)', String(TEMPLATE_JACCARD))
     .option('--clusters <file>', 'write discovered clusters (clusters.json)')
     .option('--duplicates <file>', 'write duplicate groups and response templates (duplicates.json)')
-    .option('--terms <file>', 'extra terms kept whole by the tokenizer, one per line; repeatable', collect)
+    .option('--terms <file>', 'extra terms kept whole by the tokenizer (coding rules, cluster keywords and the lsa space), one per line; repeatable', collect)
+    .option('--vectors <file>', 'the comments\' vectors from `pubcom embed` (.jsonl or .f32), used instead of embedding again; --embedder must name the same embedder (it embeds the codebook\'s seed texts)')
     .option('--cache-dir <dir>', 'embedding cache folder')
     .option('--no-cache', 'neither read nor write the embedding cache')
     .option('--quiet', 'no progress bar or summary on stderr')
@@ -91,7 +94,8 @@ export function themesCommand(program: Command): void {
       const jaccard = unitInterval('--jaccard', flags.jaccard);
       const templateJaccard = unitInterval('--template-jaccard', flags.templateJaccard);
       const { Item, ThemeRecord } = await import('../core/schema.ts');
-      const { createEmbedder } = await import('../embed/index.ts');
+      const { createEmbedder, readEmbeddings } = await import('../embed/index.ts');
+      const { sha256 } = await import('../core/hash.ts');
       const { getTokenizer, loadUserTerms } = await import('../tokenize/index.ts');
       const { chooseCodebook, themeItems } = await import('./index.ts');
       const { ClustersFile, DuplicatesFile } = await import('./schema.ts');
@@ -102,11 +106,18 @@ export function themesCommand(program: Command): void {
       const terms = (flags.terms ?? []).flatMap((f) => loadUserTerms(f));
       // A term list belongs to its domain: only the applied codebook's, as in `pubcom run`.
       const tokenizer = await getTokenizer({ terms, domainTerms: codebook ? [codebook.domain] : [] });
-      const embedder = await createEmbedder(flags.embedder, { modelDir: flags.modelDir, allowRemote: flags.allowRemote });
+      // The lsa space is built with the same tokenizer as the coding rules, so --terms shapes both.
+      const domainKey = `domains=${codebook ? codebook.domain : ''};terms=${sha256(terms.join('\n')).slice(0, 16)}`;
+      const embedder = await createEmbedder(flags.embedder, { modelDir: flags.modelDir, allowRemote: flags.allowRemote, lsa: { tokenizer, tokenizerKey: domainKey } });
+      const embeddings = flags.vectors ? readEmbeddings(flags.vectors) : undefined;
+      if (embeddings && !embeddings.embedder.startsWith(flags.embedder)) {
+        throw new InputError(flags.vectors!, `vectors made by ${embeddings.embedder.split('|')[0]}, but --embedder is ${flags.embedder}: pass the embedder that made them`);
+      }
       const result = await themeItems(items, {
         codebook,
         tokenizer,
         embedder,
+        ...(embeddings ? { embeddings, embeddingsSource: flags.vectors } : {}),
         discovery: { k, seed },
         duplicates: { jaccard },
         templateJaccard,

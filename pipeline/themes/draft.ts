@@ -16,43 +16,88 @@ export function ruleOperand(term: string): string {
 export interface DraftInput {
   /** Non-outlier clusters, in id order, with c-TF-IDF keywords over `words` (DRAFT_DEFAULTS.candidates of them). */
   clusters: readonly (ClusterSummary & { candidates: string[] })[];
-  /** Per item id: the content nouns of its comment (what the keywords were counted over). */
+  /** Per item id: the content nouns of its comment (what the keywords were counted over); copies may share one Set. */
   words: ReadonlyMap<string, ReadonlySet<string>>;
   /** Per item id: the comment (the description quotes the representatives). */
   comments: ReadonlyMap<string, string>;
 }
 
 /**
+ * The items as units: items whose words are the same Set object (copies of one comment share it) form one unit,
+ * so a mass round's 150,000 copies of a campaign text count as one unit of weight 150,000. `index` lists, per
+ * term, the units whose words hold it.
+ */
+export interface WordUnits {
+  unitOf: Map<string, number>;
+  size: number[];
+  index: Map<string, number[]>;
+}
+
+export function wordUnits(words: DraftInput['words'], terms: Iterable<string>): WordUnits {
+  const byWords = new Map<ReadonlySet<string>, number>();
+  const unitOf = new Map<string, number>();
+  const size: number[] = [];
+  const index = new Map<string, number[]>();
+  for (const t of terms) index.set(t, []);
+  for (const [id, w] of words) {
+    let u = byWords.get(w);
+    if (u === undefined) {
+      u = size.length;
+      byWords.set(w, u);
+      size.push(0);
+      for (const t of w) index.get(t)?.push(u);
+    }
+    unitOf.set(id, u);
+    size[u]++;
+  }
+  return { unitOf, size, index };
+}
+
+/**
  * Chooses each cluster's rule terms greedily from its keywords: the term that newly covers the most members, less
  * half a point per comment outside the cluster it also hits, until no term gains or DRAFT_DEFAULTS.maxTerms are
- * taken (the top keyword always). Deterministic: ties go to the higher c-TF-IDF rank.
+ * taken (the top keyword always). Deterministic: ties go to the higher c-TF-IDF rank. Counted over word units
+ * (above), which gives exactly the counts item by item would, without rescanning every copy per term and round.
  */
-export function chooseRuleTerms(members: readonly string[], candidates: readonly string[], words: DraftInput['words']): string[] {
-  const memberSet = new Set(members);
-  const covered = new Set<string>();
+export function chooseRuleTerms(
+  members: readonly string[],
+  candidates: readonly string[],
+  words: DraftInput['words'],
+  units: WordUnits = wordUnits(words, candidates),
+): string[] {
+  const inside = new Float64Array(units.size.length);
+  for (const id of members) {
+    const u = units.unitOf.get(id);
+    if (u !== undefined) inside[u]++;
+  }
+  const covered = new Uint8Array(units.size.length);
   const chosen: string[] = [];
-  const hitsOf = (term: string) => [...words].filter(([, w]) => w.has(term)).map(([id]) => id);
-  const hits = new Map(candidates.map((t) => [t, hitsOf(t)]));
   while (chosen.length < DRAFT_DEFAULTS.maxTerms) {
     let best: { term: string; gain: number } | null = null;
     for (const term of candidates) {
       if (chosen.includes(term)) continue;
-      const h = hits.get(term)!;
-      const gain = h.filter((id) => memberSet.has(id) && !covered.has(id)).length - DRAFT_DEFAULTS.outsidePenalty * h.filter((id) => !memberSet.has(id)).length;
+      let newly = 0;
+      let outside = 0;
+      for (const u of units.index.get(term) ?? []) {
+        if (!covered[u]) newly += inside[u];
+        outside += units.size[u] - inside[u];
+      }
+      const gain = newly - DRAFT_DEFAULTS.outsidePenalty * outside;
       if (!best || gain > best.gain) best = { term, gain };
     }
     if (!best || (chosen.length > 0 && best.gain <= 0)) break;
     chosen.push(best.term);
-    for (const id of hits.get(best.term)!) if (memberSet.has(id)) covered.add(id);
+    for (const u of units.index.get(best.term) ?? []) if (inside[u] > 0) covered[u] = 1;
   }
   return chosen;
 }
 
 export function draftCodebook({ clusters, words, comments }: DraftInput): CodebookFile | null {
+  const units = wordUnits(words, clusters.flatMap((c) => c.candidates));
   const themes = clusters
     .filter((c) => !c.outlier && c.keywords.length > 0)
     .map((c) => {
-      const terms = chooseRuleTerms(c.members, c.candidates, words);
+      const terms = chooseRuleTerms(c.members, c.candidates, words, units);
       const quotes = c.representatives
         .map((id) => Array.from(comments.get(id) ?? '').slice(0, DRAFT_DEFAULTS.descriptionChars).join(''))
         .filter(Boolean);

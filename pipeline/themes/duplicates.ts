@@ -135,8 +135,11 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
   const keyIndex = new Map<string, number>();
   const keys: string[] = [];
   const membersOf: number[][] = [];
+  // Copies of a text (a mass round's campaign texts, a ministry's reused answers) are keyed once.
+  const keyOfText = new Map<string, string>();
   texts.forEach((t, i) => {
-    const key = duplicateKey(t);
+    let key = keyOfText.get(t);
+    if (key === undefined) keyOfText.set(t, (key = duplicateKey(t)));
     if (!key) return;
     let k = keyIndex.get(key);
     if (k === undefined) {

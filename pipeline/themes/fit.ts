@@ -12,10 +12,10 @@ import { modelPath } from '../core/models.ts';
 import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { publicPath } from '../core/paths.ts';
-import { domainTermFiles, getTokenizer, loadTermList, tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
+import { domainTermFiles, getTokenizer, loadTermList, type Tokenizer } from '../tokenize/index.ts';
+import { PreparedComments } from './prepare.ts';
 import { TermMatcher } from '../tokenize/terms.ts';
 import { loadCodebook, type Codebook } from './codebook.ts';
-import { evaluateRule, ruleDocument } from './rule-lang.ts';
 
 export const FIT_DEFAULTS = { min_rule_share: 0.5, min_vocabulary_share: 0.3 } as const;
 
@@ -47,16 +47,27 @@ export function domainVocabulary(codebook: Codebook): { source: string; terms: s
 }
 
 /** Both measures for one codebook; `tokenizer` should keep the codebook's domain terms whole (as the run will). */
-export function measureFit(codebook: Codebook, items: readonly Item[], tokenizer: Tokenizer): CodebookFit {
+/**
+ * `prepared` holds the comments' analyses with this codebook (made here when not given): the rule share reads their
+ * coding-rule findings, and `pubcom run` hands the chosen codebook's analyses on to its tokenize stage, so each
+ * distinct comment is tokenized once per run, not once to choose the codebook and again to apply it.
+ */
+export function measureFit(codebook: Codebook, items: readonly Item[], tokenizer: Tokenizer, prepared = new PreparedComments(tokenizer, codebook)): CodebookFit {
   const present = items.filter((i) => i.comment.trim());
   const vocab = domainVocabulary(codebook);
   const matcher = new TermMatcher(vocab.terms);
+  // Every copy of a campaign text counts, but each distinct text is tokenized and matched once.
+  const copies = new Map<string, { item: Item; count: number }>();
+  for (const item of present) {
+    const known = copies.get(item.comment);
+    if (known) known.count++;
+    else copies.set(item.comment, { item, count: 1 });
+  }
   let ruleHits = 0;
   let vocabHits = 0;
-  for (const t of tokenizeItems(present, tokenizer, 'comment')) {
-    const doc = ruleDocument(t.text, t.tokens);
-    if (codebook.themes.some((theme) => evaluateRule(theme.ast, doc).matched)) ruleHits++;
-    if (matcher.find(normalize(t.text)).length > 0) vocabHits++;
+  for (const { item, count } of copies.values()) {
+    if (prepared.get(item.comment).facts!.some((f) => f.ruleFired)) ruleHits += count;
+    if (matcher.find(normalize(normalize(item.comment))).length > 0) vocabHits += count;
   }
   const n = present.length;
   const min = codebook.fit ?? FIT_DEFAULTS;
@@ -83,6 +94,11 @@ export interface CodebookChoice {
   requested: string;
   /** The codebook applied, or null (themes are then the discovered clusters). */
   codebook: Codebook | null;
+  /**
+   * The comments analysed with the chosen codebook while measuring its fit (tokenizer with its domain's term
+   * lists, as `pubcom run` tokenizes): the run's tokenize stage takes them over (and sets this to null).
+   */
+  prepared?: PreparedComments | null;
   /** Fit of every candidate measured (auto: every models/themes/*.json; a named file: that file). */
   fits: CodebookFit[];
   /** One sentence a reader can quote. */
@@ -111,7 +127,12 @@ export function candidateCodebooks(dir: string = THEMES_DIR): string[] {
  */
 export async function chooseCodebook(requested: string, items: readonly Item[], opts: { candidates?: string[]; resolve?: (p: string) => string } = {}): Promise<CodebookChoice> {
   if (requested === 'none') return { requested, codebook: null, fits: [], reason: 'no codebook (--codebook none): themes are the discovered clusters' };
-  const measure = async (codebook: Codebook) => measureFit(codebook, items, await getTokenizer({ domainTerms: [codebook.domain] }));
+  const analyses = new Map<Codebook, PreparedComments>();
+  const measure = async (codebook: Codebook) => {
+    const prepared = new PreparedComments(await getTokenizer({ domainTerms: [codebook.domain] }), codebook, `domains=${codebook.domain}`);
+    analyses.set(codebook, prepared);
+    return measureFit(codebook, items, prepared.tokenizer, prepared);
+  };
   if (requested !== 'auto') {
     const codebook = loadCodebook(opts.resolve ? opts.resolve(requested) : requested);
     const fit = await measure(codebook);
@@ -121,6 +142,7 @@ export async function chooseCodebook(requested: string, items: readonly Item[], 
     return {
       requested: shown,
       codebook,
+      prepared: analyses.get(codebook),
       fits: [fit],
       reason: `codebook ${shown} applied as asked${fit.fits ? '' : ` although it does not fit this document (${describe(fit)})`}`,
     };
@@ -132,7 +154,7 @@ export async function chooseCodebook(requested: string, items: readonly Item[], 
   }
   const best = fits.filter((f) => f.fit.fits).sort((a, b) => b.fit.rule_share - a.fit.rule_share || (a.fit.file < b.fit.file ? -1 : 1))[0];
   if (best) {
-    return { requested, codebook: best.codebook, fits: fits.map((f) => f.fit), reason: `codebook ${best.codebook.domain} chosen (auto): ${describe(best.fit)}` };
+    return { requested, codebook: best.codebook, prepared: analyses.get(best.codebook), fits: fits.map((f) => f.fit), reason: `codebook ${best.codebook.domain} chosen (auto): ${describe(best.fit)}` };
   }
   const why = fits.length ? fits.map((f) => describe(f.fit)).join('; ') : 'no codebook in models/themes/';
   return { requested, codebook: null, fits: fits.map((f) => f.fit), reason: `no codebook fits this document (auto; ${why}): themes are the discovered clusters` };

@@ -3,16 +3,17 @@
 import type { Item, ThemeRecord } from '../core/schema.ts';
 import type { Embedder } from '../embed/types.ts';
 import { DEFAULT_CACHE_DIR, embedItems, withCache } from '../embed/index.ts';
-import { tokenizeItems, type Tokenizer } from '../tokenize/index.ts';
+import type { Tokenizer } from '../tokenize/index.ts';
+import type { Embeddings } from '../embed/output.ts';
+import { InputError } from '../core/errors.ts';
+import { PreparedComments } from './prepare.ts';
 import { assignThemes, similarityMatrix, type ThemeEvidence } from './assign.ts';
 import { seedText, type Codebook, type CodebookFile } from './codebook.ts';
 import { draftCodebook, DRAFT_DEFAULTS } from './draft.ts';
 import { cTfIdf } from './discover.ts';
 import { DISCOVER_DEFAULTS, discoverClusters, OUTLIER_ID, type DiscoverOptions, type DiscoveryResult } from './discover.ts';
 import { DUPLICATE_DEFAULTS, findDuplicateComments, findResponseTemplates, TEMPLATE_JACCARD, type DuplicateOptions } from './duplicates.ts';
-import { ruleDocument } from './rule-lang.ts';
 import { CLUSTERS_FORMAT, DUPLICATES_FORMAT, type ClustersFile, type DuplicatesFile } from './schema.ts';
-import { pushAll } from '../core/arrays.ts';
 import { normalize } from '../core/text.ts';
 
 export { loadCodebook, checkCodebook, DEFAULT_CODEBOOK, type Codebook, type CodebookFile } from './codebook.ts';
@@ -22,12 +23,19 @@ export { chooseCodebook, measureFit, FIT_DEFAULTS, type CodebookChoice, type Cod
 export { draftCodebook } from './draft.ts';
 export { findDuplicateComments, findResponseTemplates, groupTexts } from './duplicates.ts';
 export { evaluateThemes } from './eval.ts';
+export { PreparedComments, type PreparedComment } from './prepare.ts';
 export { ClustersFile, DuplicatesFile } from './schema.ts';
 
 export interface ThemesOptions {
   /** null: no codebook; each comment's theme is then its discovered cluster (source "cluster"). */
   codebook: Codebook | null;
   tokenizer: Tokenizer;
+  /** The comments already analysed with `tokenizer` for this codebook (the run's tokenize stage); else analysed here. */
+  prepared?: PreparedComments;
+  /** The comments' vectors already computed (the run's embed stage, or `pubcom themes --vectors`); else embedded here. */
+  embeddings?: Embeddings;
+  /** Names the vectors in messages (a file name). */
+  embeddingsSource?: string;
   /** Any backend; corpus-dependent ones (lsa) are fitted on the comments here. */
   embedder: Embedder;
   discovery?: DiscoverOptions;
@@ -54,8 +62,6 @@ export interface ThemesResult {
   warnings: string[];
 }
 
-const CHUNK = 1000;
-
 export const OUTLIER_RULE =
   'distance (1 − cosine to the nearest centre) above Q3 + 1.5 × IQR of all distances (Tukey fence), or a cluster left with fewer than 2 members';
 
@@ -70,16 +76,24 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     );
   }
 
-  const embedded = await embedItems(items, embedder, { field: 'comment', kind: 'passage', quiet: opts.quiet, cache: opts.cache, cacheDir: opts.cacheDir });
+  // The run hands over the comments' vectors from its embed stage and their analyses from its tokenize stage;
+  // a standalone call (pubcom themes) computes what it was not given, the same way.
+  const embedded = opts.embeddings ?? (await embedItems(items, embedder, { field: 'comment', kind: 'passage', quiet: opts.quiet, cache: opts.cache, cacheDir: opts.cacheDir }));
   const vectorOf = new Map(embedded.ids.map((id, i) => [id, embedded.vectors[i]]));
+  if (opts.embeddings) checkEmbeddings(items, opts.embeddings, opts.embeddingsSource ?? 'embeddings');
+  // Seeds are embedded in the comments' space: a corpus-fitted embedder (lsa) is fitted on the same comments
+  // (the run's embed stage already did, and the same corpus keeps its space).
+  if (codebook && opts.embeddings) await embedder.fit(items.map((i) => i.comment).filter((c) => c.trim() !== ''));
   const seeds = codebook ? await embedder.embed(codebook.themes.map((t) => seedText(codebook, t)), 'query') : [];
   // Kept with the comments' vectors, so a rerun finds every vector on disk and never fits lsa again.
   embedder.flush();
+  const prepared = opts.prepared ?? new PreparedComments(opts.tokenizer, codebook);
+  if (prepared.codebook !== codebook) throw new Error('themeItems: the prepared comments were analysed for another codebook');
 
   const present = items.filter((i) => vectorOf.has(i.id));
   const vectors = present.map((i) => vectorOf.get(i.id)!);
-  // Mass submissions repeat a few texts thousands of times: tokenize and assign each distinct comment once (same
-  // text, same vector, so the same decision) and hand every copy the first one's result.
+  // Mass submissions repeat a few texts thousands of times: assign each distinct comment once (same text, same
+  // vector, so the same decision) and hand every copy the first one's result.
   const firstOf = new Map<string, number>();
   const distinct: number[] = [];
   const slotOf = new Int32Array(present.length);
@@ -93,35 +107,22 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     slotOf[i] = slot;
   });
   const distinctItems = distinct.map((i) => present[i]);
-  const similarity = similarityMatrix(distinct.map((i) => vectors[i]), seeds);
-  // Tokens are only needed per comment: chunks keep 20,000 comments' token objects from piling up in memory.
-  const distinctRecords: ThemeRecord[] = [];
-  const distinctEvidence: ThemeEvidence[][] = [];
-  const distinctWords: string[][] = [];
-  for (let start = 0; start < distinctItems.length; start += CHUNK) {
-    const chunk = distinctItems.slice(start, start + CHUNK);
-    const tokens = tokenizeItems(chunk, opts.tokenizer, 'comment');
-    if (codebook) {
-      const part = assignThemes(
-        chunk.map((i) => i.id),
-        tokens.map((t) => ruleDocument(t.text, t.tokens)),
-        similarity.slice(start, start + CHUNK),
-        codebook,
-      );
-      pushAll(distinctRecords, part.records);
-      pushAll(distinctEvidence, part.evidence);
-    } else {
-      for (const i of chunk) {
-        distinctRecords.push({ id: i.id, themes: [] });
-        distinctEvidence.push([]);
-      }
-    }
-    // Keywords name clusters, so they are nouns (compounds and domain terms kept): 冷房設備, not 進める.
-    for (const t of tokens) {
-      const content = new Set(t.content_words);
-      distinctWords.push(t.tokens.filter((x) => x.pos === '名詞' && content.has(x.base)).map((x) => x.base));
-    }
+  const analyses = distinctItems.map((i) => prepared.get(i.comment));
+  let distinctRecords: ThemeRecord[];
+  let distinctEvidence: ThemeEvidence[][];
+  if (codebook) {
+    const similarity = similarityMatrix(distinct.map((i) => vectors[i]), seeds);
+    ({ records: distinctRecords, evidence: distinctEvidence } = assignThemes(
+      distinctItems.map((i) => i.id),
+      analyses.map((a) => a.facts!),
+      similarity,
+      codebook,
+    ));
+  } else {
+    distinctRecords = distinctItems.map((i) => ({ id: i.id, themes: [] }));
+    distinctEvidence = distinctItems.map(() => []);
   }
+  const distinctWords = analyses.map((a) => a.nouns);
   const assigned: ThemeRecord[] = present.map((item, i) => ({ id: item.id, themes: distinctRecords[slotOf[i]].themes }));
   const evidence: ThemeEvidence[][] = present.map((_, i) => distinctEvidence[slotOf[i]]);
   const contentWords: string[][] = present.map((_, i) => distinctWords[slotOf[i]]);
@@ -146,7 +147,14 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     assigned,
     discoveryOpts,
   );
-  const wordsOf = new Map(present.map((item, i) => [item.id, new Set(contentWords[i])]));
+  // One Set per distinct comment, shared by its copies (the draft codebook counts copies as one weighted unit).
+  const setOf = new Map<string[], Set<string>>();
+  const wordSet = (words: string[]) => {
+    let set = setOf.get(words);
+    if (!set) setOf.set(words, (set = new Set(words)));
+    return set;
+  };
+  const wordsOf = new Map(present.map((item, i) => [item.id, wordSet(contentWords[i])]));
   if (!codebook) {
     // Without a codebook the themes are the discovered clusters, named by their keywords; outliers stay unthemed.
     const clusterOf = new Map(discovery.assignments.map((a) => [a.id, a]));
@@ -170,7 +178,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
   });
   const clusters: ClustersFile = {
     format: CLUSTERS_FORMAT,
-    embedder: embedder.inner.id,
+    embedder: opts.embeddingsSource && opts.embeddings ? opts.embeddings.embedder.split('|')[0] : embedder.inner.id,
     seed: discoveryOpts.seed ?? DISCOVER_DEFAULTS.seed,
     k: discovery.k,
     k_selection: discovery.kSelection,
@@ -221,4 +229,14 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     draft,
     warnings,
   };
+}
+
+/** Precomputed vectors must cover exactly the items with a comment: a vectors file of another items file is an error. */
+function checkEmbeddings(items: readonly Item[], e: Embeddings, source: string): void {
+  const have = new Set(e.ids);
+  for (const item of items) {
+    if (item.comment.trim() && !have.has(item.id)) throw new InputError(source, `no vector for item "${item.id}" (were the vectors computed from these items' comments?)`);
+  }
+  const known = new Set(items.map((i) => i.id));
+  for (const id of e.ids) if (!known.has(id)) throw new InputError(source, `a vector for "${id}", which is not among the items`);
 }

@@ -5,4 +5,6 @@ export interface Tokenizer {
   tokenize(text: string): Token[];
   /** Content words (after the POS/stop-word filter of models/tokenize/filter.json), base forms, compounds kept. */
   contentWords(text: string): string[];
+  /** The content-word filter on one token, when the tokenizer has one (so callers holding tokens need not analyse again). */
+  isContent?(t: Token): boolean;
 }
