@@ -174,7 +174,7 @@ describe('rules classifier', () => {
     expect(records[3].evidence.some((e) => e.source_item === 'plan#3')).toBe(true);
     // A pointer to a number that is not in the input falls back, and says so.
     expect(records[5].evidence[0].rule).toBe('pointer.numbered_answer:unresolved');
-    expect(records[5].confidence).toBe(loaded.taxonomy.fallback.confidence);
+    expect(records[5].confidence).toBe(loaded.decision.rows[loaded.decision.rows.length - 1].confidence);
     expectEvidenceSlices(records, inputs);
   });
 
@@ -208,7 +208,7 @@ describe('rules classifier', () => {
 
   it('falls back to deferred with low confidence and the first sentence as evidence when no rule fires', () => {
     const r = label('当該地区は市の北部に位置する。周辺には公園がある。');
-    expect(r).toMatchObject({ label: 'deferred', confidence: loaded.taxonomy.fallback.confidence, needs_review: true });
+    expect(r).toMatchObject({ label: 'deferred', confidence: loaded.decision.rows[loaded.decision.rows.length - 1].confidence, needs_review: true });
     expect(r.evidence).toEqual([{ start: 0, end: 15, text: '当該地区は市の北部に位置する。', rule: 'fallback', label: 'deferred' }]);
   });
 

@@ -97,7 +97,6 @@ export const Taxonomy = z.object({
     .min(5),
   /** Strongest first: the label of a response is the first of these that any rule supports. */
   priority: z.array(AnsweredLabel).length(4),
-  fallback: z.object({ label: AnsweredLabel, confidence: z.number().min(0).max(1), rationale: z.string() }),
   /** Confidence of a label reached through a pointer or shared reply, relative to the target's. */
   pointer_confidence: z.number().min(0).max(1),
   sentences: z.object({

@@ -347,9 +347,10 @@ export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: Load
         // A pointer's own further sentences count only when they say something.
         result = inherit(a.hits.length ? decideOwnOnce(a, stanceAt(idx)) : null, idx, t, [pointerEvidence(p)], p.rule);
       } else if (p && a.hits.length === 0) {
-        const fb = taxonomy.fallback;
+        // A pointer to no item says nothing of its own: the decision table's last row (the fallback) decides it.
+        const fb = compiled.loaded.decision.rows[compiled.loaded.decision.rows.length - 1];
         const evidence = [{ start: p.start, end: p.end, text: p.text, rule: `${p.rule}:unresolved`, label: fb.label }];
-        result = { label: fb.label, also: [], confidence: fb.confidence, evidence, needs_review: true };
+        result = { label: fb.label, also: [], confidence: fb.confidence, evidence, decision: { row: fb.id, stance: stanceAt(idx)?.stance ?? null, moves: [] }, needs_review: true };
       } else {
         result = decideOwnOnce(a, stanceAt(idx));
       }
