@@ -6,38 +6,19 @@ import type { Item } from '../pipeline/core/schema.ts';
 import { parseBytes, parseDocument } from '../pipeline/parse/index.ts';
 import { docxToPdf, resultTableDocx } from './helpers/make-docx.ts';
 import { municipalItems } from './helpers/municipal-items.ts';
-import type { ResultRow } from './helpers/result-html.ts';
+import { resultRows, type ResultRow } from './helpers/result-html.ts';
 import { SEED_PATH } from './helpers/seed-cells.ts';
-import { similarity } from './helpers/similarity.ts';
+import { scoreItems } from './helpers/similarity.ts';
 
 let seed: Item[];
 beforeAll(async () => {
   seed = (await parseDocument(SEED_PATH)).items;
 });
 
-/** Items matched by number whose comment or response is below 0.95 character similarity (or missing). */
-function wrongItems(got: Item[], want: { number: string; comment: string; response: string }[]): string[] {
-  const wrong: string[] = [];
-  for (const w of want) {
-    const g = got.find((it) => (it.number ?? it.inferred_number) === w.number);
-    const sc = g ? similarity(g.comment, w.comment) : 0;
-    const sr = g ? similarity(g.response, w.response) : 0;
-    if (sc < 0.95 || sr < 0.95) wrong.push(`No.${w.number}: comment ${sc.toFixed(2)}, response ${sr.toFixed(2)}`);
-  }
-  return wrong;
-}
+const wrongItems = (got: Item[], want: { number: string; comment: string; response: string }[]) => scoreItems(got, want).wrong;
 
 describe('the seed written as a Word table and printed by LibreOffice', () => {
-  const rows = (): ResultRow[] => {
-    const out: ResultRow[] = [];
-    let section: string | null = null;
-    for (const it of seed) {
-      if (it.section !== section && it.section) out.push({ heading: it.section });
-      section = it.section;
-      out.push({ number: it.number ?? it.inferred_number ?? '', cells: [it.comment, it.response] });
-    }
-    return out;
-  };
+  const rows = (): ResultRow[] => resultRows(seed);
   const want = () => seed.map((it) => ({ number: it.number ?? it.inferred_number ?? '', comment: it.comment, response: it.response }));
 
   for (const ruled of [true, false]) {

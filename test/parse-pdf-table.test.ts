@@ -7,9 +7,9 @@ import type { Item } from '../pipeline/core/schema.ts';
 import { parseBytes, parseDocument, type ParseResult } from '../pipeline/parse/index.ts';
 import { openPrinter, type PdfPrinter } from './helpers/chromium-pdf.ts';
 import { municipalItems } from './helpers/municipal-items.ts';
-import { furniture, resultTableHtml, type ResultRow } from './helpers/result-html.ts';
+import { furniture, resultRows, resultTableHtml, type ResultRow } from './helpers/result-html.ts';
 import { SEED_PATH } from './helpers/seed-cells.ts';
-import { similarity } from './helpers/similarity.ts';
+import { scoreItems } from './helpers/similarity.ts';
 
 const FOOTNOTE = '※ 御意見は取りまとめの都合上、適宜要約しております。';
 let printer: PdfPrinter;
@@ -21,16 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => printer?.close());
 
-function seedRows(): ResultRow[] {
-  const rows: ResultRow[] = [];
-  let section: string | null = null;
-  for (const it of seed) {
-    if (it.section !== section && it.section) rows.push({ heading: it.section });
-    section = it.section;
-    rows.push({ number: it.number ?? it.inferred_number ?? '', cells: [it.comment, it.response] });
-  }
-  return rows;
-}
+const seedRows = (): ResultRow[] => resultRows(seed);
 
 async function printSeed(ruled: boolean): Promise<ParseResult> {
   const title = 'サイバーセキュリティ戦略（案）に関する意見募集の結果';
@@ -38,17 +29,7 @@ async function printSeed(ruled: boolean): Promise<ParseResult> {
   return parseBytes(await printer.print(html, furniture(title)), ruled ? 'seed-ruled.pdf' : 'seed-borderless.pdf');
 }
 
-/** Items matched by number; how many have both texts at ≥ 0.95 similarity, and the ones that do not. */
-function score(got: Item[], want: { number: string; comment: string; response: string }[]) {
-  const wrong: string[] = [];
-  for (const w of want) {
-    const g = got.find((it) => it.number === w.number);
-    const sc = g ? similarity(g.comment, w.comment) : 0;
-    const sr = g ? similarity(g.response, w.response) : 0;
-    if (sc < 0.95 || sr < 0.95) wrong.push(`No.${w.number}: comment ${sc.toFixed(2)}, response ${sr.toFixed(2)}`);
-  }
-  return { right: want.length - wrong.length, wrong };
-}
+const score = scoreItems;
 
 const seedWant = () => seed.map((it) => ({ number: it.number ?? it.inferred_number ?? '', comment: it.comment, response: it.response }));
 const reasons = (r: ParseResult) => [...new Set(r.report.accounts.filter((a) => a.fate !== 'item').map((a) => `${a.fate}:${a.reason ?? a.ref}`))];

@@ -85,6 +85,28 @@ export async function predictSimilarity(
   prepared: readonly PreparedResponse[],
   s: ClassifierSettings['similarity'],
 ): Promise<SimilarityPrediction[]> {
+  // The prediction reads the response text alone (and its sentences), and a mass round repeats a few hundred
+  // answers: predict each distinct text once, then hand every item its own copy of the evidence.
+  const slotOf = new Map<string, number>();
+  const distinct: PreparedResponse[] = [];
+  const slots = prepared.map((p) => {
+    let j = slotOf.get(p.text);
+    if (j === undefined) {
+      j = distinct.length;
+      slotOf.set(p.text, j);
+      distinct.push(p);
+    }
+    return j;
+  });
+  const once = await predictDistinct(index, distinct, s);
+  return slots.map((j) => ({ probs: once[j].probs, label: once[j].label, evidence: once[j].evidence.map((e) => ({ ...e })) }));
+}
+
+async function predictDistinct(
+  index: SimilarityIndex,
+  prepared: readonly PreparedResponse[],
+  s: ClassifierSettings['similarity'],
+): Promise<SimilarityPrediction[]> {
   const k = index.classes.length;
   const queries = await index.embedder.embed(prepared.map((p) => embeddingText(p.text)), 'query');
   // Sentences are embedded too, to point at the part of the response that resembles the chosen label.

@@ -64,3 +64,15 @@ export function furniture(title: string): { headerTemplate: string; footerTempla
     footerTemplate: `<div style="${style}">- <span class="pageNumber"></span> -</div>`,
   };
 }
+
+/** A parsed document's items as table rows, with a heading row wherever the section changes (the seed's shape). */
+export function resultRows(items: readonly { section: string | null; number: string | null; inferred_number?: string | null; comment: string; response: string }[]): ResultRow[] {
+  const rows: ResultRow[] = [];
+  let section: string | null = null;
+  for (const it of items) {
+    if (it.section !== section && it.section) rows.push({ heading: it.section });
+    section = it.section;
+    rows.push({ number: it.number ?? it.inferred_number ?? '', cells: [it.comment, it.response] });
+  }
+  return rows;
+}

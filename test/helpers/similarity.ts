@@ -14,3 +14,18 @@ export function similarity(a: string, b: string): number {
   }
   return 1 - prev[y.length] / Math.max(x.length, y.length);
 }
+
+/** Items matched by printed number; how many have both texts at ≥ 0.95 similarity, and the ones that do not. */
+export function scoreItems(
+  got: readonly { number: string | null; comment: string; response: string }[],
+  want: readonly { number: string; comment: string; response: string }[],
+): { right: number; wrong: string[] } {
+  const wrong: string[] = [];
+  for (const w of want) {
+    const g = got.find((it) => it.number === w.number);
+    const sc = g ? similarity(g.comment, w.comment) : 0;
+    const sr = g ? similarity(g.response, w.response) : 0;
+    if (sc < 0.95 || sr < 0.95) wrong.push(`No.${w.number}: comment ${sc.toFixed(2)}, response ${sr.toFixed(2)}`);
+  }
+  return { right: want.length - wrong.length, wrong };
+}
