@@ -7,7 +7,7 @@ import { quotedSpans } from './sentences.ts';
 import type { PreparedResponse } from './supervised.ts';
 import type { AnsweredLabel } from './rules-schema.ts';
 import type { ClassifierSettings } from './settings.ts';
-import { maxOf } from '../core/arrays.ts';
+import { distinctSlots, maxOf } from '../core/arrays.ts';
 
 const QUOTES: [string, string][] = [
   ['「', '」'],
@@ -86,20 +86,10 @@ export async function predictSimilarity(
   s: ClassifierSettings['similarity'],
 ): Promise<SimilarityPrediction[]> {
   // The prediction reads the response text alone (and its sentences), and a mass round repeats a few hundred
-  // answers: predict each distinct text once, then hand every item its own copy of the evidence.
-  const slotOf = new Map<string, number>();
-  const distinct: PreparedResponse[] = [];
-  const slots = prepared.map((p) => {
-    let j = slotOf.get(p.text);
-    if (j === undefined) {
-      j = distinct.length;
-      slotOf.set(p.text, j);
-      distinct.push(p);
-    }
-    return j;
-  });
-  const once = await predictDistinct(index, distinct, s);
-  return slots.map((j) => ({ probs: once[j].probs, label: once[j].label, evidence: once[j].evidence.map((e) => ({ ...e })) }));
+  // answers: predict each distinct text once (the predictions are read-only, so copies share one).
+  const { first, slot } = distinctSlots(prepared, (p) => p.text);
+  const once = await predictDistinct(index, first.map((i) => prepared[i]), s);
+  return Array.from(slot, (j) => once[j]);
 }
 
 async function predictDistinct(

@@ -22,3 +22,24 @@ export function pushAll<T>(out: T[], items: Iterable<T>): T[] {
   for (const x of items) out.push(x);
   return out;
 }
+
+/**
+ * Items grouped by a key, for work done once per distinct text (mass rounds repeat a few texts thousands of times):
+ * `first[j]` is the index of the j-th distinct key's first item, `slot[i]` the distinct index of item i.
+ */
+export function distinctSlots<T>(items: readonly T[], key: (item: T) => string): { first: number[]; slot: Int32Array } {
+  const slotOf = new Map<string, number>();
+  const first: number[] = [];
+  const slot = new Int32Array(items.length);
+  items.forEach((item, i) => {
+    const k = key(item);
+    let j = slotOf.get(k);
+    if (j === undefined) {
+      j = first.length;
+      slotOf.set(k, j);
+      first.push(i);
+    }
+    slot[i] = j;
+  });
+  return { first, slot };
+}

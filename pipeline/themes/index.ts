@@ -15,6 +15,7 @@ import { DISCOVER_DEFAULTS, discoverClusters, OUTLIER_ID, type DiscoverOptions, 
 import { DUPLICATE_DEFAULTS, findDuplicateComments, findResponseTemplates, TEMPLATE_JACCARD, type DuplicateOptions } from './duplicates.ts';
 import { CLUSTERS_FORMAT, DUPLICATES_FORMAT, type ClustersFile, type DuplicatesFile } from './schema.ts';
 import { normalize } from '../core/text.ts';
+import { distinctSlots } from '../core/arrays.ts';
 
 export { loadCodebook, checkCodebook, DEFAULT_CODEBOOK, type Codebook, type CodebookFile } from './codebook.ts';
 export { parseRule, evaluateRule, ruleDocument, RuleSyntaxError } from './rule-lang.ts';
@@ -94,18 +95,7 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
   const vectors = present.map((i) => vectorOf.get(i.id)!);
   // Mass submissions repeat a few texts thousands of times: assign each distinct comment once (same text, same
   // vector, so the same decision) and hand every copy the first one's result.
-  const firstOf = new Map<string, number>();
-  const distinct: number[] = [];
-  const slotOf = new Int32Array(present.length);
-  present.forEach((item, i) => {
-    let slot = firstOf.get(item.comment);
-    if (slot === undefined) {
-      slot = distinct.length;
-      firstOf.set(item.comment, slot);
-      distinct.push(i);
-    }
-    slotOf[i] = slot;
-  });
+  const { first: distinct, slot: slotOf } = distinctSlots(present, (item) => item.comment);
   const distinctItems = distinct.map((i) => present[i]);
   const analyses = distinctItems.map((i) => prepared.get(i.comment));
   let distinctRecords: ThemeRecord[];
