@@ -168,7 +168,7 @@ export function publicConfig(c: ResolvedConfig): ResolvedConfig {
     ...c,
     model: shown(c.model) ?? null,
     rules: shown(c.rules) ?? null,
-    codebook: isCodebookMode(c.codebook ?? 'none') || c.codebook === null ? c.codebook : publicPath(c.codebook),
+    codebook: c.codebook === null || isCodebookMode(c.codebook) ? c.codebook : publicPath(c.codebook),
     embedder_options: { ...c.embedder_options, model_dir: shown(c.embedder_options.model_dir) ?? null },
     cache: { ...c.cache, dir: publicPath(c.cache.dir) },
   };
