@@ -257,141 +257,152 @@ export interface RulesResult {
  */
 export function classifyWithRules(inputs: readonly ClassifyInput[], loaded: LoadedRules = loadRules()): RulesResult {
   const compiled = compileRules(loaded);
-  const { taxonomy } = loaded;
   const classifier = { name: 'rules', version: loaded.version };
-  // One analysis per distinct response (a ministry reuses a few hundred answers; a mass round repeats them).
-  // Analyses are read-only from here on, so copies share one object.
-  const analysisOf = new Map<string, RuleAnalysis>();
-  const analyses = inputs.map((i) => {
-    let a = analysisOf.get(i.response);
-    if (!a) {
-      a = analyzeResponse(i.response, compiled);
-      analysisOf.set(i.response, a);
-    }
-    return a;
-  });
-
-  const byNumber = new Map<string, number>();
-  inputs.forEach((inp, idx) => {
-    const n = itemNumber(inp);
-    const key = `${docSlug(inp.id)}\u0000${n}`;
-    if (n !== null && !byNumber.has(key)) byNumber.set(key, idx);
-  });
-  const groupMembers = new Map<string, number[]>();
-  inputs.forEach((inp, idx) => {
-    if (!inp.response_group) return;
-    const list = groupMembers.get(inp.response_group) ?? [];
-    list.push(idx);
-    groupMembers.set(inp.response_group, list);
-  });
-
-  const stanceByText = new Map<string, StanceResult>();
-  const stances = inputs.map((inp) => {
-    if (!inp.comment) return null;
-    let st = stanceByText.get(inp.comment);
-    if (!st) {
-      st = stanceOf(inp.comment);
-      stanceByText.set(inp.comment, st);
-    }
-    return st;
-  });
-  const stanceAt = (idx: number): StanceResult | null => stances[idx];
-  // The own-sentence verdict depends on the analysis and the comment's stance only: once per distinct pair.
-  const ownOf = new Map<RuleAnalysis, Map<StanceResult | null, Decision>>();
-  const decideOwnOnce = (a: RuleAnalysis, stance: StanceResult | null): Decision => {
-    let byStance = ownOf.get(a);
-    if (!byStance) ownOf.set(a, (byStance = new Map()));
-    let d = byStance.get(stance);
-    if (!d) byStance.set(stance, (d = decideOwn(a, compiled, stance)));
-    return d;
-  };
-  const decided = new Array<Decision | undefined>(inputs.length);
-  const targets = new Array<number | null>(inputs.length).fill(null);
-  const visiting = new Set<number>();
-
-  const targetOf = (idx: number, p: PointerHit): number | null => {
-    const slug = docSlug(inputs[idx].id);
-    if (p.target === 'previous') {
-      const prev = idx - 1;
-      return prev >= 0 && docSlug(inputs[prev].id) === slug ? prev : null;
-    }
-    const hit = byNumber.get(`${slug}\u0000${p.number}`);
-    if (hit !== undefined && hit !== idx) return hit;
-    return groupTarget(idx);
-  };
-  // A member of the same response group whose answer is its own (not a pointer, not empty).
-  const groupTarget = (idx: number): number | null => {
-    const g = inputs[idx].response_group;
-    if (!g) return null;
-    for (const j of groupMembers.get(g) ?? []) {
-      if (j !== idx && analyses[j].text && analyses[j].pointers.length === 0) return j;
-    }
-    return null;
-  };
-
-  const decide = (idx: number): Decision => {
-    const done = decided[idx];
-    if (done) return done;
-    const a = analyses[idx];
-    let result: Decision;
-    if (!a.text) {
-      const t = groupTarget(idx);
-      result =
-        t === null || visiting.has(t)
-          ? { label: 'none', also: [], confidence: 1, evidence: [] }
-          : inherit(null, idx, t, [], 'group');
-    } else {
-      const p = a.pointers[0];
-      const t = p ? targetOf(idx, p) : null;
-      if (p && t !== null && !visiting.has(t)) {
-        // A pointer's own further sentences count only when they say something.
-        result = inherit(a.hits.length ? decideOwnOnce(a, stanceAt(idx)) : null, idx, t, [pointerEvidence(p)], p.rule);
-      } else if (p && a.hits.length === 0) {
-        // A pointer to no item says nothing of its own: the decision table's last row (the fallback) decides it.
-        const fb = compiled.loaded.decision.rows[compiled.loaded.decision.rows.length - 1];
-        const evidence = [{ start: p.start, end: p.end, text: p.text, rule: `${p.rule}:unresolved`, label: fb.label }];
-        result = { label: fb.label, also: [], confidence: fb.confidence, evidence, decision: { row: fb.id, stance: stanceAt(idx)?.stance ?? null, moves: [] }, needs_review: true };
-      } else {
-        result = decideOwnOnce(a, stanceAt(idx));
-      }
-    }
-    decided[idx] = result;
-    return result;
-  };
-
-  const inherit = (own: Decision | null, idx: number, t: number, lead: Evidence[], via: string): Decision => {
-    visiting.add(idx);
-    targets[idx] = t;
-    const target = decide(t);
-    visiting.delete(idx);
-    const targetId = inputs[t].id;
-    const viaLabel = target.label;
-    // The label is the stronger of the target's and the item's own verdict; the weaker cues go to `also`.
-    const verdicts = new Set<Disposition>([viaLabel, ...(own ? [own.label] : [])]);
-    const label: Disposition = compiled.priority.find((l) => verdicts.has(l)) ?? 'none';
-    const labels = new Set<Disposition>([label, ...target.also, ...(own?.also ?? []), ...verdicts]);
-    labels.delete('none');
-    const ordered = [label, ...compiled.priority.filter((l) => l !== label && labels.has(l))].filter((l) => l !== 'none');
-    const fromOwn = own !== null && own.label === label && viaLabel !== label;
-    const confidence = fromOwn ? own!.confidence : round(target.confidence * taxonomy.pointer_confidence);
-    const inherited = target.evidence
-      .filter((e) => e.label === label)
-      .map((e) => ({ ...e, source_item: e.source_item ?? targetId }));
-    const ownEvidence = own && own.label === label ? own.evidence : [];
-    const evidence = [...lead.map((e) => ({ ...e, label, rule: `${e.rule}>${targetId}` })), ...ownEvidence, ...(fromOwn ? [] : inherited)];
-    if (via === 'group' && evidence.length === 0) pushAll(evidence, inherited);
-    const trace = fromOwn ? own!.decision : target.decision;
-    return { label, also: ordered.slice(1), confidence, evidence, decision: trace, needs_review: fromOwn ? own!.needs_review : target.needs_review };
-  };
-
+  const analyses = onceEach(inputs, (i) => i.response, (response) => analyzeResponse(response, compiled));
+  const stances = onceEach(inputs, (i) => i.comment, (comment) => (comment ? stanceOf(comment) : null));
+  const resolver = new PointerResolver(inputs, analyses, stances, compiled);
   const records: LabelRecord[] = inputs.map((inp, idx) => {
-    const d = decide(idx);
+    const d = resolver.decide(idx);
     const rec: LabelRecord = { id: inp.id, label: d.label, also: d.also, confidence: d.confidence, evidence: d.evidence, classifier };
     if (d.decision) rec.decision = d.decision;
     if (d.label !== 'none') rec.needs_review = d.needs_review ?? false;
     return rec;
   });
-  return { records, analyses, targets };
+  return { records, analyses, targets: resolver.targets };
+}
+
+/**
+ * `compute` once per distinct key (a ministry reuses a few hundred answers; a mass round repeats a few comments).
+ * The results are read-only from here on, so copies share one object.
+ */
+function onceEach<K, V>(inputs: readonly ClassifyInput[], keyOf: (i: ClassifyInput) => K, compute: (key: K) => V): V[] {
+  const byKey = new Map<K, V>();
+  return inputs.map((i) => {
+    const key = keyOf(i);
+    if (!byKey.has(key)) byKey.set(key, compute(key));
+    return byKey.get(key)!;
+  });
+}
+
+/**
+ * Decides every item, following pointers (「No.3」の回答のとおり, 同上) and shared group replies to the item whose
+ * answer they take; a cycle of pointers ends where it would revisit an item.
+ */
+class PointerResolver {
+  readonly targets: (number | null)[];
+  private readonly decided: (Decision | undefined)[];
+  private readonly visiting = new Set<number>();
+  private readonly byNumber = new Map<string, number>();
+  private readonly groupMembers = new Map<string, number[]>();
+  // The own-sentence verdict depends on the analysis and the comment's stance only: once per distinct pair.
+  private readonly ownOf = new Map<RuleAnalysis, Map<StanceResult | null, Decision>>();
+
+  constructor(
+    private readonly inputs: readonly ClassifyInput[],
+    private readonly analyses: readonly RuleAnalysis[],
+    private readonly stances: readonly (StanceResult | null)[],
+    private readonly compiled: CompiledRules,
+  ) {
+    this.targets = new Array<number | null>(inputs.length).fill(null);
+    this.decided = new Array<Decision | undefined>(inputs.length);
+    inputs.forEach((inp, idx) => {
+      const n = itemNumber(inp);
+      const key = `${docSlug(inp.id)}\u0000${n}`;
+      if (n !== null && !this.byNumber.has(key)) this.byNumber.set(key, idx);
+      if (inp.response_group) {
+        const list = this.groupMembers.get(inp.response_group) ?? [];
+        list.push(idx);
+        this.groupMembers.set(inp.response_group, list);
+      }
+    });
+  }
+
+  decide(idx: number): Decision {
+    const done = this.decided[idx];
+    if (done) return done;
+    const result = this.decideFresh(idx);
+    this.decided[idx] = result;
+    return result;
+  }
+
+  private decideFresh(idx: number): Decision {
+    const a = this.analyses[idx];
+    if (!a.text) {
+      const t = this.groupTarget(idx);
+      return t === null || this.visiting.has(t) ? { label: 'none', also: [], confidence: 1, evidence: [] } : this.inherit(null, idx, t, [], 'group');
+    }
+    const p = a.pointers[0];
+    const t = p ? this.targetOf(idx, p) : null;
+    // A pointer's own further sentences count only when they say something.
+    if (p && t !== null && !this.visiting.has(t)) return this.inherit(a.hits.length ? this.decideOwn(idx) : null, idx, t, [pointerEvidence(p)], p.rule);
+    if (p && a.hits.length === 0) return this.unresolvedPointer(idx, p);
+    return this.decideOwn(idx);
+  }
+
+  private decideOwn(idx: number): Decision {
+    const a = this.analyses[idx];
+    const stance = this.stances[idx];
+    let byStance = this.ownOf.get(a);
+    if (!byStance) this.ownOf.set(a, (byStance = new Map()));
+    let d = byStance.get(stance);
+    if (!d) byStance.set(stance, (d = decideOwn(a, this.compiled, stance)));
+    return d;
+  }
+
+  /** A pointer to no item says nothing of its own: the decision table's last row (the fallback) decides it. */
+  private unresolvedPointer(idx: number, p: PointerHit): Decision {
+    const rows = this.compiled.loaded.decision.rows;
+    const fb = rows[rows.length - 1];
+    const evidence = [{ start: p.start, end: p.end, text: p.text, rule: `${p.rule}:unresolved`, label: fb.label }];
+    return { label: fb.label, also: [], confidence: fb.confidence, evidence, decision: { row: fb.id, stance: this.stances[idx]?.stance ?? null, moves: [] }, needs_review: true };
+  }
+
+  private targetOf(idx: number, p: PointerHit): number | null {
+    const slug = docSlug(this.inputs[idx].id);
+    if (p.target === 'previous') {
+      const prev = idx - 1;
+      return prev >= 0 && docSlug(this.inputs[prev].id) === slug ? prev : null;
+    }
+    const hit = this.byNumber.get(`${slug}\u0000${p.number}`);
+    if (hit !== undefined && hit !== idx) return hit;
+    return this.groupTarget(idx);
+  }
+
+  /** A member of the same response group whose answer is its own (not a pointer, not empty). */
+  private groupTarget(idx: number): number | null {
+    const g = this.inputs[idx].response_group;
+    if (!g) return null;
+    for (const j of this.groupMembers.get(g) ?? []) {
+      if (j !== idx && this.analyses[j].text && this.analyses[j].pointers.length === 0) return j;
+    }
+    return null;
+  }
+
+  private inherit(own: Decision | null, idx: number, t: number, lead: Evidence[], via: string): Decision {
+    this.visiting.add(idx);
+    this.targets[idx] = t;
+    const target = this.decide(t);
+    this.visiting.delete(idx);
+    return mergeVerdicts(own, target, this.inputs[t].id, lead, via, this.compiled);
+  }
+}
+
+/** The stronger of the target's and the item's own verdict; the weaker cues go to `also`. */
+function mergeVerdicts(own: Decision | null, target: Decision, targetId: string, lead: Evidence[], via: string, compiled: CompiledRules): Decision {
+  const viaLabel = target.label;
+  const verdicts = new Set<Disposition>([viaLabel, ...(own ? [own.label] : [])]);
+  const label: Disposition = compiled.priority.find((l) => verdicts.has(l)) ?? 'none';
+  const labels = new Set<Disposition>([label, ...target.also, ...(own?.also ?? []), ...verdicts]);
+  labels.delete('none');
+  const ordered = [label, ...compiled.priority.filter((l) => l !== label && labels.has(l))].filter((l) => l !== 'none');
+  const fromOwn = own !== null && own.label === label && viaLabel !== label;
+  const confidence = fromOwn ? own.confidence : round(target.confidence * compiled.loaded.taxonomy.pointer_confidence);
+  const inherited = target.evidence.filter((e) => e.label === label).map((e) => ({ ...e, source_item: e.source_item ?? targetId }));
+  const ownEvidence = own && own.label === label ? own.evidence : [];
+  const evidence = [...lead.map((e) => ({ ...e, label, rule: `${e.rule}>${targetId}` })), ...ownEvidence, ...(fromOwn ? [] : inherited)];
+  if (via === 'group' && evidence.length === 0) pushAll(evidence, inherited);
+  const trace = fromOwn ? own.decision : target.decision;
+  return { label, also: ordered.slice(1), confidence, evidence, decision: trace, needs_review: fromOwn ? own.needs_review : target.needs_review };
 }
 
 function pointerEvidence(p: PointerHit): Evidence {

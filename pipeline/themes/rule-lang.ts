@@ -94,148 +94,172 @@ export function foldText(s: string): string {
  */
 export function parseRule(src: string): RuleNode {
   if (!src.trim()) throw new RuleSyntaxError('empty rule', 0);
-  const lexemes = lex(src);
-  let p = 0;
-  const peek = (): Lexeme => lexemes[p];
-  const next = (): Lexeme => lexemes[p++];
+  return new RuleParser(src).parse();
+}
 
-  const describe = (l: Lexeme): string => (l.kind === 'end' ? 'end of rule' : `"${l.text}"`);
+/** Recursive descent over the lexemes, one method per grammar rule above. */
+class RuleParser {
+  private readonly lexemes: Lexeme[];
+  private p = 0;
 
-  function expect(kind: LexKind, what: string): Lexeme {
-    const l = peek();
-    if (l.kind !== kind) throw new RuleSyntaxError(`expected ${what} but found ${describe(l)}`, l.offset);
-    return next();
+  constructor(private readonly src: string) {
+    this.lexemes = lex(src);
   }
 
-  function parseOr(): RuleNode {
-    let left = parseAnd();
-    while (isOp(peek(), 'or')) {
-      next();
-      left = { type: 'or', left, right: parseAnd() };
+  parse(): RuleNode {
+    const tree = this.parseOr();
+    const rest = this.peek();
+    if (rest.kind !== 'end') {
+      throw new RuleSyntaxError(rest.kind === 'rparen' ? 'unbalanced ")"' : `unexpected ${describeLexeme(rest)}`, rest.offset);
+    }
+    return tree;
+  }
+
+  private peek(): Lexeme {
+    return this.lexemes[this.p];
+  }
+
+  private next(): Lexeme {
+    return this.lexemes[this.p++];
+  }
+
+  private expect(kind: LexKind, what: string): Lexeme {
+    const l = this.peek();
+    if (l.kind !== kind) throw new RuleSyntaxError(`expected ${what} but found ${describeLexeme(l)}`, l.offset);
+    return this.next();
+  }
+
+  private parseOr(): RuleNode {
+    let left = this.parseAnd();
+    while (isOp(this.peek(), 'or')) {
+      this.next();
+      left = { type: 'or', left, right: this.parseAnd() };
     }
     return left;
   }
 
-  function parseAnd(): RuleNode {
-    let left = parseUnary();
-    while (isOp(peek(), 'and')) {
-      next();
-      left = { type: 'and', left, right: parseUnary() };
+  private parseAnd(): RuleNode {
+    let left = this.parseUnary();
+    while (isOp(this.peek(), 'and')) {
+      this.next();
+      left = { type: 'and', left, right: this.parseUnary() };
     }
     return left;
   }
 
-  function parseUnary(): RuleNode {
-    if (isOp(peek(), 'not')) {
-      next();
-      return { type: 'not', operand: parseUnary() };
+  private parseUnary(): RuleNode {
+    if (isOp(this.peek(), 'not')) {
+      this.next();
+      return { type: 'not', operand: this.parseUnary() };
     }
-    return parsePrimary();
+    return this.parsePrimary();
   }
 
-  function leaf(l: Lexeme): PositionalNode {
-    if (l.kind === 'phrase') {
-      return { type: 'phrase', value: foldText(l.text).replace(/\s+/g, ' ').trim(), source: `"${l.text}"`, offset: l.offset };
-    }
-    const exact = l.text.startsWith('=') || l.text.startsWith('＝');
-    const value = foldText(exact ? l.text.slice(1) : l.text);
-    if (!value) throw new RuleSyntaxError('"=" must be followed by a term, e.g. =地方', l.offset);
-    return { type: 'term', value, exact, source: l.text, offset: l.offset };
-  }
-
-  function parsePrimary(): RuleNode {
-    const l = peek();
+  private parsePrimary(): RuleNode {
+    const l = this.peek();
     if (l.kind === 'lparen') {
-      next();
-      const inner = parseOr();
-      expect('rparen', '")"');
-      return afterOperand(inner);
+      this.next();
+      const inner = this.parseOr();
+      this.expect('rparen', '")"');
+      return this.afterOperand(inner);
     }
-    if (l.kind === 'word' && /^(near|seq)$/i.test(l.text) && lexemes[p + 1].kind === 'lparen') {
-      return afterOperand(parseNear());
+    if (l.kind === 'word' && /^(near|seq)$/i.test(l.text) && this.lexemes[this.p + 1].kind === 'lparen') {
+      return this.afterOperand(this.parseNear());
     }
-    if (l.kind === 'phrase') return afterOperand(leaf(next()));
-    if (l.kind === 'word' && !KEYWORDS.has(l.text.toLowerCase())) return afterOperand(leaf(next()));
+    if (l.kind === 'phrase') return this.afterOperand(leaf(this.next()));
+    if (l.kind === 'word' && !KEYWORDS.has(l.text.toLowerCase())) return this.afterOperand(leaf(this.next()));
     if (l.kind === 'word') throw new RuleSyntaxError(`"${l.text}" needs a term or "(" before it`, l.offset);
-    throw new RuleSyntaxError(`expected a term, "phrase", near(…) or "(" but found ${describe(l)}`, l.offset);
+    throw new RuleSyntaxError(`expected a term, "phrase", near(…) or "(" but found ${describeLexeme(l)}`, l.offset);
   }
 
   // Two operands side by side are the commonest mistake in hand-written rules: say which operator is missing.
-  function afterOperand(node: RuleNode): RuleNode {
-    const l = peek();
+  private afterOperand(node: RuleNode): RuleNode {
+    const l = this.peek();
     if (l.kind === 'word' && !KEYWORDS.has(l.text.toLowerCase())) {
       throw new RuleSyntaxError(`expected "and", "or" or ")" before "${l.text}"`, l.offset);
     }
     if (l.kind === 'phrase' || l.kind === 'lparen') {
-      throw new RuleSyntaxError(`expected "and", "or" or ")" before ${describe(l)}`, l.offset);
+      throw new RuleSyntaxError(`expected "and", "or" or ")" before ${describeLexeme(l)}`, l.offset);
     }
     return node;
   }
 
-  function parsePositional(): PositionalNode {
-    const options: PositionalNode[] = [parsePosAtom()];
-    while (isOp(peek(), 'or')) {
-      next();
-      options.push(parsePosAtom());
+  private parsePositional(): PositionalNode {
+    const options: PositionalNode[] = [this.parsePosAtom()];
+    while (isOp(this.peek(), 'or')) {
+      this.next();
+      options.push(this.parsePosAtom());
     }
     return options.length === 1 ? options[0] : { type: 'any', options };
   }
 
-  function parsePosAtom(): PositionalNode {
-    const l = peek();
+  private parsePosAtom(): PositionalNode {
+    const l = this.peek();
     if (l.kind === 'lparen') {
-      next();
-      const inner = parsePositional();
-      expect('rparen', '")"');
+      this.next();
+      const inner = this.parsePositional();
+      this.expect('rparen', '")"');
       return inner;
     }
     if (l.kind === 'phrase' || (l.kind === 'word' && !KEYWORDS.has(l.text.toLowerCase()))) {
-      return leaf(next());
+      return leaf(this.next());
     }
     if (isOp(l, 'and') || isOp(l, 'not')) {
       throw new RuleSyntaxError(`"${l.text}" is not allowed inside near()/seq(); use "or" between alternatives`, l.offset);
     }
-    throw new RuleSyntaxError(`expected a term or "phrase" but found ${describe(l)}`, l.offset);
+    throw new RuleSyntaxError(`expected a term or "phrase" but found ${describeLexeme(l)}`, l.offset);
   }
 
-  function parseNear(): RuleNode {
-    const start = next();
+  private parseNear(): RuleNode {
+    const start = this.next();
     const ordered = start.text.toLowerCase() === 'seq';
-    next(); // "("
+    this.next(); // "("
     const args: PositionalNode[] = [];
     let window = DEFAULT_NEAR_WINDOW;
     for (;;) {
-      const l = peek();
-      if (l.kind === 'word' && /^\d+$/.test(l.text) && lexemes[p + 1].kind === 'rparen' && args.length > 0) {
-        if (args.length < 2) throw new RuleSyntaxError(`${start.text}() needs at least two terms before the window`, l.offset);
-        window = Number(l.text);
-        if (window < 1) throw new RuleSyntaxError(`${start.text}() window must be at least 1 token`, l.offset);
-        next();
+      const l = this.peek();
+      if (l.kind === 'word' && /^\d+$/.test(l.text) && this.lexemes[this.p + 1].kind === 'rparen' && args.length > 0) {
+        window = nearWindow(start, l, args.length);
+        this.next();
         break;
       }
-      args.push(parsePositional());
-      const sep = peek();
+      args.push(this.parsePositional());
+      const sep = this.peek();
       if (sep.kind === 'comma') {
-        next();
+        this.next();
         continue;
       }
       if (sep.kind === 'rparen') break;
       if (isOp(sep, 'and') || isOp(sep, 'not')) {
         throw new RuleSyntaxError(`"${sep.text}" is not allowed inside ${start.text}(); use "or" between alternatives`, sep.offset);
       }
-      throw new RuleSyntaxError(`expected "," or ")" in ${start.text}() but found ${describe(sep)}`, sep.offset);
+      throw new RuleSyntaxError(`expected "," or ")" in ${start.text}() but found ${describeLexeme(sep)}`, sep.offset);
     }
-    const close = expect('rparen', `")" closing ${start.text}(`);
+    const close = this.expect('rparen', `")" closing ${start.text}(`);
     if (args.length < 2) throw new RuleSyntaxError(`${start.text}() needs at least two terms`, start.offset);
-    return { type: 'near', ordered, args, window, source: src.slice(start.offset, close.offset + 1) };
+    return { type: 'near', ordered, args, window, source: this.src.slice(start.offset, close.offset + 1) };
   }
+}
 
-  const tree = parseOr();
-  const rest = peek();
-  if (rest.kind !== 'end') {
-    throw new RuleSyntaxError(rest.kind === 'rparen' ? 'unbalanced ")"' : `unexpected ${describe(rest)}`, rest.offset);
+const describeLexeme = (l: Lexeme): string => (l.kind === 'end' ? 'end of rule' : `"${l.text}"`);
+
+/** The window of near(a, b, N): at least two terms before it, at least one token. */
+function nearWindow(start: Lexeme, l: Lexeme, argCount: number): number {
+  if (argCount < 2) throw new RuleSyntaxError(`${start.text}() needs at least two terms before the window`, l.offset);
+  const window = Number(l.text);
+  if (window < 1) throw new RuleSyntaxError(`${start.text}() window must be at least 1 token`, l.offset);
+  return window;
+}
+
+/** A term or phrase as the rule names it: folded for matching, its source kept for evidence. */
+function leaf(l: Lexeme): PositionalNode {
+  if (l.kind === 'phrase') {
+    return { type: 'phrase', value: foldText(l.text).replace(/\s+/g, ' ').trim(), source: `"${l.text}"`, offset: l.offset };
   }
-  return tree;
+  const exact = l.text.startsWith('=') || l.text.startsWith('＝');
+  const value = foldText(exact ? l.text.slice(1) : l.text);
+  if (!value) throw new RuleSyntaxError('"=" must be followed by a term, e.g. =地方', l.offset);
+  return { type: 'term', value, exact, source: l.text, offset: l.offset };
 }
 
 /** The view of a comment a rule is evaluated on. Build it once per comment with `ruleDocument`. */
