@@ -364,38 +364,53 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   const warnings: string[] = [];
   const { kinds, pages, content, global, pageGeometry } = layoutOf(lines, tol);
   const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
+  const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text));
+  const assembler = new DraftAssembler(lines, hasNumbers, global.responseX !== undefined);
+  for (const [b, block] of contentBlocks(lines, kinds).entries()) assembler.addBlock(block, b, (l, prev) => parseLayoutLine(l, prev, geometryOf(l.page), tol));
+  const { drafts, crossingPages, twoColumn, anyLabel } = assembler;
+  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, hasNumbers }, warnings);
+  const { items, accounts } = draftsToItems(drafts, lines, kinds, assembler, opts);
+  if (!items.length) warnings.push('no items found');
+  return { items, accounts, warnings, inputChars };
+}
 
-  const parseLine = (l: LayoutLine, prevNumber: string | null): Parsed => {
-    const g = geometryOf(l.page);
-    const boundary = g.responseX === undefined ? Infinity : g.responseX - tol;
-    let segs = [...l.segments];
-    let number: string | null = null;
-    const first = segs[0];
-    const n = parseNumber(first.text);
-    if (n && first.x < boundary && plausibleNext(prevNumber, n)) {
-      number = n;
-      segs = segs.slice(1);
-    } else if (g.commentX !== undefined && first.x < g.commentX - tol) {
-      // Number and text printed with a single space in the number column: "12 通学路の…".
-      const m = /^(\S+)[ \u3000]+(.+)$/.exec(first.text);
-      const n2 = m ? parseNumber(m[1]) : null;
-      if (m && n2 && plausibleNext(prevNumber, n2)) {
-        number = n2;
-        segs = [{ x: first.x + m[1].length + 1, end: first.end, text: m[2] }, ...segs.slice(1)];
-      }
+/** A line cut at the response column: its number (when it starts a comment), the comment side and the response side. */
+function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, tol: number): Parsed {
+  const boundary = g.responseX === undefined ? Infinity : g.responseX - tol;
+  let segs = [...l.segments];
+  let number: string | null = null;
+  const first = segs[0];
+  const n = parseNumber(first.text);
+  if (n && first.x < boundary && plausibleNext(prevNumber, n)) {
+    number = n;
+    segs = segs.slice(1);
+  } else if (g.commentX !== undefined && first.x < g.commentX - tol) {
+    // Number and text printed with a single space in the number column: "12 通学路の…".
+    const m = /^(\S+)[ \u3000]+(.+)$/.exec(first.text);
+    const n2 = m ? parseNumber(m[1]) : null;
+    if (m && n2 && plausibleNext(prevNumber, n2)) {
+      number = n2;
+      segs = [{ x: first.x + m[1].length + 1, end: first.end, text: m[2] }, ...segs.slice(1)];
     }
-    const left = segs.filter((s) => s.x < boundary);
-    const right = segs.filter((s) => s.x >= boundary);
-    return {
-      number,
-      left: left.map((s) => s.text).join(' '),
-      right: right.map((s) => s.text).join(' '),
-      crossing: left.some((s) => s.end > boundary + 2 * tol),
-    };
+  }
+  const left = segs.filter((s) => s.x < boundary);
+  const right = segs.filter((s) => s.x >= boundary);
+  return {
+    number,
+    left: left.map((s) => s.text).join(' '),
+    right: right.map((s) => s.text).join(' '),
+    crossing: left.some((s) => s.end > boundary + 2 * tol),
   };
+}
 
-  // Blocks: runs of content lines not interrupted by a blank line, furniture or a page break.
-  type Block = { lines: number[]; afterBlank: boolean; pageStart: boolean };
+/** Runs of content lines not interrupted by a blank line, furniture or a page break. */
+interface Block {
+  lines: number[];
+  afterBlank: boolean;
+  pageStart: boolean;
+}
+
+function contentBlocks(lines: LayoutLine[], kinds: Kind[]): Block[] {
   const blocks: Block[] = [];
   let open: Block | null = null;
   const pagesStarted = new Set<number>();
@@ -411,101 +426,110 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
     }
   });
   if (open) blocks.push(open);
+  return blocks;
+}
 
-  const drafts: Draft[] = [];
-  const draftOfLine = new Map<number, number>();
-  const headingOfLine = new Map<number, string>();
-  const skippedLine = new Map<number, string>();
-  const crossingPages = new Map<number, number>();
-  let section: string | null = null;
-  let lastNumber: string | null = null;
-  let current: number | null = null;
-  const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text));
-  const twoColumn = global.responseX !== undefined;
+/**
+ * Builds the items (drafts) block by block: a number starts an item, a heading sets the section, other lines
+ * continue the current item; it records where every line went, for the accounting.
+ */
+class DraftAssembler {
+  readonly drafts: Draft[] = [];
+  readonly draftOfLine = new Map<number, number>();
+  readonly headingOfLine = new Map<number, string>();
+  readonly skippedLine = new Map<number, string>();
+  readonly crossingPages = new Map<number, number>();
+  anyLabel = false;
+  private section: string | null = null;
+  private lastNumber: string | null = null;
+  private current: number | null = null;
 
-  const startDraft = (number: string | null): number => {
-    drafts.push({
-      number, lines: [], pages: [], comment: [], response: [], section, mode: 'comment',
+  constructor(
+    private readonly lines: LayoutLine[],
+    private readonly hasNumbers: boolean,
+    readonly twoColumn: boolean,
+  ) {}
+
+  addBlock(block: Block, b: number, parseLine: (l: LayoutLine, prev: string | null) => Parsed): void {
+    const { lines } = this;
+    const headingLike = block.lines.map((i) => lines[i].segments.length === 1 && isSectionHeading(lines[i].raw));
+    let prev: string | null = this.lastNumber;
+    const parsed = block.lines.map((i, k) => {
+      const p = parseLine(lines[i], prev);
+      if (headingLike[k] && !p.right) p.number = null;
+      if (p.number) prev = p.number;
+      return p;
+    });
+    const centredAt = this.centredNumber(block, parsed);
+    block.lines.forEach((i, k) => {
+      const p = parsed[k];
+      const l = lines[i];
+      if (p.crossing) this.crossingPages.set(l.page, (this.crossingPages.get(l.page) ?? 0) + 1);
+      const current = this.current;
+      const prevText = current !== null ? this.drafts[current].comment.concat(this.drafts[current].response).at(-1) ?? '' : '';
+      if (headingLike[k] && !p.right && (k === 0 || SENTENCE_END.test(prevText) || current === null)) {
+        if (p.crossing) this.crossingPages.set(l.page, this.crossingPages.get(l.page)! - 1);
+        this.section = normalize(l.raw);
+        this.headingOfLine.set(i, this.section);
+        this.current = null;
+        return;
+      }
+      if (centredAt > 0 && k === 0) {
+        this.current = this.startDraft(parsed[centredAt].number);
+        this.drafts[this.current].flags.add('number_on_later_row');
+      } else if (p.number && !(centredAt > 0 && k === centredAt)) {
+        this.current = this.startDraft(p.number);
+      } else if (!this.hasNumbers && k === 0) {
+        this.current = this.startDraft(null);
+      }
+      if (this.current === null) {
+        this.skippedLine.set(i, this.drafts.length ? 'text between a heading and the next numbered comment' : 'text before the first numbered comment');
+        return;
+      }
+      this.addToDraft(this.current, i, p, b);
+    });
+  }
+
+  /**
+   * A number centred vertically in its cell: lines above it in the same block belong to it. Not at the top of a
+   * page, where unnumbered lines usually continue the previous page's cell. -1 when the block has no such number.
+   */
+  private centredNumber(block: Block, parsed: Parsed[]): number {
+    const numbered = parsed.map((p, k) => (p.number ? k : -1)).filter((k) => k >= 0);
+    if (!(this.hasNumbers && numbered.length === 1 && block.afterBlank && !block.pageStart && this.current !== null)) return -1;
+    const k = numbered[0];
+    return k > 0 && Math.abs(k - (parsed.length - 1 - k)) <= 1 ? k : -1;
+  }
+
+  private startDraft(number: string | null): number {
+    this.drafts.push({
+      number, lines: [], pages: [], comment: [], response: [], section: this.section, mode: 'comment',
       paragraphs: [], lastBlock: -1, startsAlone: false, flags: new Set(),
     });
-    if (number) lastNumber = number;
-    return drafts.length - 1;
-  };
-  let anyLabel = false;
-  const addToDraft = (d: number, i: number, p: Parsed, block: number) => {
-    const draft = drafts[d];
+    if (number) this.lastNumber = number;
+    return this.drafts.length - 1;
+  }
+
+  private addToDraft(d: number, i: number, p: Parsed, block: number): void {
+    const draft = this.drafts[d];
     if (!draft.lines.length && p.number && !p.left && !p.right) draft.startsAlone = true;
-    draft.lines.push(lines[i].index);
-    draft.pages.push(lines[i].page);
-    draftOfLine.set(i, d);
+    draft.lines.push(this.lines[i].index);
+    draft.pages.push(this.lines[i].page);
+    this.draftOfLine.set(i, d);
     let left = p.left;
-    if (!twoColumn && left) {
+    if (!this.twoColumn && left) {
       // One column: a label such as 【市の考え方】 switches from the comment to the response.
       const r = RESPONSE_LABEL.exec(left);
       const c = r ? null : COMMENT_LABEL.exec(left);
       if (r) (draft.mode = 'response'), (left = left.slice(r[0].length));
       else if (c && draft.mode === 'comment') left = left.slice(c[0].length);
-      if (r || c) anyLabel = true;
+      if (r || c) this.anyLabel = true;
       if (left && draft.lastBlock !== block) draft.paragraphs.push([]);
       if (left) (draft.paragraphs.at(-1)!.push(left), (draft.lastBlock = block));
     }
     if (left) (draft.mode === 'comment' ? draft.comment : draft.response).push(left);
     if (p.right) draft.response.push(p.right);
-  };
-
-  for (const [b, block] of blocks.entries()) {
-    const parsed: Parsed[] = [];
-    const headingLike = block.lines.map((i) => lines[i].segments.length === 1 && isSectionHeading(lines[i].raw));
-    let prev: string | null = lastNumber;
-    block.lines.forEach((i, k) => {
-      const p = parseLine(lines[i], prev);
-      if (headingLike[k] && !p.right) p.number = null;
-      if (p.number) prev = p.number;
-      parsed.push(p);
-    });
-    const numbered = parsed.map((p, k) => (p.number ? k : -1)).filter((k) => k >= 0);
-    // A number centred vertically in its cell: lines above it in the same block belong to it.
-    let centredAt = -1;
-    // Not at the top of a page, where unnumbered lines usually continue the previous page's cell.
-    if (hasNumbers && numbered.length === 1 && block.afterBlank && !block.pageStart && current !== null) {
-      const k = numbered[0];
-      if (k > 0 && Math.abs(k - (parsed.length - 1 - k)) <= 1) centredAt = k;
-    }
-    block.lines.forEach((i, k) => {
-      const p = parsed[k];
-      const l = lines[i];
-      if (p.crossing) crossingPages.set(l.page, (crossingPages.get(l.page) ?? 0) + 1);
-      const text = normalize(l.raw);
-      const startsBlock = k === 0;
-      const prevText = current !== null ? drafts[current].comment.concat(drafts[current].response).at(-1) ?? '' : '';
-      if (headingLike[k] && !p.right && (startsBlock || SENTENCE_END.test(prevText) || current === null)) {
-        if (p.crossing) crossingPages.set(l.page, crossingPages.get(l.page)! - 1);
-        section = text;
-        headingOfLine.set(i, text);
-        current = null;
-        return;
-      }
-      if (centredAt > 0 && k === 0) {
-        current = startDraft(parsed[centredAt].number);
-        drafts[current].flags.add('number_on_later_row');
-      } else if (p.number && !(centredAt > 0 && k === centredAt)) {
-        current = startDraft(p.number);
-      } else if (!hasNumbers && startsBlock) {
-        current = startDraft(null);
-      }
-      if (current === null) {
-        skippedLine.set(i, drafts.length ? 'text between a heading and the next numbered comment' : 'text before the first numbered comment');
-        return;
-      }
-      addToDraft(current, i, p, b);
-    });
   }
-
-  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, hasNumbers }, warnings);
-
-  const { items, accounts } = draftsToItems(drafts, lines, kinds, { draftOfLine, headingOfLine, skippedLine }, opts);
-  if (!items.length) warnings.push('no items found');
-  return { items, accounts, warnings, inputChars };
 }
 
 export const readPdfText: FormatReader = async (input, opts) => {
