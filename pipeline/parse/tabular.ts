@@ -250,135 +250,175 @@ function checkGroups(drafts: Draft[], column: string, warnings: string[]): void 
 }
 
 export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocument {
-  const warnings: string[] = [];
   const layout = findLayout(table, opts);
-  const { cols } = layout;
-  const rows = table.rows;
-  const cell = (r: number, role: Role): TableCell | undefined => {
-    const c = cols[role];
-    return c === undefined ? undefined : rows[r].cells[c];
-  };
-  const masterKey = (r: number, col: number): string => {
-    const c = rows[r].cells[col];
-    return c?.copyOf ? `${c.copyOf.row}:${c.copyOf.col}` : `${r}:${col}`;
-  };
-  const headerKeys = layout.headerRow >= 0 ? rows[layout.headerRow].cells.map(cellKey) : [];
-  const roleCols = Object.values(cols) as number[];
-  const isRepeatedHeader = (r: number): boolean =>
-    layout.headerRow >= 0 &&
-    roleCols.every((c) => cellKey(rows[r].cells[c]) === headerKeys[c]) &&
-    roleCols.some((c) => headerKeys[c]);
-  const anyNumbered =
-    cols.number !== undefined && rows.some((_, r) => r > layout.headerRow && parseNumber(cell(r, 'number')?.text ?? ''));
-
-  const accounts: (LineAccount & { draft?: number })[] = [];
-  const drafts: Draft[] = [];
-  const draftOfRow = new Map<number, number>();
-  let section: string | null = null;
-  let location: string | null = null;
-  const rowChars = (r: number) => rows[r].cells.reduce((n, c) => n + c.chars, 0);
-  const preamble: string[] = [];
-
-  for (let r = 0; r < rows.length; r++) {
-    const row = rows[r];
-    const chars = rowChars(r);
-    const account = (fate: LineAccount['fate'], reason?: string, ref?: string): void => {
-      accounts.push({ unit: 'row', index: row.index, fate, chars, ...(ref ? { ref } : {}), ...(reason ? { reason } : {}) });
-    };
-    // As printed (not NFKC-normalised): a title above the headings is quoted, with its full-width brackets.
-    if (r < layout.headerRow && chars) preamble.push(row.cells.filter((c) => !c.copyOf).map((c) => c.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
-    const own = row.cells.map((c, i) => ({ c, i })).filter(({ c }) => !c.copyOf && cleanText(c.text));
-    const notItem = nonItemFate(r, layout.headerRow, chars, own.length > 0 || row.cells.some((c) => c.copyOf && cleanText(c.text)), isRepeatedHeader);
-    if (notItem) {
-      account(...notItem);
-      continue;
-    }
-
-    const text = (role: Role) => cleanText(cell(r, role)?.text ?? '');
-    const numberCell = cell(r, 'number');
-    const number = parseNumber(numberCell?.text ?? '');
-    const responseCell = cell(r, 'response');
-    const commentCell = cell(r, 'comment');
-
-    const heading = number ? null : rowHeading(row, r, own, cols);
-    if (heading !== null) {
-      section = heading;
-      location = null;
-      account('heading', undefined, heading);
-      continue;
-    }
-
-    const groupText = text('group');
-    const idText = text('id');
-    const sectionText = text('section');
-    if (sectionText) section = sectionText;
-    // Like a section column, a 該当箇所 left blank under a merged cell carries down; a heading row resets it.
-    const locationText = text('location') || location || '';
-    if (text('location')) location = text('location');
-
-    let d: number | undefined;
-    const numberMaster = numberCell?.copyOf ? draftOfRow.get(numberCell.copyOf.row) : undefined;
-    const responseEmpty = !responseCell || !cleanText(responseCell.text);
-    const ownText = (c?: TableCell) => !!c && !c.copyOf && !!cleanText(c.text);
-    const prev = drafts.length - 1;
-    // In a numbered table, a row without a number that carries only comment or only response text (or
-    // sits under the previous item's merged reply) is that item's text spilling onto another row.
-    const spill =
-      !number && anyNumbered && prev >= 0 && !groupText && !idText && !sectionText &&
-      (!ownText(commentCell) || !ownText(responseCell)) &&
-      (!responseCell?.copyOf || draftOfRow.get(responseCell.copyOf.row) === prev);
-    if (numberMaster !== undefined || spill) {
-      d = numberMaster ?? prev;
-      drafts[d].flags.add('merged_rows');
-    }
-    if (d === undefined) {
-      // Merged-style export: the group and its reply are written on the group's first row only.
-      const carriedGroup =
-        cols.group !== undefined && !groupText && responseEmpty && drafts[prev]?.group ? drafts[prev].group : null;
-      drafts.push({
-        number,
-        key: idText || null,
-        rows: [],
-        comment: [],
-        response: [],
-        responseCells: [],
-        group: groupText || carriedGroup,
-        section,
-        location: locationText || null,
-        flags: new Set(),
-      });
-      d = drafts.length - 1;
-      if (numberCell && !number && cleanText(numberCell.text)) {
-        warnings.push(`row ${row.index}: number cell "${cleanText(numberCell.text)}" is not a number; item kept without a number`);
-      }
-    }
-    const draft = drafts[d];
-    draft.rows.push(row.index);
-    draftOfRow.set(r, d);
-    const add = (parts: string[], c: TableCell | undefined, col: number | undefined) => {
-      if (!c || !c.text.trim() || col === undefined) return;
-      if (c.copyOf && draftOfRow.get(c.copyOf.row) === d) return;
-      parts.push(c.text.trim());
-    };
-    add(draft.comment, commentCell, cols.comment);
-    add(draft.response, responseCell, cols.response);
-    if (responseCell && cleanText(responseCell.text) && cols.response !== undefined) {
-      draft.responseCells.push(masterKey(r, cols.response));
-    }
-    accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
-  }
-
-  checkGroups(drafts, layout.names[cols.group ?? -1] ?? 'group', warnings);
-  const items = draftsToItems(drafts, table, opts, cols);
+  const assembler = new TableAssembler(table, layout);
+  for (let r = 0; r < table.rows.length; r++) assembler.addRow(r);
+  const { drafts, warnings, accounts, preamble } = assembler;
+  checkGroups(drafts, layout.names[layout.cols.group ?? -1] ?? 'group', warnings);
+  const items = draftsToItems(drafts, table, opts, layout.cols);
   const out: LineAccount[] = accounts.map(({ draft, ...a }) => (draft === undefined ? a : { ...a, ref: items[draft].id }));
   if (!items.length) warnings.push('no items found below the column headings');
   return {
     items,
     accounts: out,
     warnings,
-    inputChars: rows.reduce((n, _, r) => n + rowChars(r), 0),
+    inputChars: table.rows.reduce((n, _, r) => n + assembler.rowChars(r), 0),
     ...(preamble.length ? { preamble } : {}),
   };
+}
+
+/**
+ * Reads the table row by row into items (drafts): a numbered row starts an item, a heading row sets the section,
+ * rows under a merged number or spilling one column over continue the item above; every row is accounted for.
+ */
+class TableAssembler {
+  readonly warnings: string[] = [];
+  readonly accounts: (LineAccount & { draft?: number })[] = [];
+  readonly drafts: Draft[] = [];
+  /** As printed (not NFKC-normalised): a title above the headings is quoted, with its full-width brackets. */
+  readonly preamble: string[] = [];
+  private readonly draftOfRow = new Map<number, number>();
+  private readonly rows: Table['rows'];
+  private readonly cols: Layout['cols'];
+  private readonly headerKeys: string[];
+  private readonly anyNumbered: boolean;
+  private section: string | null = null;
+  private location: string | null = null;
+
+  constructor(
+    table: Table,
+    private readonly layout: Layout,
+  ) {
+    this.rows = table.rows;
+    this.cols = layout.cols;
+    this.headerKeys = layout.headerRow >= 0 ? this.rows[layout.headerRow].cells.map(cellKey) : [];
+    this.anyNumbered =
+      this.cols.number !== undefined && this.rows.some((_, r) => r > layout.headerRow && parseNumber(this.cell(r, 'number')?.text ?? ''));
+  }
+
+  rowChars(r: number): number {
+    return this.rows[r].cells.reduce((n, c) => n + c.chars, 0);
+  }
+
+  private cell(r: number, role: Role): TableCell | undefined {
+    const c = this.cols[role];
+    return c === undefined ? undefined : this.rows[r].cells[c];
+  }
+
+  private masterKey(r: number, col: number): string {
+    const c = this.rows[r].cells[col];
+    return c?.copyOf ? `${c.copyOf.row}:${c.copyOf.col}` : `${r}:${col}`;
+  }
+
+  private isRepeatedHeader(r: number): boolean {
+    const roleCols = Object.values(this.cols) as number[];
+    return (
+      this.layout.headerRow >= 0 &&
+      roleCols.every((c) => cellKey(this.rows[r].cells[c]) === this.headerKeys[c]) &&
+      roleCols.some((c) => this.headerKeys[c])
+    );
+  }
+
+  addRow(r: number): void {
+    const row = this.rows[r];
+    const chars = this.rowChars(r);
+    const account = (fate: LineAccount['fate'], reason?: string, ref?: string): void => {
+      this.accounts.push({ unit: 'row', index: row.index, fate, chars, ...(ref ? { ref } : {}), ...(reason ? { reason } : {}) });
+    };
+    if (r < this.layout.headerRow && chars) this.preamble.push(row.cells.filter((c) => !c.copyOf).map((c) => c.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
+    const own = row.cells.map((c, i) => ({ c, i })).filter(({ c }) => !c.copyOf && cleanText(c.text));
+    const hasText = own.length > 0 || row.cells.some((c) => c.copyOf && cleanText(c.text));
+    const notItem = nonItemFate(r, this.layout.headerRow, chars, hasText, (x) => this.isRepeatedHeader(x));
+    if (notItem) return account(...notItem);
+
+    const number = parseNumber(this.cell(r, 'number')?.text ?? '');
+    const heading = number ? null : rowHeading(row, r, own, this.cols);
+    if (heading !== null) {
+      this.section = heading;
+      this.location = null;
+      return account('heading', undefined, heading);
+    }
+    this.carryColumns(r);
+    const d = this.continuedDraft(r, number) ?? this.newDraft(r, number);
+    this.addText(r, d);
+    this.accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
+  }
+
+  private text(r: number, role: Role): string {
+    return cleanText(this.cell(r, role)?.text ?? '');
+  }
+
+  /**
+   * The item this row continues, if any: the row sits under a merged number cell, or, in a numbered table, carries
+   * no number and only comment or only response text (or sits under the previous item's merged reply): that item's
+   * text spilling onto another row.
+   */
+  private continuedDraft(r: number, number: string | null): number | undefined {
+    const numberCell = this.cell(r, 'number');
+    const responseCell = this.cell(r, 'response');
+    const ownText = (c?: TableCell) => !!c && !c.copyOf && !!cleanText(c.text);
+    const numberMaster = numberCell?.copyOf ? this.draftOfRow.get(numberCell.copyOf.row) : undefined;
+    const prev = this.drafts.length - 1;
+    const spill =
+      !number && this.anyNumbered && prev >= 0 && !this.text(r, 'group') && !this.text(r, 'id') && !this.text(r, 'section') &&
+      (!ownText(this.cell(r, 'comment')) || !ownText(responseCell)) &&
+      (!responseCell?.copyOf || this.draftOfRow.get(responseCell.copyOf.row) === prev);
+    if (numberMaster === undefined && !spill) return undefined;
+    const d = numberMaster ?? prev;
+    this.drafts[d].flags.add('merged_rows');
+    return d;
+  }
+
+  /** A section column sets the section; a 該当箇所 left blank under a merged cell carries down (a heading resets it). */
+  private carryColumns(r: number): void {
+    const sectionText = this.text(r, 'section');
+    if (sectionText) this.section = sectionText;
+    const locationText = this.text(r, 'location');
+    if (locationText) this.location = locationText;
+  }
+
+  private newDraft(r: number, number: string | null): number {
+    const groupText = this.text(r, 'group');
+    const responseCell = this.cell(r, 'response');
+    const responseEmpty = !responseCell || !cleanText(responseCell.text);
+    const prev = this.drafts[this.drafts.length - 1];
+    // Merged-style export: the group and its reply are written on the group's first row only.
+    const carriedGroup = this.cols.group !== undefined && !groupText && responseEmpty && prev?.group ? prev.group : null;
+    this.drafts.push({
+      number,
+      key: this.text(r, 'id') || null,
+      rows: [],
+      comment: [],
+      response: [],
+      responseCells: [],
+      group: groupText || carriedGroup,
+      section: this.section,
+      location: this.location || null,
+      flags: new Set(),
+    });
+    const numberCell = this.cell(r, 'number');
+    if (numberCell && !number && cleanText(numberCell.text)) {
+      this.warnings.push(`row ${this.rows[r].index}: number cell "${cleanText(numberCell.text)}" is not a number; item kept without a number`);
+    }
+    return this.drafts.length - 1;
+  }
+
+  private addText(r: number, d: number): void {
+    const draft = this.drafts[d];
+    draft.rows.push(this.rows[r].index);
+    this.draftOfRow.set(r, d);
+    const add = (parts: string[], c: TableCell | undefined, col: number | undefined) => {
+      if (!c || !c.text.trim() || col === undefined) return;
+      if (c.copyOf && this.draftOfRow.get(c.copyOf.row) === d) return;
+      parts.push(c.text.trim());
+    };
+    const responseCell = this.cell(r, 'response');
+    add(draft.comment, this.cell(r, 'comment'), this.cols.comment);
+    add(draft.response, responseCell, this.cols.response);
+    if (responseCell && cleanText(responseCell.text) && this.cols.response !== undefined) {
+      draft.responseCells.push(this.masterKey(r, this.cols.response));
+    }
+  }
 }
 
 /** The fate of a row that is no item: above or at the column headings, empty, or the headings repeated. */
