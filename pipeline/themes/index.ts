@@ -93,8 +93,44 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
 
   const present = items.filter((i) => vectorOf.has(i.id));
   const vectors = present.map((i) => vectorOf.get(i.id)!);
-  // Mass submissions repeat a few texts thousands of times: assign each distinct comment once (same text, same
-  // vector, so the same decision) and hand every copy the first one's result.
+  const { assigned, evidence, contentWords } = assignPresent(present, vectors, seeds, prepared, codebook);
+
+  // One comment, or every comment the same (a mass submission): the embedder had no space to build, every vector
+  // is zero, and there is exactly one group to report.
+  // Read from the vectors themselves, so a rerun that takes them from the cache decides the same way.
+  const degenerate = vectors.length > 0 && vectors.every((v) => v.every((x) => x === 0));
+  if (degenerate) {
+    const distinct = new Set(present.map((i) => normalize(i.comment))).size;
+    warnings.push(
+      `${embedder.inner.id.split(':')[0]}: no similarity space (${present.length} comment${present.length === 1 ? '' : 's'}, ${distinct} distinct): ` +
+        `themes come from ${codebook ? 'the coding rules only' : 'nowhere (no codebook applies)'}, and discovery reports every comment as one cluster`,
+    );
+  }
+  // The one group is a cluster even when it holds a single comment: there is nothing for it to be an outlier from.
+  const discoveryOpts = { ...opts.discovery, ...(degenerate ? { k: 1, minClusterSize: 1 } : {}) };
+  const discovery = discoverClusters(present.map((i) => i.id), vectors, contentWords, assigned, discoveryOpts);
+  const wordsOf = wordSets(present, contentWords);
+  if (!codebook) themesFromClusters(assigned, discovery, wordsOf);
+  const byId = new Map(assigned.map((r) => [r.id, r]));
+  const records: ThemeRecord[] = items.map((i) => byId.get(i.id) ?? { id: i.id, themes: [] });
+  const embedderId = opts.embeddingsSource && opts.embeddings ? opts.embeddings.embedder.split('|')[0] : embedder.inner.id;
+  return {
+    records,
+    clusters: clustersFile(discovery, discoveryOpts, embedderId, embedded),
+    duplicates: duplicatesFile(items, opts),
+    evidence: new Map(present.map((item, i) => [item.id, evidence[i]])),
+    discovery,
+    draft: draftFromClusters(discovery, wordsOf, present),
+    warnings,
+  };
+}
+
+/**
+ * The codebook's themes for every embedded comment, with their evidence and content words. Mass submissions repeat a
+ * few texts thousands of times: each distinct comment is assigned once (same text, same vector, so the same
+ * decision) and every copy gets the first one's result.
+ */
+function assignPresent(present: Item[], vectors: Float32Array[], seeds: Float32Array[], prepared: PreparedComments, codebook: Codebook | null) {
   const { first: distinct, slot: slotOf } = distinctSlots(present, (item) => item.comment);
   const distinctItems = distinct.map((i) => present[i]);
   const analyses = distinctItems.map((i) => prepared.get(i.comment));
@@ -113,62 +149,52 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     distinctEvidence = distinctItems.map(() => []);
   }
   const distinctWords = analyses.map((a) => a.nouns);
-  const assigned: ThemeRecord[] = present.map((item, i) => ({ id: item.id, themes: distinctRecords[slotOf[i]].themes }));
-  const evidence: ThemeEvidence[][] = present.map((_, i) => distinctEvidence[slotOf[i]]);
-  const contentWords: string[][] = present.map((_, i) => distinctWords[slotOf[i]]);
+  return {
+    assigned: present.map((item, i): ThemeRecord => ({ id: item.id, themes: distinctRecords[slotOf[i]].themes })),
+    evidence: present.map((_, i) => distinctEvidence[slotOf[i]]),
+    contentWords: present.map((_, i) => distinctWords[slotOf[i]]),
+  };
+}
 
-  // One comment, or every comment the same (a mass submission): the embedder had no space to build, every vector
-  // is zero, and there is exactly one group to report.
-  // Read from the vectors themselves, so a rerun that takes them from the cache decides the same way.
-  const degenerate = vectors.length > 0 && vectors.every((v) => v.every((x) => x === 0));
-  if (degenerate) {
-    const distinct = new Set(present.map((i) => normalize(i.comment))).size;
-    warnings.push(
-      `${embedder.inner.id.split(':')[0]}: no similarity space (${present.length} comment${present.length === 1 ? '' : 's'}, ${distinct} distinct): ` +
-        `themes come from ${codebook ? 'the coding rules only' : 'nowhere (no codebook applies)'}, and discovery reports every comment as one cluster`,
-    );
-  }
-  // The one group is a cluster even when it holds a single comment: there is nothing for it to be an outlier from.
-  const discoveryOpts = { ...opts.discovery, ...(degenerate ? { k: 1, minClusterSize: 1 } : {}) };
-  const discovery = discoverClusters(
-    present.map((i) => i.id),
-    vectors,
-    contentWords,
-    assigned,
-    discoveryOpts,
-  );
-  // One Set per distinct comment, shared by its copies (the draft codebook counts copies as one weighted unit).
+/** One Set per distinct comment, shared by its copies (the draft codebook counts copies as one weighted unit). */
+function wordSets(present: Item[], contentWords: string[][]): Map<string, Set<string>> {
   const setOf = new Map<string[], Set<string>>();
   const wordSet = (words: string[]) => {
     let set = setOf.get(words);
     if (!set) setOf.set(words, (set = new Set(words)));
     return set;
   };
-  const wordsOf = new Map(present.map((item, i) => [item.id, wordSet(contentWords[i])]));
-  if (!codebook) {
-    // Without a codebook the themes are the discovered clusters, named by their keywords; outliers stay unthemed.
-    const clusterOf = new Map(discovery.assignments.map((a) => [a.id, a]));
-    const keywordsOf = new Map(discovery.clusters.map((c) => [c.id, c.keywords.map((k) => k.term)]));
-    assigned.forEach((r) => {
-      const a = clusterOf.get(r.id);
-      if (!a || a.cluster === OUTLIER_ID) return;
-      const words = wordsOf.get(r.id)!;
-      r.themes = [{ theme: a.cluster, score: Math.round((1 - a.distance) * 1e4) / 1e4, source: 'cluster', hits: keywordsOf.get(a.cluster)!.filter((k) => words.has(k)) }];
-    });
-  }
-  const byId = new Map(assigned.map((r) => [r.id, r]));
-  const records: ThemeRecord[] = items.map((i) => byId.get(i.id) ?? { id: i.id, themes: [] });
+  return new Map(present.map((item, i) => [item.id, wordSet(contentWords[i])]));
+}
+
+/** Without a codebook the themes are the discovered clusters, named by their keywords; outliers stay unthemed. */
+function themesFromClusters(assigned: ThemeRecord[], discovery: DiscoveryResult, wordsOf: Map<string, Set<string>>): void {
+  const clusterOf = new Map(discovery.assignments.map((a) => [a.id, a]));
+  const keywordsOf = new Map(discovery.clusters.map((c) => [c.id, c.keywords.map((k) => k.term)]));
+  assigned.forEach((r) => {
+    const a = clusterOf.get(r.id);
+    if (!a || a.cluster === OUTLIER_ID) return;
+    const words = wordsOf.get(r.id)!;
+    r.themes = [{ theme: a.cluster, score: Math.round((1 - a.distance) * 1e4) / 1e4, source: 'cluster', hits: keywordsOf.get(a.cluster)!.filter((k) => words.has(k)) }];
+  });
+}
+
+/** The kept clusters as a draft codebook, their candidate keywords weighed against every other cluster's. */
+function draftFromClusters(discovery: DiscoveryResult, wordsOf: Map<string, Set<string>>, present: Item[]): CodebookFile | null {
   const kept = discovery.clusters.filter((c) => !c.outlier);
   const memberWords = (c: { members: string[] }) => c.members.map((id) => [...(wordsOf.get(id) ?? [])]);
   const candidates = cTfIdf([...kept.map(memberWords), memberWords(discovery.clusters.find((c) => c.outlier) ?? { members: [] })], DRAFT_DEFAULTS.candidates);
-  const draft = draftCodebook({
+  return draftCodebook({
     clusters: kept.map((c, i) => ({ ...c, candidates: candidates[i].map((k) => k.term) })),
     words: wordsOf,
     comments: new Map(present.map((i) => [i.id, i.comment])),
   });
-  const clusters: ClustersFile = {
+}
+
+function clustersFile(discovery: DiscoveryResult, discoveryOpts: Partial<DiscoverOptions>, embedder: string, embedded: Embeddings): ClustersFile {
+  return {
     format: CLUSTERS_FORMAT,
-    embedder: opts.embeddingsSource && opts.embeddings ? opts.embeddings.embedder.split('|')[0] : embedder.inner.id,
+    embedder,
     seed: discoveryOpts.seed ?? DISCOVER_DEFAULTS.seed,
     k: discovery.k,
     k_selection: discovery.kSelection,
@@ -185,14 +211,17 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
     items: discovery.assignments,
     skipped: embedded.skipped.map((s) => ({ id: s.id, reason: s.reason })),
   };
+}
 
+/** Repeated comments (exact and near copies) and the response templates a ministry reuses. */
+function duplicatesFile(items: readonly Item[], opts: ThemesOptions): DuplicatesFile {
   const dupOpts = { ...DUPLICATE_DEFAULTS, ...opts.duplicates };
   const groups = findDuplicateComments(items, dupOpts);
   const templateJaccard = opts.templateJaccard ?? TEMPLATE_JACCARD;
   const templates = findResponseTemplates(items, { ...dupOpts, jaccard: templateJaccard });
   const nonEmptyComments = items.filter((i) => i.comment.trim()).length;
   const inGroups = groups.reduce((s, g) => s + g.count, 0);
-  const duplicates: DuplicatesFile = {
+  return {
     format: DUPLICATES_FORMAT,
     method: {
       key: 'NFKC, lower case, whitespace/punctuation/symbols removed; exact = same key, near = Jaccard of character shingles ≥ threshold (MinHash LSH candidates, every pair verified)',
@@ -208,16 +237,6 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
       in_templates: templates.reduce((s, g) => s + g.count, 0),
       templates,
     },
-  };
-
-  return {
-    records,
-    clusters,
-    duplicates,
-    evidence: new Map(present.map((item, i) => [item.id, evidence[i]])),
-    discovery,
-    draft,
-    warnings,
   };
 }
 
