@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanText, commentHead } from '../pipeline/core/text.ts';
+import { numberKey } from '../pipeline/core/item-number.ts';
 
 describe('core text normalisation', () => {
   it('strips HTML, applies NFKC and collapses whitespace', () => {
@@ -29,4 +30,30 @@ describe('content in parts (items.jsonl of rounds too large for one string)', ()
     expect(contentSha256(parts)).toBe(sha256(toJsonl(records)));
   });
 
+});
+
+describe('printed item numbers (one definition for parse, classify and eval)', () => {
+  it('gives one key to every way of printing the same number', () => {
+    for (const printed of ['3', '３', '003', 'No.3', 'NO. 3', 'no3', '№3', '番号3', '(3)', '（３）', '3.']) expect(numberKey(printed)).toBe('3');
+    expect(numberKey('0')).toBe('0');
+    expect(numberKey('000')).toBe('0');
+  });
+
+  it('keeps other numbers as written, and no number as null', () => {
+    expect(numberKey('3-1')).toBe('3-1');
+    expect(numberKey('A2')).toBe('A2');
+    expect(numberKey('No.')).toBe('No.');
+    expect(numberKey('')).toBeNull();
+    expect(numberKey(null)).toBeNull();
+  });
+
+  it('lets an answer point to an item printed with leading zeros', async () => {
+    const { classifyWithRules } = await import('../pipeline/classify/rules.ts');
+    const { records } = classifyWithRules([
+      { id: 'doc#1', number: '001', comment: '記載を修正すべき。', response: 'ご意見を踏まえ、修正いたします。' },
+      { id: 'doc#2', number: '002', comment: '同じく修正すべき。', response: 'No.1の回答をご参照ください。' },
+    ]);
+    expect(records[1].label).toBe('accepted');
+    expect(records[1].evidence[0].rule).toMatch(/>doc#1$/);
+  });
 });

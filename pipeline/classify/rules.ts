@@ -1,4 +1,5 @@
 // The `rules` classifier: cue rules from models/labels/rules.json applied per sentence, strongest label wins.
+import { numberKey } from '../core/item-number.ts';
 import type { Disposition, Evidence, LabelRecord } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { stanceOf } from '../stance/index.ts';
@@ -240,8 +241,7 @@ function docSlug(id: string): string {
  */
 function itemNumber(input: ClassifyInput): string | null {
   const fromId = /^(?:No\.?\s*)?(\d+)$|#(\d+)$/i.exec(input.id);
-  const n = input.number ?? input.inferred_number ?? fromId?.[1] ?? fromId?.[2] ?? null;
-  return n === null ? null : normalize(String(n)).replace(/^(No\.?|NO\.?)\s*/, '');
+  return numberKey(input.number ?? input.inferred_number ?? fromId?.[1] ?? fromId?.[2] ?? null);
 }
 
 export interface RulesResult {
@@ -363,7 +363,7 @@ class PointerResolver {
       const prev = idx - 1;
       return prev >= 0 && docSlug(this.inputs[prev].id) === slug ? prev : null;
     }
-    const hit = this.byNumber.get(`${slug}\u0000${p.number}`);
+    const hit = this.byNumber.get(`${slug}\u0000${numberKey(p.number)}`);
     if (hit !== undefined && hit !== idx) return hit;
     return this.groupTarget(idx);
   }

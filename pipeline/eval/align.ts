@@ -2,6 +2,7 @@
 // item. Keys are tried in order of trust: id, then the printed number, then the first 30 characters of the
 // comment. A key pairs two records only when it is unique among the still-unpaired records on both sides;
 // everything left over is returned with the reason it could not be paired, never dropped.
+import { numberKey } from '../core/item-number.ts';
 import type { Item } from '../core/schema.ts';
 import { commentHead } from '../core/text.ts';
 
@@ -38,15 +39,8 @@ export interface Alignment<A, B> {
   by: Record<KeyKind, number>;
 }
 
-/** "No.3", "３", "003" and "3" are the same printed number; anything else (e.g. "3-1") is compared as is. */
-export function normalizeNumber(n: string | null | undefined): string | null {
-  if (n === null || n === undefined) return null;
-  const s = n.normalize('NFKC').trim();
-  if (!s) return null;
-  const m = /^(?:no\.?|№|番号)?\s*0*(\d+)$/i.exec(s);
-  if (m) return m[1] === '' ? '0' : m[1];
-  return s;
-}
+/** "No.3", "３", "003" and "3" are the same printed number (core/item-number.ts). */
+export const normalizeNumber = numberKey;
 
 export function normalizeHead(h: string | null | undefined): string | null {
   if (h === null || h === undefined) return null;

@@ -1,6 +1,7 @@
 // Items that share one response get one response_group, whatever format they came from: groups a reader already
 // found (merged cells, rowspans, a group column), replies copied word for word into several items, and answers
 // that only point to another item's answer (「「No.1」の回答のとおりです。」).
+import { numberKey } from '../core/item-number.ts';
 import { z } from 'zod';
 import { readModel } from '../core/models.ts';
 import type { Item, ItemFlag } from '../core/schema.ts';
@@ -66,7 +67,7 @@ function findPointerTargets(response: string): string[] {
 function indexByNumber(items: readonly Item[]): Map<string, number[]> {
   const index = new Map<string, number[]>();
   items.forEach((it, i) => {
-    const n = it.number ?? it.inferred_number;
+    const n = numberKey(it.number ?? it.inferred_number);
     if (n === null) return;
     const list = index.get(n);
     if (list) list.push(i);
@@ -76,7 +77,7 @@ function indexByNumber(items: readonly Item[]): Map<string, number[]> {
 }
 
 function resolveTarget(items: readonly Item[], byNumber: Map<string, number[]>, from: number, n: string): number | null {
-  const candidates = (byNumber.get(n) ?? []).filter((i) => i !== from);
+  const candidates = (byNumber.get(numberKey(n) ?? n) ?? []).filter((i) => i !== from);
   if (!candidates.length) return null;
   const before = candidates.filter((i) => i < from);
   const sameSection = before.filter((i) => items[i].section === items[from].section);
