@@ -82,6 +82,28 @@ describe('decision table', () => {
     expect(label('対策を強化すべき', '既に対策を実施しております。').needs_review).toBe(false);
   });
 
+  it('terse municipal answers that state the change itself are accepted (§1a.3)', () => {
+    // Table-style answers end on the change: no ます/ました, sometimes a page reference after it.
+    for (const response of ['前文に、啓発に関する文言を追記する。', '「病床の役割」(P10)を追加。', '意見どおりに反映。', '表現を統一する方向で微修正したもの。(P48~72)', '用語は「結婚」に統一します。']) {
+      expect(label('記載を見直してほしい。', response).label, response).toBe('accepted');
+    }
+    // The difficulty named as the reason for the change does not turn it into a refusal.
+    expect(label('表現が不明確。', '代替材の確保が困難な状況があることを踏まえ、「…」と修文します。').label).toBe('accepted');
+    expect(label('追記すべき。', '追記することは困難です。').label).toBe('declined');
+  });
+
+  it('a request to delete or rename, answered only with why the choice stands, is declined (§1a.2)', () => {
+    const response = 'この地域の冬の気候は気球の飛行に適しています。気球の飛ぶ風景が冬の風物詩として定着すればと考えています。';
+    expect(label('気球を活用した風景づくりは削除したほうがいい。', response)).toMatchObject({ label: 'declined', decision: { stance: 'oppose' } });
+    expect(label('名称から「男女」を削除して名称の変更を提案します。', '性別に基づく固定的な役割分担意識は今も根強く、男女の平等を更に進める必要があると考えます。').label).toBe('declined');
+  });
+
+  it('a method described with 参考にして is not the deferral formula; a refusal of a target is declined', () => {
+    const r = label('', '数値設定が難しいことから、数値目標は設定しませんが、環境指標の推移も参考にして、総合的な評価を行います。');
+    expect(r.label).toBe('declined');
+    expect(r.evidence.map((e) => e.rule)).not.toContain('deferred.for_reference');
+  });
+
   it('evidence spans slice the normalised response exactly', () => {
     const response = '防災の視点は基本方針２に含まれることから、原案のとおりとします。';
     const r = label('防災の視点を追加すべき', response);
