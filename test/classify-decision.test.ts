@@ -98,6 +98,12 @@ describe('decision table', () => {
     expect(label('名称から「男女」を削除して名称の変更を提案します。', '性別に基づく固定的な役割分担意識は今も根強く、男女の平等を更に進める必要があると考えます。').label).toBe('declined');
   });
 
+  it('a document\'s own 【修正なし】 marker is a kept draft, not a revision: covered when the answer says why (§1a.1)', () => {
+    expect(label('費用を抑えてほしい。', '建設コストの縮減は、第6章に記載したとおり、今後の課題として捉えています。【修正なし】').label).toBe('referred');
+    expect(label('名称を変えるべき。', '現在の名称は、計画の目的を表すものです。【修正なし】').label).toBe('declined');
+    expect(label('表記を揃えるべき。', 'ご意見のとおり、誤解を生じるおそれがあるので、項目ごとに20%と表記しました。').label).toBe('accepted');
+  });
+
   it('a method described with 参考にして is not the deferral formula; a refusal of a target is declined', () => {
     const r = label('', '数値設定が難しいことから、数値目標は設定しませんが、環境指標の推移も参考にして、総合的な評価を行います。');
     expect(r.label).toBe('declined');

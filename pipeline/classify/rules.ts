@@ -158,7 +158,7 @@ const COVERED: ReadonlySet<Move> = new Set(['covered_text', 'covered_measure']);
 /**
  * keep_covered: the draft is kept *because* the point is covered (guideline §1a.1), which the response says by
  * giving the coverage in the same sentence as the keep, or in the sentence a このため／したがって sentence concludes
- * from. A coverage stated elsewhere while the keep has its own reason (…煩瑣となりますので、原案の記述とします) does
+ * from, or anywhere when the keep is a marker standing alone as its sentence. A coverage stated elsewhere while the keep has its own reason (…煩瑣となりますので、原案の記述とします) does
  * not count. The keep and coverage spans are returned again under the derived move, as its evidence.
  */
 function linkKeepToCoverage(a: RuleAnalysis): RuleHit[] {
@@ -166,8 +166,12 @@ function linkKeepToCoverage(a: RuleAnalysis): RuleHit[] {
   const out: RuleHit[] = [];
   for (const keep of a.hits.filter((h) => h.move === 'keep')) {
     const k = sentenceOf(keep);
-    const opensWithTherefore = k > 0 && THEREFORE.test(a.text.slice(a.sentences[k].start, a.sentences[k].end).trimStart());
-    const reasons = a.hits.filter((h) => COVERED.has(h.move) && (sentenceOf(h) === k || (opensWithTherefore && sentenceOf(h) === k - 1)));
+    const sentence = a.text.slice(a.sentences[k].start, a.sentences[k].end).trim();
+    const opensWithTherefore = k > 0 && THEREFORE.test(sentence);
+    // A marker standing alone (【修正なし】, （原案どおり）) is the document's verdict on the whole answer: its reason
+    // is whatever the rest of the answer says.
+    const standsAlone = sentence.replace(/[。.\s]/gu, '') === keep.text.replace(/[。.\s]/gu, '');
+    const reasons = a.hits.filter((h) => COVERED.has(h.move) && (standsAlone || sentenceOf(h) === k || (opensWithTherefore && sentenceOf(h) === k - 1)));
     if (reasons.length) pushAll(out, [...reasons, keep].map((h) => ({ ...h, move: 'keep_covered' as const, label: 'referred' as const })));
   }
   return out;
