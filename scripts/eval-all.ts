@@ -18,7 +18,7 @@ import type { Disposition, Item, LabelRecord } from '../pipeline/core/schema.ts'
 import { cleanText, commentHead } from '../pipeline/core/text.ts';
 import { toMarkdownTable } from '../pipeline/report/markdown.ts';
 import { int, ratio, text, type Table } from '../pipeline/report/table.ts';
-import { align, type Keyed } from '../pipeline/eval/align.ts';
+import { align, type Keyed } from '../pipeline/core/align.ts';
 import { evaluate, type EvalReport } from '../pipeline/eval/evaluate.ts';
 import { readLabelFile, renderEvidence, type LabelFile, type LabelRow } from '../pipeline/eval/label-file.ts';
 import { readLabelledSet } from '../pipeline/eval/labelled-set.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { align, normalizeNumber, type Keyed, type Keys } from '../pipeline/eval/align.ts';
+import { align, normalizeNumber, type Keyed, type Keys } from '../pipeline/core/align.ts';
 import { evaluate } from '../pipeline/eval/evaluate.ts';
 import { readLabelFile } from '../pipeline/eval/label-file.ts';
 import { readJsonl } from '../pipeline/core/io.ts';

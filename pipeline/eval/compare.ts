@@ -3,7 +3,7 @@
 // 2·n_ii / (n_i· + n_·i), which is symmetric in A and B.
 import { z } from 'zod';
 import { Disposition } from '../core/schema.ts';
-import { align } from './align.ts';
+import { align } from '../core/align.ts';
 import { displayKey, mergedKeys, MetricsReport, roundMetrics, UnmatchedRow, unmatchedRow } from './evaluate.ts';
 import type { LabelFile, LabelRow } from './label-file.ts';
 import { computeMetrics, orderLabels } from '../core/metrics.ts';

@@ -2,7 +2,7 @@
 // written) so the Markdown, CSV and JSON renderings cannot disagree.
 import { z } from 'zod';
 import { Disposition } from '../core/schema.ts';
-import { align, type KeyKind, type Keys, type Unmatched } from './align.ts';
+import { align, type KeyKind, type Keys, type Unmatched } from '../core/align.ts';
 import type { LabelFile, LabelRow, SkippedRow } from './label-file.ts';
 import { computeMetrics, orderLabels, round3, type Metrics } from '../core/metrics.ts';
 

@@ -14,7 +14,7 @@ import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts'
 import { labelFromName, loadLabelVocabulary, squashName } from '../core/label-names.ts';
 import { decodeText } from '../parse/detect.ts';
 import { RunItem } from '../report/schema.ts';
-import { fillKeys, indexItems, type Keyed, type Keys } from './align.ts';
+import { fillKeys, indexItems, type Keyed, type Keys } from '../core/align.ts';
 
 const AliasEntry = z.object({ names: z.array(z.string().min(1)).min(1), rationale: z.string().min(1) });
 export const LabelAliases = z.object({

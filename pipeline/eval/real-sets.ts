@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { readJsonl } from '../core/io.ts';
 import { Disposition, Stance, type Item } from '../core/schema.ts';
 import { cleanText, commentHead } from '../core/text.ts';
-import { align, type Keyed } from './align.ts';
+import { align, type Keyed } from '../core/align.ts';
 import { readLabelFile, type LabelRow } from './label-file.ts';
 
 export const RealLabelled = z

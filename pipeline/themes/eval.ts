@@ -1,5 +1,6 @@
 // Theme quality against a labelled set: per-theme precision/recall/F1 and primary-theme accuracy; cluster
 // agreement with the document's own section headings (NMI). Called by `npm run eval` and scripts/eval-themes.ts.
+import { align } from '../core/align.ts';
 import type { GoldRecord, Item, ThemeRecord } from '../core/schema.ts';
 import { commentHead } from '../core/text.ts';
 import { nmi } from './metrics.ts';
@@ -35,26 +36,19 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 const ratio = (a: number, b: number): number => (b ? a / b : 0);
 const f1of = (p: number, r: number): number => (p + r ? (2 * p * r) / (p + r) : 0);
 
-/** Pairs gold rows with items: the printed (or inferred) number first, then the 30-character comment head. */
+/**
+ * Pairs gold rows with items by the one alignment every comparison uses (core/align.ts): the printed (or inferred)
+ * number, then the 30-character comment head, each only where it names one record on both sides.
+ */
 export function alignGold(items: readonly Item[], gold: readonly GoldRecord[]): { pairs: [Item, GoldRecord][]; unaligned: GoldRecord[] } {
-  const byNumber = new Map<string, Item>();
-  const byHead = new Map<string, Item>();
-  for (const item of items) {
-    const n = item.number ?? item.inferred_number;
-    if (n && !byNumber.has(n)) byNumber.set(n, item);
-    const head = commentHead(item.comment);
-    if (!byHead.has(head)) byHead.set(head, item);
-  }
-  const pairs: [Item, GoldRecord][] = [];
-  const unaligned: GoldRecord[] = [];
-  for (const g of gold) {
-    let item = g.number ? byNumber.get(g.number) : undefined;
-    if (item && g.comment_head && commentHead(item.comment) !== g.comment_head) item = byHead.get(g.comment_head) ?? item;
-    if (!item && g.comment_head) item = byHead.get(g.comment_head);
-    if (item) pairs.push([item, g]);
-    else unaligned.push(g);
-  }
-  return { pairs, unaligned };
+  const keyedItems = items.map((item) => ({ keys: { number: item.number ?? item.inferred_number, comment_head: commentHead(item.comment) }, record: item, where: item.id }));
+  const keyedGold = gold.map((g, i) => ({ keys: { number: g.number ?? null, comment_head: g.comment_head ?? null }, record: g, where: `row ${i + 1}` }));
+  const { pairs, unmatchedB } = align(keyedItems, keyedGold, { a: 'the items', b: 'the gold' });
+  const order = new Map(gold.map((g, i) => [g, i]));
+  return {
+    pairs: pairs.map((p): [Item, GoldRecord] => [p.a.record, p.b.record]).sort((x, y) => order.get(x[1])! - order.get(y[1])!),
+    unaligned: unmatchedB.map((u) => u.record),
+  };
 }
 
 /**

@@ -2,9 +2,9 @@
 // item. Keys are tried in order of trust: id, then the printed number, then the first 30 characters of the
 // comment. A key pairs two records only when it is unique among the still-unpaired records on both sides;
 // everything left over is returned with the reason it could not be paired, never dropped.
-import { numberKey } from '../core/item-number.ts';
-import type { Item } from '../core/schema.ts';
-import { commentHead } from '../core/text.ts';
+import { numberKey } from './item-number.ts';
+import type { Item } from './schema.ts';
+import { commentHead } from './text.ts';
 
 export type KeyKind = 'id' | 'number' | 'comment_head';
 
