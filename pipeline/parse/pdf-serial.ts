@@ -2,11 +2,14 @@
 // comment cells, then its answer cells (each cell a paragraph of hard-wrapped lines), with the running title,
 // column headings and page number around them. Detected per page and reassembled: the k numbers on a page
 // take the first k comment paragraphs and the k answer paragraphs after them; one more paragraph at the head
-// of either column continues the row cut by the page break.
+// of either column continues the row cut by the page break. When the cells are not separated by blank lines
+// (pdftotext without -layout, the pdfjs text order), each page's lines are cut into its cells by the evidence of
+// the line ends instead (pdf-serial-cut.ts).
 import type { Item, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { matchRole, parseNumber } from './columns.ts';
 import { buildItem } from './item.ts';
+import { cutPages, type PageCells } from './pdf-serial-cut.ts';
 import type { LayoutLine } from './pdf-text.ts';
 import { joinWrapped } from './pdf-text.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
@@ -86,6 +89,18 @@ function isSerialised(parts: PageParts[]): boolean {
 }
 
 /**
+ * Column-serialised pages without blank lines between cells: most pages with text hold a number run and fewer
+ * paragraphs than the 2k cells it calls for, but enough lines for them, and the document has at least two numbers.
+ */
+function isDense(parts: PageParts[]): boolean {
+  const lines = (p: PageParts) => p.paragraphs.reduce((n, x) => n + x.length, 0);
+  const withText = parts.filter((p) => p.paragraphs.length);
+  const fits = withText.filter((p) => p.numbers.length >= 1 && p.paragraphs.length < 2 * p.numbers.length && lines(p) >= 2 * p.numbers.length);
+  const numbers = parts.reduce((n, p) => n + p.numbers.length, 0);
+  return numbers >= 2 && parts.some((p) => p.numbers.length >= 2) && fits.length >= 0.8 * withText.length;
+}
+
+/**
  * Reassembled items, or null when the text is not column-serialised (the caller reads it line by line). A page
  * whose paragraphs do not add up is reported and its text skipped with that reason.
  */
@@ -100,9 +115,13 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     if (f) fates.set(l.index, f);
   }
   const parts = pages.map((p) => pageParts(p, fates)!);
-  if (!isSerialised(parts)) return null;
   const text = new Map(lines.map((l) => [l.index, l.raw]));
   const para = (p: number[]) => joinWrapped(p.map((i) => text.get(i) ?? ''));
+  if (!isSerialised(parts)) {
+    if (!isDense(parts)) return null;
+    const warnings: string[] = [];
+    return finish(denseDrafts(parts, text, para, fates, warnings), lines, fates, opts, inputChars, warnings);
+  }
   const drafts: Draft[] = [];
   const warnings: string[] = [];
   for (const p of parts) {
@@ -131,6 +150,50 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     });
   }
   return finish(drafts, lines, fates, opts, inputChars, warnings);
+}
+
+/** Pages whose cells follow one another without blank lines, cut into cells by pdf-serial-cut.ts. */
+function denseDrafts(
+  parts: PageParts[],
+  text: Map<number, string>,
+  para: (p: number[]) => string,
+  fates: Map<number, Fate>,
+  warnings: string[],
+): Draft[] {
+  const flat = parts.map((p) => p.paragraphs.flatMap((x) => x.map((i, j) => ({ i, blankBefore: j === 0 && x !== p.paragraphs[0] }))));
+  const cuts = cutPages(parts.map((p, n) => ({ k: p.numbers.length, lines: flat[n].map((l) => ({ text: (text.get(l.i) ?? '').trim(), blankBefore: l.blankBefore })) })));
+  const drafts: Draft[] = [];
+  parts.forEach((p, n) => {
+    const got: PageCells | null = cuts[n];
+    const k = p.numbers.length;
+    if (!got || ((got.commentCont || got.answerCont) && !drafts.length)) {
+      const lineCount = flat[n].length;
+      warnings.push(`page ${p.page}: ${k} numbers but ${lineCount} text lines with no blank lines between cells; could not cut them into ${2 * k} cells, its text was skipped`);
+      for (const l of flat[n]) fates.set(l.i, { fate: 'skipped', reason: 'column-serialised page that could not be reassembled' });
+      for (const x of p.numbers) fates.set(x.line, { fate: 'skipped', reason: 'column-serialised page that could not be reassembled' });
+      return;
+    }
+    const cells = got.cells.map(([a, b]) => flat[n].slice(a, b + 1).map((l) => l.i));
+    const prev = drafts[drafts.length - 1];
+    const c0 = got.commentCont ? 1 : 0;
+    const a0 = c0 + k + (got.answerCont ? 1 : 0);
+    if (got.commentCont) addTo(prev, 'comment', cells[0], para, p.page);
+    if (got.answerCont) addTo(prev, 'response', cells[c0 + k], para, p.page);
+    const first = drafts.length;
+    p.numbers.forEach((x, j) => {
+      const d: Draft = { number: x.number, comment: [], response: [], lines: [x.line], pages: new Set([p.page]) };
+      addTo(d, 'comment', cells[c0 + j], para, p.page);
+      addTo(d, 'response', cells[a0 + j], para, p.page);
+      drafts.push(d);
+    });
+    // Which item a cell belongs to, to name the items a weak cut may have mixed up.
+    const owner = (j: number) => (j < c0 || (j >= c0 + k && j < a0) ? prev : drafts[first + (j < c0 + k ? j - c0 : j - a0)]);
+    for (const j of got.weakCuts) {
+      const names = [...new Set([owner(j - 1), owner(j)].map((d) => `No.${d.number}`))].join(' and ');
+      warnings.push(`page ${p.page}: no blank lines between cells; the cut before line ${cells[j][0]} (${names}) has no sentence end or short line to go by, check ${names}`);
+    }
+  });
+  return drafts;
 }
 
 function addTo(d: Draft, role: 'comment' | 'response', lines: number[] | undefined, para: (p: number[]) => string, page: number): void {

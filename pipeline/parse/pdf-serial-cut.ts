@@ -1,0 +1,270 @@
+// Column-serialised pages whose cells are NOT separated by blank lines (pdftotext without -layout, the pdfjs text
+// order): each page is one run of hard-wrapped lines, the number run's k numbers saying that it holds k comment
+// cells then k answer cells, plus one more at the head of either column when a row continues from the page before.
+// Cutting at every short line fails (a cell whose text happens to end at full width merges with the next), so every
+// gap between two lines gets a score, the log-odds-like evidence that a cell ends there, and the page is cut into
+// exactly the cells its numbers call for at the best-scoring gaps (dynamic programming over cut positions):
+// - a line ending a sentence (。」）) is likely a cell's last line, one ending in 、 or mid-word is not;
+// - a line shorter than its column's full width (the common widths of the document's lines) likely ends a cell,
+//   a full-width line likely does not; one character short is only the line-start rule for 、。;
+// - an answer cell often opens with a formula (ご意見, 御意見, 本計画, 〜については);
+// - a blank line, where there is one, is a cell border.
+// Whether a page's first cell of each column continues the row cut by the page break, and whether its last cell
+// is cut by the next one, is decided over the whole document at once (Viterbi over the pages), since the evidence
+// for a cut row sits on both sides of the break. Cuts made with weak evidence are reported.
+
+/** One content line of a page: text, and whether a blank line came before it. */
+export interface CutLine {
+  text: string;
+  blankBefore: boolean;
+}
+
+export interface CutPage {
+  /** How many numbers the page's number run holds. */
+  k: number;
+  lines: CutLine[];
+}
+
+export interface PageCells {
+  /** The page's cells as [first, last] line positions, in order: continued comment, comments, continued answer, answers. */
+  cells: [number, number][];
+  commentCont: boolean;
+  answerCont: boolean;
+  /** Cells (indices into `cells`) whose cut before them had weak evidence. */
+  weakCuts: number[];
+}
+
+type Role = 'comment' | 'comment-cont' | 'answer' | 'answer-cont';
+
+const TERMINAL = /[。．.！？!?」』）)]$/;
+const COMMA = /[、，,]$/;
+const NO_START = /^[、。，．,.）)」』】]/;
+const ANSWER_OPENER = /^(?:ご意見|御意見|ご指摘|御指摘|ご提案|御提案|ご要望|御要望|いただいた|頂いた|本計画|本戦略|本案|本方針|賛同|貴重な)/;
+const TOPIC_OPENER = /^[^。、]{1,20}(?:については|につきましては)[、，]/;
+// A line that starts with hiragana is mostly the rest of a word or sentence wrapped from the line before; a cell
+// starts with hiragana only with a few opening words.
+const MID_WORD = /^[\u3041-\u3096ー]/;
+const KANA_OPENER = /^(?:ご|お|また|なお|この|その|これ|それ|あの|いただ|ただし|さらに|しかし|まず|ぜひ|すべて|いわゆる|もし|なぜ|どの|よって|したがって|つまり|ここ)/;
+// A sentence inside a cell often opens with a connective; a cell seldom does.
+const CONNECTIVE = /^(?:また|なお|さらに|しかし|ただし|一方|そのため|このため|したがって|よって|加えて|あわせて|併せて)[、，]/;
+const BLANK_CUT = 20;
+const WEAK = 1;
+
+/** Line width, by characters or by display width (full-width 2), whichever makes more lines exactly full. */
+export function widthMetric(texts: string[]): { width: (s: string) => number; unit: number; full: number[] } {
+  const chars = (s: string) => [...s].length;
+  const display = (s: string) => [...s].reduce((n, ch) => n + (/[\u0000-\u00ff\uff61-\uff9f]/.test(ch) ? 1 : 2), 0);
+  const fullWidths = (f: (s: string) => number) => {
+    const counts = new Map<number, number>();
+    for (const t of texts) counts.set(f(t), (counts.get(f(t)) ?? 0) + 1);
+    const need = Math.max(3, 0.1 * texts.length);
+    const full = [...counts].filter(([w, n]) => n >= need && w > 4).map(([w]) => w).sort((a, b) => a - b);
+    const hits = full.reduce((n, w) => n + (counts.get(w) ?? 0), 0);
+    return { full, hits };
+  };
+  const c = fullWidths(chars);
+  const d = fullWidths(display);
+  return d.hits > c.hits ? { width: display, unit: 2, full: d.full } : { width: chars, unit: 1, full: c.full };
+}
+
+export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>) {
+  // One full-width character, in the metric's units.
+  const char = metric.unit;
+  /** Evidence that a cell ends with line i. */
+  const end = (i: number): number => {
+    const t = lines[i].text;
+    if (COMMA.test(t)) return -4;
+    const terminal = TERMINAL.test(t);
+    const w = metric.width(t);
+    const f = metric.full.find((x) => x >= w);
+    let short = f === undefined ? 0 : f - w;
+    // The line-start rule moved this line's last character down with a 、 or 。: full, for all that shows.
+    const next = [...(lines[i + 1]?.text ?? '')];
+    if (short <= 2 * char && next.length > 1 && NO_START.test(next[1])) short = 0;
+    // A sentence that happens to end at full width ends a cell about as often as it goes on inside one.
+    if (short <= 0) return terminal ? -0.5 : -4;
+    if (short < char * 1.5) return terminal ? 1 : -2;
+    return terminal ? 6 : 2;
+  };
+  /** Evidence that a cell in this role starts with this line. */
+  const start = (t: string, role: Role): number => {
+    // The rest of a cell cut by the page break starts anywhere in a sentence.
+    if (role.endsWith('-cont')) return 0;
+    if (NO_START.test(t)) return -5;
+    let s = (MID_WORD.test(t) && !KANA_OPENER.test(t)) || CONNECTIVE.test(t) ? -1.5 : 0;
+    if (role === 'answer') s += ANSWER_OPENER.test(t) ? 2 : TOPIC_OPENER.test(t) ? 1 : 0;
+    return s;
+  };
+  const ends = lines.map((_, i) => end(i));
+  /** A cut before line i (i ≥ 1) that starts a cell in `role`. `cutRow`: the cell before it was cut by the page
+   *  break: its last line should look like the middle of a cell (full, no sentence end), not like an end. */
+  const cut = (i: number, role: Role, cutRow: boolean): number =>
+    (lines[i].blankBefore ? BLANK_CUT : 0) + (cutRow ? Math.min(0, -ends[i - 1]) : ends[i - 1]) + start(lines[i].text, role);
+  return { ends, cut, start };
+}
+
+interface Segmentation {
+  score: number;
+  starts: number[];
+}
+
+/**
+ * The best cut of a page's n lines into its comment cells then its answer cells (each at least one line), or
+ * null when there are too few lines. `cutC`/`cutA`: the last comment / answer cell is cut by the page break.
+ * Every position of the comment→answer border is tried: the best comment cells before it (a DP forward) and the
+ * best answer cells after it (a DP backward), so that the border can be weighed on its own evidence, including the
+ * rule of a row cut by the page break: the column that goes on to the next page is the one that fills the page, so
+ * its piece is at least as long as the other column's piece of that row.
+ */
+export function segment(
+  n: number,
+  commentRoles: Role[],
+  answerRoles: Role[],
+  cut: (i: number, role: Role, cutRow: boolean) => number,
+  cutC: boolean,
+  cutA: boolean,
+): Segmentation | null {
+  const mc = commentRoles.length;
+  const ma = answerRoles.length;
+  if (mc + ma === 0 || mc + ma > n) return null;
+  // fwd[j][i]: comment cells 0..j placed, cell j starting at line i; fwdFrom: where cell j−1 started.
+  const fwd: number[][] = [];
+  const fwdFrom: number[][] = [];
+  for (let j = 0; j < mc; j++) {
+    const row = Array<number>(n).fill(-Infinity);
+    const back = Array<number>(n).fill(-1);
+    if (j === 0) row[0] = 0;
+    else {
+      let runMax = -Infinity;
+      let runArg = -1;
+      for (let i = j; i < n; i++) {
+        if (fwd[j - 1][i - 1] > runMax) (runMax = fwd[j - 1][i - 1]), (runArg = i - 1);
+        if (runMax === -Infinity) continue;
+        row[i] = runMax + cut(i, commentRoles[j], false);
+        back[i] = runArg;
+      }
+    }
+    fwd.push(row);
+    fwdFrom.push(back);
+  }
+  // bwd[j][i]: answer cells j..ma−1 placed in lines i..n−1, cell j starting at i (the cut before it not counted).
+  const bwd: number[][] = Array.from({ length: ma }, () => Array<number>(n).fill(-Infinity));
+  const bwdTo: number[][] = Array.from({ length: ma }, () => Array<number>(n).fill(-1));
+  for (let j = ma - 1; j >= 0; j--) {
+    if (j === ma - 1) {
+      for (let i = 0; i < n; i++) bwd[j][i] = 0;
+      continue;
+    }
+    let runMax = -Infinity;
+    let runArg = -1;
+    for (let i = n - 2; i >= 0; i--) {
+      const v = bwd[j + 1][i + 1] + cut(i + 1, answerRoles[j + 1], false);
+      if (v > runMax) (runMax = v), (runArg = i + 1);
+      bwd[j][i] = runMax;
+      bwdTo[j][i] = runArg;
+    }
+  }
+  let best: Segmentation | null = null;
+  for (let b = mc === 0 ? 0 : 1; b <= (ma === 0 ? n : n - 1); b++) {
+    if ((mc === 0 && b !== 0) || (ma === 0 && b !== n)) continue;
+    // The comment cells before b: the last one starts at the best a < b.
+    let score = 0;
+    let a = -1;
+    if (mc > 0) {
+      let m = -Infinity;
+      for (let i = 0; i < b; i++) if (fwd[mc - 1][i] > m) (m = fwd[mc - 1][i]), (a = i);
+      if (m === -Infinity) continue;
+      score += m;
+    }
+    if (ma > 0) {
+      if (bwd[0][b] === -Infinity) continue;
+      score += bwd[0][b];
+      if (mc > 0) score += cut(b, answerRoles[0], cutC);
+    }
+    const starts: number[] = [];
+    if (mc > 0) for (let i = a, j = mc - 1; j >= 0; i = fwdFrom[j][i], j--) starts.unshift(i);
+    if (ma > 0) for (let i = b, j = 0; j < ma; i = bwdTo[j][i], j++) starts.push(i);
+    if (mc > 0 && ma > 0 && (cutC || cutA)) {
+      const lenC = b - a;
+      const lenA = n - starts[starts.length - 1];
+      const fits = cutC && cutA ? lenC === lenA : cutC ? lenC >= lenA : lenA >= lenC;
+      if (!fits) score -= 3;
+    }
+    if (!best || score > best.score) best = { score, starts };
+  }
+  return best;
+}
+
+/**
+ * Every page cut into cells, or null for a page whose lines cannot hold its cells. Pages are read in order and
+ * the continuation states chosen for the whole document.
+ */
+export function cutPages(pages: CutPage[]): (PageCells | null)[] {
+  const metric = widthMetric(pages.flatMap((p) => p.lines.map((l) => l.text)));
+  // State between pages: [comment column cut, answer column cut] at the page break.
+  const STATES = [0, 1, 2, 3];
+  const cutC = (s: number) => (s & 1) === 1;
+  const cutA = (s: number) => (s & 2) === 2;
+  type Option = { score: number; prev: number; seg: Segmentation | null; roles: Role[] };
+  const table: Option[][] = [];
+  let carried = STATES.map((s) => (s === 0 ? 0 : -Infinity));
+  pages.forEach((page, p) => {
+    const { ends, cut, start } = scorer(page.lines, metric);
+    const n = page.lines.length;
+    const row: Option[] = STATES.map(() => ({ score: -Infinity, prev: -1, seg: null, roles: [] }));
+    for (const into of STATES) {
+      if (carried[into] === -Infinity) continue;
+      const commentRoles: Role[] = [...(cutC(into) ? ['comment-cont' as const] : []), ...Array<Role>(page.k).fill('comment')];
+      const answerRoles: Role[] = [...(cutA(into) ? ['answer-cont' as const] : []), ...Array<Role>(page.k).fill('answer')];
+      const roles = [...commentRoles, ...answerRoles];
+      for (const out of STATES) {
+        const hasC = commentRoles.length > 0;
+        const hasA = answerRoles.length > 0;
+        if ((cutC(out) && !hasC) || (cutA(out) && !hasA)) continue;
+        if (p === pages.length - 1 && out !== 0) continue;
+        const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out));
+        if (!seg) continue;
+        // The page's last line ends the last answer cell (or the last comment cell, if there is no answer):
+        // evidence for it ending there counts unless that cell is cut by the break.
+        // A cell cut by the break should end mid-sentence at full width instead. The page's first line is
+        // weighed as the start of a new cell, or as the rest of the row cut by the break.
+        const lastCut = hasA ? cutA(out) : cutC(out);
+        const score = carried[into] + seg.score + (lastCut ? Math.min(0, -ends[n - 1]) : ends[n - 1]) + start(page.lines[0].text, roles[0]);
+        if (score > row[out].score) row[out] = { score, prev: into, seg, roles };
+      }
+    }
+    table.push(row);
+    carried = row.map((o) => o.score);
+    // A page no reading fits is reported by the caller; the pages after it start afresh.
+    if (carried.every((x) => x === -Infinity)) carried = STATES.map((s) => (s === 0 ? 0 : -Infinity));
+  });
+  // Back through the pages from the best final state.
+  const out: (PageCells | null)[] = Array(pages.length).fill(null);
+  let state = 0;
+  for (let p = pages.length - 1; p >= 0; p--) {
+    const o = table[p][state];
+    if (!o || o.score === -Infinity || !o.seg) {
+      // No reading fits this page: report it, and restart the chain from the best state before it.
+      const prev = table[p - 1];
+      state = prev ? prev.reduce((b, x, s) => (x.score > prev[b].score ? s : b), 0) : 0;
+      continue;
+    }
+    const n = pages[p].lines.length;
+    const { seg, roles } = o;
+    const { cut } = scorer(pages[p].lines, metric);
+    const boundary = roles.findIndex((r) => r.startsWith('answer'));
+    const cells = seg.starts.map((s, j) => [s, (seg.starts[j + 1] ?? n) - 1] as [number, number]);
+    const weakCuts = seg.starts
+      .map((s, j) => ({ s, j }))
+      .filter(({ s, j }) => j > 0 && cut(s, roles[j], j === boundary && cutC(state)) < WEAK)
+      .map(({ j }) => j);
+    out[p] = {
+      cells,
+      commentCont: roles[0] === 'comment-cont',
+      answerCont: roles.includes('answer-cont'),
+      weakCuts,
+    };
+    state = o.prev;
+  }
+  return out;
+}
