@@ -39,6 +39,8 @@ type Role = 'comment' | 'comment-cont' | 'answer' | 'answer-cont';
 const TERMINAL = /[。．.！？!?」』）)]$/;
 const COMMA = /[、，,]$/;
 const NO_START = /^[、。，．,.）)」』】]/;
+const KINSOKU_START = /^[、。，．,.）)」』】・ーぁぃぅぇぉっゃゅょァィゥェォッャュョ]/;
+const OPENING = /^[「『（(【〔［]/;
 const ANSWER_OPENER = /^(?:ご意見|御意見|ご指摘|御指摘|ご提案|御提案|ご要望|御要望|いただいた|頂いた|本計画|本戦略|本案|本方針|賛同|貴重な)/;
 const TOPIC_OPENER = /^[^。、]{1,20}(?:については|につきましては)[、，]/;
 // A line that starts with hiragana is mostly the rest of a word or sentence wrapped from the line before; a cell
@@ -47,6 +49,11 @@ const MID_WORD = /^[\u3041-\u3096ー]/;
 const KANA_OPENER = /^(?:ご|お|また|なお|この|その|これ|それ|あの|いただ|ただし|さらに|しかし|まず|ぜひ|すべて|いわゆる|もし|なぜ|どの|よって|したがって|つまり|ここ)/;
 // A sentence inside a cell often opens with a connective; a cell seldom does.
 const CONNECTIVE = /^(?:また|なお|さらに|しかし|ただし|一方|そのため|このため|したがって|よって|加えて|あわせて|併せて)[、，]/;
+// Answers are written in the polite form of an office (〜ます, 〜です); comments ask (〜べき, 〜してほしい).
+// Lines in either voice tell on which side of the comment→answer border they lie.
+const ANSWER_VOICE = /(?:ます|です|ません|ました|まいります|ございます|考えております)/;
+const COMMENT_VOICE = /(?:べき|ほしい|欲しい|である|ではないか|お願い|求め|要望|したい|望む|思う|思います|頂きたい|いただきたい)/;
+const VOICE = 0.75;
 const BLANK_CUT = 20;
 const WEAK = 1;
 
@@ -58,8 +65,11 @@ export function widthMetric(texts: string[]): { width: (s: string) => number; un
     const counts = new Map<number, number>();
     for (const t of texts) counts.set(f(t), (counts.get(f(t)) ?? 0) + 1);
     const need = Math.max(3, 0.1 * texts.length);
-    const full = [...counts].filter(([w, n]) => n >= need && w > 4).map(([w]) => w).sort((a, b) => a - b);
-    const hits = full.reduce((n, w) => n + (counts.get(w) ?? 0), 0);
+    const common = [...counts].filter(([w, n]) => n >= need && w > 4).map(([w]) => w).sort((a, b) => a - b);
+    const hits = common.reduce((n, w) => n + (counts.get(w) ?? 0), 0);
+    // Common widths a unit apart are one column's full width (a line with a half-width character in it may
+    // stop a unit short, with no room for one more full-width character): keep the widest of each group.
+    const full = common;
     return { full, hits };
   };
   const c = fullWidths(chars);
@@ -72,18 +82,23 @@ export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>)
   const char = metric.unit;
   /** Evidence that a cell ends with line i. */
   const end = (i: number): number => {
-    const t = lines[i].text;
+    const t = lines[i].text.trim();
     if (COMMA.test(t)) return -4;
     const terminal = TERMINAL.test(t);
-    const w = metric.width(t);
+    // Width as printed: a space that ended or started the line took its room too.
+    const w = metric.width(lines[i].text);
     const f = metric.full.find((x) => x >= w);
     let short = f === undefined ? 0 : f - w;
-    // The line-start rule moved this line's last character down with a 、 or 。: full, for all that shows.
-    const next = [...(lines[i + 1]?.text ?? '')];
-    if (short <= 2 * char && next.length > 1 && NO_START.test(next[1])) short = 0;
+    // The line-breaking rules moved this line's last character down: with a 、。」・ that may not start a line,
+    // or an opening bracket that may not end one. Full, for all that shows.
+    const next = [...(lines[i + 1]?.text.trim() ?? '')];
+    if (short <= 2 * char && next.length > 1 && KINSOKU_START.test(next[1])) short = 0;
+    if (short <= 2 * char && OPENING.test(next[0] ?? '') && !terminal) short = 0;
+    if (/[A-Za-z0-9]$/.test(t) && /^[A-Za-z0-9]/.test(next[0] ?? '')) short = 0;
     // A sentence that happens to end at full width ends a cell about as often as it goes on inside one.
     if (short <= 0) return terminal ? -0.5 : -4;
-    if (short < char * 1.5) return terminal ? 1 : -2;
+    // Less than a full-width character short: full, but for a half-width character that did not fit.
+    if (short < (char === 2 ? 3 : 1)) return terminal ? 1 : -2;
     return terminal ? 6 : 2;
   };
   /** Evidence that a cell in this role starts with this line. */
@@ -96,11 +111,14 @@ export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>)
     return s;
   };
   const ends = lines.map((_, i) => end(i));
+  // voice[b]: the sum over lines before b of +1 for an answer's voice, −1 for a comment's.
+  const voice = [0];
+  for (const l of lines) voice.push(voice[voice.length - 1] + (ANSWER_VOICE.test(l.text) ? 1 : 0) - (COMMENT_VOICE.test(l.text) ? 1 : 0));
   /** A cut before line i (i ≥ 1) that starts a cell in `role`. `cutRow`: the cell before it was cut by the page
    *  break: its last line should look like the middle of a cell (full, no sentence end), not like an end. */
   const cut = (i: number, role: Role, cutRow: boolean): number =>
-    (lines[i].blankBefore ? BLANK_CUT : 0) + (cutRow ? Math.min(0, -ends[i - 1]) : ends[i - 1]) + start(lines[i].text, role);
-  return { ends, cut, start };
+    (lines[i].blankBefore ? BLANK_CUT : 0) + (cutRow ? Math.min(0, -ends[i - 1]) : ends[i - 1]) + start(lines[i].text.trim(), role);
+  return { ends, cut, start, voice };
 }
 
 interface Segmentation {
@@ -123,6 +141,7 @@ export function segment(
   cut: (i: number, role: Role, cutRow: boolean) => number,
   cutC: boolean,
   cutA: boolean,
+  voice: number[],
 ): Segmentation | null {
   const mc = commentRoles.length;
   const ma = answerRoles.length;
@@ -181,6 +200,8 @@ export function segment(
       score += bwd[0][b];
       if (mc > 0) score += cut(b, answerRoles[0], cutC);
     }
+    // Comment-voiced lines before the border and answer-voiced ones after it: −2·(voice sum before b), up to a constant.
+    score -= 2 * VOICE * voice[b];
     const starts: number[] = [];
     if (mc > 0) for (let i = a, j = mc - 1; j >= 0; i = fwdFrom[j][i], j--) starts.unshift(i);
     if (ma > 0) for (let i = b, j = 0; j < ma; i = bwdTo[j][i], j++) starts.push(i);
@@ -209,7 +230,7 @@ export function cutPages(pages: CutPage[]): (PageCells | null)[] {
   const table: Option[][] = [];
   let carried = STATES.map((s) => (s === 0 ? 0 : -Infinity));
   pages.forEach((page, p) => {
-    const { ends, cut, start } = scorer(page.lines, metric);
+    const { ends, cut, start, voice } = scorer(page.lines, metric);
     const n = page.lines.length;
     const row: Option[] = STATES.map(() => ({ score: -Infinity, prev: -1, seg: null, roles: [] }));
     for (const into of STATES) {
@@ -222,14 +243,14 @@ export function cutPages(pages: CutPage[]): (PageCells | null)[] {
         const hasA = answerRoles.length > 0;
         if ((cutC(out) && !hasC) || (cutA(out) && !hasA)) continue;
         if (p === pages.length - 1 && out !== 0) continue;
-        const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out));
+        const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out), voice);
         if (!seg) continue;
         // The page's last line ends the last answer cell (or the last comment cell, if there is no answer):
         // evidence for it ending there counts unless that cell is cut by the break.
         // A cell cut by the break should end mid-sentence at full width instead. The page's first line is
         // weighed as the start of a new cell, or as the rest of the row cut by the break.
         const lastCut = hasA ? cutA(out) : cutC(out);
-        const score = carried[into] + seg.score + (lastCut ? Math.min(0, -ends[n - 1]) : ends[n - 1]) + start(page.lines[0].text, roles[0]);
+        const score = carried[into] + seg.score + (lastCut ? Math.min(0, -ends[n - 1]) : ends[n - 1]) + start(page.lines[0].text.trim(), roles[0]);
         if (score > row[out].score) row[out] = { score, prev: into, seg, roles };
       }
     }

@@ -51,8 +51,13 @@ function furnitureOf(l: LayoutLine, titles: Set<string>): Fate | null {
   if (!t) return { fate: 'skipped', reason: 'blank line' };
   if (PAGE_NUMBER.test(t)) return { fate: 'header', reason: 'page number' };
   if (titles.has(t)) return { fate: 'header', reason: 'running page header/footer' };
-  const m = matchRole(t);
-  if (m && m.rank < 1000 && ['number', 'comment', 'response', 'section'].includes(m.role)) return { fate: 'header', reason: 'column heading' };
+  // The column headings, one to a line or all on one line (pdftotext -raw prints a heading row as one line).
+  const heading = (x: string) => {
+    const m = matchRole(x);
+    return !!m && m.rank < 1000 && ['number', 'comment', 'response', 'section', 'location'].includes(m.role);
+  };
+  const parts = t.split(' ');
+  if (heading(t) || (parts.length > 1 && parts.every(heading))) return { fate: 'header', reason: 'column heading' };
   return null;
 }
 
@@ -161,7 +166,7 @@ function denseDrafts(
   warnings: string[],
 ): Draft[] {
   const flat = parts.map((p) => p.paragraphs.flatMap((x) => x.map((i, j) => ({ i, blankBefore: j === 0 && x !== p.paragraphs[0] }))));
-  const cuts = cutPages(parts.map((p, n) => ({ k: p.numbers.length, lines: flat[n].map((l) => ({ text: (text.get(l.i) ?? '').trim(), blankBefore: l.blankBefore })) })));
+  const cuts = cutPages(parts.map((p, n) => ({ k: p.numbers.length, lines: flat[n].map((l) => ({ text: text.get(l.i) ?? '', blankBefore: l.blankBefore })) })));
   const drafts: Draft[] = [];
   parts.forEach((p, n) => {
     const got: PageCells | null = cuts[n];
