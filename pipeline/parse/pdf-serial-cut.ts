@@ -111,6 +111,10 @@ export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>)
     return s;
   };
   const ends = lines.map((_, i) => end(i));
+  // The page's last line, short with no sentence end, by display width: a cell that ends without 。, or the
+  // breaking rules moving a bracket or word onto the next page, where this page cannot see it. No evidence.
+  const last = lines.length - 1;
+  const lastEnd = char === 2 && ends[last] === 2 ? 0 : ends[last];
   // voice[b]: the sum over lines before b of +1 for an answer's voice, −1 for a comment's.
   const voice = [0];
   for (const l of lines) voice.push(voice[voice.length - 1] + (ANSWER_VOICE.test(l.text) ? 1 : 0) - (COMMENT_VOICE.test(l.text) ? 1 : 0));
@@ -118,7 +122,7 @@ export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>)
    *  break: its last line should look like the middle of a cell (full, no sentence end), not like an end. */
   const cut = (i: number, role: Role, cutRow: boolean): number =>
     (lines[i].blankBefore ? BLANK_CUT : 0) + (cutRow ? Math.min(0, -ends[i - 1]) : ends[i - 1]) + start(lines[i].text.trim(), role);
-  return { ends, cut, start, voice };
+  return { ends, cut, start, voice, lastEnd };
 }
 
 interface Segmentation {
@@ -218,74 +222,91 @@ export function segment(
 
 /**
  * Every page cut into cells, or null for a page whose lines cannot hold its cells. Pages are read in order and
- * the continuation states chosen for the whole document.
+ * the continuation states chosen for the whole document (Viterbi); `breakMargin[p]` says how much worse the best
+ * reading with another state at the break after page p is (small: the continuation there is a guess).
  */
-export function cutPages(pages: CutPage[]): (PageCells | null)[] {
+export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; breakMargin: number[] } {
   const metric = widthMetric(pages.flatMap((p) => p.lines.map((l) => l.text)));
-  // State between pages: [comment column cut, answer column cut] at the page break.
+  // State at a page break: bit 1, the comment column's last cell goes on; bit 2, the answer column's.
   const STATES = [0, 1, 2, 3];
   const cutC = (s: number) => (s & 1) === 1;
   const cutA = (s: number) => (s & 2) === 2;
-  type Option = { score: number; prev: number; seg: Segmentation | null; roles: Role[] };
-  const table: Option[][] = [];
-  let carried = STATES.map((s) => (s === 0 ? 0 : -Infinity));
-  pages.forEach((page, p) => {
-    const { ends, cut, start, voice } = scorer(page.lines, metric);
+  type Option = { score: number; seg: Segmentation; roles: Role[] };
+  // options[p][into][out]: the page read with these states at its two breaks.
+  const options: (Option | null)[][][] = pages.map((page, p) => {
+    const { lastEnd, cut, start, voice } = scorer(page.lines, metric);
     const n = page.lines.length;
-    const row: Option[] = STATES.map(() => ({ score: -Infinity, prev: -1, seg: null, roles: [] }));
-    for (const into of STATES) {
-      if (carried[into] === -Infinity) continue;
+    return STATES.map((into) => {
       const commentRoles: Role[] = [...(cutC(into) ? ['comment-cont' as const] : []), ...Array<Role>(page.k).fill('comment')];
       const answerRoles: Role[] = [...(cutA(into) ? ['answer-cont' as const] : []), ...Array<Role>(page.k).fill('answer')];
       const roles = [...commentRoles, ...answerRoles];
-      for (const out of STATES) {
+      return STATES.map((out) => {
         const hasC = commentRoles.length > 0;
         const hasA = answerRoles.length > 0;
-        if ((cutC(out) && !hasC) || (cutA(out) && !hasA)) continue;
-        if (p === pages.length - 1 && out !== 0) continue;
+        if ((p === 0 && into !== 0) || (p === pages.length - 1 && out !== 0)) return null;
+        if ((cutC(out) && !hasC) || (cutA(out) && !hasA)) return null;
         const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out), voice);
-        if (!seg) continue;
-        // The page's last line ends the last answer cell (or the last comment cell, if there is no answer):
-        // evidence for it ending there counts unless that cell is cut by the break.
-        // A cell cut by the break should end mid-sentence at full width instead. The page's first line is
-        // weighed as the start of a new cell, or as the rest of the row cut by the break.
+        if (!seg) return null;
+        // The page's last line ends its last cell, or, cut by the break, should look like the middle of one.
+        // The page's first line is weighed as the start of a new cell, or as the rest of the row cut by the break.
         const lastCut = hasA ? cutA(out) : cutC(out);
-        const score = carried[into] + seg.score + (lastCut ? Math.min(0, -ends[n - 1]) : ends[n - 1]) + start(page.lines[0].text.trim(), roles[0]);
-        if (score > row[out].score) row[out] = { score, prev: into, seg, roles };
+        const score = seg.score + (lastCut ? Math.min(0, -lastEnd) : lastEnd) + start(page.lines[0].text.trim(), roles[0]);
+        return { score, seg, roles };
+      });
+    });
+  });
+  // Forward (best score of pages 0..p ending in state s) and backward (best score of pages p+1.. from state s).
+  // A page that no reading fits is reported by the caller; the pages on either side of it start afresh.
+  const fitted = options.map((o) => o.some((row) => row.some((x) => x)));
+  const fwd: number[][] = [];
+  const from: number[][] = [];
+  pages.forEach((_, p) => {
+    const before = p === 0 || !fitted[p - 1] ? STATES.map((s) => (s === 0 ? 0 : -Infinity)) : fwd[p - 1];
+    fwd.push(STATES.map(() => -Infinity));
+    from.push(STATES.map(() => -1));
+    for (const into of STATES) {
+      for (const out of STATES) {
+        const o = options[p][into][out];
+        if (!o || before[into] === -Infinity) continue;
+        if (before[into] + o.score > fwd[p][out]) (fwd[p][out] = before[into] + o.score), (from[p][out] = into);
       }
     }
-    table.push(row);
-    carried = row.map((o) => o.score);
-    // A page no reading fits is reported by the caller; the pages after it start afresh.
-    if (carried.every((x) => x === -Infinity)) carried = STATES.map((s) => (s === 0 ? 0 : -Infinity));
   });
-  // Back through the pages from the best final state.
+  const bwd: number[][] = pages.map(() => STATES.map(() => -Infinity));
+  for (let p = pages.length - 1; p >= 0; p--) {
+    for (const s of STATES) {
+      if (p === pages.length - 1 || !fitted[p + 1]) bwd[p][s] = s === 0 ? 0 : -Infinity;
+      else for (const out of STATES) {
+        const o = options[p + 1][s][out];
+        if (o && bwd[p + 1][out] > -Infinity) bwd[p][s] = Math.max(bwd[p][s], o.score + bwd[p + 1][out]);
+      }
+    }
+  }
   const out: (PageCells | null)[] = Array(pages.length).fill(null);
+  const breakMargin: number[] = pages.map(() => Infinity);
   let state = 0;
   for (let p = pages.length - 1; p >= 0; p--) {
-    const o = table[p][state];
-    if (!o || o.score === -Infinity || !o.seg) {
-      // No reading fits this page: report it, and restart the chain from the best state before it.
-      const prev = table[p - 1];
-      state = prev ? prev.reduce((b, x, s) => (x.score > prev[b].score ? s : b), 0) : 0;
+    if (!fitted[p]) {
+      state = p > 0 ? STATES.reduce((b, s) => (fwd[p - 1][s] > fwd[p - 1][b] ? s : b), 0) : 0;
       continue;
     }
+    if (from[p][state] < 0) state = STATES.reduce((b, s) => (fwd[p][s] > fwd[p][b] ? s : b), 0);
+    const totals = STATES.map((s) => fwd[p][s] + bwd[p][s]);
+    const others = totals.filter((x, s) => s !== state && x > -Infinity);
+    breakMargin[p] = others.length ? totals[state] - Math.max(...others) : Infinity;
+    const into = from[p][state];
+    const o = options[p][into][state]!;
     const n = pages[p].lines.length;
     const { seg, roles } = o;
     const { cut } = scorer(pages[p].lines, metric);
     const boundary = roles.findIndex((r) => r.startsWith('answer'));
-    const cells = seg.starts.map((s, j) => [s, (seg.starts[j + 1] ?? n) - 1] as [number, number]);
+    const cells = seg.starts.map((x, j) => [x, (seg.starts[j + 1] ?? n) - 1] as [number, number]);
     const weakCuts = seg.starts
-      .map((s, j) => ({ s, j }))
-      .filter(({ s, j }) => j > 0 && cut(s, roles[j], j === boundary && cutC(state)) < WEAK)
+      .map((x, j) => ({ x, j }))
+      .filter(({ x, j }) => j > 0 && cut(x, roles[j], j === boundary && cutC(state)) < WEAK)
       .map(({ j }) => j);
-    out[p] = {
-      cells,
-      commentCont: roles[0] === 'comment-cont',
-      answerCont: roles.includes('answer-cont'),
-      weakCuts,
-    };
-    state = o.prev;
+    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts };
+    state = into;
   }
-  return out;
+  return { pages: out, breakMargin };
 }

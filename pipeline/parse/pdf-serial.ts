@@ -16,6 +16,8 @@ import type { ParseOptions, ParsedDocument } from './types.ts';
 
 const PAGE_NUMBER = /^(?:[-－‐―ー]\s*\d+\s*[-－‐―ー]|\d+\s*(?:ページ|頁)|\d+\s*\/\s*\d+)$/;
 const SENTENCE_END = /[。．.！？!?」』）)]$/;
+// Score units (pdf-serial-cut.ts) by which the chosen reading of a page break must beat the next best one.
+const UNSURE_BREAK = 2;
 
 interface PageParts {
   page: number;
@@ -166,10 +168,12 @@ function denseDrafts(
   warnings: string[],
 ): Draft[] {
   const flat = parts.map((p) => p.paragraphs.flatMap((x) => x.map((i, j) => ({ i, blankBefore: j === 0 && x !== p.paragraphs[0] }))));
-  const cuts = cutPages(parts.map((p, n) => ({ k: p.numbers.length, lines: flat[n].map((l) => ({ text: text.get(l.i) ?? '', blankBefore: l.blankBefore })) })));
+  const cut = cutPages(parts.map((p, n) => ({ k: p.numbers.length, lines: flat[n].map((l) => ({ text: text.get(l.i) ?? '', blankBefore: l.blankBefore })) })));
   const drafts: Draft[] = [];
+  const firstDraft: number[] = [];
   parts.forEach((p, n) => {
-    const got: PageCells | null = cuts[n];
+    firstDraft.push(drafts.length);
+    const got: PageCells | null = cut.pages[n];
     const k = p.numbers.length;
     if (!got || ((got.commentCont || got.answerCont) && !drafts.length)) {
       const lineCount = flat[n].length;
@@ -197,6 +201,14 @@ function denseDrafts(
       const names = [...new Set([owner(j - 1), owner(j)].map((d) => `No.${d.number}`))].join(' and ');
       warnings.push(`page ${p.page}: no blank lines between cells; the cut before line ${cells[j][0]} (${names}) has no sentence end or short line to go by, check ${names}`);
     }
+  });
+  // A page break where another continuation reading scores almost as well: every cell after it may be shifted.
+  parts.forEach((p, n) => {
+    if (n + 1 >= parts.length || cut.breakMargin[n] >= UNSURE_BREAK || !cut.pages[n] || !cut.pages[n + 1]) return;
+    const affected = drafts.slice(Math.max(0, firstDraft[n + 1] - 1), firstDraft[n + 2] ?? drafts.length);
+    if (!affected.length) return;
+    const names = `No.${affected[0].number}–No.${affected[affected.length - 1].number}`;
+    warnings.push(`pages ${p.page}–${parts[n + 1].page}: no blank lines between cells, and whether a row goes on across the page break is unsure; check ${names}`);
   });
   return drafts;
 }
