@@ -72,7 +72,8 @@ describe('column-serialised PDF text with no blank lines between cells', () => {
     expect(r.report.format).toBe('pdf-text');
     expect(r.items.map((it) => it.number)).toEqual(rows.map((w) => w.number));
     expect(r.items.filter((it) => !it.response)).toEqual([]);
-    expect(r.report.totals.skipped_chars).toBe(0);
+    const preamble = r.report.accounts.filter((a) => a.fate === 'skipped' && a.reason?.startsWith('text before')).reduce((n, a) => n + a.chars, 0);
+    expect(r.report.totals.skipped_chars).toBe(preamble);
     const score = scoreItems(r.items, rows);
     expect(score.right).toBeGreaterThanOrEqual(minRight);
     const warned = named(r.report.warnings);
@@ -117,6 +118,15 @@ describe('column-serialised PDF text with no blank lines between cells', () => {
       'seed-dense-display.txt',
       114,
     );
+  });
+
+  it('a title and preamble before the table on page 1 are skipped with their reason, the items all found', async () => {
+    const rows = municipalItems(30);
+    const text = serialisedText(rows, { title, linesPerPage: 40, width: 22, blankLines: false });
+    const intro = ['第3次総合計画（素案）に関する意見募集の結果について', '令和7年6月に実施した意見募集に寄せられた御意見の概要と', '県の考え方を次のとおり公表します。'];
+    const r = await check(rows, [...intro, text].join('\n'), 'plan-preamble.txt', 26);
+    expect(r.report.warnings[0]).toBe('page 1: 3 line(s) before the number column taken for a title or preamble and skipped');
+    expect(r.report.skipped.map((x) => x.reason)).toContain('text before the column-serialised table (title or preamble)');
   });
 
   it('a page with fewer lines than its numbers call for cells is reported and skipped, not mis-assigned', async () => {

@@ -88,6 +88,21 @@ function pageParts(lines: LayoutLine[], fates: Map<number, Fate>): PageParts | n
   return { page: lines[0]?.page ?? 0, numbers, paragraphs };
 }
 
+/**
+ * A title or a few lines of preamble before the table on its first page (a title not repeated as a running
+ * header, an introduction): when a number run starting at 1 follows within a few lines, the lines before it are
+ * skipped with that reason instead of hiding the run. Returns how many lines were skipped.
+ */
+function markPreamble(pages: LayoutLine[][], fates: Map<number, Fate>): number {
+  const first = pages.find((p) => p.some((l) => !fates.has(l.index)));
+  if (!first) return 0;
+  const content = first.filter((l) => !fates.has(l.index));
+  const start = content.findIndex((l, i) => i <= 8 && parseNumber(l.raw) === '1' && parseNumber(content[i + 1]?.raw ?? '') === '2');
+  if (start <= 0) return 0;
+  for (const l of content.slice(0, start)) fates.set(l.index, { fate: 'skipped', reason: 'text before the column-serialised table (title or preamble)' });
+  return start;
+}
+
 /** Column-serialised pages: most pages with a number run whose paragraphs number twice the run, give or take the cut row. */
 function isSerialised(parts: PageParts[]): boolean {
   const withNumbers = parts.filter((p) => p.numbers.length >= 2);
@@ -121,16 +136,17 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     const f = furnitureOf(l, titles);
     if (f) fates.set(l.index, f);
   }
+  const preamble = markPreamble(pages, fates);
   const parts = pages.map((p) => pageParts(p, fates)!);
   const text = new Map(lines.map((l) => [l.index, l.raw]));
   const para = (p: number[]) => joinWrapped(p.map((i) => text.get(i) ?? ''));
   if (!isSerialised(parts)) {
     if (!isDense(parts)) return null;
-    const warnings: string[] = [];
+    const warnings = preambleNote(preamble, parts);
     return finish(denseDrafts(parts, text, para, fates, warnings), lines, fates, opts, inputChars, warnings);
   }
   const drafts: Draft[] = [];
-  const warnings: string[] = [];
+  const warnings = preambleNote(preamble, parts);
   for (const p of parts) {
     const k = p.numbers.length;
     const extra = p.paragraphs.length - 2 * k;
@@ -157,6 +173,11 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     });
   }
   return finish(drafts, lines, fates, opts, inputChars, warnings);
+}
+
+function preambleNote(skipped: number, parts: PageParts[]): string[] {
+  const page = parts.find((p) => p.numbers.length)?.page ?? 1;
+  return skipped ? [`page ${page}: ${skipped} line(s) before the number column taken for a title or preamble and skipped`] : [];
 }
 
 /** Pages whose cells follow one another without blank lines, cut into cells by pdf-serial-cut.ts. */
