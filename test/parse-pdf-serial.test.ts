@@ -129,6 +129,19 @@ describe('column-serialised PDF text with no blank lines between cells', () => {
     expect(r.report.skipped.map((x) => x.reason)).toContain('text before the column-serialised table (title or preamble)');
   });
 
+  it('empty answer cells print nothing: the page reads with fewer answers, the items taken to have none are named', async () => {
+    // No.5 and No.6 on page 1 have no answer: their page holds 7 numbers, 7 comments and 5 answers.
+    const rows = municipalItems(14).map((r) => (r.number === '5' || r.number === '6' ? { ...r, response: '' } : r));
+    const text = serialisedText(rows, { title, linesPerPage: 40, width: 22, blankLines: false });
+    const r = await parseBytes(Buffer.from(text), 'plan-empty.txt');
+    expect(r.items.map((it) => it.number)).toEqual(rows.map((w) => w.number));
+    expect(r.items.filter((it) => !it.response).map((it) => it.number)).toEqual(['5', '6']);
+    expect(r.report.warnings).toContain(
+      'page 1: 7 numbers but 5 answer cells; No.5, No.6 taken to have no answer (the answers were given to the comments they share most wording with), check No.1–No.7',
+    );
+    expect(scoreItems(r.items.slice(0, 7), rows.slice(0, 7)).wrong).toEqual([]);
+  });
+
   it('a page with fewer lines than its numbers call for cells is reported and skipped, not mis-assigned', async () => {
     const rows = municipalItems(30);
     const pages = serialisedText(rows, { title, linesPerPage: 40, width: 22, blankLines: false }).split('\f');

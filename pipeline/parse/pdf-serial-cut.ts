@@ -1,18 +1,23 @@
-// Column-serialised pages whose cells are NOT separated by blank lines (pdftotext without -layout, the pdfjs text
-// order): each page is one run of hard-wrapped lines, the number run's k numbers saying that it holds k comment
+// Column-serialised pages whose cells are NOT separated by blank lines (pdftotext without -layout or -raw, the pdfjs
+// text order): each page is one run of hard-wrapped lines, the number run's k numbers saying that it holds k comment
 // cells then k answer cells, plus one more at the head of either column when a row continues from the page before.
 // Cutting at every short line fails (a cell whose text happens to end at full width merges with the next), so every
 // gap between two lines gets a score, the log-odds-like evidence that a cell ends there, and the page is cut into
 // exactly the cells its numbers call for at the best-scoring gaps (dynamic programming over cut positions):
-// - a line ending a sentence (。」）) is likely a cell's last line, one ending in 、 or mid-word is not;
-// - a line shorter than its column's full width (the common widths of the document's lines) likely ends a cell,
-//   a full-width line likely does not; one character short is only the line-start rule for 、。;
-// - an answer cell often opens with a formula (ご意見, 御意見, 本計画, 〜については);
+// - a line ending a sentence (。」）) is likely a cell's last line, one ending in 、 is not;
+// - a line shorter than the column's full width (the common widths of the document's lines, by characters or by
+//   display width) likely ends a cell, a full one likely does not, unless the line-breaking rules explain it
+//   (a 、。」 that may not start a line took the last character down with it);
+// - a cell seldom starts mid-word (hiragana) or with a connective (また、); an answer often opens with a formula
+//   (ご意見, 御意見, 本計画, 〜については);
+// - answers speak in an office's polite voice (〜ます), comments ask (〜べき, 〜してほしい): the border between the
+//   page's comments and its answers is weighed by the voice of the lines on either side;
 // - a blank line, where there is one, is a cell border.
-// Whether a page's first cell of each column continues the row cut by the page break, and whether its last cell
-// is cut by the next one, is decided over the whole document at once (Viterbi over the pages), since the evidence
-// for a cut row sits on both sides of the break. Cuts made with weak evidence are reported.
-
+// Whether each column's first cell on a page continues the row cut by the page break, and whether its last cell is
+// cut by the next break, is decided over the whole document at once (Viterbi over the pages, with the rule that the
+// column going on fills the page), since the evidence for a cut row sits on both sides of the break. An empty
+// answer cell prints nothing, so a page may also be read with fewer answers than numbers, at a price. Weak cuts and
+// close page-break readings are returned for the caller to report.
 /** One content line of a page: text, and whether a blank line came before it. */
 export interface CutLine {
   text: string;
@@ -32,6 +37,8 @@ export interface PageCells {
   answerCont: boolean;
   /** Cells (indices into `cells`) whose cut before them had weak evidence. */
   weakCuts: number[];
+  /** How many of the page's numbers have no answer cell (an empty cell prints nothing). */
+  missing: number;
 }
 
 type Role = 'comment' | 'comment-cont' | 'answer' | 'answer-cont';
@@ -55,6 +62,10 @@ const ANSWER_VOICE = /(?:ます|です|ません|ました|まいります|ご�
 const COMMENT_VOICE = /(?:べき|ほしい|欲しい|である|ではないか|お願い|求め|要望|したい|望む|思う|思います|頂きたい|いただきたい)/;
 const VOICE = 0.75;
 const BLANK_CUT = 20;
+// What reading a page's answer column with one cell fewer than its numbers costs: an empty answer cell is rare,
+// so it must save a cut at least this bad. At most this many per page.
+const EMPTY_CELL = 1.5;
+const MAX_MISSING = 4;
 const WEAK = 1;
 
 /** Line width, by characters or by display width (full-width 2), whichever makes more lines exactly full. */
@@ -231,27 +242,34 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
   const STATES = [0, 1, 2, 3];
   const cutC = (s: number) => (s & 1) === 1;
   const cutA = (s: number) => (s & 2) === 2;
-  type Option = { score: number; seg: Segmentation; roles: Role[] };
+  type Option = { score: number; seg: Segmentation; roles: Role[]; missing: number };
   // options[p][into][out]: the page read with these states at its two breaks.
   const options: (Option | null)[][][] = pages.map((page, p) => {
     const { lastEnd, cut, start, voice } = scorer(page.lines, metric);
     const n = page.lines.length;
     return STATES.map((into) => {
       const commentRoles: Role[] = [...(cutC(into) ? ['comment-cont' as const] : []), ...Array<Role>(page.k).fill('comment')];
-      const answerRoles: Role[] = [...(cutA(into) ? ['answer-cont' as const] : []), ...Array<Role>(page.k).fill('answer')];
-      const roles = [...commentRoles, ...answerRoles];
       return STATES.map((out) => {
-        const hasC = commentRoles.length > 0;
-        const hasA = answerRoles.length > 0;
-        if ((p === 0 && into !== 0) || (p === pages.length - 1 && out !== 0)) return null;
-        if ((cutC(out) && !hasC) || (cutA(out) && !hasA)) return null;
-        const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out), voice);
-        if (!seg) return null;
-        // The page's last line ends its last cell, or, cut by the break, should look like the middle of one.
-        // The page's first line is weighed as the start of a new cell, or as the rest of the row cut by the break.
-        const lastCut = hasA ? cutA(out) : cutC(out);
-        const score = seg.score + (lastCut ? Math.min(0, -lastEnd) : lastEnd) + start(page.lines[0].text.trim(), roles[0]);
-        return { score, seg, roles };
+        if (p === 0 && into !== 0) return null;
+        if (p === pages.length - 1 && out !== 0) return null;
+        let best: Option | null = null;
+        // An answer cell left empty prints nothing: the page may hold fewer answer cells than numbers.
+        for (let missing = 0; missing <= Math.min(page.k, MAX_MISSING); missing++) {
+          const answerRoles: Role[] = [...(cutA(into) ? ['answer-cont' as const] : []), ...Array<Role>(page.k - missing).fill('answer')];
+          const roles = [...commentRoles, ...answerRoles];
+          const hasC = commentRoles.length > 0;
+          const hasA = answerRoles.length > 0;
+          if ((cutC(out) && !hasC) || (cutA(out) && !hasA)) continue;
+          const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out), voice);
+          if (!seg) continue;
+          // The page's last line ends its last cell, or, cut by the break, should look like the middle of one.
+          // The page's first line is weighed as the start of a new cell, or as the rest of the row cut by the break.
+          const lastCut = hasA ? cutA(out) : cutC(out);
+          const score =
+            seg.score + (lastCut ? Math.min(0, -lastEnd) : lastEnd) + start(page.lines[0].text.trim(), roles[0]) - EMPTY_CELL * missing;
+          if (!best || score > best.score) best = { score, seg, roles, missing };
+        }
+        return best;
       });
     });
   });
@@ -305,7 +323,7 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
       .map((x, j) => ({ x, j }))
       .filter(({ x, j }) => j > 0 && cut(x, roles[j], j === boundary && cutC(state)) < WEAK)
       .map(({ j }) => j);
-    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts };
+    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts, missing: o.missing };
     state = into;
   }
   return { pages: out, breakMargin };

@@ -196,6 +196,8 @@ function denseDrafts(
     firstDraft.push(drafts.length);
     const got: PageCells | null = cut.pages[n];
     const k = p.numbers.length;
+    // A page of furniture only (a last page holding the running title and page number) has nothing to cut.
+    if (!k && !flat[n].length) return;
     if (!got || ((got.commentCont || got.answerCont) && !drafts.length)) {
       const lineCount = flat[n].length;
       warnings.push(`page ${p.page}: ${k} numbers but ${lineCount} text lines with no blank lines between cells; could not cut them into ${2 * k} cells, its text was skipped`);
@@ -210,14 +212,24 @@ function denseDrafts(
     if (got.commentCont) addTo(prev, 'comment', cells[0], para, p.page);
     if (got.answerCont) addTo(prev, 'response', cells[c0 + k], para, p.page);
     const first = drafts.length;
+    // Fewer answer cells than numbers: the answers go to the items whose comments share most of their wording.
+    const answerOf = got.missing
+      ? alignAnswers(cells.slice(c0, c0 + k).map(para), cells.slice(a0).map(para))
+      : p.numbers.map((_, j) => j);
     p.numbers.forEach((x, j) => {
       const d: Draft = { number: x.number, comment: [], response: [], lines: [x.line], pages: new Set([p.page]) };
       addTo(d, 'comment', cells[c0 + j], para, p.page);
-      addTo(d, 'response', cells[a0 + j], para, p.page);
+      const a = answerOf[j];
+      if (a !== null) addTo(d, 'response', cells[a0 + a], para, p.page);
       drafts.push(d);
     });
+    if (got.missing) {
+      const none = p.numbers.filter((_, j) => answerOf[j] === null).map((x) => `No.${x.number}`);
+      warnings.push(`page ${p.page}: ${k} numbers but ${k - got.missing} answer cells; ${none.join(', ')} taken to have no answer (the answers were given to the comments they share most wording with), check No.${p.numbers[0].number}–No.${p.numbers[k - 1].number}`);
+    }
     // Which item a cell belongs to, to name the items a weak cut may have mixed up.
-    const owner = (j: number) => (j < c0 || (j >= c0 + k && j < a0) ? prev : drafts[first + (j < c0 + k ? j - c0 : j - a0)]);
+    const owner = (j: number) =>
+      j < c0 || (j >= c0 + k && j < a0) ? prev : drafts[first + (j < c0 + k ? j - c0 : Math.max(0, answerOf.indexOf(j - a0)))];
     for (const j of got.weakCuts) {
       const names = [...new Set([owner(j - 1), owner(j)].map((d) => `No.${d.number}`))].join(' and ');
       warnings.push(`page ${p.page}: no blank lines between cells; the cut before line ${cells[j][0]} (${names}) has no sentence end or short line to go by, check ${names}`);
@@ -232,6 +244,42 @@ function denseDrafts(
     warnings.push(`pages ${p.page}–${parts[n + 1].page}: no blank lines between cells, and whether a row goes on across the page break is unsure; check ${names}`);
   });
   return drafts;
+}
+
+function bigrams(s: string): Set<string> {
+  const t = [...s.normalize('NFKC').replace(/[\s、。，．・「」（）()]/g, '')];
+  return new Set(t.slice(1).map((c, i) => t[i] + c));
+}
+
+/**
+ * For each comment, the index of its answer or null: the answers keep their order, and go to the comments whose
+ * wording they share most (an answer usually takes up the comment's terms), the comments left over having none.
+ */
+function alignAnswers(comments: string[], answers: string[]): (number | null)[] {
+  const cb = comments.map(bigrams);
+  const ab = answers.map(bigrams);
+  const sim = (j: number, i: number) => {
+    let shared = 0;
+    for (const g of ab[i]) if (cb[j].has(g)) shared++;
+    return shared / Math.max(1, Math.min(ab[i].size, cb[j].size));
+  };
+  const k = comments.length;
+  const m = answers.length;
+  // f[j][i]: best total for the first j comments having taken the first i answers.
+  const f = Array.from({ length: k + 1 }, () => Array<number>(m + 1).fill(-Infinity));
+  f[0][0] = 0;
+  for (let j = 1; j <= k; j++) {
+    for (let i = 0; i <= Math.min(j, m); i++) {
+      const skip = f[j - 1][i];
+      const take = i > 0 ? f[j - 1][i - 1] + sim(j - 1, i - 1) : -Infinity;
+      f[j][i] = Math.max(skip, take);
+    }
+  }
+  const out: (number | null)[] = Array(k).fill(null);
+  for (let j = k, i = m; j > 0; j--) {
+    if (i > 0 && f[j][i] === f[j - 1][i - 1] + sim(j - 1, i - 1)) out[j - 1] = --i;
+  }
+  return out;
 }
 
 function addTo(d: Draft, role: 'comment' | 'response', lines: number[] | undefined, para: (p: number[]) => string, page: number): void {
