@@ -66,6 +66,7 @@ const BLANK_CUT = 20;
 // so it must save a cut at least this bad. At most this many per page.
 const EMPTY_CELL = 1.5;
 const MAX_MISSING = 4;
+const MAX_PAGE_LINES = 2000;
 const WEAK = 1;
 
 /** Line width, by characters or by display width (full-width 2), whichever makes more lines exactly full. */
@@ -160,7 +161,8 @@ export function segment(
 ): Segmentation | null {
   const mc = commentRoles.length;
   const ma = answerRoles.length;
-  if (mc + ma === 0 || mc + ma > n) return null;
+  // A "page" of thousands of lines is not a printed page: not worth the quadratic memory.
+  if (mc + ma === 0 || mc + ma > n || n > MAX_PAGE_LINES) return null;
   // fwd[j][i]: comment cells 0..j placed, cell j starting at line i; fwdFrom: where cell j−1 started.
   const fwd: number[][] = [];
   const fwdFrom: number[][] = [];
@@ -198,17 +200,23 @@ export function segment(
       bwdTo[j][i] = runArg;
     }
   }
-  let best: Segmentation | null = null;
+  // lastAnswer[j][i]: where the last answer cell starts when cell j starts at i (for the row-piece rule).
+  const lastAnswer: number[][] = Array.from({ length: ma }, () => Array<number>(n).fill(-1));
+  for (let j = ma - 1; j >= 0; j--) {
+    for (let i = 0; i < n; i++) lastAnswer[j][i] = j === ma - 1 ? i : bwdTo[j][i] >= 0 ? lastAnswer[j + 1][bwdTo[j][i]] : -1;
+  }
+  let best: { score: number; a: number; b: number } | null = null;
+  // The comment cells before b: the last one starts at the best a < b (a running maximum as b grows).
+  let lastMax = -Infinity;
+  let lastArg = -1;
   for (let b = mc === 0 ? 0 : 1; b <= (ma === 0 ? n : n - 1); b++) {
+    if (mc > 0 && fwd[mc - 1][b - 1] > lastMax) (lastMax = fwd[mc - 1][b - 1]), (lastArg = b - 1);
     if ((mc === 0 && b !== 0) || (ma === 0 && b !== n)) continue;
-    // The comment cells before b: the last one starts at the best a < b.
     let score = 0;
-    let a = -1;
+    const a = lastArg;
     if (mc > 0) {
-      let m = -Infinity;
-      for (let i = 0; i < b; i++) if (fwd[mc - 1][i] > m) (m = fwd[mc - 1][i]), (a = i);
-      if (m === -Infinity) continue;
-      score += m;
+      if (lastMax === -Infinity) continue;
+      score += lastMax;
     }
     if (ma > 0) {
       if (bwd[0][b] === -Infinity) continue;
@@ -217,18 +225,19 @@ export function segment(
     }
     // Comment-voiced lines before the border and answer-voiced ones after it: −2·(voice sum before b), up to a constant.
     score -= 2 * VOICE * voice[b];
-    const starts: number[] = [];
-    if (mc > 0) for (let i = a, j = mc - 1; j >= 0; i = fwdFrom[j][i], j--) starts.unshift(i);
-    if (ma > 0) for (let i = b, j = 0; j < ma; i = bwdTo[j][i], j++) starts.push(i);
     if (mc > 0 && ma > 0 && (cutC || cutA)) {
       const lenC = b - a;
-      const lenA = n - starts[starts.length - 1];
+      const lenA = n - lastAnswer[0][b];
       const fits = cutC && cutA ? lenC === lenA : cutC ? lenC >= lenA : lenA >= lenC;
       if (!fits) score -= 3;
     }
-    if (!best || score > best.score) best = { score, starts };
+    if (!best || score > best.score) best = { score, a, b };
   }
-  return best;
+  if (!best) return null;
+  const starts: number[] = [];
+  if (mc > 0) for (let i = best.a, j = mc - 1; j >= 0; i = fwdFrom[j][i], j--) starts.unshift(i);
+  if (ma > 0) for (let i = best.b, j = 0; j < ma; i = bwdTo[j][i], j++) starts.push(i);
+  return { score: best.score, starts };
 }
 
 /**
