@@ -2,17 +2,22 @@
 // comment cells, then its answer cells (each cell a paragraph of hard-wrapped lines), with the running title,
 // column headings and page number around them. Detected per page and reassembled: the k numbers on a page
 // take the first k comment paragraphs and the k answer paragraphs after them; one more paragraph at the head
-// of either column continues the row cut by the page break.
+// of either column continues the row cut by the page break. When the cells are not separated by blank lines
+// (pdftotext without -layout, the pdfjs text order), each page's lines are cut into its cells by the evidence of
+// the line ends instead (pdf-serial-cut.ts).
 import type { Item, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { matchRole, parseNumber } from './columns.ts';
 import { buildItem } from './item.ts';
+import { cutPages, type PageCells } from './pdf-serial-cut.ts';
 import type { LayoutLine } from './pdf-text.ts';
 import { joinWrapped } from './pdf-text.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
 
 const PAGE_NUMBER = /^(?:[-－‐―ー]\s*\d+\s*[-－‐―ー]|\d+\s*(?:ページ|頁)|\d+\s*\/\s*\d+)$/;
 const SENTENCE_END = /[。．.！？!?」』）)]$/;
+// Score units (pdf-serial-cut.ts) by which the chosen reading of a page break must beat the next best one.
+const UNSURE_BREAK = 2;
 
 interface PageParts {
   page: number;
@@ -48,8 +53,13 @@ function furnitureOf(l: LayoutLine, titles: Set<string>): Fate | null {
   if (!t) return { fate: 'skipped', reason: 'blank line' };
   if (PAGE_NUMBER.test(t)) return { fate: 'header', reason: 'page number' };
   if (titles.has(t)) return { fate: 'header', reason: 'running page header/footer' };
-  const m = matchRole(t);
-  if (m && m.rank < 1000 && ['number', 'comment', 'response', 'section'].includes(m.role)) return { fate: 'header', reason: 'column heading' };
+  // The column headings, one to a line or all on one line (pdftotext -raw prints a heading row as one line).
+  const heading = (x: string) => {
+    const m = matchRole(x);
+    return !!m && m.rank < 1000 && ['number', 'comment', 'response', 'section', 'location'].includes(m.role);
+  };
+  const parts = t.split(' ');
+  if (heading(t) || (parts.length > 1 && parts.every(heading))) return { fate: 'header', reason: 'column heading' };
   return null;
 }
 
@@ -78,11 +88,38 @@ function pageParts(lines: LayoutLine[], fates: Map<number, Fate>): PageParts | n
   return { page: lines[0]?.page ?? 0, numbers, paragraphs };
 }
 
+/**
+ * A title or a few lines of preamble before the table on its first page (a title not repeated as a running
+ * header, an introduction): when a number run starting at 1 follows within a few lines, the lines before it are
+ * skipped with that reason instead of hiding the run. Returns how many lines were skipped.
+ */
+function markPreamble(pages: LayoutLine[][], fates: Map<number, Fate>): number {
+  const first = pages.find((p) => p.some((l) => !fates.has(l.index)));
+  if (!first) return 0;
+  const content = first.filter((l) => !fates.has(l.index));
+  const start = content.findIndex((l, i) => i <= 8 && parseNumber(l.raw) === '1' && parseNumber(content[i + 1]?.raw ?? '') === '2');
+  if (start <= 0) return 0;
+  for (const l of content.slice(0, start)) fates.set(l.index, { fate: 'skipped', reason: 'text before the column-serialised table (title or preamble)' });
+  return start;
+}
+
 /** Column-serialised pages: most pages with a number run whose paragraphs number twice the run, give or take the cut row. */
 function isSerialised(parts: PageParts[]): boolean {
   const withNumbers = parts.filter((p) => p.numbers.length >= 2);
   const fits = withNumbers.filter((p) => p.paragraphs.length - 2 * p.numbers.length >= 0 && p.paragraphs.length - 2 * p.numbers.length <= 2);
   return withNumbers.length > 0 && fits.length >= 0.8 * parts.filter((p) => p.paragraphs.length).length;
+}
+
+/**
+ * Column-serialised pages without blank lines between cells: most pages with text hold a number run and fewer
+ * paragraphs than the 2k cells it calls for, but enough lines for them, and the document has at least two numbers.
+ */
+function isDense(parts: PageParts[]): boolean {
+  const lines = (p: PageParts) => p.paragraphs.reduce((n, x) => n + x.length, 0);
+  const withText = parts.filter((p) => p.paragraphs.length);
+  const fits = withText.filter((p) => p.numbers.length >= 1 && p.paragraphs.length < 2 * p.numbers.length && lines(p) >= 2 * p.numbers.length);
+  const numbers = parts.reduce((n, p) => n + p.numbers.length, 0);
+  return numbers >= 2 && parts.some((p) => p.numbers.length >= 2) && fits.length >= 0.8 * withText.length;
 }
 
 /**
@@ -99,12 +136,17 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     const f = furnitureOf(l, titles);
     if (f) fates.set(l.index, f);
   }
+  const preamble = markPreamble(pages, fates);
   const parts = pages.map((p) => pageParts(p, fates)!);
-  if (!isSerialised(parts)) return null;
   const text = new Map(lines.map((l) => [l.index, l.raw]));
   const para = (p: number[]) => joinWrapped(p.map((i) => text.get(i) ?? ''));
+  if (!isSerialised(parts)) {
+    if (!isDense(parts)) return null;
+    const warnings = preambleNote(preamble, parts);
+    return finish(denseDrafts(parts, text, para, fates, warnings), lines, fates, opts, inputChars, warnings);
+  }
   const drafts: Draft[] = [];
-  const warnings: string[] = [];
+  const warnings = preambleNote(preamble, parts);
   for (const p of parts) {
     const k = p.numbers.length;
     const extra = p.paragraphs.length - 2 * k;
@@ -131,6 +173,113 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     });
   }
   return finish(drafts, lines, fates, opts, inputChars, warnings);
+}
+
+function preambleNote(skipped: number, parts: PageParts[]): string[] {
+  const page = parts.find((p) => p.numbers.length)?.page ?? 1;
+  return skipped ? [`page ${page}: ${skipped} line(s) before the number column taken for a title or preamble and skipped`] : [];
+}
+
+/** Pages whose cells follow one another without blank lines, cut into cells by pdf-serial-cut.ts. */
+function denseDrafts(
+  parts: PageParts[],
+  text: Map<number, string>,
+  para: (p: number[]) => string,
+  fates: Map<number, Fate>,
+  warnings: string[],
+): Draft[] {
+  const flat = parts.map((p) => p.paragraphs.flatMap((x) => x.map((i, j) => ({ i, blankBefore: j === 0 && x !== p.paragraphs[0] }))));
+  const cut = cutPages(parts.map((p, n) => ({ k: p.numbers.length, lines: flat[n].map((l) => ({ text: text.get(l.i) ?? '', blankBefore: l.blankBefore })) })));
+  const drafts: Draft[] = [];
+  const firstDraft: number[] = [];
+  parts.forEach((p, n) => {
+    firstDraft.push(drafts.length);
+    const got: PageCells | null = cut.pages[n];
+    const k = p.numbers.length;
+    // A page of furniture only (a last page holding the running title and page number) has nothing to cut.
+    if (!k && !flat[n].length) return;
+    if (!got || ((got.commentCont || got.answerCont) && !drafts.length)) {
+      const lineCount = flat[n].length;
+      warnings.push(`page ${p.page}: ${k} numbers but ${lineCount} text lines with no blank lines between cells; could not cut them into ${2 * k} cells, its text was skipped`);
+      for (const l of flat[n]) fates.set(l.i, { fate: 'skipped', reason: 'column-serialised page that could not be reassembled' });
+      for (const x of p.numbers) fates.set(x.line, { fate: 'skipped', reason: 'column-serialised page that could not be reassembled' });
+      return;
+    }
+    const cells = got.cells.map(([a, b]) => flat[n].slice(a, b + 1).map((l) => l.i));
+    const prev = drafts[drafts.length - 1];
+    const c0 = got.commentCont ? 1 : 0;
+    const a0 = c0 + k + (got.answerCont ? 1 : 0);
+    if (got.commentCont) addTo(prev, 'comment', cells[0], para, p.page);
+    if (got.answerCont) addTo(prev, 'response', cells[c0 + k], para, p.page);
+    const first = drafts.length;
+    // Fewer answer cells than numbers: the answers go to the items whose comments share most of their wording.
+    const answerOf = got.missing
+      ? alignAnswers(cells.slice(c0, c0 + k).map(para), cells.slice(a0).map(para))
+      : p.numbers.map((_, j) => j);
+    p.numbers.forEach((x, j) => {
+      const d: Draft = { number: x.number, comment: [], response: [], lines: [x.line], pages: new Set([p.page]) };
+      addTo(d, 'comment', cells[c0 + j], para, p.page);
+      const a = answerOf[j];
+      if (a !== null) addTo(d, 'response', cells[a0 + a], para, p.page);
+      drafts.push(d);
+    });
+    if (got.missing) {
+      const none = p.numbers.filter((_, j) => answerOf[j] === null).map((x) => `No.${x.number}`);
+      warnings.push(`page ${p.page}: ${k} numbers but ${k - got.missing} answer cells; ${none.join(', ')} taken to have no answer (the answers were given to the comments they share most wording with), check No.${p.numbers[0].number}–No.${p.numbers[k - 1].number}`);
+    }
+    // Which item a cell belongs to, to name the items a weak cut may have mixed up.
+    const owner = (j: number) =>
+      j < c0 || (j >= c0 + k && j < a0) ? prev : drafts[first + (j < c0 + k ? j - c0 : Math.max(0, answerOf.indexOf(j - a0)))];
+    for (const j of got.weakCuts) {
+      const names = [...new Set([owner(j - 1), owner(j)].map((d) => `No.${d.number}`))].join(' and ');
+      warnings.push(`page ${p.page}: no blank lines between cells; the cut before line ${cells[j][0]} (${names}) has no sentence end or short line to go by, check ${names}`);
+    }
+  });
+  // A page break where another continuation reading scores almost as well: every cell after it may be shifted.
+  parts.forEach((p, n) => {
+    if (n + 1 >= parts.length || cut.breakMargin[n] >= UNSURE_BREAK || !cut.pages[n] || !cut.pages[n + 1]) return;
+    const affected = drafts.slice(Math.max(0, firstDraft[n + 1] - 1), firstDraft[n + 2] ?? drafts.length);
+    if (!affected.length) return;
+    const names = `No.${affected[0].number}–No.${affected[affected.length - 1].number}`;
+    warnings.push(`pages ${p.page}–${parts[n + 1].page}: no blank lines between cells, and whether a row goes on across the page break is unsure; check ${names}`);
+  });
+  return drafts;
+}
+
+function bigrams(s: string): Set<string> {
+  const t = [...s.normalize('NFKC').replace(/[\s、。，．・「」（）()]/g, '')];
+  return new Set(t.slice(1).map((c, i) => t[i] + c));
+}
+
+/**
+ * For each comment, the index of its answer or null: the answers keep their order, and go to the comments whose
+ * wording they share most (an answer usually takes up the comment's terms), the comments left over having none.
+ */
+function alignAnswers(comments: string[], answers: string[]): (number | null)[] {
+  const cb = comments.map(bigrams);
+  const ab = answers.map(bigrams);
+  const sim = (j: number, i: number) => {
+    let shared = 0;
+    for (const g of ab[i]) if (cb[j].has(g)) shared++;
+    return shared / Math.max(1, Math.min(ab[i].size, cb[j].size));
+  };
+  const k = comments.length;
+  const m = answers.length;
+  // f[j][i]: best total for the first j comments having taken the first i answers.
+  const f = Array.from({ length: k + 1 }, () => Array<number>(m + 1).fill(-Infinity));
+  f[0][0] = 0;
+  for (let j = 1; j <= k; j++) {
+    for (let i = 0; i <= Math.min(j, m); i++) {
+      const skip = f[j - 1][i];
+      const take = i > 0 ? f[j - 1][i - 1] + sim(j - 1, i - 1) : -Infinity;
+      f[j][i] = Math.max(skip, take);
+    }
+  }
+  const out: (number | null)[] = Array(k).fill(null);
+  for (let j = k, i = m; j > 0; j--) {
+    if (i > 0 && f[j][i] === f[j - 1][i - 1] + sim(j - 1, i - 1)) out[j - 1] = --i;
+  }
+  return out;
 }
 
 function addTo(d: Draft, role: 'comment' | 'response', lines: number[] | undefined, para: (p: number[]) => string, page: number): void {

@@ -1,13 +1,36 @@
 // The text layer of a result table whose columns come out one after another on each page, as some PDF text
 // extractors print a ruled table: the running title and column headings, then the page's numbers, then its
-// comment cells, then its answer cells (blank lines between cells), then 「- N -」. Cells are hard-wrapped to
-// their column's width, and a row that does not fit on a page continues on the next one without its number.
+// comment cells, then its answer cells, then the page number. Cells are hard-wrapped to their column's width,
+// and a row that does not fit on a page continues on the next one without its number.
+// By default cells are separated by blank lines; `blankLines: false` prints every line back to back, as pdftotext
+// without -layout or the pdfjs text order often do, and an empty cell then prints nothing at all.
+// `displayWidth` wraps by display width (full-width characters 2, half-width 1) with the line-start rule a
+// browser applies (、。）」 never start a line: the character before them moves down with them), instead of
+// cutting every `width` characters.
 
 export interface SerialRow {
   number: string;
   comment: string;
   response: string;
 }
+
+export interface SerialOptions {
+  title: string;
+  linesPerPage: number;
+  /** Characters per line (or display width with `displayWidth`), both columns. */
+  width: number;
+  /** The answer column's width when it differs from the comment column's. */
+  responseWidth?: number;
+  blankLines?: boolean;
+  displayWidth?: boolean;
+  /** Column headings printed under the title on each page. */
+  headings?: string[];
+  /** The page number line; 「- N -」 by default. */
+  pageNumber?: (page: number, pages: number) => string;
+}
+
+const NO_LINE_START = /[、。，．）」』】：:,.)]/;
+const cellWidth = (ch: string) => (/[\u0000-\u00ff\uff61-\uff9f]/.test(ch) ? 1 : 2);
 
 function wrap(text: string, width: number): string[] {
   const chars = [...text];
@@ -16,13 +39,35 @@ function wrap(text: string, width: number): string[] {
   return out.length ? out : [''];
 }
 
-export function serialisedText(rows: SerialRow[], opts: { title: string; linesPerPage: number; width: number }): string {
+function wrapDisplay(text: string, width: number): string[] {
+  const out: string[][] = [];
+  let line: string[] = [];
+  let used = 0;
+  for (const ch of text) {
+    if (used + cellWidth(ch) > width) {
+      // The browser's line-start rule: a closing mark takes the last character of the line down with it.
+      const carry = NO_LINE_START.test(ch) && line.length > 1 ? [line.pop()!] : [];
+      out.push(line);
+      line = carry;
+      used = carry.reduce((n, c) => n + cellWidth(c), 0);
+    }
+    line.push(ch);
+    used += cellWidth(ch);
+  }
+  if (line.length) out.push(line);
+  return out.length ? out.map((l) => l.join('')) : [''];
+}
+
+export function serialisedText(rows: SerialRow[], opts: SerialOptions): string {
+  const blank = opts.blankLines ?? true;
+  const cut = (text: string, width: number) =>
+    !blank && !text ? [] : opts.displayWidth ? wrapDisplay(text, width) : wrap(text, width);
   type Piece = { number: string | null; comment: string[]; response: string[] };
   const pages: Piece[][] = [[]];
   let room = opts.linesPerPage;
   for (const r of rows) {
-    let comment = wrap(r.comment, opts.width);
-    let response = wrap(r.response, opts.width);
+    let comment = cut(r.comment, opts.width);
+    let response = cut(r.response, opts.responseWidth ?? opts.width);
     let number: string | null = r.number;
     while (comment.length || response.length) {
       const height = Math.max(comment.length, response.length);
@@ -38,15 +83,17 @@ export function serialisedText(rows: SerialRow[], opts: { title: string; linesPe
       room -= take + 1;
     }
   }
+  const gap = blank ? [''] : [];
+  const pageNumber = opts.pageNumber ?? ((p: number) => `- ${p} -`);
   return pages
     .map((pieces, p) => {
-      const out = [opts.title, '番号', '意見の概要', '意見に対する考え方', ''];
+      const out = [opts.title, ...(opts.headings ?? ['番号', '意見の概要', '意見に対する考え方']), ...gap];
       for (const x of pieces) if (x.number) out.push(x.number);
-      out.push('');
+      out.push(...gap);
       for (const col of ['comment', 'response'] as const) {
-        for (const x of pieces) if (x[col].length) out.push(...x[col], '');
+        for (const x of pieces) if (x[col].length) out.push(...x[col], ...gap);
       }
-      out.push(`- ${p + 1} -`);
+      out.push(pageNumber(p + 1, pages.length));
       return out.join('\n');
     })
     .join('\n\f');
