@@ -79,8 +79,13 @@ class StringTable {
   opt(s: string | null | undefined): number {
     return s === null || s === undefined ? -1 : this.of(s);
   }
+  private readonly piecesOf = new Map<string, Pieces>();
+  /** A text's pieces; a recurring text (a campaign comment, a reused answer) is cut once and its list shared. */
   pieces(text: string): Pieces {
-    return text ? (text.match(PIECE) ?? [text]).map((p) => this.of(p)) : [];
+    if (!text) return [];
+    let p = this.piecesOf.get(text);
+    if (!p) this.piecesOf.set(text, (p = (text.match(PIECE) ?? [text]).map((x) => this.of(x))));
+    return p;
   }
 }
 

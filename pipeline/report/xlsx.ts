@@ -34,22 +34,30 @@ interface StyleRegistry {
 /**
  * exceljs gives every cell a fresh style object and looks its id up by rendering that style to XML, per cell:
  * half of the workbook's time on a 60,000-row sheet. The id is a function of the style's content and the cell's
- * type (styles are deduplicated by their XML), so it is remembered by those; an object exceljs has seen before
- * still goes to exceljs, which keys its own memo by the object. Same ids, same bytes.
+ * type (styles are deduplicated by their XML), so it is remembered by those. (exceljs also memoises by object,
+ * which can only matter for an object it sees twice; exceljs 4.4.0, pinned, builds a new one per cell and row.)
  */
 function cacheStyleIds(wb: ExcelJS.stream.xlsx.WorkbookWriter): void {
   const styles = (wb as unknown as { styles: StyleRegistry }).styles;
   const add = styles.addStyleModel.bind(styles);
   const ids = new Map<string, number>();
-  const seen = new WeakSet<object>();
   styles.addStyleModel = (model, cellType) => {
-    if (!model || seen.has(model)) return add(model, cellType);
-    seen.add(model);
-    const key = `${cellType ?? ''}\u0000${JSON.stringify(model)}`;
+    if (!model) return add(model, cellType);
+    const key = `${cellType ?? ''}\u0000${styleKey(model as Record<string, unknown>)}`;
     let id = ids.get(key);
     if (id === undefined) ids.set(key, (id = add(model, cellType)));
     return id;
   };
+}
+
+/** The style's content as a key; a style with at most a number format (every cell of a large sheet) without JSON. */
+function styleKey(model: Record<string, unknown>): string {
+  let only: unknown = '';
+  for (const k in model) {
+    if (k !== 'numFmt' || typeof model[k] !== 'string') return JSON.stringify(model);
+    only = model[k];
+  }
+  return `numFmt:${only as string}`;
 }
 
 export async function toXlsx(tables: readonly Table[]): Promise<Uint8Array> {
