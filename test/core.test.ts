@@ -39,6 +39,7 @@ describe('content in parts (items.jsonl of rounds too large for one string)', ()
     // A mass round in small: campaign texts (long, with quotes, commas, line breaks, a formula-like start and a
     // surrogate pair) recurring many times among distinct ones, fields that JSON.stringify skips or orders.
     const campaign = ['「再生可能エネルギー」を、"最優先"で導入すべき。\n理由は三つある。'.repeat(3), '=SUM(A1) 𠮷野家の件、'.repeat(5)];
+    const themeLists = [[], [{ theme: 'energy', hits: ['再エネ', '"引用"'] }], [{ theme: 'a' }, { theme: 'b', score: 0.5 }]];
     const records = Array.from({ length: 120 }, (_, i) => ({
       id: `r${i}`,
       comment: i % 3 ? campaign[i % 2] : `独自の意見 ${i} `.repeat(10),
@@ -47,6 +48,8 @@ describe('content in parts (items.jsonl of rounds too large for one string)', ()
       response: campaign[(i + 1) % 2],
       labels: [{ label: 'accepted', evidence: [{ text: 'テスト', start: 0, end: 3 }] }],
       map: i % 5 ? { x: i / 7, y: -i } : null,
+      // One object shared by many records (a campaign's themes), serialised once and copied after.
+      themes: themeLists[i % 3],
     }));
     const expected = toJsonl(records);
     for (const chunk of [64, 1000, 1 << 24]) {

@@ -91,6 +91,7 @@ export function* jsonlBytes(records: Iterable<unknown>, chunk = 1 << 24): Genera
   const out = new ByteChunks(chunk);
   const texts = new RecurringText(JSON.stringify);
   const keys = new Map<string, string>();
+  const shared = new SharedValues();
   for (const r of records) {
     if (!isPlainRecord(r)) {
       out.text(JSON.stringify(r) + '\n');
@@ -106,6 +107,13 @@ export function* jsonlBytes(records: Iterable<unknown>, chunk = 1 << 24): Genera
           out.text(pending + sep + key);
           texts.put(v, out);
           pending = '';
+        } else if (typeof v === 'object' && v !== null) {
+          const b = shared.bytes(k, v);
+          if (b) {
+            out.text(pending + sep + key);
+            out.bytes(b);
+            pending = '';
+          } else pending += sep + key + JSON.stringify(v);
         } else pending += sep + key + JSON.stringify(v);
         sep = ',';
       }
@@ -114,4 +122,37 @@ export function* jsonlBytes(records: Iterable<unknown>, chunk = 1 << 24): Genera
     yield* out.take();
   }
   yield* out.end();
+}
+
+/**
+ * JSON bytes of objects that several records share (one themes list or stance evidence for every copy of a
+ * campaign text), kept from an object's second occurrence on. A field whose objects never recur in its first
+ * SHARED_PROBE records (per-item ids, sources) is not tracked further.
+ */
+const SHARED_PROBE = 2000;
+
+class SharedValues {
+  private readonly json = new Map<object, Buffer | null>();
+  private readonly fields = new Map<string, { seen: number; hits: number }>();
+
+  /** The value's JSON bytes when it recurs; undefined when the caller should serialise it itself. */
+  bytes(field: string, v: object): Buffer | undefined {
+    let f = this.fields.get(field);
+    if (!f) this.fields.set(field, (f = { seen: 0, hits: 0 }));
+    if (f.hits === 0 && f.seen >= SHARED_PROBE) return undefined;
+    f.seen++;
+    const known = this.json.get(v);
+    if (known) {
+      f.hits++;
+      return known;
+    }
+    if (known === null) {
+      f.hits++;
+      const b = Buffer.from(JSON.stringify(v), 'utf8');
+      this.json.set(v, b);
+      return b;
+    }
+    this.json.set(v, null);
+    return undefined;
+  }
 }

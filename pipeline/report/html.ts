@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Disposition } from '../core/schema.ts';
 import { esc } from './escape.ts';
 import { dataScript, itemData } from './item-data.ts';
-import { MAP_GRID, mapLayout } from './map.ts';
+import { MAP_GRID, MAP_POINTS_MAX, mapLayout } from './map.ts';
 import { DISPOSITIONS, DISPOSITION_COLOR, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA, THEME_PALETTE } from './labels.ts';
 import type { RunSet } from './schema.ts';
 import { displayNumber, formatNumber, head, type Column, type Table } from './table.ts';
@@ -218,6 +218,10 @@ export function reportHtml(run: RunSet, tables: readonly Table[], options: Repor
     .filter(([, at]) => at.length > 0)
     .map(([t, at]) => ({ label: themeLabel(run, t), counts: countsOf(labels, at) }));
   const mapped = run.items.filter((it) => it.map !== null);
+  const mapMax = options.mapPointsMax ?? MAP_POINTS_MAX;
+  // An aggregated map titles its marks by count and theme: no title per comment is built (on a 300,000-row round
+  // that was 300,000 strings, each cut from its comment, made and dropped).
+  const titled = mapped.length <= mapMax;
   const layout = mapLayout(
     mapped.map((it) => ({
       x: it.map!.x,
@@ -225,10 +229,10 @@ export function reportHtml(run: RunSet, tables: readonly Table[], options: Repor
       id: it.id,
       theme: primaryTheme(it),
       color: colors.get(primaryTheme(it)) ?? '#b0b4ba',
-      title: `No.${displayNumber(it)}【${themeLabel(run, primaryTheme(it))}】${head(it.comment, 50)}`,
+      title: titled ? `No.${displayNumber(it)}【${themeLabel(run, primaryTheme(it))}】${head(it.comment, 50)}` : '',
     })),
     (t) => themeLabel(run, t),
-    options.mapPointsMax,
+    mapMax,
   );
   const mappedByTheme = new Map<string, number>();
   for (const it of mapped) mappedByTheme.set(primaryTheme(it), (mappedByTheme.get(primaryTheme(it)) ?? 0) + 1);
