@@ -16,7 +16,8 @@ import { massRows, syntheticRows, toCsv, type SyntheticRow } from './synthetic.t
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, '.cache', 'bench', 'scale');
-const STAGES = ['parse', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report'];
+// 'codebook' is where the run tokenizes (the term lists follow the chosen codebook), so 'tokenize' alone reads 0.0.
+const STAGES = ['parse', 'codebook', 'tokenize', 'embed', 'classify', 'stance', 'themes', 'report'];
 
 interface Case {
   name: string;

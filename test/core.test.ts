@@ -30,6 +30,49 @@ describe('content in parts (items.jsonl of rounds too large for one string)', ()
     expect(contentSha256(parts)).toBe(sha256(toJsonl(records)));
   });
 
+
+  it('jsonlBytes and csvBytes give exactly the bytes of toJsonl and toCsv, recurring texts and chunk edges included', async () => {
+    const { jsonlBytes } = await import('../pipeline/core/bytes.ts');
+    const { toJsonl, hashedParts, joinContent } = await import('../pipeline/core/io.ts');
+    const { csvBytes, toCsv } = await import('../pipeline/report/csv.ts');
+    const { sha256 } = await import('../pipeline/core/hash.ts');
+    const { createHash } = await import('node:crypto');
+    // A mass round in small: campaign texts (long, with quotes, commas, line breaks, a formula-like start and a
+    // surrogate pair) recurring many times among distinct ones, fields that JSON.stringify skips or orders.
+    const campaign = ['「再生可能エネルギー」を、"最優先"で導入すべき。\n理由は三つある。'.repeat(3), '=SUM(A1) 𠮷野家の件、'.repeat(5)];
+    const themeLists = [[], [{ theme: 'energy', hits: ['再エネ', '"引用"'] }], [{ theme: 'a' }, { theme: 'b', score: 0.5 }]];
+    const records = Array.from({ length: 120 }, (_, i) => ({
+      id: `r${i}`,
+      comment: i % 3 ? campaign[i % 2] : `独自の意見 ${i} `.repeat(10),
+      skipped: undefined,
+      fn: () => 1,
+      response: campaign[(i + 1) % 2],
+      labels: [{ label: 'accepted', evidence: [{ text: 'テスト', start: 0, end: 3 }] }],
+      map: i % 5 ? { x: i / 7, y: -i } : null,
+      // One object shared by many records (a campaign's themes), serialised once and copied after.
+      themes: themeLists[i % 3],
+    }));
+    const expected = toJsonl(records);
+    for (const chunk of [64, 1000, 1 << 24]) {
+      const parts = [...jsonlBytes(records, chunk)];
+      expect(Buffer.concat(parts).toString('utf8')).toBe(expected);
+    }
+    expect([...jsonlBytes([])]).toEqual([]);
+    const table = {
+      columns: [
+        { key: 'id', title: 'ID', kind: 'text' as const },
+        { key: 'text', title: '本文', kind: 'text' as const },
+        { key: 'p', title: '%', kind: 'pct' as const },
+      ],
+      rows: records.map((r, i) => [r.id, r.comment, i % 4 ? i / 3 : null]),
+    };
+    for (const chunk of [64, 1 << 24]) expect(Buffer.concat([...csvBytes(table, chunk)]).toString('utf8')).toBe(toCsv(table));
+    // Content in parts given as bytes is hashed from those bytes and joined back into the same text.
+    const hash = createHash('sha256');
+    expect(Buffer.concat([...hashedParts(jsonlBytes(records, 100), hash)]).toString('utf8')).toBe(expected);
+    expect(hash.digest('hex')).toBe(sha256(expected));
+    expect(joinContent(jsonlBytes(records, 100))).toBe(expected);
+  });
 });
 
 describe('printed item numbers (one definition for parse, classify and eval)', () => {

@@ -6,10 +6,28 @@ import type { z } from 'zod';
 import { InputError } from './errors.ts';
 
 /**
- * A file's content: a string, bytes, or a string in parts. V8 caps a string at about 536 million characters, and
- * items.jsonl of a 300,000-row round is larger, so it is built and written part by part.
+ * A file's content: a string, bytes, or a text in parts (strings, or its UTF-8 bytes). V8 caps a string at about
+ * 536 million characters, and items.jsonl of a 300,000-row round is larger, so it is built and written part by
+ * part. Parts may come from a generator that builds each one as it is asked for (read once: a consumer must
+ * write and hash in the same pass, as `hashedParts` does), so a large file never sits in memory whole.
  */
-export type Content = string | Uint8Array | readonly string[];
+export type Content = string | Uint8Array | Iterable<string | Uint8Array>;
+
+function partsOf(data: Content): Iterable<string | Uint8Array> {
+  return typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
+}
+
+/**
+ * The content's parts as bytes, each fed to `hash` on the way: a file is encoded to UTF-8 once and hashed from
+ * those bytes, not encoded again for the hash (on a 60,000-row round that second pass cost seconds).
+ */
+export function* hashedParts(data: Content, hash: { update(b: Uint8Array): unknown }): Generator<Uint8Array> {
+  for (const part of partsOf(data)) {
+    const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+    hash.update(bytes);
+    yield bytes;
+  }
+}
 
 /**
  * Writes content to a (new or truncated) file, part by part, and flushes it to the disk before returning: a rename
@@ -19,8 +37,7 @@ export type Content = string | Uint8Array | readonly string[];
 export function writeContent(path: string, data: Content): void {
   const fd = openSync(path, 'w');
   try {
-    const parts = typeof data === 'string' || data instanceof Uint8Array ? [data] : data;
-    for (const part of parts) {
+    for (const part of partsOf(data)) {
       const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
       let at = 0;
       while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
@@ -47,14 +64,19 @@ export function syncFolder(dir: string): void {
 /** sha256 (hex) of content, whole or in parts. */
 export function contentSha256(data: Content): string {
   const h = createHash('sha256');
-  if (typeof data === 'string' || data instanceof Uint8Array) h.update(data);
-  else for (const part of data) h.update(part);
+  for (const part of partsOf(data)) h.update(part);
   return h.digest('hex');
 }
 
-/** The content as one string (or bytes), for callers that keep small files in memory. */
+/**
+ * The content as one string (or bytes), for callers that keep small files in memory. Content in parts is always
+ * text, so parts given as bytes are decoded: the result is a string either way.
+ */
 export function joinContent(data: Content): string | Uint8Array {
-  return typeof data === 'string' || data instanceof Uint8Array ? data : data.join('');
+  if (typeof data === 'string' || data instanceof Uint8Array) return data;
+  const parts = [...data];
+  if (parts.every((p): p is string => typeof p === 'string')) return parts.join('');
+  return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))).toString('utf8');
 }
 
 export function writeAtomic(path: string, data: Content): void {

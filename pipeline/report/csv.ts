@@ -1,5 +1,6 @@
 // CSV that opens cleanly in Excel: UTF-8 with BOM (else Excel guesses Shift_JIS and shows mojibake), CRLF
 // line ends, RFC 4180 quoting, and a guard against formula injection from comment text.
+import { ByteChunks, LONG_TEXT, RecurringText } from '../core/bytes.ts';
 import { formatNumber, type Cell, type Column, type Table } from './table.ts';
 
 const BOM = '\uFEFF';
@@ -21,4 +22,31 @@ export function csvCell(cell: Cell, column?: Column): string {
 export function toCsv(table: Pick<Table, 'columns' | 'rows'>): string {
   const lines = [table.columns.map((c) => csvCell(c.key)), ...table.rows.map((r) => r.map((c, i) => csvCell(c, table.columns[i])))];
   return BOM + lines.map((cells) => cells.join(',')).join('\r\n') + '\r\n';
+}
+
+/**
+ * toCsv's bytes, built into parts of about `chunk` bytes as they are asked for: items.csv of a large round is
+ * hundreds of megabytes, and a mass round's recurring texts are quoted and encoded once (core/bytes.ts).
+ */
+export function* csvBytes(table: Pick<Table, 'columns' | 'rows'>, chunk = 1 << 24): Generator<Buffer> {
+  const out = new ByteChunks(chunk);
+  // A text cell's CSV form does not depend on its column (only numbers are formatted by kind).
+  const texts = new RecurringText((s) => csvCell(s));
+  const cols = table.columns;
+  out.text(BOM + cols.map((c) => csvCell(c.key)).join(',') + '\r\n');
+  for (const row of table.rows) {
+    let pending = '';
+    for (let i = 0; i < row.length; i++) {
+      const c = row[i];
+      if (i > 0) pending += ',';
+      if (typeof c === 'string' && c.length >= LONG_TEXT) {
+        out.text(pending);
+        pending = '';
+        texts.put(c, out);
+      } else pending += csvCell(c, cols[i]);
+    }
+    out.text(pending + '\r\n');
+    yield* out.take();
+  }
+  yield* out.end();
 }

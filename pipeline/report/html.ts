@@ -5,14 +5,16 @@ import { readFileSync } from 'node:fs';
 import type { Disposition } from '../core/schema.ts';
 import { esc } from './escape.ts';
 import { dataScript, itemData } from './item-data.ts';
-import { MAP_GRID, mapLayout } from './map.ts';
+import { MAP_GRID, MAP_POINTS_MAX, mapLayout } from './map.ts';
 import { DISPOSITIONS, DISPOSITION_COLOR, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA, THEME_PALETTE } from './labels.ts';
 import type { RunSet } from './schema.ts';
 import { displayNumber, formatNumber, head, type Column, type Table } from './table.ts';
 import {
+  dispositionCounts,
   hasStance,
-  itemsByTheme,
-  primaryLabel,
+  indexesBy,
+  indexesByTheme,
+  primaryLabels,
   primaryTheme,
   reviewCount,
   sectionsInOrder,
@@ -29,10 +31,10 @@ const JS = readFileSync(new URL('./assets/report.js', import.meta.url), 'utf8');
 /** Tables longer than this show their first rows only; the full table is in tables/<name>.csv. */
 const HTML_TABLE_ROWS = 200;
 
-function countsOf(labels: readonly Disposition[]): Record<Disposition, number> {
-  const c = Object.fromEntries(DISPOSITIONS.map((d) => [d, 0])) as Record<Disposition, number>;
-  for (const l of labels) c[l]++;
-  return c;
+/** Counts per disposition of the labels at `indexes` (all labels without). */
+function countsOf(labels: readonly Disposition[], indexes?: readonly number[]): Record<Disposition, number> {
+  const counts = dispositionCounts(labels, indexes);
+  return Object.fromEntries(DISPOSITIONS.map((d, k) => [d, counts[k]])) as Record<Disposition, number>;
 }
 
 /** Columns holding a disposition, shown as coloured badges. */
@@ -115,9 +117,8 @@ function themeColors(run: RunSet): Map<string, string> {
   return out;
 }
 
-function summaryCards(run: RunSet): string {
+function summaryCards(run: RunSet, labels: readonly Disposition[]): string {
   const n = run.items.length;
-  const labels = run.items.map(primaryLabel);
   const c = countsOf(labels);
   const card = (value: string | number, label: string, cls = '') =>
     `<div class="card ${cls}"><div class="v">${esc(value)}</div><div class="k">${esc(label)}</div></div>`;
@@ -209,14 +210,18 @@ export function reportHtml(run: RunSet, tables: readonly Table[], options: Repor
   const colors = themeColors(run);
   const themeOrder = themesInOrder(run);
 
-  const sectionRows: BarRow[] = sections.map((s) => ({
-    label: s,
-    counts: countsOf(run.items.filter((it) => (it.section ?? NO_SECTION) === s).map(primaryLabel)),
-  }));
-  const themeRows: BarRow[] = [...itemsByTheme(run)]
-    .filter(([, items]) => items.length > 0)
-    .map(([t, items]) => ({ label: themeLabel(run, t), counts: countsOf(items.map(primaryLabel)) }));
+  // Primary labels read once, then counted by item index for every grouping below.
+  const labels = primaryLabels(run);
+  const bySection = indexesBy(run.items, (it) => it.section ?? NO_SECTION);
+  const sectionRows: BarRow[] = sections.map((s) => ({ label: s, counts: countsOf(labels, bySection.get(s) ?? []) }));
+  const themeRows: BarRow[] = [...indexesByTheme(run)]
+    .filter(([, at]) => at.length > 0)
+    .map(([t, at]) => ({ label: themeLabel(run, t), counts: countsOf(labels, at) }));
   const mapped = run.items.filter((it) => it.map !== null);
+  const mapMax = options.mapPointsMax ?? MAP_POINTS_MAX;
+  // An aggregated map titles its marks by count and theme: no title per comment is built (on a 300,000-row round
+  // that was 300,000 strings, each cut from its comment, made and dropped).
+  const titled = mapped.length <= mapMax;
   const layout = mapLayout(
     mapped.map((it) => ({
       x: it.map!.x,
@@ -224,10 +229,10 @@ export function reportHtml(run: RunSet, tables: readonly Table[], options: Repor
       id: it.id,
       theme: primaryTheme(it),
       color: colors.get(primaryTheme(it)) ?? '#b0b4ba',
-      title: `No.${displayNumber(it)}【${themeLabel(run, primaryTheme(it))}】${head(it.comment, 50)}`,
+      title: titled ? `No.${displayNumber(it)}【${themeLabel(run, primaryTheme(it))}】${head(it.comment, 50)}` : '',
     })),
     (t) => themeLabel(run, t),
-    options.mapPointsMax,
+    mapMax,
   );
   const mappedByTheme = new Map<string, number>();
   for (const it of mapped) mappedByTheme.set(primaryTheme(it), (mappedByTheme.get(primaryTheme(it)) ?? 0) + 1);
@@ -266,11 +271,11 @@ export function reportHtml(run: RunSet, tables: readonly Table[], options: Repor
     stances: STANCE_JA,
     ...itemData(run, sections, themeOrder, layout.markOf),
   };
-  const crosstabRows = [...itemsByTheme(run)]
-    .filter(([, items]) => items.length > 0)
-    .map(([t, items]) => ({ label: themeLabel(run, t), counts: countsOf(items.map(primaryLabel)) }));
+  // The heatmap shows the same rows as the theme bars.
+  const crosstabRows = themeRows;
+  const byStance = indexesBy(run.items, stanceKey);
   const stanceRows: BarRow[] = (hasStance(run) ? [...STANCES, NO_STANCE] : [])
-    .map((key) => ({ label: stanceLabel(key), counts: countsOf(run.items.filter((it) => stanceKey(it) === key).map(primaryLabel)) }))
+    .map((key) => ({ label: stanceLabel(key), counts: countsOf(labels, byStance.get(key) ?? []) }))
     .filter((r) => DISPOSITIONS.some((d) => r.counts[d] > 0));
   const legendCss = DISPOSITIONS.map(
     (d) =>
@@ -309,7 +314,7 @@ ${legendCss}
 <nav class="toc"><div class="wrap">${nav.map(([id, label]) => `<a href="#${id}">${esc(label)}</a>`).join('')}</div></nav>
 <main class="wrap">
 ${sectionBlock('parse-notes', '解析上の注意', parseNotes(run.info.parse_notes ?? [], run.info.analysis_notes ?? []))}
-${sectionBlock('summary', '概要', summaryCards(run) + tableHtml(byName.get('dispositions')!))}
+${sectionBlock('summary', '概要', summaryCards(run, labels) + tableHtml(byName.get('dispositions')!))}
 ${sectionBlock('by-section', '回答区分（セクション別）', `<figure>${stackedBars(sectionRows, 'セクション別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('dispositions_by_section')!))}
 ${sectionBlock('by-theme', 'テーマ別', codebookNote(run) + `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}
 ${sectionBlock('crosstab', 'テーマ × 回答区分', `<figure>${heatmap(crosstabRows, 'テーマ × 回答区分（件数と行パーセント）')}</figure>` + tableHtml(byName.get('theme_disposition')!))}

@@ -1,7 +1,8 @@
 // The report stage: a run's enriched items in, every output file of the run folder out.
 import { join } from 'node:path';
-import { joinContent, jsonlParts, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
-import { toCsv } from './csv.ts';
+import { jsonlBytes } from '../core/bytes.ts';
+import { joinContent, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
+import { csvBytes, toCsv } from './csv.ts';
 import { reportHtml } from './html.ts';
 import { itemsTable } from './items-table.ts';
 import { toMarkdown } from './markdown.ts';
@@ -33,9 +34,10 @@ export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   const checked: RunSet = { info, items };
   const tables = buildTables(checked);
   const items_ = itemsTable(checked);
-  emit('items.csv', toCsv(items_));
-  // In parts: a 300,000-row round's items.jsonl is longer than the longest string V8 can hold.
-  emit('items.jsonl', jsonlParts(items));
+  // Both in parts, built as they are written: a 300,000-row round's items.jsonl is longer than the longest string
+  // V8 can hold, and neither file need ever be in memory whole.
+  emit('items.csv', csvBytes(items_));
+  emit('items.jsonl', jsonlBytes(items));
   emit('run.json', JSON.stringify(info, null, 2) + '\n');
   for (const t of tables) {
     emit(`tables/${t.name}.csv`, toCsv(t));

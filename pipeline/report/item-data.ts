@@ -79,8 +79,13 @@ class StringTable {
   opt(s: string | null | undefined): number {
     return s === null || s === undefined ? -1 : this.of(s);
   }
+  private readonly piecesOf = new Map<string, Pieces>();
+  /** A text's pieces; a recurring text (a campaign comment, a reused answer) is cut once and its list shared. */
   pieces(text: string): Pieces {
-    return text ? (text.match(PIECE) ?? [text]).map((p) => this.of(p)) : [];
+    if (!text) return [];
+    let p = this.piecesOf.get(text);
+    if (!p) this.piecesOf.set(text, (p = (text.match(PIECE) ?? [text]).map((x) => this.of(x))));
+    return p;
   }
 }
 
@@ -107,7 +112,9 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
   const labelIndex = (d: Disposition) => DISPOSITIONS.indexOf(d);
   const first = run.items[0];
   const idPrefix = first && first.id.endsWith(displayNumber(first)) ? first.id.slice(0, first.id.length - displayNumber(first).length) : '';
-  const rows = run.items.map((it): ItemRow => {
+  // Filled column by column as each item's row is made: no array of rows beside the columns.
+  const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+  for (const it of run.items) {
     const n = displayNumber(it);
     const labels = run.info.classifiers.map((c): ItemRow[6][number] => {
       const l = it.labels.find((x) => x.classifier === c.name);
@@ -128,7 +135,7 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
       it.stance !== undefined
         ? [t.opt(it.stance), Math.round((it.stance_confidence ?? 0) * 100) / 100, (it.stance_evidence ?? []).map((e) => [t.of(e.text), t.of(e.rule)])]
         : 0;
-    return [
+    const row: ItemRow = [
       it.id === idPrefix + n ? null : it.id,
       /^[1-9][0-9]{0,8}$/.test(n) ? Number(n) : n,
       sectionIndex.get(it.section ?? NO_SECTION) ?? -1,
@@ -144,8 +151,8 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
       t.opt(it.response_group),
       markOf.get(it.id) ?? -1,
     ];
-  });
-  const columns = Array.from({ length: 14 }, (_, f) => rows.map((r) => r[f]));
+    for (let f = 0; f < 14; f++) columns[f].push(row[f]);
+  }
   return { strings: t.strings, labelOrder: DISPOSITIONS, themeIds: [...themeIds], idPrefix, columns };
 }
 

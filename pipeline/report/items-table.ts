@@ -3,7 +3,7 @@ import type { StanceEvidence } from '../core/schema.ts';
 import { DISPOSITION_JA, NEEDS_REVIEW_JA } from './labels.ts';
 import type { ItemLabel, RunSet } from './schema.ts';
 import { displayNumber, int, ratio, round3, text, type Cell, type Table } from './table.ts';
-import { hasStance, needsReview } from './tables.ts';
+import { hasStance, labelBy, needsReview } from './tables.ts';
 
 export function evidenceText(label: ItemLabel): string {
   return label.evidence.map((e) => `${e.source_item ? `(${e.source_item}) ` : ''}「${e.text}」[${e.rule}]`).join(' / ');
@@ -48,6 +48,18 @@ export function itemsTable(run: RunSet): Table {
     text('flags', 'フラグ'),
     int('source_line', '元の行'),
   ];
+  // Copies of a campaign text share their evidence lists (and stance evidence): each is written out once.
+  const evidenceOf = new Map<object, string>();
+  const evidence = (l: ItemLabel) => {
+    let t = evidenceOf.get(l.evidence);
+    if (t === undefined) evidenceOf.set(l.evidence, (t = evidenceText(l)));
+    return t;
+  };
+  const stanceEvidence = (e: readonly StanceEvidence[]) => {
+    let t = evidenceOf.get(e);
+    if (t === undefined) evidenceOf.set(e, (t = stanceEvidenceText(e)));
+    return t;
+  };
   const rows: Cell[][] = run.items.map((it) => [
     it.id,
     numberCell(displayNumber(it)),
@@ -57,12 +69,12 @@ export function itemsTable(run: RunSet): Table {
     it.response,
     it.response_group,
     ...classifiers.flatMap((c) => {
-      const l = it.labels.find((x) => x.classifier === c.name);
+      const l = labelBy(it, c.name);
       return l
-        ? [l.label, DISPOSITION_JA[l.label], l.also.join(';'), round3(l.confidence), evidenceText(l), needsReview(l) ? 1 : null]
+        ? [l.label, DISPOSITION_JA[l.label], l.also.join(';'), round3(l.confidence), evidence(l), needsReview(l) ? 1 : null]
         : [null, null, null, null, null, null];
     }),
-    ...(stance ? [it.stance ?? null, round3(it.stance_confidence ?? null), stanceEvidenceText(it.stance_evidence ?? [])] : []),
+    ...(stance ? [it.stance ?? null, round3(it.stance_confidence ?? null), (it.stance_evidence ? stanceEvidence(it.stance_evidence) : '')] : []),
     it.themes.map((t) => t.theme).join(';'),
     it.duplicate_group,
     it.response_template,

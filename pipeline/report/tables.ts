@@ -17,11 +17,51 @@ export function needsReview(label: Pick<ItemLabel, 'needs_review'> | undefined):
 
 /** Items whose label from this classifier needs review. */
 export function reviewCount(run: RunSet, classifier: string): number {
-  return run.items.filter((it) => needsReview(it.labels.find((l) => l.classifier === classifier))).length;
+  let n = 0;
+  for (const it of run.items) if (needsReview(labelBy(it, classifier))) n++;
+  return n;
+}
+
+/** The item's label from this classifier (a loop: find() with a closure per item costs seconds on a mass round). */
+export function labelBy(item: RunItem, classifier: string): ItemLabel | undefined {
+  for (const l of item.labels) if (l.classifier === classifier) return l;
+  return undefined;
 }
 
 export function primaryLabel(item: RunItem): Disposition {
   return item.labels[0]?.label ?? (item.response ? 'deferred' : 'none');
+}
+
+/**
+ * Every item's primary label, in item order. Tables and charts count labels over many groupings (sections,
+ * themes, stances, clusters); reading each item's label once and counting by index keeps that one pass.
+ */
+export function primaryLabels(run: RunSet): Disposition[] {
+  return run.items.map(primaryLabel);
+}
+
+/** Counts per disposition (DISPOSITIONS order) of the labels at `indexes`, or of all labels. */
+export function dispositionCounts(labels: readonly Disposition[], indexes?: readonly number[]): number[] {
+  const counts = new Array<number>(DISPOSITIONS.length).fill(0);
+  const at = (d: Disposition) => DISPOSITION_AT.get(d)!;
+  if (indexes) for (const i of indexes) counts[at(labels[i])]++;
+  else for (const l of labels) counts[at(l)]++;
+  return counts;
+}
+
+const DISPOSITION_AT = new Map(DISPOSITIONS.map((d, i) => [d, i]));
+
+/** Item indexes per key, keys in order of first appearance; items whose key is null are left out. */
+export function indexesBy(items: readonly RunItem[], key: (it: RunItem) => string | null): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  items.forEach((it, i) => {
+    const k = key(it);
+    if (k === null) return;
+    const list = out.get(k);
+    if (list) list.push(i);
+    else out.set(k, [i]);
+  });
+  return out;
 }
 
 export function primaryTheme(item: RunItem): string {
@@ -58,9 +98,10 @@ function dispositionColumns(prefix = '') {
   ];
 }
 
-function dispositionCells(labels: readonly Disposition[]): Cell[] {
-  const counts = DISPOSITIONS.map((d) => labels.filter((l) => l === d).length);
-  return [...counts, ...counts.map((c) => pct(c, labels.length))];
+function dispositionCells(labels: readonly Disposition[], indexes?: readonly number[]): Cell[] {
+  const counts = dispositionCounts(labels, indexes);
+  const n = indexes ? indexes.length : labels.length;
+  return [...counts, ...counts.map((c) => pct(c, n))];
 }
 
 export function dispositionsTable(run: RunSet): Table {
@@ -75,12 +116,24 @@ export function dispositionsTable(run: RunSet): Table {
       int(`${c.name}_needs_review`, `${c.name} ${NEEDS_REVIEW_JA}`),
     ]),
   ];
+  // One pass per classifier: counts and needs-review counts per disposition.
+  const tally = classifiers.map((c) => {
+    const count = new Map<Disposition, number>();
+    const review = new Map<Disposition, number>();
+    for (const it of run.items) {
+      const l = labelBy(it, c.name);
+      if (!l) continue;
+      count.set(l.label, (count.get(l.label) ?? 0) + 1);
+      if (needsReview(l)) review.set(l.label, (review.get(l.label) ?? 0) + 1);
+    }
+    return { count, review };
+  });
   const rows: Cell[][] = DISPOSITIONS.map((d) => [
     d,
     DISPOSITION_JA[d],
-    ...classifiers.flatMap((c) => {
-      const labels = run.items.map((it) => it.labels.find((l) => l.classifier === c.name)).filter((l) => l?.label === d);
-      return [labels.length, pct(labels.length, n), labels.filter(needsReview).length];
+    ...tally.flatMap(({ count, review }) => {
+      const k = count.get(d) ?? 0;
+      return [k, pct(k, n), review.get(d) ?? 0];
     }),
   ]);
   rows.push(['total', '合計', ...classifiers.flatMap((c) => [n, pct(n, n), reviewCount(run, c.name)])]);
@@ -96,10 +149,8 @@ export function dispositionsTable(run: RunSet): Table {
 }
 
 export function dispositionsBySectionTable(run: RunSet): Table {
-  const rows = sectionsInOrder(run.items).map((section) => {
-    const labels = run.items.filter((it) => (it.section ?? NO_SECTION) === section).map(primaryLabel);
-    return [section, labels.length, ...dispositionCells(labels)];
-  });
+  const labels = primaryLabels(run);
+  const rows = [...indexesBy(run.items, (it) => it.section ?? NO_SECTION)].map(([section, at]) => [section, at.length, ...dispositionCells(labels, at)]);
   return {
     name: 'dispositions_by_section',
     title: '回答区分（セクション別）',
@@ -156,21 +207,23 @@ export function themesTable(run: RunSet): Table {
 
 /** Items per theme (multi-label: an item counts under each of its themes) with their primary labels. */
 export function itemsByTheme(run: RunSet): Map<string, RunItem[]> {
-  const out = new Map<string, RunItem[]>(themesInOrder(run).map((t) => [t, []]));
-  for (const item of run.items) {
-    if (item.themes.length === 0) out.get(NO_THEME)!.push(item);
-    for (const t of new Set(item.themes.map((h) => h.theme))) out.get(t)!.push(item);
-  }
+  return new Map([...indexesByTheme(run)].map(([t, at]) => [t, at.map((i) => run.items[i])]));
+}
+
+/** itemsByTheme as item indexes. */
+export function indexesByTheme(run: RunSet): Map<string, number[]> {
+  const out = new Map<string, number[]>(themesInOrder(run).map((t) => [t, []]));
+  run.items.forEach((item, i) => {
+    if (item.themes.length === 0) out.get(NO_THEME)!.push(i);
+    else if (item.themes.length === 1) out.get(item.themes[0].theme)!.push(i);
+    else for (const t of new Set(item.themes.map((h) => h.theme))) out.get(t)!.push(i);
+  });
   return out;
 }
 
 export function themeDispositionTable(run: RunSet): Table {
-  const rows = [...itemsByTheme(run)].map(([theme, items]) => [
-    theme,
-    themeLabel(run, theme),
-    items.length,
-    ...dispositionCells(items.map(primaryLabel)),
-  ]);
+  const labels = primaryLabels(run);
+  const rows = [...indexesByTheme(run)].map(([theme, at]) => [theme, themeLabel(run, theme), at.length, ...dispositionCells(labels, at)]);
   return {
     name: 'theme_disposition',
     title: 'テーマ × 回答区分',
@@ -200,9 +253,11 @@ export function stanceLabel(key: string): string {
 export function dispositionStanceTable(run: RunSet): Table | null {
   if (!hasStance(run)) return null;
   const keys: string[] = [...STANCES, NO_STANCE];
+  const labels = primaryLabels(run);
+  const byStance = indexesBy(run.items, stanceKey);
   const rows = keys.map((key) => {
-    const labels = run.items.filter((it) => stanceKey(it) === key).map(primaryLabel);
-    return [key, stanceLabel(key), labels.length, ...dispositionCells(labels)];
+    const at = byStance.get(key) ?? [];
+    return [key, stanceLabel(key), at.length, ...dispositionCells(labels, at)];
   });
   return {
     name: 'disposition_stance',
@@ -314,14 +369,11 @@ export function agreementTable(run: RunSet): Table | null {
 
 export function clustersTable(run: RunSet): Table {
   const byId = new Map(run.items.map((it) => [it.id, it]));
-  const membersOf = new Map<string | null, RunItem[]>();
-  for (const it of run.items) {
-    const list = membersOf.get(it.cluster);
-    if (list) list.push(it);
-    else membersOf.set(it.cluster, [it]);
-  }
+  const labels = primaryLabels(run);
+  const membersOf = indexesBy(run.items, (it) => it.cluster);
   const rows = run.info.clusters.map((c) => {
-    const members = membersOf.get(c.id) ?? [];
+    const at = membersOf.get(c.id) ?? [];
+    const members = at.map((i) => run.items[i]);
     const themeCounts = new Map<string, number>();
     for (const it of members) themeCounts.set(primaryTheme(it), (themeCounts.get(primaryTheme(it)) ?? 0) + 1);
     const topThemes = [...themeCounts]
@@ -334,7 +386,8 @@ export function clustersTable(run: RunSet): Table {
       .filter((it): it is RunItem => it !== undefined)
       .map((it) => `No.${displayNumber(it)}: ${head(it.comment, 60)}`)
       .join('\n');
-    const mix = DISPOSITIONS.map((d) => [d, members.filter((it) => primaryLabel(it) === d).length] as const)
+    const counts = dispositionCounts(labels, at);
+    const mix = DISPOSITIONS.map((d, k) => [d, counts[k]] as const)
       .filter(([, k]) => k > 0)
       .map(([d, k]) => `${DISPOSITION_JA[d]} ${k}`)
       .join(' / ');

@@ -1,10 +1,11 @@
 // `pubcom run`: parse → tokenize → embed → classify → stance → themes → report, one stage call each, then the manifest.
 // Keep this a short list of stage calls; anything a stage decides belongs in that stage.
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { StrictError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
-import { contentSha256, type Content } from '../core/io.ts';
+import { hashedParts, type Content } from '../core/io.ts';
 import { VERSION } from '../core/version.ts';
 import { emitReport } from '../report/index.ts';
 import { documentTitle } from '../report/title.ts';
@@ -175,8 +176,10 @@ async function runInto(write: (rel: string, content: Content) => void, { input, 
   const files = await log.stage('report', async () => {
     const written = new Map<string, string>();
     const emit = (rel: string, content: Content) => {
-      write(rel, content);
-      written.set(rel, contentSha256(content));
+      // Hashed from the bytes being written, in the same pass: content may be a generator, built as it is read.
+      const hash = createHash('sha256');
+      write(rel, hashedParts(content, hash));
+      written.set(rel, hash.digest('hex'));
     };
     await emitReport(run, emit);
     emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');

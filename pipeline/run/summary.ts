@@ -2,7 +2,7 @@
 import { DISPOSITIONS, DISPOSITION_JA, NO_STANCE, STANCES } from '../report/labels.ts';
 import type { RunSet } from '../report/schema.ts';
 import { clusterCount } from './index.ts';
-import { hasStance, primaryLabel, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
+import { dispositionCounts, hasStance, indexesBy, primaryLabels, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
 
 /** Every parse note, so a run that had to guess never looks clean. */
 function parseNotes(notes: readonly string[]): string[] {
@@ -12,14 +12,16 @@ function parseNotes(notes: readonly string[]): string[] {
 
 export function runSummary(run: RunSet, out: string, skippedRows: number, totalMs: number): string {
   const n = run.items.length;
-  const counts = DISPOSITIONS.map((d) => `${DISPOSITION_JA[d]} ${run.items.filter((it) => primaryLabel(it) === d).length}`);
+  const tally = dispositionCounts(primaryLabels(run));
+  const counts = DISPOSITIONS.map((d, k) => `${DISPOSITION_JA[d]} ${tally[k]}`);
   const themed = run.items.filter((it) => it.themes.length > 0).length;
   const templates = new Set(run.items.map((it) => it.response_template).filter(Boolean)).size;
   const dups = new Set(run.items.map((it) => it.duplicate_group).filter(Boolean)).size;
   // Every classifier that produced labels, the driving one first: how many labels to read before quoting.
   const review = run.info.classifiers.map((c) => `${c.name} ${reviewCount(run, c.name)}`);
+  const byStance = indexesBy(run.items, stanceKey);
   const stances = [...STANCES, NO_STANCE]
-    .map((k) => [stanceLabel(k), run.items.filter((it) => stanceKey(it) === k).length] as const)
+    .map((k) => [stanceLabel(k), byStance.get(k)?.length ?? 0] as const)
     .filter(([k, c]) => c > 0 || k !== NO_STANCE)
     .map(([k, c]) => `${k} ${c}`);
   return [
