@@ -93,6 +93,35 @@ function inheritPointers(records: LabelRecord[], batch: PreparedBatch, inputs: r
   return out;
 }
 
+/**
+ * The answered items to predict, one per distinct (response analysis, comment, rules verdict), and for every
+ * answered item the one whose prediction it takes. Everything a prediction reads — the prepared response, the
+ * rules' record and evidence — is the same for such copies.
+ */
+function distinctAnswers(batch: PreparedBatch, inputs: readonly ClassifyInput[], answered: readonly number[]): { distinct: number[]; representative: number[] } {
+  // Identities, not contents: copies share their analysis and their rules evidence (decided once per distinct pair).
+  const idOf = new Map<object, number>();
+  const id = (o: object) => {
+    let n = idOf.get(o);
+    if (n === undefined) idOf.set(o, (n = idOf.size));
+    return n;
+  };
+  const first = new Map<string, number>();
+  const distinct: number[] = [];
+  const representative = new Array<number>(inputs.length).fill(-1);
+  for (const i of answered) {
+    const rec = batch.rules.records[i];
+    const key = `${id(batch.rules.analyses[i])}\u0000${id(rec.evidence)}\u0000${rec.label}\u0000${inputs[i].comment ?? ''}`;
+    let r = first.get(key);
+    if (r === undefined) {
+      first.set(key, (r = i));
+      distinct.push(i);
+    }
+    representative[i] = r;
+  }
+  return { distinct, representative };
+}
+
 /** The classify stage: pure over its inputs, model and embedder; output in input order. */
 export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyOptions): Promise<LabelRecord[]> {
   const loaded = opts.rules ?? loadRules();
@@ -106,7 +135,10 @@ export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyO
   const embedder = await resolveEmbedder(opts, model, classifier.needsEmbedder(model));
   const ctx: BaseContext = { loaded, settings: model.settings, classes, embedder, embeddingFeatures: model.supervised.embedding_dim > 0 };
   const answered = inputs.flatMap((_, i) => (batch.prepared[i].text ? [i] : []));
-  const pred = await predictBase(ctx, { supervised: model.supervised, examples: model.similarity.examples }, answered.map((i) => batch.prepared[i]));
+  // A mass round repeats a few answers to a few comments: copies (the same answer to the same comment, decided the
+  // same way by the rules) get the same prediction, so the models run once per distinct one.
+  const { distinct, representative } = distinctAnswers(batch, inputs, answered);
+  const pred = await predictBase(ctx, { supervised: model.supervised, examples: model.similarity.examples }, distinct.map((i) => batch.prepared[i]));
   if (classifier.stacked && !model.ensemble) {
     throw new InputError('--model', 'this model was trained without the ensemble stacker: retrain it with `pubcom train`');
   }
@@ -114,7 +146,8 @@ export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyO
   const version = { name: opts.classifier, version: modelVersion(model) };
 
   const records: LabelRecord[] = batch.rules.records.map((r) => ({ ...r, classifier: version }));
-  answered.forEach((i, j) => {
+  const decided = new Map<number, Omit<LabelRecord, 'id'>>();
+  distinct.forEach((i, j) => {
     const { label, confidence, evidence: found } = classifier.decide!({
       batch,
       i,
@@ -128,7 +161,9 @@ export async function classify(inputs: readonly ClassifyInput[], opts: ClassifyO
     const evidence = found.length ? found : [firstSentence(batch, i, `${opts.classifier}:prior`, label)];
     // A learned label no more sure than the decision table's review threshold is flagged, as the rules' are.
     const needsReview = confidence < loaded.decision.review_below;
-    records[i] = { id: inputs[i].id, label, also: alsoFor(batch, i, label, classes), confidence: round(confidence), evidence, classifier: version, needs_review: needsReview };
+    decided.set(i, { label, also: alsoFor(batch, i, label, classes), confidence: round(confidence), evidence, classifier: version, needs_review: needsReview });
   });
+  // Copies share the representative's (read-only) lists, as the rules' records do.
+  for (const i of answered) records[i] = { id: inputs[i].id, ...decided.get(representative[i])! };
   return inheritPointers(records, batch, inputs, loaded.taxonomy.pointer_confidence);
 }
