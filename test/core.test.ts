@@ -34,7 +34,7 @@ describe('content in parts (items.jsonl of rounds too large for one string)', ()
   it('jsonlBytes and csvBytes give exactly the bytes of toJsonl and toCsv, recurring texts and chunk edges included', async () => {
     const { jsonlBytes } = await import('../pipeline/core/bytes.ts');
     const { toJsonl, hashedParts, joinContent } = await import('../pipeline/core/io.ts');
-    const { csvBytes, toCsv } = await import('../pipeline/report/csv.ts');
+    const { csvBytes, toCsv } = await import('../pipeline/core/tables/csv.ts');
     const { sha256 } = await import('../pipeline/core/hash.ts');
     const { createHash } = await import('node:crypto');
     // A mass round in small: campaign texts (long, with quotes, commas, line breaks, a formula-like start and a

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { cohenKappa } from '../pipeline/core/metrics.ts';
-import { guardFormula, toCsv } from '../pipeline/report/csv.ts';
+import { guardFormula, toCsv } from '../pipeline/core/tables/csv.ts';
 import { segments } from '../pipeline/report/highlight.ts';
 import { itemsTable } from '../pipeline/report/items-table.ts';
 import { renderReport } from '../pipeline/report/index.ts';
-import { toMarkdownTable } from '../pipeline/report/markdown.ts';
+import { toMarkdownTable } from '../pipeline/core/tables/markdown.ts';
 import { buildTables } from '../pipeline/report/tables.ts';
 import { fixtureRun } from './helpers/report-fixture.ts';
 

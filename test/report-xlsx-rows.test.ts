@@ -2,11 +2,11 @@
 // Row and Cell objects; the workbook must stay byte for byte what exceljs writes, and open with the values given.
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { toXlsx } from '../pipeline/report/xlsx.ts';
+import { toXlsx } from '../pipeline/core/tables/xlsx.ts';
 import { itemsTable } from '../pipeline/report/items-table.ts';
 import { buildTables } from '../pipeline/report/tables.ts';
-import { xmlEncode } from '../pipeline/report/xlsx-rows.ts';
-import { int, pctCol, ratio, text, type Table } from '../pipeline/report/table.ts';
+import { xmlEncode } from '../pipeline/core/tables/xlsx-rows.ts';
+import { int, pctCol, ratio, text, type Table } from '../pipeline/core/tables/table.ts';
 import { fixtureRun } from './helpers/report-fixture.ts';
 
 const long = '長い意見。'.repeat(7000); // 35,000 characters: past Excel's 32,767 per cell

@@ -1,9 +1,9 @@
 // Renders eval and compare reports. Tables go through the report stage's Table renderers so CSV (UTF-8 BOM,
 // CRLF, formula guard), Markdown and XLSX look the same as every other table the tool writes.
-import { toCsv } from '../report/csv.ts';
-import { toMarkdownTable } from '../report/markdown.ts';
-import { int, ratio, text, type Cell, type Table } from '../report/table.ts';
-import { toXlsx } from '../report/xlsx.ts';
+import { toCsv } from '../core/tables/csv.ts';
+import { toMarkdownTable } from '../core/tables/markdown.ts';
+import { int, ratio, text, type Cell, type Table } from '../core/tables/table.ts';
+import { toXlsx } from '../core/tables/xlsx.ts';
 import type { CompareReport } from './compare.ts';
 import type { EvalReport, MetricsReport, UnmatchedRow } from './evaluate.ts';
 import { fmt } from '../core/metrics.ts';

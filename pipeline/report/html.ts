@@ -8,7 +8,7 @@ import { dataScript, itemData } from './item-data.ts';
 import { MAP_GRID, MAP_POINTS_MAX, mapLayout } from './map.ts';
 import { DISPOSITIONS, DISPOSITION_COLOR, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA, THEME_PALETTE } from './labels.ts';
 import type { RunSet } from './schema.ts';
-import { displayNumber, formatNumber, head, type Column, type Table } from './table.ts';
+import { displayNumber, formatNumber, head, type Column, type Table } from '../core/tables/table.ts';
 import {
   dispositionCounts,
   hasStance,

@@ -2,19 +2,19 @@
 import { join } from 'node:path';
 import { jsonlBytes } from '../core/bytes.ts';
 import { joinContent, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
-import { csvBytes, toCsv } from './csv.ts';
+import { csvBytes, toCsv } from '../core/tables/csv.ts';
 import { reportHtml } from './html.ts';
 import { itemsTable } from './items-table.ts';
-import { toMarkdown } from './markdown.ts';
+import { toMarkdown } from '../core/tables/markdown.ts';
 import { RunInfo, RunItem, type RunSet } from './schema.ts';
 import { buildTables } from './tables.ts';
-import { toXlsx } from './xlsx.ts';
+import { toXlsx } from '../core/tables/xlsx.ts';
 
 export { RunInfo, RunItem, ItemLabel, ClusterInfo, ThemeInfo, type RunSet } from './schema.ts';
 export { buildTables } from './tables.ts';
 export { itemsTable } from './items-table.ts';
-export { toCsv } from './csv.ts';
-export { toMarkdown } from './markdown.ts';
+export { toCsv } from '../core/tables/csv.ts';
+export { toMarkdown } from '../core/tables/markdown.ts';
 export { reportHtml } from './html.ts';
 
 export type Emit = (relativePath: string, content: Content) => void;

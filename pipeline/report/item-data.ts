@@ -9,7 +9,7 @@ import { scriptSafe } from './escape.ts';
 import { evidencePhraseRange, segments } from './highlight.ts';
 import { DISPOSITIONS, NO_SECTION } from './labels.ts';
 import type { RunSet } from './schema.ts';
-import { displayNumber } from './table.ts';
+import { displayNumber } from '../core/tables/table.ts';
 import { needsReview } from './tables.ts';
 
 /** A text: indexes into the string table of its pieces, in order. */

@@ -2,7 +2,7 @@
 import type { StanceEvidence } from '../core/schema.ts';
 import { DISPOSITION_JA, NEEDS_REVIEW_JA } from './labels.ts';
 import type { ItemLabel, RunSet } from './schema.ts';
-import { displayNumber, int, ratio, round3, text, type Cell, type Table } from './table.ts';
+import { displayNumber, int, ratio, round3, text, type Cell, type Table } from '../core/tables/table.ts';
 import { hasStance, labelBy, needsReview } from './tables.ts';
 
 export function evidenceText(label: ItemLabel): string {

@@ -4,7 +4,7 @@ import type { Disposition } from '../core/schema.ts';
 import { cohenKappa } from '../core/metrics.ts';
 import { DISPOSITIONS, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA } from './labels.ts';
 import type { ItemLabel, RunItem, RunSet } from './schema.ts';
-import { displayNumber, head, int, pct, pctCol, ratio, round3, text, type Cell, type Table } from './table.ts';
+import { displayNumber, head, int, pct, pctCol, ratio, round3, text, type Cell, type Table } from '../core/tables/table.ts';
 
 export function labelOf(item: RunItem, classifier: string): Disposition | null {
   return item.labels.find((l) => l.classifier === classifier)?.label ?? null;

@@ -9,10 +9,10 @@ import { InputError } from '../core/errors.ts';
 import { LabelRecord, type Disposition } from '../core/schema.ts';
 import { readJson, readJsonl } from '../core/io.ts';
 import { DISPOSITIONS, DISPOSITION_JA } from '../report/labels.ts';
-import { toMarkdownTable } from '../report/markdown.ts';
+import { toMarkdownTable } from '../core/tables/markdown.ts';
 import { readRun } from '../report/index.ts';
 import type { RunItem, RunSet } from '../report/schema.ts';
-import { displayNumber, head, int, pct, pctCol, text, type Cell, type Column } from '../report/table.ts';
+import { displayNumber, head, int, pct, pctCol, text, type Cell, type Column } from '../core/tables/table.ts';
 import { primaryLabel, themeLabel } from '../report/tables.ts';
 import { Manifest } from './manifest.ts';
 

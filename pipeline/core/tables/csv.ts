@@ -1,6 +1,6 @@
 // CSV that opens cleanly in Excel: UTF-8 with BOM (else Excel guesses Shift_JIS and shows mojibake), CRLF
 // line ends, RFC 4180 quoting, and a guard against formula injection from comment text.
-import { ByteChunks, LONG_TEXT, RecurringText } from '../core/bytes.ts';
+import { ByteChunks, LONG_TEXT, RecurringText } from '../bytes.ts';
 import { formatNumber, type Cell, type Column, type Table } from './table.ts';
 
 const BOM = '\uFEFF';

@@ -2,7 +2,7 @@
 // per-cell objects: exceljs builds a Row, a Cell per value, a model and an XML node list for every cell, which was
 // most of the workbook's time on a 60,000-row items sheet. Only what our tables hold is handled (strings, numbers,
 // null); test/report-xlsx-rows.test.ts checks these bytes against exceljs's own on tricky content.
-import { ByteChunks, LONG_TEXT, RecurringText } from '../core/bytes.ts';
+import { ByteChunks, LONG_TEXT, RecurringText } from '../bytes.ts';
 import type { Cell } from './table.ts';
 
 /** exceljs's cell value types (Enums.ValueType) for the values our tables hold. */

@@ -1,5 +1,5 @@
 // A table is plain data; csv.ts, markdown.ts, xlsx.ts and html.ts each render the same Table.
-import type { Item } from '../core/schema.ts';
+import type { Item } from '../schema.ts';
 
 export type Cell = string | number | null;
 
