@@ -9,7 +9,7 @@ import {
   type CompoundRules,
   type ContentFilter,
 } from './config.ts';
-import { CachedKuromoji, loadKuromoji } from './kuromoji.ts';
+import { CachedKuromoji, loadLattice } from './kuromoji.ts';
 import { alignToTerms, joinCompounds, mergeTerms } from './merge.ts';
 import { TermMatcher } from './terms.ts';
 import type { Tokenizer } from './types.ts';
@@ -40,7 +40,7 @@ let sharedKuromoji: Promise<CachedKuromoji> | null = null;
 
 /** The process-wide kuromoji with its segment cache (exported for benchmarks: hit counts, clearing). */
 export function sharedAnalyser(): Promise<CachedKuromoji> {
-  sharedKuromoji ??= loadKuromoji().then((k) => new CachedKuromoji(k));
+  sharedKuromoji ??= loadLattice().then((k) => new CachedKuromoji(k));
   return sharedKuromoji;
 }
 
@@ -92,7 +92,7 @@ export async function getTokenizer(opts: TokenizerOptions = {}): Promise<Tokeniz
   const domainTerms = opts.domainTerms ?? true;
   if (domainTerms !== false) for (const file of domainTermFiles(domainTerms === true ? undefined : domainTerms)) pushAll(terms, loadTermList(file));
   pushAll(terms, opts.terms ?? []);
-  const analyser = (opts.segmentCache ?? true) ? await sharedAnalyser() : new CachedKuromoji(await loadKuromoji(), 0);
+  const analyser = (opts.segmentCache ?? true) ? await sharedAnalyser() : new CachedKuromoji(await loadLattice(), 0);
   return new KuromojiTokenizer(
     analyser,
     new TermMatcher(terms),
