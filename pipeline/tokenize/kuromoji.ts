@@ -210,18 +210,13 @@ export const MAX_PIECE = 256;
 const SENTENCE_END = /[！？!?\n\r]/;
 const SPACE = /[\s\u3000]/;
 
-/** What CachedKuromoji analyses with: kuromoji's `tokenize` (the Lattice, or kuromoji itself). */
-export interface Analyser {
-  tokenize(text: string): kuromoji.IpadicFeatures[];
-}
-
 export class CachedKuromoji {
   private readonly cache = new Map<string, SegmentToken[]>();
   readonly stats = { hits: 0, misses: 0 };
 
   /** `cacheLimit` 0 analyses every segment afresh (benchmarks measure kuromoji itself that way). */
   constructor(
-    private readonly tokenizer: Analyser,
+    private readonly lattice: Lattice,
     private readonly cacheLimit = CACHE_LIMIT,
   ) {}
 
@@ -271,7 +266,7 @@ export class CachedKuromoji {
     // kuromoji throws on a lone surrogate; U+FFFD has the same length, and surfaces are cut from the original.
     const safe = segment.replace(LONE_SURROGATE, '\uFFFD');
     // Offsets are summed from surfaces: kuromoji's word_position drifts after a segment that ends in a multi-char token.
-    for (const t of this.tokenizer.tokenize(safe)) {
+    for (const t of this.lattice.lean(safe)) {
       const surface = safe === segment ? t.surface_form : segment.slice(offset, offset + t.surface_form.length);
       out.push({
         surface,

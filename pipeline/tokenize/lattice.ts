@@ -7,6 +7,8 @@
 import type kuromoji from 'kuromoji';
 
 type Features = kuromoji.IpadicFeatures;
+/** The fields of a token the pipeline keeps. */
+export type LeanToken = Pick<Features, 'surface_form' | 'basic_form' | 'pos' | 'pos_detail_1'>;
 
 /** The parts of kuromoji's loaded tokenizer this file reads (kuromoji 0.1.2's layout). */
 export interface KuromojiInternals {
@@ -38,9 +40,14 @@ const UNKNOWN = 1;
 const UNREACHABLE = Number.MAX_VALUE;
 
 export class Lattice {
-  private readonly base: Int32Array;
-  private readonly check: Int32Array;
-  private readonly wordInfo: Int16Array; // left id, right id, cost at word id / 2 (word ids are byte offsets)
+  // The double-array trie with base and check side by side (base of node i at 2i, check at 2i+1): a step reads
+  // one cache line instead of two, and the trie (2 × 8 MB) is where the walk waits on memory.
+  private readonly trie: Int32Array;
+  private readonly trieSize: number;
+  private readonly firstNode: Int32Array; // BMP code unit → trie node after its UTF-8 bytes from the root, or -1
+  // tid_map and the word entries packed by trie id: words[at] = count, then per word: id, left id, right id, cost.
+  private readonly words: Int32Array;
+  private readonly wordsAt: Int32Array;
   private readonly unkInfo: Int16Array;
   private readonly costs: Int16Array;
   private readonly backwardSize: number;
@@ -52,6 +59,7 @@ export class Lattice {
   private readonly unkIds: Int32Array[];
   private readonly known = new Map<number, string[]>();
   private readonly unknown = new Map<number, string[]>();
+  private readonly leanKnown = new Map<number, LeanToken>();
   /** Sentences handed to kuromoji itself because its own result there comes from its unreachable-node quirk. */
   fallbacks = 0;
 
@@ -64,7 +72,6 @@ export class Lattice {
   private tail = new Int32Array(0);
   private nodes = 0;
   private nodeCap = 0;
-  private nStart = new Int32Array(0);
   private nTo = new Int32Array(0); // UTF-16 end of the surface
   private nRight = new Int32Array(0);
   private nWord = new Int32Array(0);
@@ -72,15 +79,32 @@ export class Lattice {
   private nNext = new Int32Array(0);
   private nPrev = new Int32Array(0);
   private nTotal = new Float64Array(0);
+  private nStart = new Int32Array(0);
+  // The predecessors of the nodes starting at the current position (gather) and the best one per left id.
+  private prevCount = 0;
+  private start = 0;
+  private pIdx = new Int32Array(0);
+  private pTotal = new Float64Array(0);
+  private pRow = new Int32Array(0);
+  private stamp = 0;
+  private memoStamp: Int32Array;
+  private memoPrev: Int32Array;
+  private memoCost: Float64Array;
 
   constructor(
     private readonly kuromoji: KuromojiInternals,
-    private readonly targets: TargetMap,
+    targets: TargetMap,
   ) {
-    const trie = kuromoji.viterbi_builder.trie.bc;
-    this.base = trie.getBaseBuffer();
-    this.check = trie.getCheckBuffer();
-    this.wordInfo = int16View(kuromoji.token_info_dictionary.dictionary.buffer);
+    const bc = kuromoji.viterbi_builder.trie.bc;
+    const base = bc.getBaseBuffer();
+    const check = bc.getCheckBuffer();
+    this.trieSize = Math.max(base.length, check.length);
+    this.trie = new Int32Array(2 * this.trieSize).fill(-1); // a check of -1 matches no parent
+    for (let i = 0; i < base.length; i++) this.trie[2 * i] = base[i];
+    for (let i = 0; i < check.length; i++) this.trie[2 * i + 1] = check[i];
+    this.firstNode = new Int32Array(65536).fill(-1);
+    for (let c = 0; c < 65536; c++) if (c < 0xd800 || c > 0xdfff) this.firstNode[c] = this.walk(0, c);
+    [this.words, this.wordsAt] = packWords(targets, int16View(kuromoji.token_info_dictionary.dictionary.buffer));
     const unk = kuromoji.unknown_dictionary;
     this.unkInfo = int16View(unk.dictionary.buffer);
     this.costs = kuromoji.viterbi_searcher.connection_costs.buffer;
@@ -95,6 +119,9 @@ export class Lattice {
     this.sameName = Int32Array.from(classes, (c) => classes.findIndex((d) => d.class_name === c.class_name));
     this.unkIds = classes.map((_, id) => Int32Array.from(unk.target_map[id] ?? []));
     this.growNodes();
+    this.memoStamp = new Int32Array(this.backwardSize);
+    this.memoPrev = new Int32Array(this.backwardSize);
+    this.memoCost = new Float64Array(this.backwardSize);
   }
 
   /** kuromoji's `tokenize(text)`: the same token objects, field for field. */
@@ -118,6 +145,40 @@ export class Lattice {
     const path: number[] = [];
     for (let n = last; n > 0; n = this.nPrev[n]) path.push(n);
     for (let k = path.length - 1; k >= 0; k--) tokens.push(this.token(path[k], sentence, lastPos));
+  }
+
+  /**
+   * The same tokens as `tokenize`, only the fields the pipeline keeps: the one allocation left per token is the
+   * array slot (a known word's object is made once per word id and shared, so callers must not change it).
+   */
+  lean(text: string): LeanToken[] {
+    const out: LeanToken[] = [];
+    for (const sentence of splitByPunctuation(text)) {
+      const last = this.bestPath(sentence);
+      if (last === -2) {
+        this.fallbacks++;
+        for (const t of this.kuromoji.tokenizeForSentence(sentence, [])) out.push(t);
+        continue;
+      }
+      const from = out.length;
+      for (let n = last; n > 0; n = this.nPrev[n]) out.push(this.leanToken(n, sentence));
+      for (let i = from, j = out.length - 1; i < j; i++, j--) [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  }
+
+  private leanToken(n: number, sentence: string): LeanToken {
+    const id = this.nWord[n];
+    if (this.nType[n] === KNOWN) {
+      let t = this.leanKnown.get(id);
+      if (t === undefined) {
+        const f = this.features(this.known, id, this.kuromoji.token_info_dictionary);
+        this.leanKnown.set(id, (t = Object.freeze({ surface_form: f[0], basic_form: f[7], pos: f[1], pos_detail_1: f[2] })));
+      }
+      return t;
+    }
+    const f = this.features(this.unknown, id, this.kuromoji.unknown_dictionary);
+    return { surface_form: sentence.slice(this.offset[this.nStart[n]], this.nTo[n]), basic_form: f[7], pos: f[1], pos_detail_1: f[2] };
   }
 
   private token(n: number, sentence: string, lastPos: number): Features {
@@ -180,46 +241,34 @@ export class Lattice {
     let maxEnd = 1; // kuromoji's eos_pos starts at 1
 
     for (let p = 0; p < cps; p++) {
+      this.gather(p);
       const from = this.offset[p];
       let matches = 0;
       // Dictionary words: walk the double-array trie over the UTF-8 bytes of the rest of the sentence, as
       // doublearray's commonPrefixSearch does, reporting a word where a terminal follows a whole character.
       let node = 0;
-      for (let i = from; i < n && node >= 0; ) {
+      for (let i = from; i < n; ) {
         let cp = s.charCodeAt(i++);
-        if (cp >= 0xd800 && cp <= 0xdbff) {
-          const low = s.charCodeAt(i); // NaN past the end
-          if (!(low >= 0xdc00 && low <= 0xdfff)) break; // doublearray finds nothing in a malformed pair
-          cp = (cp - 0xd800) * 1024 + 0x10000 + (low - 0xdc00);
-          i++;
-        }
-        if (cp < 0x80) node = this.step(node, cp);
-        else if (cp < 0x800) {
-          node = this.step(node, (cp >>> 6) | 0xc0);
-          if (node >= 0) node = this.step(node, (cp & 0x3f) | 0x80);
-        } else if (cp < 0x10000) {
-          node = this.step(node, (cp >>> 12) | 0xe0);
-          if (node >= 0) node = this.step(node, ((cp >> 6) & 0x3f) | 0x80);
-          if (node >= 0) node = this.step(node, (cp & 0x3f) | 0x80);
-        } else {
-          node = this.step(node, (cp >>> 18) | 0xf0);
-          if (node >= 0) node = this.step(node, ((cp >> 12) & 0x3f) | 0x80);
-          if (node >= 0) node = this.step(node, ((cp >> 6) & 0x3f) | 0x80);
-          if (node >= 0) node = this.step(node, (cp & 0x3f) | 0x80);
+        if (node === 0 && (cp < 0xd800 || cp > 0xdfff)) node = this.firstNode[cp];
+        else {
+          if (cp >= 0xd800 && cp <= 0xdbff) {
+            const low = s.charCodeAt(i); // NaN past the end
+            if (!(low >= 0xdc00 && low <= 0xdfff)) break; // doublearray finds nothing in a malformed pair
+            cp = (cp - 0xd800) * 1024 + 0x10000 + (low - 0xdc00);
+            i++;
+          }
+          node = this.walk(node, cp);
         }
         if (node < 0) break;
         const leaf = this.step(node, 0);
         if (leaf < 0) continue;
         matches++;
-        const trieId = -this.base[leaf] - 1;
-        const at = this.targets.listAt[trieId];
-        const ints = this.targets.ints;
         // kuromoji: node length = the key's UTF-16 length, though positions count code points.
         const end = p + (i - from);
-        for (let k = 0, count = ints[at]; k < count; k++) {
-          const id = ints[at + 1 + k];
-          const w = id >> 1;
-          this.addNode(p, end, i, this.wordInfo[w], this.wordInfo[w + 1], this.wordInfo[w + 2], id, KNOWN);
+        const words = this.words;
+        const at = this.wordsAt[-this.trie[2 * leaf] - 1];
+        for (let k = at + 1, last = at + 1 + 4 * words[at]; k < last; k += 4) {
+          this.addNode(end, i, words[k + 1], words[k + 2], words[k + 3], words[k], KNOWN);
         }
         if (end > maxEnd) maxEnd = end;
       }
@@ -239,7 +288,7 @@ export class Lattice {
         const ids = this.unkIds[c];
         for (let k = 0; k < ids.length; k++) {
           const w = ids[k] >> 1;
-          this.addNode(p, end, to, this.unkInfo[w], this.unkInfo[w + 1], this.unkInfo[w + 2], ids[k], UNKNOWN);
+          this.addNode(end, to, this.unkInfo[w], this.unkInfo[w + 1], this.unkInfo[w + 2], ids[k], UNKNOWN);
         }
         if (end > maxEnd) maxEnd = end;
       }
@@ -260,21 +309,55 @@ export class Lattice {
     return best < 0 ? -2 : best;
   }
 
-  /** A lattice node from code point `start` to `end`, its best predecessor chosen now (all nodes ending at `start` exist). */
-  private addNode(start: number, end: number, to: number, left: number, right: number, wordCost: number, id: number, type: number): void {
+  /**
+   * The reachable nodes ending at `p`, in the order they were added, copied side by side so each new node's
+   * predecessor search is one tight loop; and a fresh memo, since nodes with the same left id share their best
+   * predecessor (the word cost is added to every candidate alike).
+   */
+  private gather(p: number): void {
+    let m = 0;
+    for (let q = this.head[p]; q >= 0; q = this.nNext[q]) {
+      // An unreachable node (kuromoji's MAX_VALUE) never wins: MAX_VALUE plus a cost is not less than MAX_VALUE.
+      if (this.nTotal[q] === UNREACHABLE) continue;
+      if (m >= this.pIdx.length) this.growPrev();
+      this.pIdx[m] = q;
+      this.pTotal[m] = this.nTotal[q];
+      this.pRow[m] = this.nRight[q] * this.backwardSize + 2;
+      m++;
+    }
+    this.prevCount = m;
+    this.start = p;
+    if (++this.stamp === 0x3fffffff) {
+      this.memoStamp.fill(0);
+      this.stamp = 1;
+    }
+  }
+
+  /** A lattice node from code point `start` to `end`; its best predecessor is among the nodes gathered at `start`. */
+  private addNode(end: number, to: number, left: number, right: number, wordCost: number, id: number, type: number): void {
     const k = this.nodes++;
     if (k >= this.nodeCap) this.growNodes();
     let prev = -1;
     let cost = UNREACHABLE;
-    // kuromoji's order: the first predecessor of least cost, in the order the nodes were added.
-    for (let q = this.head[start]; q >= 0; q = this.nNext[q]) {
-      const c = this.nTotal[q] + this.costs[this.nRight[q] * this.backwardSize + left + 2] + wordCost;
-      if (c < cost) {
-        cost = c;
-        prev = q;
+    if (this.memoStamp[left] === this.stamp) {
+      prev = this.memoPrev[left];
+      if (prev >= 0) cost = this.memoCost[left] + wordCost;
+    } else {
+      // kuromoji's order: the first predecessor of least cost, in the order the nodes were added.
+      let best = UNREACHABLE;
+      for (let j = 0, m = this.prevCount; j < m; j++) {
+        const c = this.pTotal[j] + this.costs[this.pRow[j] + left];
+        if (c < best) {
+          best = c;
+          prev = this.pIdx[j];
+        }
       }
+      this.memoStamp[left] = this.stamp;
+      this.memoPrev[left] = prev;
+      this.memoCost[left] = best;
+      if (prev >= 0) cost = best + wordCost;
     }
-    this.nStart[k] = start;
+    this.nStart[k] = this.start;
     this.nTo[k] = to;
     this.nRight[k] = right;
     this.nWord[k] = id;
@@ -287,9 +370,40 @@ export class Lattice {
     this.tail[end] = k;
   }
 
+  private growPrev(): void {
+    const size = Math.max(256, this.pIdx.length * 2);
+    const idx = new Int32Array(size);
+    idx.set(this.pIdx);
+    const total = new Float64Array(size);
+    total.set(this.pTotal);
+    const row = new Int32Array(size);
+    row.set(this.pRow);
+    this.pIdx = idx;
+    this.pTotal = total;
+    this.pRow = row;
+  }
+
   private step(parent: number, byte: number): number {
-    const child = this.base[parent] + byte;
-    return child >= 0 && child < this.check.length && this.check[child] === parent ? child : -1;
+    const child = this.trie[2 * parent] + byte;
+    return child >= 0 && child < this.trieSize && this.trie[2 * child + 1] === parent ? child : -1;
+  }
+
+  /** The trie node after the UTF-8 bytes of code point `cp` from `node`, or -1. */
+  private walk(node: number, cp: number): number {
+    if (cp < 0x80) return this.step(node, cp);
+    if (cp < 0x800) {
+      node = this.step(node, (cp >>> 6) | 0xc0);
+      return node < 0 ? -1 : this.step(node, (cp & 0x3f) | 0x80);
+    }
+    if (cp < 0x10000) {
+      node = this.step(node, (cp >>> 12) | 0xe0);
+      if (node >= 0) node = this.step(node, ((cp >> 6) & 0x3f) | 0x80);
+      return node < 0 ? -1 : this.step(node, (cp & 0x3f) | 0x80);
+    }
+    node = this.step(node, (cp >>> 18) | 0xf0);
+    if (node >= 0) node = this.step(node, ((cp >> 12) & 0x3f) | 0x80);
+    if (node >= 0) node = this.step(node, ((cp >> 6) & 0x3f) | 0x80);
+    return node < 0 ? -1 : this.step(node, (cp & 0x3f) | 0x80);
   }
 
   private grow(n: number): void {
@@ -334,6 +448,34 @@ export function splitByPunctuation(text: string): string[] {
   }
   if (from < text.length) out.push(text.slice(from));
   return out;
+}
+
+/**
+ * Per trie id, its word ids with each word's left id, right id and cost (from tid.dat) side by side, so a match
+ * reads one run of memory instead of the map and then each word's entry. Trie ids absent from the map get an
+ * empty list (kuromoji would throw there; the trie holds no such leaf).
+ */
+function packWords({ ints, listAt }: TargetMap, info: Int16Array): [Int32Array, Int32Array] {
+  let size = 1;
+  for (let key = 0; key < listAt.length; key++) if (listAt[key] >= 0) size += 1 + 4 * ints[listAt[key]];
+  const words = new Int32Array(size); // words[0] = 0: the empty list
+  const wordsAt = new Int32Array(listAt.length);
+  let at = 1;
+  for (let key = 0; key < listAt.length; key++) {
+    const from = listAt[key];
+    if (from < 0) continue;
+    wordsAt[key] = at;
+    const count = ints[from];
+    words[at++] = count;
+    for (let k = 0; k < count; k++) {
+      const id = ints[from + 1 + k];
+      words[at++] = id;
+      words[at++] = info[id >> 1];
+      words[at++] = info[(id >> 1) + 1];
+      words[at++] = info[(id >> 1) + 2];
+    }
+  }
+  return [words, wordsAt];
 }
 
 /** The dictionary's little-endian shorts (left id, right id, cost) as an Int16Array over the same bytes. */
