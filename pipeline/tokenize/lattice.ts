@@ -47,7 +47,6 @@ export class Lattice {
   private readonly firstNode: Int32Array; // BMP code unit → trie node after its UTF-8 bytes from the root, or -1
   // tid_map and the word entries packed by trie id: words[at] = count, then per word: id, left id, right id, cost.
   private readonly words: Int32Array;
-  private readonly wordsAt: Int32Array;
   private readonly unkInfo: Int16Array;
   private readonly costs: Int16Array;
   private readonly backwardSize: number;
@@ -104,20 +103,36 @@ export class Lattice {
     for (let i = 0; i < check.length; i++) this.trie[2 * i + 1] = check[i];
     this.firstNode = new Int32Array(65536).fill(-1);
     for (let c = 0; c < 65536; c++) if (c < 0xd800 || c > 0xdfff) this.firstNode[c] = this.walk(0, c);
-    [this.words, this.wordsAt] = packWords(targets, int16View(kuromoji.token_info_dictionary.dictionary.buffer));
+    const [words, wordsAt] = packWords(targets, int16View(kuromoji.token_info_dictionary.dictionary.buffer));
+    this.words = words;
+    // A leaf (the child of a node by the terminal byte 0) holds -(trie id) - 1 as its base; in this copy it holds
+    // -(where its words start in `words`) instead, which spares one lookup per match.
+    for (let i = 0; i < check.length; i++) {
+      const parent = check[i];
+      // Sequential tests first: only ~400,000 of the 2 million slots need the random read of the parent's base.
+      if (parent < 0 || base[i] > 0 || parent >= base.length || base[parent] !== i) continue;
+      const trieId = -base[i] - 1;
+      this.trie[2 * i] = trieId >= 0 && trieId < wordsAt.length ? -wordsAt[trieId] : 0; // 0: words[0], no words
+    }
     const unk = kuromoji.unknown_dictionary;
     this.unkInfo = int16View(unk.dictionary.buffer);
     this.costs = kuromoji.viterbi_searcher.connection_costs.buffer;
     this.backwardSize = this.costs[1];
     const def = unk.character_definition;
     this.charClass = def.character_category_map;
-    const classes = def.invoke_definition_map.map;
+    // unk_invoke.dat is padded: kuromoji reads thousands of empty-named classes after the real ones. Only the
+    // first 256 can be named by the (byte-valued) character map.
+    const classes = def.invoke_definition_map.map.slice(0, 256);
     this.defaultClass = def.invoke_definition_map.lookup('DEFAULT') ?? 0;
+    if (this.defaultClass >= classes.length) throw new Error('kuromoji dictionary: DEFAULT character class out of range');
     // kuromoji tests `=== 1` on the bytes read from unk_invoke.dat.
     this.invoke = Uint8Array.from(classes, (c) => (c.is_always_invoke === 1 ? 1 : 0));
     this.group = Uint8Array.from(classes, (c) => (c.is_grouping === 1 ? 1 : 0));
-    this.sameName = Int32Array.from(classes, (c) => classes.findIndex((d) => d.class_name === c.class_name));
-    this.unkIds = classes.map((_, id) => Int32Array.from(unk.target_map[id] ?? []));
+    const firstOfName = new Map<string, number>();
+    classes.forEach((c, id) => firstOfName.has(c.class_name) || firstOfName.set(c.class_name, id));
+    this.sameName = Int32Array.from(classes, (c) => firstOfName.get(c.class_name) ?? 0);
+    const none = new Int32Array(0);
+    this.unkIds = classes.map((_, id) => (unk.target_map[id] ? Int32Array.from(unk.target_map[id]) : none));
     this.growNodes();
     this.memoStamp = new Int32Array(this.backwardSize);
     this.memoPrev = new Int32Array(this.backwardSize);
@@ -266,7 +281,7 @@ export class Lattice {
         // kuromoji: node length = the key's UTF-16 length, though positions count code points.
         const end = p + (i - from);
         const words = this.words;
-        const at = this.wordsAt[-this.trie[2 * leaf] - 1];
+        const at = -this.trie[2 * leaf];
         for (let k = at + 1, last = at + 1 + 4 * words[at]; k < last; k += 4) {
           this.addNode(end, i, words[k + 1], words[k + 2], words[k + 3], words[k], KNOWN);
         }
