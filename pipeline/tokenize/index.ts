@@ -31,7 +31,7 @@ export interface TokenizerOptions {
   compounds?: boolean;
   /**
    * Reuse the analysis of repeated sentence pieces across the process (default true). Output is identical either
-   * way; benchmarks turn it off to measure kuromoji itself.
+   * way; benchmarks turn it off to measure the analysis itself.
    */
   segmentCache?: boolean;
 }

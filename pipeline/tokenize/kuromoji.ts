@@ -1,4 +1,5 @@
-// kuromoji (IPADIC) behind a memoised dictionary load and a per-segment cache.
+// kuromoji's IPADIC behind a memoised dictionary load, analysed by lattice.ts (kuromoji's own tokens), with a
+// per-segment cache.
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
@@ -214,7 +215,7 @@ export class CachedKuromoji {
   private readonly cache = new Map<string, SegmentToken[]>();
   readonly stats = { hits: 0, misses: 0 };
 
-  /** `cacheLimit` 0 analyses every segment afresh (benchmarks measure kuromoji itself that way). */
+  /** `cacheLimit` 0 analyses every segment afresh (benchmarks measure the analysis itself that way). */
   constructor(
     private readonly lattice: Lattice,
     private readonly cacheLimit = CACHE_LIMIT,
