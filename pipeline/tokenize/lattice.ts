@@ -139,7 +139,10 @@ export class Lattice {
     this.memoCost = new Float64Array(this.backwardSize);
   }
 
-  /** kuromoji's `tokenize(text)`: the same token objects, field for field. */
+  /**
+   * kuromoji's `tokenize(text)`: the same token objects, field for field. Like kuromoji, it expects well-formed
+   * UTF-16 (kuromoji throws on a lone surrogate; CachedKuromoji replaces them before analysing).
+   */
   tokenize(text: string): Features[] {
     const tokens: Features[] = [];
     for (const sentence of splitByPunctuation(text)) this.tokenizeSentence(sentence, tokens);
