@@ -9,7 +9,7 @@ import {
   type CompoundRules,
   type ContentFilter,
 } from './config.ts';
-import { CachedKuromoji, loadKuromoji } from './kuromoji.ts';
+import { CachedKuromoji, loadLattice } from './kuromoji.ts';
 import { alignToTerms, joinCompounds, mergeTerms } from './merge.ts';
 import { TermMatcher } from './terms.ts';
 import type { Tokenizer } from './types.ts';
@@ -31,7 +31,7 @@ export interface TokenizerOptions {
   compounds?: boolean;
   /**
    * Reuse the analysis of repeated sentence pieces across the process (default true). Output is identical either
-   * way; benchmarks turn it off to measure kuromoji itself.
+   * way; benchmarks turn it off to measure the analysis itself.
    */
   segmentCache?: boolean;
 }
@@ -40,7 +40,7 @@ let sharedKuromoji: Promise<CachedKuromoji> | null = null;
 
 /** The process-wide kuromoji with its segment cache (exported for benchmarks: hit counts, clearing). */
 export function sharedAnalyser(): Promise<CachedKuromoji> {
-  sharedKuromoji ??= loadKuromoji().then((k) => new CachedKuromoji(k));
+  sharedKuromoji ??= loadLattice().then((k) => new CachedKuromoji(k));
   return sharedKuromoji;
 }
 
@@ -92,7 +92,7 @@ export async function getTokenizer(opts: TokenizerOptions = {}): Promise<Tokeniz
   const domainTerms = opts.domainTerms ?? true;
   if (domainTerms !== false) for (const file of domainTermFiles(domainTerms === true ? undefined : domainTerms)) pushAll(terms, loadTermList(file));
   pushAll(terms, opts.terms ?? []);
-  const analyser = (opts.segmentCache ?? true) ? await sharedAnalyser() : new CachedKuromoji(await loadKuromoji(), 0);
+  const analyser = (opts.segmentCache ?? true) ? await sharedAnalyser() : new CachedKuromoji(await loadLattice(), 0);
   return new KuromojiTokenizer(
     analyser,
     new TermMatcher(terms),

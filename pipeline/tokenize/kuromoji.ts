@@ -1,9 +1,11 @@
-// kuromoji (IPADIC) behind a memoised dictionary load and a per-segment cache.
+// kuromoji's IPADIC behind a memoised dictionary load, analysed by lattice.ts (kuromoji's own tokens), with a
+// per-segment cache.
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import type { TokenPart } from '../core/schema.ts';
 import { dictionaryReader } from './dictionary-cache.ts';
+import { Lattice, type KuromojiInternals, type TargetMap } from './lattice.ts';
 
 const require = createRequire(import.meta.url);
 const KUROMOJI_ROOT = dirname(require.resolve('kuromoji/package.json'));
@@ -11,17 +13,32 @@ const DICT_DIR = join(KUROMOJI_ROOT, 'dict');
 
 type KuromojiTokenizer = kuromoji.Tokenizer<kuromoji.IpadicFeatures>;
 
-let dictionary: Promise<KuromojiTokenizer> | null = null;
+interface Loaded {
+  tokenizer: KuromojiTokenizer;
+  lattice: Lattice;
+}
+
+let dictionary: Promise<Loaded> | null = null;
 
 /** The IPADIC dictionary takes ~0.4 s and ~150 MB to load (from its inflated copy), so every tokenizer in the process shares one. */
-export function loadKuromoji(): Promise<KuromojiTokenizer> {
-  dictionary ??= buildKuromojiFromCache().then((tokenizer) => {
+function loadDictionary(): Promise<Loaded> {
+  dictionary ??= buildKuromojiFromCache().then(({ tokenizer, targets }) => {
     speedUpPrefixSearch(tokenizer);
     memoiseFeatures(tokenizer);
-    return tokenizer;
+    return { tokenizer, lattice: new Lattice(tokenizer as unknown as KuromojiInternals, targets) };
   });
   dictionary.catch(() => (dictionary = null));
   return dictionary;
+}
+
+/** kuromoji itself (with the two exact speed-ups below), on the shared dictionary. */
+export function loadKuromoji(): Promise<KuromojiTokenizer> {
+  return loadDictionary().then((d) => d.tokenizer);
+}
+
+/** The analyser the pipeline uses: kuromoji's analysis redone over typed arrays (lattice.ts), the same tokens. */
+export function loadLattice(): Promise<Lattice> {
+  return loadDictionary().then((d) => d.lattice);
 }
 
 /** A kuromoji tokenizer exactly as the package ships it (tests compare our output against it). */
@@ -40,7 +57,7 @@ interface KuromojiLoader {
 }
 
 /** The same tokenizer as buildKuromoji, its dictionary read through the inflated copy (dictionary-cache.ts). */
-function buildKuromojiFromCache(): Promise<KuromojiTokenizer> {
+function buildKuromojiFromCache(): Promise<{ tokenizer: KuromojiTokenizer; targets: TargetMap }> {
   const Loader = require(join(KUROMOJI_ROOT, 'src/loader/NodeDictionaryLoader.js')) as new (dir: string) => KuromojiLoader;
   const Tokenizer = require(join(KUROMOJI_ROOT, 'src/Tokenizer.js')) as new (dictionaries: unknown) => KuromojiTokenizer;
   const { version } = require('kuromoji/package.json') as { version: string };
@@ -54,41 +71,41 @@ function buildKuromojiFromCache(): Promise<KuromojiTokenizer> {
       callback(null, new ArrayBuffer(4)); // a map of no keys: kuromoji's own reading is replaced below
     }, (err: unknown) => callback(err));
   };
-  return new Promise<KuromojiTokenizer>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     loader.load((err, dictionaries) => {
       if (err || !targetMap) return reject(new Error(`cannot load the kuromoji dictionary from ${DICT_DIR}: ${String(err)}`));
       const tokenizer = new Tokenizer(dictionaries);
       const dict = (tokenizer as unknown as { token_info_dictionary: { target_map: unknown } }).token_info_dictionary;
-      dict.target_map = lazyTargetMap(targetMap);
-      resolve(tokenizer);
+      const targets = indexTargetMap(targetMap);
+      dict.target_map = lazyTargetMap(targets);
+      resolve({ tokenizer, targets });
     });
   });
 }
 
 /**
  * kuromoji reads tid_map.dat (trie id → word ids) into an object of 390,000 small arrays at load, a fifth of the
- * dictionary's load time and most of its garbage; a run looks up a few thousand of them. This map answers the same
- * lookups from the file's bytes: an index of where each key's list starts, the list decoded on first use.
+ * dictionary's load time and most of its garbage; a run looks up a few thousand of them. The file's own ints
+ * answer the same lookups with an index of where each key's list starts.
  * The file is little-endian int32s: key count, then per key: key, value count, values.
  */
-function lazyTargetMap(buffer: ArrayBuffer): Record<number, number[] | undefined> {
-  const view = new DataView(buffer);
-  const ints = buffer.byteLength >> 2;
-  const read = (i: number) => view.getInt32(i * 4, true);
+function indexTargetMap(buffer: ArrayBuffer): TargetMap {
+  const ints = new Int32Array(buffer, 0, buffer.byteLength >> 2); // little-endian, as lattice.ts checks
   let maxKey = -1;
-  for (let i = 1; i + 1 < ints; i += 2 + read(i + 1)) maxKey = Math.max(maxKey, read(i));
+  for (let i = 1; i + 1 < ints.length; i += 2 + ints[i + 1]) maxKey = Math.max(maxKey, ints[i]);
   const listAt = new Int32Array(maxKey + 1).fill(-1);
-  for (let i = 1; i + 1 < ints; i += 2 + read(i + 1)) listAt[read(i)] = i + 1;
+  for (let i = 1; i + 1 < ints.length; i += 2 + ints[i + 1]) listAt[ints[i]] = i + 1;
+  return { ints, listAt };
+}
+
+/** kuromoji's target_map object over the index: a key's list decoded on first use (the fallback path uses it). */
+function lazyTargetMap({ ints, listAt }: TargetMap): Record<number, number[] | undefined> {
   const decoded = new Map<number, number[]>();
   const get = (key: number): number[] | undefined => {
-    const at = Number.isInteger(key) && key >= 0 && key <= maxKey ? listAt[key] : -1;
+    const at = Number.isInteger(key) && key >= 0 && key < listAt.length ? listAt[key] : -1;
     if (at < 0) return undefined;
     let list = decoded.get(key);
-    if (!list) {
-      list = [];
-      for (let k = 0, n = read(at); k < n; k++) list.push(read(at + 1 + k));
-      decoded.set(key, list);
-    }
+    if (!list) decoded.set(key, (list = Array.from(ints.subarray(at + 1, at + 1 + ints[at]))));
     return list;
   };
   return new Proxy({}, { get: (_target, prop) => (typeof prop === 'string' ? get(Number(prop)) : undefined) });
@@ -198,9 +215,9 @@ export class CachedKuromoji {
   private readonly cache = new Map<string, SegmentToken[]>();
   readonly stats = { hits: 0, misses: 0 };
 
-  /** `cacheLimit` 0 analyses every segment afresh (benchmarks measure kuromoji itself that way). */
+  /** `cacheLimit` 0 analyses every segment afresh (benchmarks measure the analysis itself that way). */
   constructor(
-    private readonly tokenizer: KuromojiTokenizer,
+    private readonly lattice: Lattice,
     private readonly cacheLimit = CACHE_LIMIT,
   ) {}
 
@@ -250,7 +267,7 @@ export class CachedKuromoji {
     // kuromoji throws on a lone surrogate; U+FFFD has the same length, and surfaces are cut from the original.
     const safe = segment.replace(LONE_SURROGATE, '\uFFFD');
     // Offsets are summed from surfaces: kuromoji's word_position drifts after a segment that ends in a multi-char token.
-    for (const t of this.tokenizer.tokenize(safe)) {
+    for (const t of this.lattice.lean(safe)) {
       const surface = safe === segment ? t.surface_form : segment.slice(offset, offset + t.surface_form.length);
       out.push({
         surface,

@@ -62,7 +62,7 @@ export function mergeTerms(tokens: TokenPart[], matches: TermMatch[], text: stri
       });
       continue;
     }
-    out.push({ ...t });
+    out.push(t); // a fresh object per call already (CachedKuromoji.tokenize): no copy needed
     i++;
   }
   return out;
