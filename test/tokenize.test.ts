@@ -181,6 +181,15 @@ describe('offsets', () => {
     expect(tokens.map((t) => t.surface).join('')).toBe(text);
     expect(tokens.at(-1)).toMatchObject({ surface: 'サプライチェーン', merged: 'term', start: text.length - 8 });
   });
+
+  it('survive runs of emoji, which kuromoji itself drops characters after, keeping each character whole', () => {
+    for (const text of ['絵文字😀😀あります', '😀😀😀あ😀😀', '𠮷𠮷野家の牛丼👍👍👍、とても良い。', '対策を強化すべき🙏🙏']) {
+      const tokens = tokenizer.tokenize(text);
+      expect(tokens.map((t) => t.surface).join('')).toBe(text);
+      for (const t of tokens) expect(t.surface).not.toMatch(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/);
+    }
+    expect(tokenizer.contentWords('対策を強化すべき🙏🙏')).toContain('強化');
+  });
 });
 
 describe('content words', () => {

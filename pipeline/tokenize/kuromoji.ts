@@ -264,18 +264,27 @@ export class CachedKuromoji {
   private analyse(segment: string): SegmentToken[] {
     const out: SegmentToken[] = [];
     let offset = 0;
-    // kuromoji throws on a lone surrogate; U+FFFD has the same length, and surfaces are cut from the original.
-    const safe = segment.replace(LONE_SURROGATE, '\uFFFD');
+    // kuromoji throws on a lone surrogate and drops the characters after a run of paired ones (emoji, 𠮷): it
+    // measures the run in UTF-16 units but moves on by characters. Every surrogate unit is analysed as U+FFFD, which
+    // has the same length, and surfaces are cut from the original.
+    const safe = segment.replace(SURROGATE, '\uFFFD');
     // Offsets are summed from surfaces: kuromoji's word_position drifts after a segment that ends in a multi-char token.
     for (const t of this.lattice.lean(safe)) {
       const surface = safe === segment ? t.surface_form : segment.slice(offset, offset + t.surface_form.length);
-      out.push({
-        surface,
-        base: t.basic_form && t.basic_form !== '*' ? t.basic_form : surface,
-        pos: t.pos,
-        pos_detail: t.pos_detail_1,
-        offset,
-      });
+      const prev = out.at(-1);
+      if (prev && isLowSurrogate(surface.charCodeAt(0)) && isHighSurrogate(prev.surface.charCodeAt(prev.surface.length - 1))) {
+        // A token boundary inside a pair: the character stays whole, in the token before.
+        prev.surface += surface;
+        prev.base = prev.surface;
+      } else {
+        out.push({
+          surface,
+          base: t.basic_form && t.basic_form !== '*' && surface === t.surface_form ? t.basic_form : surface,
+          pos: t.pos,
+          pos_detail: t.pos_detail_1,
+          offset,
+        });
+      }
       offset += surface.length;
     }
     if (offset !== segment.length) throw new Error(`kuromoji lost characters in ${JSON.stringify(segment)}`);
@@ -310,4 +319,6 @@ function isHiragana(ch: string | undefined): boolean {
   return ch !== undefined && ch >= '\u3041' && ch <= '\u309f';
 }
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const SURROGATE = /[\uD800-\uDFFF]/g;
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
