@@ -33,6 +33,9 @@ const MID_WORD = /^[\u3041-\u3096ー]/;
 const KANA_OPENER = /^(?:ご|お|また|なお|この|その|これ|それ|いただ|ただし|さらに|しかし|まず|ぜひ|すべて|いわゆる|ここ)/;
 // Beyond what the scorer already charges for a cell starting mid-word.
 const MID_ANSWER = 2.5;
+const LIST_MARK = /^(?:[・●○■□◆◇※＊*－-]|[①-⑳])/;
+const LIST_ANSWER = 1;
+const ANSWER_VOICE = /(?:ます|です|ません|ました|まいります|ございます)/;
 // A line split in two at a space (two cells on one baseline) must beat the reading of whole lines by this much.
 const SPLIT = 2;
 
@@ -175,6 +178,10 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
     if (margin < UNSURE) warnings.push(`No.${s.number}: the border between comment and answer is unsure (no blank lines between cells; another cut scores within ${margin.toFixed(1)}), check No.${s.number}`);
     drafts.push(d);
   });
+  // An office's answer nearly always has a polite sentence (〜ます, 〜です); a text taken for the answer without one
+  // may be the end of the comment (a list the comment closes with) in a row whose answer cell is empty.
+  const plain = drafts.filter((d) => d.response.length && !d.response.some((t) => ANSWER_VOICE.test(t))).map((d) => `No.${d.number}`);
+  if (plain.length) warnings.push(`rows read in order without blank lines: the text taken for the answer of ${plain.join(', ')} has no polite (〜ます/〜です) sentence; it may be the end of the comment, check ${plain.join(', ')}`);
   const noAnswer = drafts.filter((d) => !d.response.length).map((d) => `No.${d.number}`);
   if (noAnswer.length) warnings.push(`rows read in order without blank lines: ${noAnswer.join(', ')} read as a comment with no answer (every line reads as the comment)`);
   return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings);
@@ -191,15 +198,19 @@ export function cutRow(pieces: { texts: string[] }[], metric: ReturnType<typeof 
     const cl: CutLine[] = p.texts.map((text) => ({ text, blankBefore: false }));
     return { n: cl.length, sc: scorer(cl, metric) };
   });
-  // Evidence for the border b of piece j on its own: the cut's line ends and opener, and the voice on either side.
+  const m = pieces.length;
+  // Evidence for the border b of piece j on its own: the answer's opening line and the voice on either side; and
+  // in the last piece, the comment's last line ending a cell (in an earlier piece, step() weighs it, as the end of
+  // a cell or as the middle of one going on over the page break).
   const own = (j: number, b: number): number => {
     const { n, sc } = scored[j];
     let v = VOICE * (sc.voice[n] - 2 * sc.voice[b]);
     if (b > 0 && b < n) {
-      v += sc.cut(b, 'answer', false);
-      // In a row both cells start at its top: an answer never starts in the middle of a word.
       const t = pieces[j].texts[b].trim();
+      v += sc.start(t, 'answer') + (j === m - 1 ? sc.ends[b - 1] : 0);
+      // In a row both cells start at its top: an answer never starts in the middle of a word, seldom with a list mark.
       if (MID_WORD.test(t) && !KANA_OPENER.test(t)) v -= MID_ANSWER;
+      if (LIST_MARK.test(t)) v -= LIST_ANSWER;
     }
     if (j === 0 && b === n) v -= NO_ANSWER;
     return v;
@@ -219,7 +230,6 @@ export function cutRow(pieces: { texts: string[] }[], metric: ReturnType<typeof 
     const fits = goesC && goesA ? Math.abs(lenC - lenA) <= 1 : goesC ? lenC >= lenA : lenA >= lenC;
     return fits ? v : v - PAGE_FILL;
   };
-  const m = pieces.length;
   const fwd: number[][] = [];
   const from: number[][] = [];
   for (let j = 0; j < m; j++) {
