@@ -82,3 +82,14 @@ describe('PDF text read row by row, no blank lines between cells', () => {
     }
   });
 });
+
+describe('what is not read as rows', () => {
+  it('numbered prose with no column headings (minutes) is left to the other readings', async () => {
+    const pages = [1, 2].map((p) =>
+      ['第3回 総合計画審議会 議事録', `${2 * p - 1} 開会`, '委員長から開会の挨拶があった。', '事務局から資料の確認があった。', `${2 * p} 議事`, '計画の素案について事務局から説明があった。', '委員から意見があった。', `- ${p} -`].join('\n'),
+    );
+    const r = await parseBytes(Buffer.from(pages.join('\n\f')), 'minutes.txt').catch((e: Error) => e);
+    const warnings = r instanceof Error ? [] : r.report.warnings;
+    expect(warnings.join('\n')).not.toMatch(/rows read in order|border between comment and answer/);
+  });
+});

@@ -10,7 +10,7 @@
 // scores almost as well are named in a warning.
 import type { Item, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
-import { isSectionHeading } from './columns.ts';
+import { isSectionHeading, matchRole } from './columns.ts';
 import { buildItem } from './item.ts';
 import { furnitureOf, runningTitles, type Fate } from './pdf-serial.ts';
 import { scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
@@ -62,6 +62,16 @@ interface Draft {
   pages: Set<number>;
 }
 
+function isHeadingRow(raw: string): boolean {
+  const parts = normalize(raw).split(' ').filter(Boolean);
+  const roles = parts.map((p) => {
+    const m = matchRole(p);
+    // A loose match (御意見の要旨) counts when it reads like a heading: short, no punctuation.
+    return m && (m.rank < 1000 || ([...p].length <= 12 && !/[。、]/.test(p))) ? m.role : null;
+  });
+  return parts.length >= 2 && roles.every(Boolean) && (roles.includes('comment') || roles.includes('response'));
+}
+
 function rowStart(text: string, last: number): Start | null {
   const m = ROW_START.exec(text.trim());
   if (!m) return null;
@@ -87,6 +97,9 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   }
   const content = lines.filter((l) => !fates.has(l.index));
   if (content.length < 6) return null;
+  // A result table prints its column headings (番号 意見の概要 意見に対する考え方) at least once; numbered prose
+  // (minutes: 1 開会, 2 議事…) does not, and is not taken for rows.
+  if (!lines.some((l) => isHeadingRow(l.raw))) return null;
   // Columns side by side (-layout) or one-column labelled text are other readers' business.
   if (content.filter((l) => l.segments.length > 1).length > 0.1 * content.length) return null;
   if (content.some((l) => RESPONSE_LABEL.test(normalize(l.raw)))) return null;
