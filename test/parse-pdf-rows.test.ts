@@ -93,3 +93,15 @@ describe('what is not read as rows', () => {
     expect(warnings.join('\n')).not.toMatch(/rows read in order|border between comment and answer/);
   });
 });
+
+describe('page furniture between rows', () => {
+  it('a bare page number at the foot of a page is not taken for the next row', async () => {
+    const rows = municipalItems(8);
+    // Page numbers printed bare: page 3's foot reads 「3」 where the rows so far may end at No.2.
+    const text = rowOrderText(rows, { title: '第3次総合計画（素案）に対する意見と市の考え方', linesPerPage: 12, width: 25, pageNumber: (p) => String(p) });
+    const r = await parseBytes(Buffer.from(text), 'rows-bare-page.txt');
+    expect(r.items.map((it) => it.number)).toEqual(rows.map((w) => w.number));
+    expect(scoreItems(r.items, rows).wrong).toEqual([]);
+    expect(r.report.accounts.filter((a) => a.reason === 'page number').length).toBe(text.split('\f').length);
+  });
+});

@@ -95,6 +95,10 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
     const f = furnitureOf(l, titles);
     if (f) fates.set(l.index, f);
   }
+  // A bare number ending its page, equal to the page's number, is the page number (a row starts with its cells).
+  const lastOfPage = new Map<number, LayoutLine>();
+  for (const l of lines) if (!fates.has(l.index)) lastOfPage.set(l.page, l);
+  for (const l of lastOfPage.values()) if (/^\d+$/.test(l.raw.trim()) && Number(l.raw.trim()) === l.page) fates.set(l.index, { fate: 'header', reason: 'page number' });
   const content = lines.filter((l) => !fates.has(l.index));
   if (content.length < 6) return null;
   // A result table prints its column headings (番号 意見の概要 意見に対する考え方) at least once; numbered prose
@@ -108,6 +112,7 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   content.forEach((l, pos) => {
     const s = rowStart(l.raw, last);
     if (!s) return;
+
     starts.push({ ...s, pos });
     last = Number(s.number);
   });
