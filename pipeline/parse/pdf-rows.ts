@@ -13,7 +13,7 @@ import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole } from './columns.ts';
 import { buildItem } from './item.ts';
 import { furnitureOf, runningTitles, type Fate } from './pdf-serial.ts';
-import { scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
+import { ANSWER_VOICE as POLITE, COMMENT_VOICE, scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
 import { joinWrapped, type LayoutLine } from './pdf-text.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
 
@@ -210,19 +210,37 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
  * first piece holds the start of both cells (no answer: border at its end); a later piece continues the columns
  * that did not fit, the one that filled the page above among them.
  */
+/**
+ * voice[b]: the sum over lines before b of +1 for an answer's voice, −1 for a comment's, each line read with the
+ * first characters of the next, since the wrap often splits the ending (「してほし」「い。」).
+ */
+function voiceSums(texts: string[]): number[] {
+  const sums = [0];
+  const has = (re: RegExp, t: string, own: number) => {
+    const g = new RegExp(re.source, 'g');
+    for (const m of t.matchAll(g)) if (m.index! < own) return true;
+    return false;
+  };
+  texts.forEach((t, i) => {
+    const x = t + (texts[i + 1] ?? '').slice(0, 3);
+    sums.push(sums[i] + (has(POLITE, x, t.length) ? 1 : 0) - (has(COMMENT_VOICE, x, t.length) ? 1 : 0));
+  });
+  return sums;
+}
+
 export function cutRow(pieces: { texts: string[] }[], metric: ReturnType<typeof widthMetric>, force?: number): { borders: number[]; margin: number; score: number } {
   if (!pieces.length) return { borders: [], margin: Infinity, score: 0 };
   const scored = pieces.map((p) => {
     const cl: CutLine[] = p.texts.map((text) => ({ text, blankBefore: false }));
-    return { n: cl.length, sc: scorer(cl, metric) };
+    return { n: cl.length, sc: scorer(cl, metric), voice: voiceSums(p.texts) };
   });
   const m = pieces.length;
   // Evidence for the border b of piece j on its own: the answer's opening line and the voice on either side; and
   // in the last piece, the comment's last line ending a cell (in an earlier piece, step() weighs it, as the end of
   // a cell or as the middle of one going on over the page break).
   const own = (j: number, b: number): number => {
-    const { n, sc } = scored[j];
-    let v = VOICE * (sc.voice[n] - 2 * sc.voice[b]);
+    const { n, sc, voice } = scored[j];
+    let v = VOICE * (voice[n] - 2 * voice[b]);
     if (b > 0 && b < n) {
       const t = pieces[j].texts[b].trim();
       v += sc.start(t, 'answer') + (j === m - 1 ? sc.ends[b - 1] : 0);
