@@ -105,3 +105,25 @@ describe('page furniture between rows', () => {
     expect(r.report.accounts.filter((a) => a.reason === 'page number').length).toBe(text.split('\f').length);
   });
 });
+
+describe('numbers inside the text', () => {
+  it('a number wrapped to a line start with its counter (「7 年度から」) is text, not the next row', async () => {
+    const title = '第3次総合計画（素案）に対する意見と市の考え方';
+    const page = (p: number, body: string[]) => [title, '番号 意見の概要 市の考え方', ...body, `- ${p} -`].join('\n');
+    const text = [
+      page(1, [
+        '1 通学路の安全対策を進めてほしい。',
+        '点検結果は公表しています。',
+        '2 子育て支援センターの開所時間を延長し、令和',
+        '3 年度から夜間も開所すべきである。',
+        '開所時間の延長については、今後の参考とさせていた',
+        'だきます。',
+      ]),
+      page(2, ['3 図書館の開館日を増やしてほしい。', '施設の改修計画の中で検討してまいります。', '4 説明会を開催してほしい。', '今後は概要版を作成するなど、分かりやすい資料に努めます。']),
+    ].join('\n\f');
+    const r = await parseBytes(Buffer.from(text), 'rows-counter.txt');
+    expect(r.items.map((it) => it.number)).toEqual(['1', '2', '3', '4']);
+    expect(r.items[1].comment).toBe('子育て支援センターの開所時間を延長し、令和3 年度から夜間も開所すべきである。');
+    expect(r.items[1].response).toBe('開所時間の延長については、今後の参考とさせていただきます。');
+  });
+});

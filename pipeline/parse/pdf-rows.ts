@@ -20,6 +20,7 @@ import type { ParseOptions, ParsedDocument } from './types.ts';
 // A row's number at the start of a line: alone, or followed by a space and the comment's first line.
 const ROW_START = /^(?:No\.?\s*)?([0-9０-９]{1,4})(?:[ \u3000]+(\S.*))?$/;
 const NO_START = /^[、。，．,.）)」』】]/;
+const COUNTER = /^(?:年度|年(?:[間後前]|から|まで|に|の|を|は)|か月|ヶ月|カ月|点目|箇所|か所|[%％]|割|倍|回目|件(?:の|を|が|に))/;
 const RESPONSE_LABEL = /^[【〔［[(（<＜]\s*[^】〕］\])）>＞]{0,8}(?:考え方|回答|対応|見解)\s*[】〕］\])）>＞]/;
 // What a row read with no answer costs: most rows have one, so the answer-side evidence must be poor.
 const NO_ANSWER = 3;
@@ -112,6 +113,8 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   content.forEach((l, pos) => {
     const s = rowStart(l.raw, last);
     if (!s) return;
+    // 「令和 / 7 年度から」「3 点目」: a number wrapped to a line start with its counter, mid-sentence, is text.
+    if (pos > 0 && COUNTER.test(s.rest) && !/[。．！？!?」）)]$/.test(content[pos - 1].raw.trim())) return;
 
     starts.push({ ...s, pos });
     last = Number(s.number);
