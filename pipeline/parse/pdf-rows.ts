@@ -115,7 +115,6 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
     if (!s) return;
     // 「令和 / 7 年度から」「3 点目」: a number wrapped to a line start with its counter, mid-sentence, is text.
     if (pos > 0 && COUNTER.test(s.rest) && !/[。．！？!?」）)]$/.test(content[pos - 1].raw.trim())) return;
-
     starts.push({ ...s, pos });
     last = Number(s.number);
   });
@@ -156,7 +155,7 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
       headingOf.set(content[end].index, normalize(content[end].raw));
     }
     const headings = [...headingOf.keys()].filter((i) => i > content[s.pos].index && i < (content[starts[k + 1]?.pos]?.index ?? Infinity));
-    if (headings.length) section = headingOf.get(headings[0])!;
+    if (headings.length) section = headingOf.get(headings[headings.length - 1])!;
     const pieces: Piece[] = [];
     for (let p = s.pos; p < end; p++) {
       const l = content[p];
