@@ -58,8 +58,8 @@ const KANA_OPENER = /^(?:ご|お|また|なお|この|その|これ|それ|あ�
 const CONNECTIVE = /^(?:また|なお|さらに|しかし|ただし|一方|そのため|このため|したがって|よって|加えて|あわせて|併せて)[、，]/;
 // Answers are written in the polite form of an office (〜ます, 〜です); comments ask (〜べき, 〜してほしい).
 // Lines in either voice tell on which side of the comment→answer border they lie.
-const ANSWER_VOICE = /(?:ます|です|ません|ました|まいります|ございます|考えております)/;
-const COMMENT_VOICE = /(?:べき|ほしい|欲しい|である|ではないか|お願い|求め|要望|したい|望む|思う|思います|頂きたい|いただきたい)/;
+export const ANSWER_VOICE = /(?:ます|です|ません|ました|まいります|ございます|考えております)/;
+export const COMMENT_VOICE = /(?:べき|ほしい|欲しい|である|ではないか|お願い|求め|要望|したい|望む|思う|思います|頂きたい|いただきたい)/;
 const VOICE = 0.75;
 const BLANK_CUT = 20;
 // What reading a page's answer column with one cell fewer than its numbers costs: an empty answer cell is rare,

@@ -33,10 +33,10 @@ interface Draft {
   pages: Set<number>;
 }
 
-type Fate = { fate: 'header' | 'skipped'; reason: string };
+export type Fate = { fate: 'header' | 'skipped'; reason: string };
 
 /** Running titles: the same text among the first or last three lines of at least half the pages. */
-function runningTitles(pages: LayoutLine[][]): Set<string> {
+export function runningTitles(pages: LayoutLine[][]): Set<string> {
   const seen = new Map<string, number>();
   for (const lines of pages) {
     const filled = lines.filter((l) => l.raw.trim());
@@ -48,7 +48,7 @@ function runningTitles(pages: LayoutLine[][]): Set<string> {
   return new Set([...seen].filter(([k, n]) => n >= need && !parseNumber(k)).map(([k]) => k));
 }
 
-function furnitureOf(l: LayoutLine, titles: Set<string>): Fate | null {
+export function furnitureOf(l: LayoutLine, titles: Set<string>): Fate | null {
   const t = normalize(l.raw);
   if (!t) return { fate: 'skipped', reason: 'blank line' };
   if (PAGE_NUMBER.test(t)) return { fate: 'header', reason: 'page number' };

@@ -5,6 +5,7 @@ import type { ItemFlag, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { decodeText } from './detect.ts';
 import { serialisedToDocument } from './pdf-serial.ts';
+import { rowOrderToDocument } from './pdf-rows.ts';
 import { buildItem } from './item.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
@@ -542,6 +543,9 @@ export const readPdfText: FormatReader = async (input, opts) => {
   // Columns printed one after another on each page (numbers, comments, answers) are put side by side again.
   const serial = serialisedToDocument(lines, opts, nonWhitespaceLength(text));
   if (serial) return serial;
+  // Rows printed one after another with no blank lines (pdftotext -raw): each row's lines cut into comment and answer.
+  const rows = rowOrderToDocument(lines, opts, nonWhitespaceLength(text));
+  if (rows) return rows;
   // A column run is at least two spaces from the next; allow 2 characters of drift.
   return layoutToDocument(lines, opts, 2, nonWhitespaceLength(text));
 };

@@ -32,14 +32,14 @@ export interface SerialOptions {
 const NO_LINE_START = /[、。，．）」』】：:,.)]/;
 const cellWidth = (ch: string) => (/[\u0000-\u00ff\uff61-\uff9f]/.test(ch) ? 1 : 2);
 
-function wrap(text: string, width: number): string[] {
+export function wrap(text: string, width: number): string[] {
   const chars = [...text];
   const out: string[] = [];
   for (let i = 0; i < chars.length; i += width) out.push(chars.slice(i, i + width).join(''));
   return out.length ? out : [''];
 }
 
-function wrapDisplay(text: string, width: number): string[] {
+export function wrapDisplay(text: string, width: number): string[] {
   const out: string[][] = [];
   let line: string[] = [];
   let used = 0;
