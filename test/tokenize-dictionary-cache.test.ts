@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { dictionaryCacheDir, dictionaryReader, writeDictionaryCache } from '../pipeline/tokenize/dictionary-cache.ts';
+import { dictionaryCacheDir, dictionaryReader, readTables, writeDictionaryCache, writeTables } from '../pipeline/tokenize/dictionary-cache.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'pubcom-dict-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -67,5 +67,18 @@ describe('inflated dictionary cache', () => {
     const reader = dictionaryReader(dict, '0.1.2');
     rmSync(join(dictionaryCacheDir(dict, '0.1.2'), 'unk.dat'));
     expect(text(await reader.read(join(dict, 'unk.dat.gz')))).toBe('unknown words');
+  });
+
+  it('keeps derived int32 tables beside the copy and reads back exactly them; a damaged or foreign file is ignored', () => {
+    const dir = join(root, 'tables');
+    mkdirSync(dir, { recursive: true });
+    const tables = [Int32Array.from([1, -2, 3]), new Int32Array(0), Int32Array.from([2 ** 31 - 1, -(2 ** 31)])];
+    writeTables(dir, 't.bin', tables);
+    expect(readTables(dir, 't.bin', 3)?.map((t) => [...t])).toEqual(tables.map((t) => [...t]));
+    expect(readTables(dir, 't.bin', 2)).toBeNull();
+    writeFileSync(join(dir, 't.bin'), readFileSync(join(dir, 't.bin')).subarray(0, 20));
+    expect(readTables(dir, 't.bin', 3)).toBeNull();
+    expect(readTables(null, 't.bin', 3)).toBeNull();
+    expect(readTables(dir, 'missing.bin', 3)).toBeNull();
   });
 });

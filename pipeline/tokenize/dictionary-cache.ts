@@ -63,6 +63,8 @@ export interface DictionaryReader {
   read(gzFile: string): Promise<ArrayBuffer>;
   /** `cache` when the inflated copy is read, `gzip` when the .gz files are inflated in memory. */
   source: 'cache' | 'gzip';
+  /** The folder of the inflated copy (also holds tables derived from it), or null without one. */
+  dir: string | null;
 }
 
 export function dictionaryReader(dictDir: string, packageVersion: string): DictionaryReader {
@@ -75,10 +77,11 @@ export function dictionaryReader(dictDir: string, packageVersion: string): Dicti
   } catch {
     cacheDir = null;
   }
-  if (cacheDir === null) return { source: 'gzip', read: async (gzFile) => ownArrayBuffer(inflate(gzFile)) };
+  if (cacheDir === null) return { source: 'gzip', dir: null, read: async (gzFile) => ownArrayBuffer(inflate(gzFile)) };
   const dir = cacheDir;
   return {
     source: 'cache',
+    dir,
     read: async (gzFile) => {
       try {
         return ownArrayBuffer(await readFile(join(dir, basename(gzFile, '.gz'))));
@@ -87,4 +90,47 @@ export function dictionaryReader(dictDir: string, packageVersion: string): Dicti
       }
     },
   };
+}
+
+/**
+ * Int32 tables derived from the dictionary, kept beside its inflated copy: read back when `name` exists and holds
+ * `count` tables, else null. Written like the copy (private file, then renamed), and only ever a copy.
+ */
+export function readTables(dir: string | null, name: string, count: number): Int32Array[] | null {
+  if (dir === null) return null;
+  try {
+    const bytes = readFileSync(join(dir, name));
+    if (bytes.byteOffset % 4 !== 0 || bytes.byteLength < 4 * (1 + count)) return null;
+    const ints = new Int32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
+    if (ints[0] !== count) return null;
+    const out: Int32Array[] = [];
+    let at = 1 + count;
+    for (let t = 0; t < count; t++) {
+      const length = ints[1 + t];
+      if (length < 0 || at + length > ints.length) return null;
+      out.push(ints.subarray(at, at + length));
+      at += length;
+    }
+    return at === ints.length ? out : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeTables(dir: string | null, name: string, tables: readonly Int32Array[]): void {
+  if (dir === null) return;
+  const temp = join(dir, `${name}.tmp-${process.pid}`);
+  try {
+    const header = Int32Array.from([tables.length, ...tables.map((t) => t.length)]);
+    const fd = openSync(temp, 'w');
+    try {
+      for (const t of [header, ...tables]) writeSync(fd, new Uint8Array(t.buffer, t.byteOffset, t.byteLength));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, join(dir, name));
+  } catch {
+    rmSync(temp, { force: true });
+  }
 }

@@ -4,7 +4,10 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
 import type { TokenPart } from '../core/schema.ts';
-import { dictionaryReader } from './dictionary-cache.ts';
+import { dictionaryReader, readTables, writeTables } from './dictionary-cache.ts';
+
+/** The lattice's derived tables beside the inflated dictionary; the name changes whenever their layout does. */
+const LATTICE_TABLES = 'lattice-tables-v1.bin';
 import { Lattice, type KuromojiInternals, type TargetMap } from './lattice.ts';
 
 const require = createRequire(import.meta.url);
@@ -22,10 +25,17 @@ let dictionary: Promise<Loaded> | null = null;
 
 /** The IPADIC dictionary takes ~0.4 s and ~150 MB to load (from its inflated copy), so every tokenizer in the process shares one. */
 function loadDictionary(): Promise<Loaded> {
-  dictionary ??= buildKuromojiFromCache().then(({ tokenizer, targets }) => {
+  dictionary ??= buildKuromojiFromCache().then(({ tokenizer, targets, cacheDir }) => {
     speedUpPrefixSearch(tokenizer);
     memoiseFeatures(tokenizer);
-    return { tokenizer, lattice: new Lattice(tokenizer as unknown as KuromojiInternals, targets) };
+    const kept = readTables(cacheDir, LATTICE_TABLES, 3);
+    const prebuilt = kept ? { trie: kept[0], firstNode: kept[1], words: kept[2] } : null;
+    const lattice = new Lattice(tokenizer as unknown as KuromojiInternals, targets, prebuilt);
+    if (!prebuilt) {
+      const t = lattice.tables();
+      writeTables(cacheDir, LATTICE_TABLES, [t.trie, t.firstNode, t.words]);
+    }
+    return { tokenizer, lattice };
   });
   dictionary.catch(() => (dictionary = null));
   return dictionary;
@@ -57,7 +67,7 @@ interface KuromojiLoader {
 }
 
 /** The same tokenizer as buildKuromoji, its dictionary read through the inflated copy (dictionary-cache.ts). */
-function buildKuromojiFromCache(): Promise<{ tokenizer: KuromojiTokenizer; targets: TargetMap }> {
+function buildKuromojiFromCache(): Promise<{ tokenizer: KuromojiTokenizer; targets: TargetMap; cacheDir: string | null }> {
   const Loader = require(join(KUROMOJI_ROOT, 'src/loader/NodeDictionaryLoader.js')) as new (dir: string) => KuromojiLoader;
   const Tokenizer = require(join(KUROMOJI_ROOT, 'src/Tokenizer.js')) as new (dictionaries: unknown) => KuromojiTokenizer;
   const { version } = require('kuromoji/package.json') as { version: string };
@@ -78,7 +88,7 @@ function buildKuromojiFromCache(): Promise<{ tokenizer: KuromojiTokenizer; targe
       const dict = (tokenizer as unknown as { token_info_dictionary: { target_map: unknown } }).token_info_dictionary;
       const targets = indexTargetMap(targetMap);
       dict.target_map = lazyTargetMap(targets);
-      resolve({ tokenizer, targets });
+      resolve({ tokenizer, targets, cacheDir: reader.dir });
     });
   });
 }
