@@ -94,16 +94,16 @@ describe('lattice analyser', () => {
     expect(seed.length).toBeGreaterThan(400);
     expect(fixtures.length).toBeGreaterThan(200);
     expect(meti.length).toBeGreaterThan(1000);
-    // Stock kuromoji is the slow side of the comparison: every 4th METI line keeps the suite within its time budget;
+    // Stock kuromoji is the slow side of the comparison: every 8th METI line keeps the suite within its time budget;
     // LATTICE_FULL=1 compares all of them (340,780 tokens, identical when last run).
-    const metiLines = FULL ? meti : meti.filter((_, i) => i % 4 === 0);
+    const metiLines = FULL ? meti : meti.filter((_, i) => i % 8 === 0);
     const tokens = compareAll([...seed, ...fixtures, ...metiLines]);
-    expect(tokens).toBeGreaterThan(FULL ? 300_000 : 100_000);
+    expect(tokens).toBeGreaterThan(FULL ? 300_000 : 60_000);
   });
 
-  it('gives kuromoji’s tokens on 1,000 synthetic strings (3,000 with LATTICE_FULL=1) mixing scripts, symbols, emoji and real text', () => {
-    const texts = syntheticTexts(FULL ? 3000 : 1000, 14, seedTexts());
-    expect(compareAll(texts)).toBeGreaterThan(FULL ? 50_000 : 15_000);
+  it('gives kuromoji’s tokens on 600 synthetic strings (3,000 with LATTICE_FULL=1) mixing scripts, symbols, emoji and real text', () => {
+    const texts = syntheticTexts(FULL ? 3000 : 600, 14, seedTexts());
+    expect(compareAll(texts)).toBeGreaterThan(FULL ? 50_000 : 9_000);
   });
 
   it('reproduces kuromoji’s quirks: surrogate runs, drifting positions, long runs, ties', () => {

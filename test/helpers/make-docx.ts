@@ -77,6 +77,14 @@ export function resultTableDocx(t: ResultTable & { landscape?: boolean; font?: s
 
 /** DOCX → PDF with LibreOffice in a private profile (so parallel test workers do not share one). */
 export function docxToPdf(docx: Uint8Array): Uint8Array {
+  return docxToPdfs([docx])[0];
+}
+
+/**
+ * Several DOCX → PDF in one LibreOffice start: starting it with a fresh profile costs several seconds, the
+ * conversions themselves far less.
+ */
+export function docxToPdfs(docs: readonly Uint8Array[]): Uint8Array[] {
   if (!existsSync(SOFFICE_PATH)) {
     throw new Error(
       `LibreOffice not found at ${SOFFICE_PATH}: the Word-table PDF tests print DOCX to PDF with it. ` +
@@ -85,12 +93,14 @@ export function docxToPdf(docx: Uint8Array): Uint8Array {
   }
   const dir = mkdtempSync(join(tmpdir(), 'pubcom-docx-'));
   try {
-    writeFileSync(join(dir, 'table.docx'), docx);
-    execFileSync(SOFFICE_PATH, [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'table.docx')], {
-      stdio: 'ignore',
-      timeout: 180_000,
-    });
-    return readFileSync(join(dir, 'table.pdf'));
+    const names = docs.map((_, i) => `table-${i}`);
+    docs.forEach((docx, i) => writeFileSync(join(dir, `${names[i]}.docx`), docx));
+    execFileSync(
+      SOFFICE_PATH,
+      [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, ...names.map((n) => join(dir, `${n}.docx`))],
+      { stdio: 'ignore', timeout: 300_000 },
+    );
+    return names.map((n) => readFileSync(join(dir, `${n}.pdf`)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
