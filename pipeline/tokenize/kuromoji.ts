@@ -1,5 +1,6 @@
 // kuromoji's IPADIC behind a memoised dictionary load, analysed by lattice.ts (kuromoji's own tokens), with a
 // per-segment cache.
+import { openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import kuromoji from 'kuromoji';
@@ -74,7 +75,10 @@ function buildKuromojiFromCache(): Promise<{ tokenizer: KuromojiTokenizer; targe
   const reader = dictionaryReader(DICT_DIR, version);
   const loader = new Loader(DICT_DIR);
   let targetMap: ArrayBuffer | null = null;
+  // Feature strings are read where a word needs them (FeatureFile), when the inflated copy is there to read from.
+  const features = reader.dir === null ? null : FeatureFile.open(join(reader.dir, 'tid_pos.dat'));
   loader.loadArrayBuffer = (file, callback) => {
+    if (features && basename(file) === 'tid_pos.dat.gz') return callback(null, new ArrayBuffer(0));
     reader.read(file).then((buffer) => {
       if (basename(file) !== 'tid_map.dat.gz') return callback(null, buffer);
       targetMap = buffer;
@@ -85,12 +89,41 @@ function buildKuromojiFromCache(): Promise<{ tokenizer: KuromojiTokenizer; targe
     loader.load((err, dictionaries) => {
       if (err || !targetMap) return reject(new Error(`cannot load the kuromoji dictionary from ${DICT_DIR}: ${String(err)}`));
       const tokenizer = new Tokenizer(dictionaries);
-      const dict = (tokenizer as unknown as { token_info_dictionary: { target_map: unknown } }).token_info_dictionary;
+      const dict = (tokenizer as unknown as { token_info_dictionary: { target_map: unknown; pos_buffer: unknown } }).token_info_dictionary;
+      if (features) dict.pos_buffer = features;
       const targets = indexTargetMap(targetMap);
       dict.target_map = lazyTargetMap(targets);
       resolve({ tokenizer, targets, cacheDir: reader.dir });
     });
   });
+}
+
+/**
+ * tid_pos.dat holds every word's feature string (POS, base form, reading), 36 MB of which a run reads a few
+ * thousand: kuromoji asks for one by byte offset (`pos_buffer.getString(offset)`, up to a NUL), so this answers
+ * from the inflated file with a positional read instead of holding the whole file in memory. The descriptor stays
+ * open for the process, like the dictionary itself.
+ */
+class FeatureFile {
+  private static readonly decoder = new TextDecoder('utf-8');
+  private constructor(private readonly fd: number) {}
+
+  static open(path: string): FeatureFile | null {
+    try {
+      return new FeatureFile(openSync(path, 'r'));
+    } catch {
+      return null; // the copy is incomplete: kuromoji reads the file whole, as without a copy
+    }
+  }
+
+  getString(offset: number): string {
+    for (let size = 256; ; size *= 4) {
+      const bytes = Buffer.allocUnsafe(size);
+      const n = readSync(this.fd, bytes, 0, size, offset);
+      const end = bytes.subarray(0, n).indexOf(0);
+      if (end >= 0 || n < size) return FeatureFile.decoder.decode(bytes.subarray(0, end >= 0 ? end : n));
+    }
+  }
 }
 
 /**
