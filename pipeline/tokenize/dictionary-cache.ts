@@ -2,10 +2,11 @@
 // 0.8 s of every run's 1.5 s dictionary load, more than a 10-row run spends on all its other work. The inflated
 // files are therefore kept once, next to the package (node_modules/.cache, where build tools keep theirs), and read
 // as they are on later runs. The cache is only a copy: when it cannot be written, the .gz files are inflated in memory.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { writeAtomic, writeContent } from '../core/io.ts';
 
 /** Where the inflated copy of `dictDir` lives; `PUBCOM_CACHE_DIR` moves it (tests, read-only installs). */
 export function dictionaryCacheDir(dictDir: string, packageVersion: string): string {
@@ -37,15 +38,7 @@ export function writeDictionaryCache(dictDir: string, cacheDir: string): boolean
   const temp = `${cacheDir}.tmp-${process.pid}`;
   try {
     mkdirSync(temp, { recursive: true });
-    for (const f of readdirSync(dictDir).filter((x) => x.endsWith('.gz'))) {
-      const fd = openSync(join(temp, f.slice(0, -3)), 'w');
-      try {
-        writeSync(fd, inflate(join(dictDir, f)));
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    for (const f of readdirSync(dictDir).filter((x) => x.endsWith('.gz'))) writeContent(join(temp, f.slice(0, -3)), inflate(join(dictDir, f)));
     renameSync(temp, cacheDir);
     return true;
   } catch {
@@ -119,18 +112,10 @@ export function readTables(dir: string | null, name: string, count: number): Int
 
 export function writeTables(dir: string | null, name: string, tables: readonly Int32Array[]): void {
   if (dir === null) return;
-  const temp = join(dir, `${name}.tmp-${process.pid}`);
+  const header = Int32Array.from([tables.length, ...tables.map((t) => t.length)]);
   try {
-    const header = Int32Array.from([tables.length, ...tables.map((t) => t.length)]);
-    const fd = openSync(temp, 'w');
-    try {
-      for (const t of [header, ...tables]) writeSync(fd, new Uint8Array(t.buffer, t.byteOffset, t.byteLength));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(temp, join(dir, name));
+    writeAtomic(join(dir, name), [header, ...tables].map((t) => new Uint8Array(t.buffer, t.byteOffset, t.byteLength)));
   } catch {
-    rmSync(temp, { force: true });
+    // only a copy: the next run builds the tables again
   }
 }
