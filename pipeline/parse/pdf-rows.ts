@@ -8,11 +8,11 @@
 // line-end evidence of pdf-serial-cut.ts likes best (sentence ends, short lines, answer openers, the voice of
 // answers vs comments); a row whose lines all read as the comment has no answer. Borders that another reading
 // scores almost as well are named in a warning.
-import type { Item, LineAccount } from '../core/schema.ts';
-import { nonWhitespaceLength, normalize } from '../core/text.ts';
+import type { Item } from '../core/schema.ts';
+import { normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole } from './columns.ts';
 import { buildItem } from './item.ts';
-import { furnitureOf, runningTitles, type Fate } from './pdf-serial.ts';
+import { furnitureOf, lineAccounts, runningTitles, type Fate } from './pdf-serial.ts';
 import { ANSWER_VOICE as POLITE, COMMENT_VOICE, scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
 import { joinWrapped, type LayoutLine } from './pdf-text.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
@@ -332,16 +332,6 @@ function finish(
       flags: [...(d.pages.size > 1 ? (['merged_rows'] as const) : []), 'joined_lines'],
     }),
   );
-  const owner = new Map<number, string>();
-  drafts.forEach((d, k) => d.lines.forEach((i) => owner.set(i, items[k].id)));
-  const accounts: LineAccount[] = lines.map((l) => {
-    const base = { unit: 'line' as const, index: l.index, page: l.page, chars: nonWhitespaceLength(l.raw) };
-    const ref = owner.get(l.index);
-    if (ref) return { ...base, fate: 'item', ref };
-    const h = headingOf.get(l.index);
-    if (h !== undefined) return { ...base, fate: 'heading', ref: h };
-    const f = fates.get(l.index) ?? { fate: 'skipped' as const, reason: 'text outside the numbered rows' };
-    return { ...base, fate: f.fate, reason: f.reason };
-  });
+  const accounts = lineAccounts(lines, drafts, items, fates, headingOf, 'text outside the numbered rows');
   return { items, accounts, warnings, inputChars };
 }

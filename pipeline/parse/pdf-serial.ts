@@ -302,14 +302,31 @@ function finish(drafts: Draft[], lines: LayoutLine[], fates: Map<number, Fate>, 
       flags: [...(d.pages.size > 1 ? (['merged_rows'] as const) : []), 'joined_lines'],
     }),
   );
+  const accounts = lineAccounts(lines, drafts, items, fates, new Map(), 'text outside the reassembled columns');
+  return { items, accounts, warnings, inputChars };
+}
+
+/**
+ * Every line's fate, for a text layer read by cells (this file, pdf-rows.ts): in the item whose draft holds it,
+ * a section heading, page furniture, or skipped with `otherwise` as the reason.
+ */
+export function lineAccounts(
+  lines: readonly LayoutLine[],
+  drafts: readonly { lines: readonly number[] }[],
+  items: readonly Item[],
+  fates: ReadonlyMap<number, Fate>,
+  headingOf: ReadonlyMap<number, string>,
+  otherwise: string,
+): LineAccount[] {
   const owner = new Map<number, string>();
   drafts.forEach((d, k) => d.lines.forEach((i) => owner.set(i, items[k].id)));
-  const accounts: LineAccount[] = lines.map((l) => {
+  return lines.map((l) => {
     const base = { unit: 'line' as const, index: l.index, page: l.page, chars: nonWhitespaceLength(l.raw) };
     const ref = owner.get(l.index);
     if (ref) return { ...base, fate: 'item', ref };
-    const f = fates.get(l.index) ?? { fate: 'skipped' as const, reason: 'text outside the reassembled columns' };
+    const h = headingOf.get(l.index);
+    if (h !== undefined) return { ...base, fate: 'heading', ref: h };
+    const f = fates.get(l.index) ?? { fate: 'skipped' as const, reason: otherwise };
     return { ...base, fate: f.fate, reason: f.reason };
   });
-  return { items, accounts, warnings, inputChars };
 }
