@@ -77,6 +77,10 @@ describe('decision table', () => {
   it('a long answer to a request without any cue is the best guess referred, marked for review; never a silent deferred', () => {
     const r = label('電力需要の見通しを示すべき', '我が国では電力需要が減少傾向にありました。今後はデータセンターの新増設により増加が見込まれます。');
     expect(r).toMatchObject({ label: 'referred', needs_review: true, decision: { row: 'explained_to_request' } });
+    // One sentence is enough: a single explanatory sentence answering a request is not a silent deferral either.
+    const one = label('調査を毎年行うか、情報が集まる仕組みを考えてください。', '概ね5年ごとの実態調査とは別に、P.21⑴及び⑵に記載があり');
+    expect(one).toMatchObject({ label: 'referred', needs_review: true, decision: { row: 'explained_to_request' } });
+    expect(label('拝見した感想です。', 'ありがたく拝見しました。').label).toBe('deferred');
     const bare = label('', '当該地区は市の北部に位置する。');
     expect(bare).toMatchObject({ label: 'deferred', needs_review: true, decision: { row: 'fallback' } });
     expect(label('対策を強化すべき', '既に対策を実施しております。').needs_review).toBe(false);
@@ -102,6 +106,14 @@ describe('decision table', () => {
     expect(label('費用を抑えてほしい。', '建設コストの縮減は、第6章に記載したとおり、今後の課題として捉えています。【修正なし】').label).toBe('referred');
     expect(label('名称を変えるべき。', '現在の名称は、計画の目的を表すものです。【修正なし】').label).toBe('declined');
     expect(label('表記を揃えるべき。', 'ご意見のとおり、誤解を生じるおそれがあるので、項目ごとに20%と表記しました。').label).toBe('accepted');
+  });
+
+  it('an answer that only takes the comment into account while the policy goes on is deferred; with 引き続き it is covered', () => {
+    const kept = label('若い層に魅力ある活動を取り入れるべき。', 'ご意見の趣旨を踏まえ、施策を推進します。');
+    expect(kept).toMatchObject({ label: 'deferred', decision: { row: 'considered' } });
+    expect(kept.evidence.map((e) => e.rule)).toContain('deferred.taken_into_account');
+    expect(label('導入を推進すべき', '重要な選択肢の一つと考えております。いただいたご意見を踏まえ、引き続き導入を促進してまいります。').label).toBe('referred');
+    expect(label('追記すべき', 'ご意見を踏まえ、第3章に追記しました。').label).toBe('accepted');
   });
 
   it('a method described with 参考にして is not the deferral formula; a refusal of a target is declined', () => {
