@@ -116,6 +116,23 @@ describe('decision table', () => {
     expect(label('追記すべき', 'ご意見を踏まえ、第3章に追記しました。').label).toBe('accepted');
   });
 
+  it('what the final text now contains (〜を記載しました) is a change; what the draft already said is not', () => {
+    expect(label('マイバッグの利用等も盛り込んではどうか。', '第5章において、「マイバッグの使用を心がける」ことを記載しました。(p53)').label).toBe('accepted');
+    expect(label('丁寧に説明すべき', '長期利用を進める旨を、エネルギー基本計画(案)にも記載いたしました。').label).not.toBe('accepted');
+  });
+
+  it('note-style promises, objections lodged as 異議, and plans named with いきます are read as such', () => {
+    // Table notes end on the bare noun or plain form: still a promise to consider, not an explanation.
+    expect(label('区域をさらに拡大すべき。', '次回の公園計画点検において検討。').label).toBe('deferred');
+    expect(label('特別保護地区に指定すべき。', '次回の公園計画点検に向け、関係者と調整する。').label).toBe('deferred');
+    expect(label('建設予定地を教えてほしい。', '現時点では計画は定まっていません。今後、北海道において検討されることとなっています。').label).toBe('deferred');
+    // 異議の申し立て is an objection, so an explanation of the measure objected to is a no.
+    const objection = label('この車道を計画から削除する事について異議の申し立てを致します。', '噴火の危険を避けるため道路を閉鎖しています。そのため、今回の点検では1号線を削除することとしています。');
+    expect(objection).toMatchObject({ label: 'declined', decision: { stance: 'oppose' } });
+    expect(label('交流場所を用意してほしい。', '本計画の「基本目標1 共に生きる地域づくり」の中で交流の場所づくりの推進に取り組んでいきます。').label).toBe('referred');
+    expect(label('削減を特筆すべき。', 'ご意見のとおり、「燃料費の削減に伴い事業費が減少した」との文言を本文中に表現します。').label).toBe('accepted');
+  });
+
   it('a method described with 参考にして is not the deferral formula; a refusal of a target is declined', () => {
     const r = label('', '数値設定が難しいことから、数値目標は設定しませんが、環境指標の推移も参考にして、総合的な評価を行います。');
     expect(r.label).toBe('declined');
