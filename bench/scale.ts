@@ -5,7 +5,6 @@
 // Then the side-by-side ratios the issue asks for where the tools are installed (Debian's mecab, scikit-learn).
 //   npm run bench -- scale          BENCH_SCALE_SIZES=5000 BENCH_SCALE_MASS=0 npm run bench -- scale
 // Bar (issue 14, this 2-core machine): 200k mass ≤ 60 s and ≤ 2 GB; 100k distinct ≤ 180 s and ≤ 4 GB; 20k ≤ 30 s.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -56,8 +55,7 @@ function table(results: { c: Case; m: Measured }[]): void {
 
 function sideBySide(): void {
   console.log(mecabComparison());
-  const sk = spawnSync('python3', ['-c', 'import sklearn; print(sklearn.__version__)'], { encoding: 'utf8' });
-  console.log(sk.status === 0 ? `scikit-learn ${sk.stdout.trim()} found: LSA ratio not measured by this bench yet` : 'scikit-learn comparison skipped: not installed (Debian: apt-get install python3-sklearn)');
+  console.log('LSA beside scikit-learn at matched settings: `npm run bench -- lsa-sklearn` (part of `npm run bench`)');
 }
 
 export async function bench(): Promise<void> {

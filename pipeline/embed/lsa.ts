@@ -197,7 +197,7 @@ function toCsr(rows: readonly SparseRow[], cols: number): Csr {
 }
 
 /** All row numbers up to `max`, else a seeded sample of `max` of them (partial Fisher–Yates), ascending. */
-function sampleRows(n: number, max: number, seed: number): number[] {
+export function sampleRows(n: number, max: number, seed: number): number[] {
   const all = Array.from({ length: n }, (_, i) => i);
   if (n <= max) return all;
   const next = mulberry32(seed ^ 0x5eed);
