@@ -79,8 +79,13 @@ export function isCorpusDependent(embedder: Embedder): boolean {
 const LSA_CONFIG_PATHS = ['lsa.json', 'terms', 'tokenize'];
 
 /** sha256 over the named files (folders: their files, sorted), 16 hex digits; missing paths count as empty. */
+/** Bumped whenever linalg.ts changes the order of floating-point operations. */
+export const LSA_ARITHMETIC = 2;
+
 export function configFingerprint(paths: readonly string[] = LSA_CONFIG_PATHS, root = MODELS_DIR): string {
-  const h = createHash('sha256');
+  // The arithmetic's own version: a change in summation order (linalg.ts) changes the vectors' last bits, and a
+  // cache filled by the earlier code must not make a cached rerun differ from an uncached one.
+  const h = createHash('sha256').update(`lsa-arithmetic:${LSA_ARITHMETIC}\0`);
   const visit = (rel: string) => {
     const abs = join(root, rel);
     if (!existsSync(abs)) return;
