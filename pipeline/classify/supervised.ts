@@ -3,7 +3,7 @@
 import { Stance, type Evidence, type LabelRecord } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { Move } from './decision.ts';
-import { buildGramTable, matchGrams, type GramMatch, type GramTable } from './gram-table.ts';
+import { buildGramTable, GramMatches, matchGrams, type GramTable } from './gram-table.ts';
 import { MASK_CHAR, maskQuoted, quotedSpans } from './sentences.ts';
 import { predictProba, roundArray, trainLogReg, type LogRegModel, type SparseVec } from './logreg.ts';
 import type { SupervisedPart } from './model.ts';
@@ -64,8 +64,9 @@ export function structuralFeatureIds(loaded: LoadedRules): string[] {
 type NgramSettings = Pick<ClassifierSettings['supervised'], 'ngram_min' | 'ngram_max'>;
 
 const MASK_CODE = MASK_CHAR.charCodeAt(0);
-/** Scratch set reused by every lookup (single-threaded). */
-const SEEN = new Set<number>();
+/** Match buffers reused from row to row (single-threaded): the response's and the comment's n-grams. */
+const RESPONSE_MATCHES = new GramMatches();
+const COMMENT_MATCHES = new GramMatches();
 
 /** A character that ends every n-gram reaching it: masked quote text or whitespace (the text is normalised). */
 function isBreak(code: number): boolean {
@@ -127,17 +128,18 @@ function featuresOf(
   space: FeatureSpace,
   s: ClassifierSettings['supervised'],
   embedding: Float32Array | null,
-  responseGrams: readonly GramMatch[] = matchGrams(p.masked, space.responseGrams, isBreak, SEEN),
+  responseGrams: GramMatches = matchGrams(p.masked, space.responseGrams, isBreak, RESPONSE_MATCHES),
 ): SparseVec {
   // Index ranges never interleave: n-grams (response and comment, one sorted vocabulary), then rule and
   // structure ids, then the rules' label, then the embedding; each part is sorted on its own, numerically.
-  const commentGrams = s.comment_scale > 0 ? matchGrams(p.comment, space.commentGrams, isBreak, SEEN) : [];
-  const gramIdx = new Int32Array(responseGrams.length + commentGrams.length);
-  responseGrams.forEach((m, j) => (gramIdx[j] = m.feature));
-  commentGrams.forEach((m, j) => (gramIdx[responseGrams.length + j] = m.feature));
+  const nr = responseGrams.count;
+  const nc = s.comment_scale > 0 ? matchGrams(p.comment, space.commentGrams, isBreak, COMMENT_MATCHES).count : 0;
+  const gramIdx = new Int32Array(nr + nc);
+  gramIdx.set(responseGrams.feature.subarray(0, nr));
+  if (nc) gramIdx.set(COMMENT_MATCHES.feature.subarray(0, nc), nr);
   gramIdx.sort();
-  const g = responseGrams.length ? 1 / Math.sqrt(responseGrams.length) : 0;
-  const cg = commentGrams.length ? s.comment_scale / Math.sqrt(commentGrams.length) : 0;
+  const g = nr ? 1 / Math.sqrt(nr) : 0;
+  const cg = nc ? s.comment_scale / Math.sqrt(nc) : 0;
   const ruleIdx: number[] = [];
   for (const id of new Set([...p.analysis.hits.map((h) => h.rule), ...p.structure])) {
     const i = space.ruleIndex.get(id);
@@ -227,14 +229,23 @@ export interface LoadedSupervised {
   part: SupervisedPart;
   space: FeatureSpace;
   model: LogRegModel;
+  /** evidenceScore[c·d + f]: how much more feature f weighs for class c than on average over the classes. */
+  evidenceScore: Float64Array;
 }
 
 export function loadSupervised(part: SupervisedPart): LoadedSupervised {
   const space = spaceOf(part);
   const k = part.classes.length;
-  const weights = new Float64Array(k * space.size);
-  part.weights.forEach((row, c) => weights.set(row, c * space.size));
-  return { part, space, model: { k, d: space.size, weights, bias: Float64Array.from(part.bias) } };
+  const d = space.size;
+  const weights = new Float64Array(k * d);
+  part.weights.forEach((row, c) => weights.set(row, c * d));
+  const evidenceScore = new Float64Array(k * d);
+  for (let f = 0; f < d; f++) {
+    let mean = 0;
+    for (let j = 0; j < k; j++) mean += weights[j * d + f];
+    for (let c = 0; c < k; c++) evidenceScore[c * d + f] = weights[c * d + f] - mean / k;
+  }
+  return { part, space, model: { k, d, weights, bias: Float64Array.from(part.bias) }, evidenceScore };
 }
 
 export interface SupervisedPrediction {
@@ -256,7 +267,7 @@ export function predictSupervised(
     const key = embeddings ? null : `${p.masked}\u0000${p.comment}\u0000${p.structure.join(' ')}\u0000${p.analysis.hits.map((h) => h.rule).join(' ')}`;
     const known = key === null ? undefined : seen.get(key);
     if (known) return known;
-    const grams = matchGrams(p.masked, m.space.responseGrams, isBreak, SEEN);
+    const grams = matchGrams(p.masked, m.space.responseGrams, isBreak, RESPONSE_MATCHES);
     const x = featuresOf(p, m.space, s, embeddings?.[i] ?? null, grams);
     const probs = predictProba(m.model, x);
     let c = 0;
@@ -268,27 +279,34 @@ export function predictSupervised(
   });
 }
 
-/** Top n-grams by how much more they weigh for the predicted class than on average, located in the response. */
+/**
+ * Top n-grams by how much more they weigh for the predicted class than on average, located in the response;
+ * ties go to the n-gram that sorts first. A running top-N list: no string is cut for n-grams that lose.
+ */
 function ngramEvidence(
   m: LoadedSupervised,
   p: PreparedResponse,
   c: number,
   label: AnsweredLabel,
   s: ClassifierSettings['supervised'],
-  grams: readonly GramMatch[],
+  grams: GramMatches,
 ): Evidence[] {
-  const { k, d, weights } = m.model;
-  const scored: { gram: string; start: number; score: number }[] = [];
-  for (const g of grams) {
-    const f = g.feature;
-    let mean = 0;
-    for (let j = 0; j < k; j++) mean += weights[j * d + f];
-    const score = weights[c * d + f] - mean / k;
-    if (score > 0) scored.push({ gram: p.masked.slice(g.start, g.start + g.length), start: g.start, score });
+  const want = s.evidence_ngrams;
+  const base = c * m.model.d;
+  const top: { gram: string; start: number; score: number }[] = [];
+  for (let j = 0; j < grams.count && want > 0; j++) {
+    const score = m.evidenceScore[base + grams.feature[j]];
+    if (!(score > 0)) continue;
+    if (top.length === want && score < top[want - 1].score) continue;
+    const start = grams.start[j];
+    const gram = p.masked.slice(start, start + grams.length[j]);
+    let at = top.length;
+    while (at > 0 && (top[at - 1].score < score || (top[at - 1].score === score && top[at - 1].gram > gram))) at--;
+    if (at >= want) continue;
+    top.splice(at, 0, { gram, start, score });
+    if (top.length > want) top.pop();
   }
-  scored.sort((a, b) => b.score - a.score || (a.gram < b.gram ? -1 : a.gram > b.gram ? 1 : 0));
-  const spans: { start: number; end: number }[] = [];
-  for (const { gram, start } of scored.slice(0, s.evidence_ngrams)) spans.push({ start, end: start + gram.length });
+  const spans = top.map(({ gram, start }) => ({ start, end: start + gram.length }));
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
   const merged: { start: number; end: number }[] = [];
   for (const sp of spans) {
