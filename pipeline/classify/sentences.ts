@@ -8,10 +8,21 @@ export interface Span {
 /** Replaces the content of quotes with this, so draft text the response quotes cannot fire cue rules. */
 export const MASK_CHAR = '〓';
 
+/** closer[opener's code] = the closer's code, else 0; one table per quotes list (this runs over every character). */
+const closerTables = new WeakMap<readonly (readonly [string, string])[], Uint16Array>();
+function closerTable(quotes: readonly (readonly [string, string])[]): Uint16Array {
+  let t = closerTables.get(quotes);
+  if (!t) {
+    t = new Uint16Array(65536);
+    for (const [o, c] of quotes) t[o.charCodeAt(0)] = c.charCodeAt(0);
+    closerTables.set(quotes, t);
+  }
+  return t;
+}
+
 /** Spans strictly inside matched quote pairs (brackets excluded). Unclosed openers are treated as plain text. */
 export function quotedSpans(text: string, quotes: readonly (readonly [string, string])[]): Span[] {
-  // Char codes, not one-character strings: this runs over every character of every response.
-  const closerOf = new Map(quotes.map(([o, c]) => [o.charCodeAt(0), c.charCodeAt(0)]));
+  const closerOf = closerTable(quotes);
   const stack: { closer: number; at: number }[] = [];
   const spans: Span[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -23,8 +34,8 @@ export function quotedSpans(text: string, quotes: readonly (readonly [string, st
       if (stack.length === 0) spans.push({ start: top.at + 1, end: i });
       continue;
     }
-    const closer = closerOf.get(ch);
-    if (closer !== undefined) stack.push({ closer, at: i });
+    const closer = closerOf[ch];
+    if (closer !== 0) stack.push({ closer, at: i });
   }
   if (stack.length > 0) {
     // An unclosed opener is plain text: redo the part after it so the pairs that did close there still count.
