@@ -114,6 +114,11 @@ describe('decision table', () => {
     expect(kept.evidence.map((e) => e.rule)).toContain('deferred.taken_into_account');
     expect(label('導入を推進すべき', '重要な選択肢の一つと考えております。いただいたご意見を踏まえ、引き続き導入を促進してまいります。').label).toBe('referred');
     expect(label('追記すべき', 'ご意見を踏まえ、第3章に追記しました。').label).toBe('accepted');
+    // Plain editing verbs after the same opening are a change, not a promise to keep the comment in mind.
+    for (const response of ['ご意見を踏まえ、「地域」を「地域社会」に変えました。', 'ご指摘を踏まえ、記述を改めております。', '注釈を入れました。']) {
+      expect(label('記載を見直してほしい。', response).label, response).toBe('accepted');
+    }
+    expect(label('窓口を増やしてほしい。', '市役所に相談窓口を設けました。').label).not.toBe('accepted');
   });
 
   it('what the final text now contains (〜を記載しました) is a change; what the draft already said is not', () => {
