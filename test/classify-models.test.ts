@@ -83,6 +83,17 @@ describe('pubcom train model', () => {
     expect(model.ensemble?.uses_similarity).toBe(true);
   });
 
+  it('refuses a model whose weights or n-grams are not what the file format says, naming the field', () => {
+    const broken = JSON.parse(JSON.stringify(model));
+    broken.supervised.weights[1][3] = '0.5';
+    const r = ClassifierModelSchema.safeParse(broken);
+    expect(r.success).toBe(false);
+    expect(r.error?.issues[0]?.path).toEqual(['supervised', 'weights']);
+    const grams = JSON.parse(JSON.stringify(model));
+    grams.supervised.ngrams.push(7);
+    expect(ClassifierModelSchema.safeParse(grams).error?.issues[0]?.path).toEqual(['supervised', 'ngrams']);
+  });
+
   it('is byte-identical when trained twice on the same rows', async () => {
     const again = (await trainModel(rows, { embedder: new HashingEmbedder(), embedderSpec: 'test-hash' })).model;
     expect(JSON.stringify(again)).toBe(JSON.stringify(model));

@@ -7,15 +7,23 @@ import { ClassifierSettings } from './settings.ts';
 
 export const MODEL_FORMAT = 'pubcom-classifier/1';
 
+// The supervised part holds ~30,000 n-grams and K rows of as many weights: one zod check per element took most of
+// the 0.2 s a model load cost a 10-row run, so these two shapes are checked by plain loops.
+const finiteRows = z.custom<number[][]>(
+  (v) => Array.isArray(v) && v.every((row) => Array.isArray(row) && row.every((x) => typeof x === 'number' && Number.isFinite(x))),
+  'expected rows (arrays) of finite numbers',
+);
+const strings = z.custom<string[]>((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'expected an array of strings');
+
 export const SupervisedPart = z.object({
   classes: z.array(AnsweredLabel),
-  ngrams: z.array(z.string()),
+  ngrams: strings,
   rule_ids: z.array(z.string()),
   /** Embedder spec whose vectors were appended to the features, or null. */
   embedder: z.string().nullable(),
   embedding_dim: z.number().int().nonnegative(),
   /** K rows of D weights: n-grams, then rule ids, then the rules label one-hot, then embedding dims. */
-  weights: z.array(z.array(z.number())),
+  weights: finiteRows,
   bias: z.array(z.number()),
 });
 export type SupervisedPart = z.infer<typeof SupervisedPart>;
