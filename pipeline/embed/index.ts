@@ -80,7 +80,7 @@ const LSA_CONFIG_PATHS = ['lsa.json', 'terms', 'tokenize'];
 
 /** sha256 over the named files (folders: their files, sorted), 16 hex digits; missing paths count as empty. */
 /** Bumped whenever linalg.ts changes the order of floating-point operations. */
-export const LSA_ARITHMETIC = 2;
+export const LSA_ARITHMETIC = 3;
 
 export function configFingerprint(paths: readonly string[] = LSA_CONFIG_PATHS, root = MODELS_DIR): string {
   // The arithmetic's own version: a change in summation order (linalg.ts) changes the vectors' last bits, and a

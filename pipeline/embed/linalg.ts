@@ -107,8 +107,22 @@ export function projectAndNormalize(t: Float64Array, n: number, l: number, p: Fl
   const e = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     e.fill(0);
-    for (let c = 0; c < l; c++) {
-      const v = t[i * l + c];
+    const r = i * l;
+    let c = 0;
+    // Four rows of P per pass over e, as in csrTimesDense (rows of zeros cost a pass but no branch).
+    for (; c + 4 <= l; c += 4) {
+      const v0 = t[r + c];
+      const v1 = t[r + c + 1];
+      const v2 = t[r + c + 2];
+      const v3 = t[r + c + 3];
+      const p0 = c * k;
+      const p1 = p0 + k;
+      const p2 = p1 + k;
+      const p3 = p2 + k;
+      for (let j = 0; j < k; j++) e[j] += v0 * p[p0 + j] + v1 * p[p1 + j] + v2 * p[p2 + j] + v3 * p[p3 + j];
+    }
+    for (; c < l; c++) {
+      const v = t[r + c];
       if (v !== 0) axpy(e, 0, v, p, c * k, k);
     }
     let norm = 0;
