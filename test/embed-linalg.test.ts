@@ -58,3 +58,23 @@ describe('sparse products of the LSA', () => {
     expect(Buffer.from(csrTransposeTimesDense(x, d, l).buffer).equals(Buffer.from(got.buffer))).toBe(true);
   });
 });
+
+describe('the n-gram key map', () => {
+  it('behaves like a Map for integer keys up to 2^53, through growth', async () => {
+    const { NumberKeyMap } = await import('../pipeline/embed/lsa-features.ts');
+    const m = new NumberKeyMap();
+    const ref = new Map<number, number>();
+    const next = mulberry32(5);
+    for (let i = 0; i < 5000; i++) {
+      // Keys like the n-gram keys (length × 2^48 + codes), with repeats and neighbours that differ in the high bits.
+      const key = (1 + Math.floor(next() * 3)) * 2 ** 48 + Math.floor(next() * 2 ** 32) * (next() < 0.5 ? 1 : 65536);
+      const v = Math.floor(next() * 1000);
+      m.set(key, v);
+      ref.set(key, v);
+    }
+    expect(m.size).toBe(ref.size);
+    for (const [k, v] of ref) expect(m.get(k)).toBe(v);
+    expect(m.get(12345)).toBeUndefined();
+    expect(m.get(2 ** 48 + 7)).toBe(ref.get(2 ** 48 + 7));
+  });
+});

@@ -64,7 +64,7 @@ export function charGramKeys(text: string, lo: number, hi: number, out: number[]
 export class Vocabulary {
   private constructor(
     private readonly wordIndex: Map<string, number>,
-    private readonly gramIndex: Map<number, number>,
+    private readonly gramIndex: NumberKeyMap,
     readonly idf: Float64Array,
     private readonly wordWeight: number,
   ) {}
@@ -81,7 +81,7 @@ export class Vocabulary {
   /** Vocabulary, IDF and the TF-IDF rows of the fitting corpus (in input order). */
   static fit(docs: readonly RawDoc[], s: FeatureSettings): { vocab: Vocabulary; rows: SparseRow[] } {
     const wordIds = new Map<string, number>();
-    const gramIds = new Map<number, number>();
+    const gramIds = new NumberKeyMap();
     const wordKeys: string[] = [];
     const gramKeys: number[] = [];
     const wordDf: number[] = [];
@@ -117,7 +117,7 @@ export class Vocabulary {
     const wordRemap = new Int32Array(wordKeys.length).fill(-1);
     const gramRemap = new Int32Array(gramKeys.length).fill(-1);
     const wordIndex = new Map<string, number>();
-    const gramIndex = new Map<number, number>();
+    const gramIndex = new NumberKeyMap();
     words.forEach((id, i) => {
       wordRemap[id] = i;
       wordIndex.set(wordKeys[id], i);
@@ -186,6 +186,66 @@ export class Vocabulary {
   }
 }
 
+/** What countIds needs of a map from keys to ids: a Map, or NumberKeyMap for the n-gram keys. */
+interface IdMap<K> {
+  get(key: K): number | undefined;
+  set(key: K, id: number): unknown;
+}
+
+/**
+ * Integer keys up to 2⁵³ (the n-gram keys, most above 2³¹) to non-negative ints, by open addressing over typed
+ * arrays. A Map boxed every such key into a heap number on each lookup: a few million allocations per 20,000
+ * comments, and the garbage collector's time with them.
+ */
+export class NumberKeyMap {
+  private keys = new Float64Array(1024);
+  private values = new Int32Array(1024).fill(-1);
+  private used = 0;
+
+  get size(): number {
+    return this.used;
+  }
+
+  private slot(key: number): number {
+    const mask = this.keys.length - 1;
+    let h = Math.imul((key >>> 0) ^ Math.imul(Math.floor(key / 4294967296) | 0, 0x9e3779b1), 0x85ebca6b);
+    h = (h ^ (h >>> 15)) & mask;
+    while (this.values[h] !== -1 && this.keys[h] !== key) h = (h + 1) & mask;
+    return h;
+  }
+
+  get(key: number): number | undefined {
+    const h = this.slot(key);
+    return this.values[h] === -1 ? undefined : this.values[h];
+  }
+
+  set(key: number, value: number): void {
+    if (value < 0) throw new Error('NumberKeyMap holds non-negative values only');
+    let h = this.slot(key);
+    if (this.values[h] === -1) {
+      if ((this.used + 1) * 2 > this.keys.length) {
+        this.grow();
+        h = this.slot(key);
+      }
+      this.used++;
+      this.keys[h] = key;
+    }
+    this.values[h] = value;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Float64Array(keys.length * 2);
+    this.values = new Int32Array(keys.length * 2).fill(-1);
+    for (let i = 0; i < keys.length; i++) {
+      if (values[i] === -1) continue;
+      const h = this.slot(keys[i]);
+      this.keys[h] = keys[i];
+      this.values[h] = values[i];
+    }
+  }
+}
+
 /** indices < 2³¹ and positions < 2²¹ pack exactly into a double. */
 const PACK = 2 ** 21;
 
@@ -194,7 +254,7 @@ function smoothIdf(n: number, df: number): number {
 }
 
 /** Distinct ids (assigned on first sight) and their counts in one document; bumps document frequencies. */
-function countIds<K>(keys: readonly K[], ids: Map<K, number>, keyList: K[], df: number[]): { ids: Int32Array; tf: Int32Array } {
+function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number[]): { ids: Int32Array; tf: Int32Array } {
   const local = new Int32Array(keys.length);
   keys.forEach((key, k) => {
     let id = ids.get(key);
