@@ -133,20 +133,19 @@ export class LsaEmbedder implements Embedder {
       return;
     }
     this.degenerate = null;
-    const x = toCsr(rows, vocab.size);
     const sample = sampleRows(n, s.svd_sample_docs, s.seed);
     const l = Math.min(dim + s.oversample, sample.length, vocab.size);
     const svdStart = performance.now();
     const whole = sample.length === n;
-    const svd = randomizedSvd(whole ? x : toCsr(sample.map((i) => rows[i]), vocab.size), dim, l, s);
+    const svd = randomizedSvd(toCsr(whole ? rows : sample.map((i) => rows[i]), vocab.size), dim, l, s);
     const { bt, proj } = svd;
-    const docsTimesBt = whole ? svd.sampleTimesBt : csrTimesDense(x, bt, l);
+    const docsTimesBt = whole ? svd.sampleTimesBt : allTimesBt(rows, sample, svd.sampleTimesBt, bt, l, vocab.size);
     const fittedRows = new Map(texts.map((t, i) => [t, docsTimesBt.subarray(i * l, (i + 1) * l)]));
     this.fitted = { vocab, bt, proj, l, dim, fittedRows };
     this.fitStats = {
       docs: n,
       features: vocab.size,
-      nnz: x.indices.length,
+      nnz: rows.reduce((a, r) => a + r.indices.length, 0),
       svdDocs: sample.length,
       dim,
       l,
@@ -194,6 +193,22 @@ function toCsr(rows: readonly SparseRow[], cols: number): Csr {
     values.set(r.values, indptr[i]);
   });
   return { rows: rows.length, cols, indptr, indices, values };
+}
+
+/**
+ * X·Bᵀ for every document: the sampled rows' products exist already (the SVD computed them with the same
+ * arithmetic), so only the other rows are multiplied and the two are interleaved back into corpus order.
+ */
+function allTimesBt(rows: readonly SparseRow[], sample: readonly number[], sampleTimesBt: Float64Array, bt: Float64Array, l: number, cols: number): Float64Array {
+  const inSample = new Uint8Array(rows.length);
+  for (const i of sample) inSample[i] = 1;
+  const rest: number[] = [];
+  for (let i = 0; i < rows.length; i++) if (!inSample[i]) rest.push(i);
+  const restTimesBt = csrTimesDense(toCsr(rest.map((i) => rows[i]), cols), bt, l);
+  const out = new Float64Array(rows.length * l);
+  sample.forEach((i, k) => out.set(sampleTimesBt.subarray(k * l, (k + 1) * l), i * l));
+  rest.forEach((i, k) => out.set(restTimesBt.subarray(k * l, (k + 1) * l), i * l));
+  return out;
 }
 
 /** All row numbers up to `max`, else a seeded sample of `max` of them (partial Fisher–Yates), ascending. */
