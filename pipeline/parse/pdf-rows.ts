@@ -10,15 +10,16 @@
 // scores almost as well are named in a warning.
 import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
-import { isSectionHeading, matchRole } from './columns.ts';
+import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import { buildItem } from './item.ts';
-import { furnitureOf, lineAccounts, runningTitles, type Fate } from './pdf-serial.ts';
+import { followsNumber, furnitureOf, lineAccounts, runningTitles, type Fate } from './pdf-serial.ts';
 import { ANSWER_VOICE as POLITE, COMMENT_VOICE, scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
 import { joinWrapped, type LayoutLine } from './pdf-text.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
 
 // A row's number at the start of a line: alone, or followed by a space and the comment's first line.
-const ROW_START = /^(?:No\.?\s*)?([0-9０-９]{1,4})(?:[ \u3000]+(\S.*))?$/;
+// Plain (12), compound (3-1) or bracketed ((4), ①) numbers.
+const ROW_START = /^((?:No\.?\s*)?[0-9０-９]{1,4}(?:[-‐－][0-9０-９]{1,3})?|[（(][0-9０-９]{1,3}[)）]|[①-⑳㉑-㉟㊱-㊿])(?:[ \u3000]+(\S.*))?$/;
 const NO_START = /^[、。，．,.）)」』】]/;
 const COUNTER = /^(?:年度|年(?:[間後前]|から|まで|に|の|を|は)|か月|ヶ月|カ月|点目|箇所|か所|[%％]|割|倍|回目|件(?:の|を|が|に))/;
 const RESPONSE_LABEL = /^[【〔［[(（<＜]\s*[^】〕］\])）>＞]{0,8}(?:考え方|回答|対応|見解)\s*[】〕］\])）>＞]/;
@@ -73,15 +74,17 @@ function isHeadingRow(raw: string): boolean {
   return parts.length >= 2 && roles.every(Boolean) && (roles.includes('comment') || roles.includes('response'));
 }
 
-function rowStart(text: string, last: number): Start | null {
+function rowStart(text: string, last: string | null, afterHeading: boolean): Start | null {
   const m = ROW_START.exec(text.trim());
   if (!m) return null;
-  const v = Number(m[1].normalize('NFKC'));
+  const n = parseNumber(m[1]);
   const rest = m[2] ?? '';
-  if (NO_START.test(rest)) return null;
-  // The next number, or a small jump (a row deleted from the table) when the number stands alone.
-  if (v !== last + 1 && !(v > last + 1 && v <= last + 5 && !rest) && !(last === 0 && v >= 1 && v <= 50)) return null;
-  return { pos: -1, number: String(v), rest };
+  if (!n || NO_START.test(rest)) return null;
+  // The next number (1 again under a new section heading), or a small jump (a row deleted from the table) when
+  // the number stands alone.
+  const first = Number.parseInt(n, 10);
+  if (last === null ? !(first >= 1 && first <= 50) : !followsNumber(last, n, afterHeading, rest ? 1 : 5)) return null;
+  return { pos: -1, number: n, rest };
 }
 
 /**
@@ -109,14 +112,19 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   if (content.filter((l) => l.segments.length > 1).length > 0.1 * content.length) return null;
   if (content.some((l) => RESPONSE_LABEL.test(normalize(l.raw)))) return null;
   const starts: Start[] = [];
-  let last = 0;
+  let last: string | null = null;
+  let afterHeading = false;
   content.forEach((l, pos) => {
-    const s = rowStart(l.raw, last);
-    if (!s) return;
+    const s = rowStart(l.raw, last, afterHeading);
+    if (!s) {
+      if (isSectionHeading(l.raw)) afterHeading = true;
+      return;
+    }
     // 「令和 / 7 年度から」「3 点目」: a number wrapped to a line start with its counter, mid-sentence, is text.
     if (pos > 0 && COUNTER.test(s.rest) && !/[。．！？!?」）)]$/.test(content[pos - 1].raw.trim())) return;
     starts.push({ ...s, pos });
-    last = Number(s.number);
+    last = s.number;
+    afterHeading = false;
   });
   if (starts.length < 3) return null;
   // A run of bare numbers is a number column printed on its own (column-serialised text), not rows.

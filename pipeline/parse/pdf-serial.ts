@@ -7,7 +7,7 @@
 // the line ends instead (pdf-serial-cut.ts).
 import type { Item, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
-import { matchRole, parseNumber } from './columns.ts';
+import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import { buildItem } from './item.ts';
 import { cutPages, type PageCells } from './pdf-serial-cut.ts';
 import type { LayoutLine } from './pdf-text.ts';
@@ -21,12 +21,15 @@ const UNSURE_BREAK = 2;
 
 interface PageParts {
   page: number;
-  numbers: { line: number; number: string }[];
+  numbers: { line: number; number: string; section?: string }[];
+  /** Section heading rows (第2章 …) printed in the number column, before the number they head. */
+  headings: { line: number; text: string }[];
   paragraphs: number[][];
 }
 
 interface Draft {
   number: string;
+  section?: string | null;
   comment: string[];
   response: string[];
   lines: number[];
@@ -63,17 +66,52 @@ export function furnitureOf(l: LayoutLine, titles: Set<string>): Fate | null {
   return null;
 }
 
-/** The page's run of bare numbers, each one more than the last, and the paragraphs after it. */
-function pageParts(lines: LayoutLine[], fates: Map<number, Fate>): PageParts | null {
+/**
+ * Whether the printed number n (as parseNumber gives it) follows prev in a table's numbering: one more (3 → 4),
+ * the next of a compound number (2-3 → 2-4 or 3-1), or, right after a section heading, 1 (or N-1) again, since
+ * many tables number the comments under each heading afresh (第1章 1, 2, 3… 第2章 1, 2…).
+ */
+export function followsNumber(prev: string, n: string, afterHeading: boolean, gap = 1): boolean {
+  const [a, b] = prev.split('-').map(Number);
+  const [c, d] = n.split('-').map(Number);
+  if (afterHeading && (d === undefined ? c === 1 : d === 1)) return true;
+  if ((b === undefined) !== (d === undefined)) return false;
+  if (d === undefined) return c > a && c - a <= gap;
+  return (c === a && d > b && d - b <= gap) || (c > a && c - a <= gap && d === 1);
+}
+
+/**
+ * The page's run of bare numbers, each following the last (with section headings between them, after which the
+ * numbering may start again), and the paragraphs after it.
+ */
+function pageParts(lines: LayoutLine[], fates: Map<number, Fate>, prevNumber: string | null): PageParts | null {
   const content = lines.filter((l) => !fates.has(l.index) || fates.get(l.index)!.reason === 'blank line');
   const numbers: PageParts['numbers'] = [];
+  const headings: PageParts['headings'] = [];
   let k = 0;
+  let last = prevNumber;
+  let section: string | undefined;
   while (k < content.length && !content[k].raw.trim()) k++;
   for (; k < content.length; k++) {
-    const n = parseNumber(content[k].raw);
-    if (!content[k].raw.trim() && numbers.length) continue;
-    if (!n || (numbers.length && Number(n) !== Number(numbers[numbers.length - 1].number) + 1)) break;
-    numbers.push({ line: content[k].index, number: n });
+    const raw = content[k].raw;
+    if (!raw.trim() && numbers.length) continue;
+    // A heading row spanning the table starts at its left edge, in the number column: it goes with the numbers
+    // when a number follows it.
+    const next = content.slice(k + 1).find((l) => l.raw.trim());
+    if (isSectionHeading(raw) && !parseNumber(raw) && next && parseNumber(next.raw)) {
+      section = normalize(raw);
+      headings.push({ line: content[k].index, text: section });
+      continue;
+    }
+    const n = parseNumber(raw);
+    if (!n || (last !== null && numbers.length + headings.length > 0 && !followsNumber(last, n, section !== undefined && (numbers.at(-1)?.section !== section)))) break;
+    numbers.push({ line: content[k].index, number: n, section });
+    last = n;
+  }
+  // A heading after the run's last number heads the next page's numbers: it is not part of this run.
+  while (headings.length && (!numbers.length || headings.at(-1)!.line > numbers.at(-1)!.line)) {
+    const h = headings.pop()!;
+    k = content.findIndex((l) => l.index === h.line);
   }
   const paragraphs: number[][] = [];
   let open = false;
@@ -85,7 +123,7 @@ function pageParts(lines: LayoutLine[], fates: Map<number, Fate>): PageParts | n
       open = true;
     }
   }
-  return { page: lines[0]?.page ?? 0, numbers, paragraphs };
+  return { page: lines[0]?.page ?? 0, numbers, headings, paragraphs };
 }
 
 /**
@@ -97,7 +135,13 @@ function markPreamble(pages: LayoutLine[][], fates: Map<number, Fate>): number {
   const first = pages.find((p) => p.some((l) => !fates.has(l.index)));
   if (!first) return 0;
   const content = first.filter((l) => !fates.has(l.index));
-  const start = content.findIndex((l, i) => i <= 8 && parseNumber(l.raw) === '1' && parseNumber(content[i + 1]?.raw ?? '') === '2');
+  const second = (i: number) => parseNumber(content[i + 1]?.raw ?? '');
+  let start = content.findIndex((l, i) => {
+    const n = parseNumber(l.raw);
+    return i <= 8 && (n === '1' || n === '1-1') && !!second(i) && followsNumber(n, second(i)!, false);
+  });
+  // A section heading right above the first number heads the table's first rows: not preamble.
+  while (start > 0 && isSectionHeading(content[start - 1].raw)) start--;
   if (start <= 0) return 0;
   for (const l of content.slice(0, start)) fates.set(l.index, { fate: 'skipped', reason: 'text before the column-serialised table (title or preamble)' });
   return start;
@@ -137,13 +181,18 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     if (f) fates.set(l.index, f);
   }
   const preamble = markPreamble(pages, fates);
-  const parts = pages.map((p) => pageParts(p, fates)!);
+  const parts: PageParts[] = [];
+  for (const p of pages) parts.push(pageParts(p, fates, parts.flatMap((x) => x.numbers).at(-1)?.number ?? null)!);
+  // Each number's section: the last heading above it, on its page or an earlier one.
+  let section: string | undefined;
+  for (const p of parts) for (const n of p.numbers) n.section = section = n.section ?? section;
+  const headingOf = new Map(parts.flatMap((p) => p.headings.map((h) => [h.line, h.text] as const)));
   const text = new Map(lines.map((l) => [l.index, l.raw]));
   const para = (p: number[]) => joinWrapped(p.map((i) => text.get(i) ?? ''));
   if (!isSerialised(parts)) {
     if (!isDense(parts)) return null;
     const warnings = preambleNote(preamble, parts);
-    return finish(denseDrafts(parts, text, para, fates, warnings), lines, fates, opts, inputChars, warnings);
+    return finish(denseDrafts(parts, text, para, fates, warnings), lines, fates, headingOf, opts, inputChars, warnings);
   }
   const drafts: Draft[] = [];
   const warnings = preambleNote(preamble, parts);
@@ -166,13 +215,13 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     if (answerCont) addTo(prev, 'response', p.paragraphs[answersFrom], para, p.page);
     const answers = p.paragraphs.slice(answersFrom + (answerCont ? 1 : 0));
     p.numbers.forEach((n, j) => {
-      const d: Draft = { number: n.number, comment: [], response: [], lines: [n.line], pages: new Set([p.page]) };
+      const d: Draft = { number: n.number, section: n.section, comment: [], response: [], lines: [n.line], pages: new Set([p.page]) };
       addTo(d, 'comment', comments[j], para, p.page);
       addTo(d, 'response', answers[j], para, p.page);
       drafts.push(d);
     });
   }
-  return finish(drafts, lines, fates, opts, inputChars, warnings);
+  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings);
 }
 
 function preambleNote(skipped: number, parts: PageParts[]): string[] {
@@ -217,7 +266,7 @@ function denseDrafts(
       ? alignAnswers(cells.slice(c0, c0 + k).map(para), cells.slice(a0).map(para))
       : p.numbers.map((_, j) => j);
     p.numbers.forEach((x, j) => {
-      const d: Draft = { number: x.number, comment: [], response: [], lines: [x.line], pages: new Set([p.page]) };
+      const d: Draft = { number: x.number, section: x.section, comment: [], response: [], lines: [x.line], pages: new Set([p.page]) };
       addTo(d, 'comment', cells[c0 + j], para, p.page);
       const a = answerOf[j];
       if (a !== null) addTo(d, 'response', cells[a0 + a], para, p.page);
@@ -289,20 +338,28 @@ function addTo(d: Draft, role: 'comment' | 'response', lines: number[] | undefin
   d.pages.add(page);
 }
 
-function finish(drafts: Draft[], lines: LayoutLine[], fates: Map<number, Fate>, opts: ParseOptions, inputChars: number, warnings: string[]): ParsedDocument {
+function finish(
+  drafts: Draft[],
+  lines: LayoutLine[],
+  fates: Map<number, Fate>,
+  headingOf: Map<number, string>,
+  opts: ParseOptions,
+  inputChars: number,
+  warnings: string[],
+): ParsedDocument {
   const items: Item[] = drafts.map((d) =>
     buildItem({
       slug: opts.slug,
       number: d.number,
       fallbackKey: `L${d.lines[0]}`,
-      section: null,
+      section: d.section ?? null,
       commentRaw: joinWrapped(d.comment),
       responseRaw: joinWrapped(d.response),
       source: { file: opts.file, lines: [...d.lines].sort((a, b) => a - b), page: Math.min(...d.pages) },
       flags: [...(d.pages.size > 1 ? (['merged_rows'] as const) : []), 'joined_lines'],
     }),
   );
-  const accounts = lineAccounts(lines, drafts, items, fates, new Map(), 'text outside the reassembled columns');
+  const accounts = lineAccounts(lines, drafts, items, fates, headingOf, 'text outside the reassembled columns');
   return { items, accounts, warnings, inputChars };
 }
 
