@@ -12,6 +12,7 @@ import { buildItem } from './item.ts';
 import { cutPages, type PageCells } from './pdf-serial-cut.ts';
 import type { LayoutLine } from './pdf-text.ts';
 import { joinWrapped } from './pdf-text.ts';
+import { locationSection } from './tabular.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
 
 const PAGE_NUMBER = /^(?:[-－‐―ー]\s*\d+\s*[-－‐―ー]|\d+\s*(?:ページ|頁)|\d+\s*\/\s*\d+)$/;
@@ -25,11 +26,14 @@ interface PageParts {
   /** Section heading rows (第2章 …) printed in the number column, before the number they head. */
   headings: { line: number; text: string }[];
   paragraphs: number[][];
+  /** The 該当箇所 cells, one per number, in a table with that column (peelLocations). */
+  locations?: number[][];
 }
 
 interface Draft {
   number: string;
   section?: string | null;
+  location?: string;
   comment: string[];
   response: string[];
   lines: number[];
@@ -189,10 +193,12 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
   const headingOf = new Map(parts.flatMap((p) => p.headings.map((h) => [h.line, h.text] as const)));
   const text = new Map(lines.map((l) => [l.index, l.raw]));
   const para = (p: number[]) => joinWrapped(p.map((i) => text.get(i) ?? ''));
+  const located = hasLocationColumn(lines, fates);
+  if (located) peelLocations(parts, text);
   if (!isSerialised(parts)) {
     if (!isDense(parts)) return null;
     const warnings = preambleNote(preamble, parts);
-    return finish(denseDrafts(parts, text, para, fates, warnings), lines, fates, headingOf, opts, inputChars, warnings);
+    return finish(denseDrafts(parts, text, para, fates, warnings), lines, fates, headingOf, opts, inputChars, warnings, located);
   }
   const drafts: Draft[] = [];
   const warnings = preambleNote(preamble, parts);
@@ -216,12 +222,51 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     const answers = p.paragraphs.slice(answersFrom + (answerCont ? 1 : 0));
     p.numbers.forEach((n, j) => {
       const d: Draft = { number: n.number, section: n.section, comment: [], response: [], lines: [n.line], pages: new Set([p.page]) };
+      takeLocation(d, p.locations?.[j], para);
       addTo(d, 'comment', comments[j], para, p.page);
       addTo(d, 'response', answers[j], para, p.page);
       drafts.push(d);
     });
   }
-  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings);
+  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings, located);
+}
+
+/** The column headings name a 該当箇所 column: the page prints its cells after the numbers, before the comments. */
+function hasLocationColumn(lines: LayoutLine[], fates: Map<number, Fate>): boolean {
+  return lines.some((l) => fates.get(l.index)?.fate === 'header' && normalize(l.raw).split(' ').some((x) => matchRole(x)?.role === 'location'));
+}
+
+// A 該当箇所 cell (第2章 P.12, 3(2)ア, 全体): short, no sentence in it.
+const LOCATION_CELL = /^[^。．！？!?]{1,24}$/;
+
+/**
+ * The 該当箇所 cells come between a page's numbers and its comments, one per number: the first k paragraphs when
+ * blank lines separate the cells, else the first k lines (a location seldom wraps), taken only when each looks
+ * like a location (short, no sentence), so a page that does not print them keeps its text for the comments.
+ */
+function peelLocations(parts: PageParts[], text: Map<number, string>): void {
+  for (const p of parts) {
+    const k = p.numbers.length;
+    if (!k) continue;
+    const looks = (cell: number[]) => cell.length > 0 && LOCATION_CELL.test(normalize(cell.map((i) => text.get(i) ?? '').join('')));
+    if (p.paragraphs.length >= 3 * k && p.paragraphs.slice(0, k).every(looks)) {
+      p.locations = p.paragraphs.slice(0, k);
+      p.paragraphs = p.paragraphs.slice(k);
+      continue;
+    }
+    const flat = p.paragraphs.flat();
+    const cells = flat.slice(0, k).map((i) => [i]);
+    if (flat.length < 3 * k || !cells.every(looks)) continue;
+    p.locations = cells;
+    const taken = new Set(flat.slice(0, k));
+    p.paragraphs = p.paragraphs.map((x) => x.filter((i) => !taken.has(i))).filter((x) => x.length);
+  }
+}
+
+function takeLocation(d: Draft, cell: number[] | undefined, para: (p: number[]) => string): void {
+  if (!cell?.length) return;
+  d.location = para(cell);
+  d.lines.push(...cell);
 }
 
 function preambleNote(skipped: number, parts: PageParts[]): string[] {
@@ -267,6 +312,7 @@ function denseDrafts(
       : p.numbers.map((_, j) => j);
     p.numbers.forEach((x, j) => {
       const d: Draft = { number: x.number, section: x.section, comment: [], response: [], lines: [x.line], pages: new Set([p.page]) };
+      takeLocation(d, p.locations?.[j], para);
       addTo(d, 'comment', cells[c0 + j], para, p.page);
       const a = answerOf[j];
       if (a !== null) addTo(d, 'response', cells[a0 + a], para, p.page);
@@ -346,13 +392,15 @@ function finish(
   opts: ParseOptions,
   inputChars: number,
   warnings: string[],
+  located = false,
 ): ParsedDocument {
   const items: Item[] = drafts.map((d) =>
     buildItem({
       slug: opts.slug,
       number: d.number,
       fallbackKey: `L${d.lines[0]}`,
-      section: d.section ?? null,
+      section: d.section ?? (located ? locationSection(d.location ?? null) : null),
+      ...(located ? { location: d.location ?? null } : {}),
       commentRaw: joinWrapped(d.comment),
       responseRaw: joinWrapped(d.response),
       source: { file: opts.file, lines: [...d.lines].sort((a, b) => a - b), page: Math.min(...d.pages) },

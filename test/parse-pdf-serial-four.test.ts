@@ -1,0 +1,38 @@
+// Column-serialised text layers of a 4-column table (No. / 該当箇所 / 意見の要旨 / 考え方): each page prints its
+// numbers, then its 該当箇所 cells, then the comments, then the answers (pipeline/parse/pdf-serial.ts). The
+// location cells must not be taken for comments (before: every comment was a location and every answer a comment).
+import { describe, expect, it } from 'vitest';
+import { parseBytes } from '../pipeline/parse/index.ts';
+import { municipalItems } from './helpers/municipal-items.ts';
+import { serialisedText, type SerialOptions } from './helpers/serial-text.ts';
+import { scoreItems } from './helpers/similarity.ts';
+
+const title = '第3次総合計画（素案）に対する意見と県の考え方';
+const headings = ['No.', '該当箇所', '意見の要旨', '考え方'];
+const rows = municipalItems(40);
+const range = (m: RegExpMatchArray) => Array.from({ length: Number(m[2] ?? m[1]) - Number(m[1]) + 1 }, (_, i) => String(Number(m[1]) + i));
+/** Item numbers a warning names: No.7, or No.7–No.12. */
+const named = (warnings: string[]) => new Set(warnings.flatMap((w) => [...w.matchAll(/No\.(\d+)(?:–No\.(\d+))?/g)].flatMap(range)));
+
+async function check(opts: Omit<SerialOptions, 'title' | 'location' | 'headings'>, file: string, minRight: number) {
+  const r = await parseBytes(Buffer.from(serialisedText(rows, { title, headings, location: true, ...opts })), file);
+  expect(r.report.format).toBe('pdf-text');
+  expect(r.items.map((it) => it.number)).toEqual(rows.map((w) => w.number));
+  expect(r.items.map((it) => it.location)).toEqual(rows.map((w) => w.location));
+  // No heading rows: the section is the 該当箇所 without its page (第2章 P.12 → 第2章), as in tables read from cells.
+  expect(r.items.map((it) => it.section)).toEqual(rows.map((w) => w.location.replace(/ P\.\d+$/, '')));
+  expect(r.report.totals.skipped_chars).toBe(0);
+  const score = scoreItems(r.items, rows);
+  console.log(file, `${score.right}/${rows.length} right`, score.wrong.join('; '));
+  expect(score.right).toBeGreaterThanOrEqual(minRight);
+  const warned = named(r.report.warnings);
+  expect(score.wrong.filter((w) => !warned.has(w.match(/No\.(\d+)/)![1]))).toEqual([]);
+}
+
+describe('column-serialised 4-column table with 該当箇所', () => {
+  it('cells separated by blank lines: all 40 right, locations kept', () => check({ linesPerPage: 40, width: 22 }, 'four-blank.txt', 40));
+  it('no blank lines, cut every 22 characters: every item, locations kept, the unsure ones named', () =>
+    check({ linesPerPage: 40, width: 22, blankLines: false }, 'four-dense.txt', 36));
+  it('no blank lines, wrapped by display width, narrower answer column', () =>
+    check({ linesPerPage: 44, width: 46, responseWidth: 40, displayWidth: true, locationWidth: 14, blankLines: false }, 'four-dense-display.txt', 38));
+});
