@@ -39,6 +39,8 @@ export interface PageCells {
   weakCuts: number[];
   /** How many of the page's numbers have no answer cell (an empty cell prints nothing). */
   missing: number;
+  /** How many have no comment cell. */
+  missingComments: number;
 }
 
 type Role = 'comment' | 'comment-cont' | 'answer' | 'answer-cont';
@@ -65,7 +67,12 @@ const BLANK_CUT = 20;
 // What reading a page's answer column with one cell fewer than its numbers costs: an empty answer cell is rare,
 // so it must save a cut at least this bad. At most this many per page.
 const EMPTY_CELL = 1.5;
+// An empty comment cell is rarer still (a comment printed once for two rows, a row holding only an answer).
+const EMPTY_COMMENT = 2;
 const MAX_MISSING = 4;
+// Per unit of wording an answer shares with its comment (a share of bigrams, 0–1): a reading that pairs the
+// page's comments with answers that take up their terms is likelier than one that shifts them by a cell.
+const PAIRING = Number(process.env.PUBCOM_PAIRING ?? 2);
 const MAX_PAGE_LINES = 2000;
 const WEAK = 1;
 
@@ -89,7 +96,7 @@ export function widthMetric(texts: string[]): { width: (s: string) => number; un
   return d.hits > c.hits ? { width: display, unit: 2, full: d.full } : { width: chars, unit: 1, full: c.full };
 }
 
-export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>) {
+export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>, k = Infinity) {
   // One full-width character, in the metric's units.
   const char = metric.unit;
   /** Evidence that a cell ends with line i. */
@@ -132,8 +139,11 @@ export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>)
   for (const l of lines) voice.push(voice[voice.length - 1] + (ANSWER_VOICE.test(l.text) ? 1 : 0) - (COMMENT_VOICE.test(l.text) ? 1 : 0));
   /** A cut before line i (i ≥ 1) that starts a cell in `role`. `cutRow`: the cell before it was cut by the page
    *  break: its last line should look like the middle of a cell (full, no sentence end), not like an end. */
+  // A page whose cells are separated by blank lines (at least as many as its numbers): a border without one is no
+  // border (the page reads with an empty cell rather than cut a cell at a sentence end inside it).
+  const blankBorders = lines.filter((l) => l.blankBefore).length >= Math.max(2, k);
   const cut = (i: number, role: Role, cutRow: boolean): number =>
-    (lines[i].blankBefore ? BLANK_CUT : 0) + (cutRow ? Math.min(0, -ends[i - 1]) : ends[i - 1]) + start(lines[i].text.trim(), role);
+    (lines[i].blankBefore ? BLANK_CUT : blankBorders ? -BLANK_CUT : 0) + (cutRow ? Math.min(0, -ends[i - 1]) : ends[i - 1]) + start(lines[i].text.trim(), role);
   return { ends, cut, start, voice, lastEnd };
 }
 
@@ -251,19 +261,20 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
   const STATES = [0, 1, 2, 3];
   const cutC = (s: number) => (s & 1) === 1;
   const cutA = (s: number) => (s & 2) === 2;
-  type Option = { score: number; seg: Segmentation; roles: Role[]; missing: number };
+  type Option = { score: number; seg: Segmentation; roles: Role[]; missing: number; missingComments: number };
   // options[p][into][out]: the page read with these states at its two breaks.
   const options: (Option | null)[][][] = pages.map((page, p) => {
-    const { lastEnd, cut, start, voice } = scorer(page.lines, metric);
+    const { lastEnd, cut, start, voice } = scorer(page.lines, metric, page.k);
     const n = page.lines.length;
     return STATES.map((into) => {
-      const commentRoles: Role[] = [...(cutC(into) ? ['comment-cont' as const] : []), ...Array<Role>(page.k).fill('comment')];
       return STATES.map((out) => {
         if (p === 0 && into !== 0) return null;
         if (p === pages.length - 1 && out !== 0) return null;
         let best: Option | null = null;
-        // An answer cell left empty prints nothing: the page may hold fewer answer cells than numbers.
-        for (let missing = 0; missing <= Math.min(page.k, MAX_MISSING); missing++) {
+        // A cell left empty prints nothing: the page may hold fewer answer (or comment) cells than numbers.
+        for (let missingComments = 0; missingComments <= Math.min(page.k, MAX_MISSING); missingComments++)
+        for (let missing = 0; missing <= Math.min(page.k, MAX_MISSING - missingComments); missing++) {
+          const commentRoles: Role[] = [...(cutC(into) ? ['comment-cont' as const] : []), ...Array<Role>(page.k - missingComments).fill('comment')];
           const answerRoles: Role[] = [...(cutA(into) ? ['answer-cont' as const] : []), ...Array<Role>(page.k - missing).fill('answer')];
           const roles = [...commentRoles, ...answerRoles];
           const hasC = commentRoles.length > 0;
@@ -275,8 +286,13 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
           // The page's first line is weighed as the start of a new cell, or as the rest of the row cut by the break.
           const lastCut = hasA ? cutA(out) : cutC(out);
           const score =
-            seg.score + (lastCut ? Math.min(0, -lastEnd) : lastEnd) + start(page.lines[0].text.trim(), roles[0]) - EMPTY_CELL * missing;
-          if (!best || score > best.score) best = { score, seg, roles, missing };
+            seg.score +
+            (lastCut ? Math.min(0, -lastEnd) : lastEnd) +
+            start(page.lines[0].text.trim(), roles[0]) -
+            EMPTY_CELL * missing -
+            EMPTY_COMMENT * missingComments +
+            PAIRING * pairing(page.lines, seg.starts, roles);
+          if (!best || score > best.score) best = { score, seg, roles, missing, missingComments };
         }
         return best;
       });
@@ -325,15 +341,66 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
     const o = options[p][into][state]!;
     const n = pages[p].lines.length;
     const { seg, roles } = o;
-    const { cut } = scorer(pages[p].lines, metric);
+    const { cut } = scorer(pages[p].lines, metric, pages[p].k);
     const boundary = roles.findIndex((r) => r.startsWith('answer'));
     const cells = seg.starts.map((x, j) => [x, (seg.starts[j + 1] ?? n) - 1] as [number, number]);
     const weakCuts = seg.starts
       .map((x, j) => ({ x, j }))
       .filter(({ x, j }) => j > 0 && cut(x, roles[j], j === boundary && cutC(state)) < WEAK)
       .map(({ j }) => j);
-    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts, missing: o.missing };
+    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts, missing: o.missing, missingComments: o.missingComments };
     state = into;
   }
   return { pages: out, breakMargin };
+}
+
+/** The wording the page's comment and answer cells share, paired in order (an empty cell pairs with none). */
+function pairing(lines: CutLine[], starts: number[], roles: Role[]): number {
+  if (!PAIRING) return 0;
+  const cells = (role: Role) => starts.flatMap((x, j) => (roles[j] === role ? [lines.slice(x, starts[j + 1] ?? lines.length).map((l) => l.text).join('')] : []));
+  const comments = cells('comment');
+  const answers = cells('answer');
+  const { total } = comments.length >= answers.length ? alignment(comments, answers) : alignment(answers, comments);
+  return total === -Infinity ? 0 : total;
+}
+
+function bigrams(s: string): Set<string> {
+  const t = [...s.normalize('NFKC').replace(/[\s、。，．・「」（）()]/g, '')];
+  return new Set(t.slice(1).map((c, i) => t[i] + c));
+}
+
+/**
+ * For each comment, the index of its answer or null: the answers keep their order, and go to the comments whose
+ * wording they share most (an answer usually takes up the comment's terms), the comments left over having none.
+ */
+export function alignAnswers(comments: string[], answers: string[]): (number | null)[] {
+  return alignment(comments, answers).out;
+}
+
+/** The best order-keeping pairing of comments with answers (each at most once) and its total shared wording. */
+export function alignment(comments: string[], answers: string[]): { out: (number | null)[]; total: number } {
+  const cb = comments.map(bigrams);
+  const ab = answers.map(bigrams);
+  const sim = (j: number, i: number) => {
+    let shared = 0;
+    for (const g of ab[i]) if (cb[j].has(g)) shared++;
+    return shared / Math.max(1, Math.min(ab[i].size, cb[j].size));
+  };
+  const k = comments.length;
+  const m = answers.length;
+  // f[j][i]: best total for the first j comments having taken the first i answers.
+  const f = Array.from({ length: k + 1 }, () => Array<number>(m + 1).fill(-Infinity));
+  f[0][0] = 0;
+  for (let j = 1; j <= k; j++) {
+    for (let i = 0; i <= Math.min(j, m); i++) {
+      const skip = f[j - 1][i];
+      const take = i > 0 ? f[j - 1][i - 1] + sim(j - 1, i - 1) : -Infinity;
+      f[j][i] = Math.max(skip, take);
+    }
+  }
+  const out: (number | null)[] = Array(k).fill(null);
+  for (let j = k, i = m; j > 0; j--) {
+    if (i > 0 && f[j][i] === f[j - 1][i - 1] + sim(j - 1, i - 1)) out[j - 1] = --i;
+  }
+  return { out, total: f[k][m] };
 }

@@ -9,7 +9,7 @@ import type { Item, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import { buildItem } from './item.ts';
-import { cutPages, type PageCells } from './pdf-serial-cut.ts';
+import { alignAnswers, cutPages, type PageCells } from './pdf-serial-cut.ts';
 import type { LayoutLine } from './pdf-text.ts';
 import { joinWrapped } from './pdf-text.ts';
 import { locationSection } from './tabular.ts';
@@ -19,6 +19,8 @@ const PAGE_NUMBER = /^(?:[-－‐―ー]\s*\d+\s*[-－‐―ー]|\d+\s*(?:ペー
 const SENTENCE_END = /[。．.！？!?」』）)]$/;
 // Score units (pdf-serial-cut.ts) by which the chosen reading of a page break must beat the next best one.
 const UNSURE_BREAK = 2;
+// At most this many empty cells on a page whose cells are separated by blank lines (as pdf-serial-cut.ts allows).
+const MAX_EMPTY = 4;
 
 interface PageParts {
   page: number;
@@ -151,12 +153,23 @@ function markPreamble(pages: LayoutLine[][], fates: Map<number, Fate>): number {
   return start;
 }
 
-/** Column-serialised pages: most pages with a number run whose paragraphs number twice the run, give or take the cut row. */
+/**
+ * Column-serialised pages: most pages with a number run whose paragraphs number twice the run, give or take the
+ * cut row, or a few fewer (an empty cell prints nothing, not even a blank line).
+ */
 function isSerialised(parts: PageParts[]): boolean {
   const withNumbers = parts.filter((p) => p.numbers.length >= 2);
-  const fits = withNumbers.filter((p) => p.paragraphs.length - 2 * p.numbers.length >= 0 && p.paragraphs.length - 2 * p.numbers.length <= 2);
+  const fits = withNumbers.filter((p) => p.paragraphs.length >= fewest(p.numbers.length) && p.paragraphs.length - 2 * p.numbers.length <= 2);
   return withNumbers.length > 0 && fits.length >= 0.8 * parts.filter((p) => p.paragraphs.length).length;
 }
+
+/** The fewest paragraphs a page of k numbers with cells separated by blank lines holds: a few empty cells, and
+ *  more paragraphs than numbers (a page of run-on lines is one paragraph). */
+const fewest = (k: number) => Math.max(2 * k - MAX_EMPTY, k + 1);
+
+/** A serialised page with fewer paragraphs than its numbers call for cells: some cells are empty. */
+const hasEmptyCells = (parts: PageParts[]) =>
+  parts.some((p) => p.paragraphs.length < 2 * p.numbers.length && p.paragraphs.length >= fewest(p.numbers.length));
 
 /**
  * Column-serialised pages without blank lines between cells: most pages with text hold a number run and fewer
@@ -195,10 +208,12 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
   const para = (p: number[]) => joinWrapped(p.map((i) => text.get(i) ?? ''));
   const located = hasLocationColumn(lines, fates);
   if (located) peelLocations(parts, text);
-  if (!isSerialised(parts)) {
-    if (!isDense(parts)) return null;
+  // Pages with empty cells are cut like pages without blank lines, where a blank line is a sure cell border and
+  // the empty cells are found by the same evidence (voice, wording shared with the other column).
+  if (!isSerialised(parts) || hasEmptyCells(parts)) {
+    if (!isDense(parts) && !(isSerialised(parts) && hasEmptyCells(parts))) return null;
     const warnings = preambleNote(preamble, parts);
-    return finish(denseDrafts(parts, text, para, fates, warnings), lines, fates, headingOf, opts, inputChars, warnings, located);
+    return finish(denseDrafts(parts, text, para, fates, warnings, isSerialised(parts)), lines, fates, headingOf, opts, inputChars, warnings, located);
   }
   const drafts: Draft[] = [];
   const warnings = preambleNote(preamble, parts);
@@ -281,9 +296,12 @@ function denseDrafts(
   para: (p: number[]) => string,
   fates: Map<number, Fate>,
   warnings: string[],
+  blankCells: boolean,
 ): Draft[] {
   const flat = parts.map((p) => p.paragraphs.flatMap((x) => x.map((i, j) => ({ i, blankBefore: j === 0 && x !== p.paragraphs[0] }))));
   const cut = cutPages(parts.map((p, n) => ({ k: p.numbers.length, lines: flat[n].map((l) => ({ text: text.get(l.i) ?? '', blankBefore: l.blankBefore })) })));
+  // Cells separated by blank lines come here when some are empty (they print nothing, not even a blank line).
+  const how = blankCells ? 'cells separated by blank lines, some of them empty' : 'no blank lines between cells';
   const drafts: Draft[] = [];
   const firstDraft: number[] = [];
   parts.forEach((p, n) => {
@@ -294,7 +312,7 @@ function denseDrafts(
     if (!k && !flat[n].length) return;
     if (!got || ((got.commentCont || got.answerCont) && !drafts.length)) {
       const lineCount = flat[n].length;
-      warnings.push(`page ${p.page}: ${k} numbers but ${lineCount} text lines with no blank lines between cells; could not cut them into ${2 * k} cells, its text was skipped`);
+      warnings.push(`page ${p.page}: ${k} numbers but ${lineCount} text lines ${blankCells ? 'in cells separated by blank lines' : 'with no blank lines between cells'}; could not cut them into ${2 * k} cells, its text was skipped`);
       for (const l of flat[n]) fates.set(l.i, { fate: 'skipped', reason: 'column-serialised page that could not be reassembled' });
       for (const x of p.numbers) fates.set(x.line, { fate: 'skipped', reason: 'column-serialised page that could not be reassembled' });
       return;
@@ -302,32 +320,57 @@ function denseDrafts(
     const cells = got.cells.map(([a, b]) => flat[n].slice(a, b + 1).map((l) => l.i));
     const prev = drafts[drafts.length - 1];
     const c0 = got.commentCont ? 1 : 0;
-    const a0 = c0 + k + (got.answerCont ? 1 : 0);
+    const kc = k - got.missingComments;
+    const a0 = c0 + kc + (got.answerCont ? 1 : 0);
     if (got.commentCont) addTo(prev, 'comment', cells[0], para, p.page);
-    if (got.answerCont) addTo(prev, 'response', cells[c0 + k], para, p.page);
+    if (got.answerCont) addTo(prev, 'response', cells[c0 + kc], para, p.page);
     const first = drafts.length;
+    const comments = cells.slice(c0, c0 + kc).map(para);
+    const answers = cells.slice(a0).map(para);
     // Fewer answer cells than numbers: the answers go to the items whose comments share most of their wording.
-    const answerOf = got.missing
-      ? alignAnswers(cells.slice(c0, c0 + k).map(para), cells.slice(a0).map(para))
-      : p.numbers.map((_, j) => j);
+    // Fewer comment cells: the other way round, the comments go to the rows whose answers take up their wording.
+    let commentOf: (number | null)[] = p.numbers.map((_, j) => j);
+    let answerOf: (number | null)[] = p.numbers.map((_, j) => j);
+    if (got.missingComments && !got.missing) commentOf = alignAnswers(answers, comments);
+    else if (got.missing && !got.missingComments) answerOf = alignAnswers(comments, answers);
+    else if (got.missing) {
+      // Both short: comments and answers are paired by their wording, and the pairs laid on the numbers in order.
+      const pairs = alignAnswers(comments, answers);
+      const rows: [number | null, number | null][] = [];
+      let a = 0;
+      pairs.forEach((x, c) => {
+        for (; x !== null && a < x; a++) rows.push([null, a]);
+        rows.push([c, x]);
+        if (x !== null) a = x + 1;
+      });
+      for (; a < answers.length; a++) rows.push([null, a]);
+      commentOf = p.numbers.map((_, j) => rows[j]?.[0] ?? null);
+      answerOf = p.numbers.map((_, j) => rows[j]?.[1] ?? null);
+    }
     p.numbers.forEach((x, j) => {
       const d: Draft = { number: x.number, section: x.section, comment: [], response: [], lines: [x.line], pages: new Set([p.page]) };
       takeLocation(d, p.locations?.[j], para);
-      addTo(d, 'comment', cells[c0 + j], para, p.page);
+      const c = commentOf[j];
+      if (c !== null) addTo(d, 'comment', cells[c0 + c], para, p.page);
       const a = answerOf[j];
       if (a !== null) addTo(d, 'response', cells[a0 + a], para, p.page);
       drafts.push(d);
     });
+    const range = `check No.${p.numbers[0].number}–No.${p.numbers[k - 1].number}`;
     if (got.missing) {
       const none = p.numbers.filter((_, j) => answerOf[j] === null).map((x) => `No.${x.number}`);
-      warnings.push(`page ${p.page}: ${k} numbers but ${k - got.missing} answer cells; ${none.join(', ')} taken to have no answer (the answers were given to the comments they share most wording with), check No.${p.numbers[0].number}–No.${p.numbers[k - 1].number}`);
+      warnings.push(`page ${p.page}: ${k} numbers but ${k - got.missing} answer cells; ${none.join(', ')} taken to have no answer (the answers were given to the comments they share most wording with), ${range}`);
+    }
+    if (got.missingComments) {
+      const none = p.numbers.filter((_, j) => commentOf[j] === null).map((x) => `No.${x.number}`);
+      warnings.push(`page ${p.page}: ${k} numbers but ${kc} comment cells; ${none.join(', ')} taken to have no comment (the comments were given to the answers that share most of their wording), ${range}`);
     }
     // Which item a cell belongs to, to name the items a weak cut may have mixed up.
     const owner = (j: number) =>
-      j < c0 || (j >= c0 + k && j < a0) ? prev : drafts[first + (j < c0 + k ? j - c0 : Math.max(0, answerOf.indexOf(j - a0)))];
+      j < c0 || (j >= c0 + kc && j < a0) ? prev : drafts[first + Math.max(0, j < c0 + kc ? commentOf.indexOf(j - c0) : answerOf.indexOf(j - a0))];
     for (const j of got.weakCuts) {
       const names = [...new Set([owner(j - 1), owner(j)].map((d) => `No.${d.number}`))].join(' and ');
-      warnings.push(`page ${p.page}: no blank lines between cells; the cut before line ${cells[j][0]} (${names}) has no sentence end or short line to go by, check ${names}`);
+      warnings.push(`page ${p.page}: ${how}; the cut before line ${cells[j][0]} (${names}) has no sentence end or short line to go by, check ${names}`);
     }
   });
   // A page break where another continuation reading scores almost as well: every cell after it may be shifted.
@@ -336,45 +379,9 @@ function denseDrafts(
     const affected = drafts.slice(Math.max(0, firstDraft[n + 1] - 1), firstDraft[n + 2] ?? drafts.length);
     if (!affected.length) return;
     const names = `No.${affected[0].number}–No.${affected[affected.length - 1].number}`;
-    warnings.push(`pages ${p.page}–${parts[n + 1].page}: no blank lines between cells, and whether a row goes on across the page break is unsure; check ${names}`);
+    warnings.push(`pages ${p.page}–${parts[n + 1].page}: ${how}, and whether a row goes on across the page break is unsure; check ${names}`);
   });
   return drafts;
-}
-
-function bigrams(s: string): Set<string> {
-  const t = [...s.normalize('NFKC').replace(/[\s、。，．・「」（）()]/g, '')];
-  return new Set(t.slice(1).map((c, i) => t[i] + c));
-}
-
-/**
- * For each comment, the index of its answer or null: the answers keep their order, and go to the comments whose
- * wording they share most (an answer usually takes up the comment's terms), the comments left over having none.
- */
-function alignAnswers(comments: string[], answers: string[]): (number | null)[] {
-  const cb = comments.map(bigrams);
-  const ab = answers.map(bigrams);
-  const sim = (j: number, i: number) => {
-    let shared = 0;
-    for (const g of ab[i]) if (cb[j].has(g)) shared++;
-    return shared / Math.max(1, Math.min(ab[i].size, cb[j].size));
-  };
-  const k = comments.length;
-  const m = answers.length;
-  // f[j][i]: best total for the first j comments having taken the first i answers.
-  const f = Array.from({ length: k + 1 }, () => Array<number>(m + 1).fill(-Infinity));
-  f[0][0] = 0;
-  for (let j = 1; j <= k; j++) {
-    for (let i = 0; i <= Math.min(j, m); i++) {
-      const skip = f[j - 1][i];
-      const take = i > 0 ? f[j - 1][i - 1] + sim(j - 1, i - 1) : -Infinity;
-      f[j][i] = Math.max(skip, take);
-    }
-  }
-  const out: (number | null)[] = Array(k).fill(null);
-  for (let j = k, i = m; j > 0; j--) {
-    if (i > 0 && f[j][i] === f[j - 1][i - 1] + sim(j - 1, i - 1)) out[j - 1] = --i;
-  }
-  return out;
 }
 
 function addTo(d: Draft, role: 'comment' | 'response', lines: number[] | undefined, para: (p: number[]) => string, page: number): void {

@@ -3,7 +3,7 @@
 // comment cells, then its answer cells, then the page number. Cells are hard-wrapped to their column's width,
 // and a row that does not fit on a page continues on the next one without its number.
 // By default cells are separated by blank lines; `blankLines: false` prints every line back to back, as pdftotext
-// without -layout or the pdfjs text order often do, and an empty cell then prints nothing at all.
+// without -layout or the pdfjs text order often do. An empty cell prints nothing at all.
 // `displayWidth` wraps by display width (full-width characters 2, half-width 1) with the line-start rule a
 // browser applies (、。）」 never start a line: the character before them moves down with them), instead of
 // cutting every `width` characters.
@@ -68,8 +68,8 @@ export function wrapDisplay(text: string, width: number): string[] {
 
 export function serialisedText(rows: SerialRow[], opts: SerialOptions): string {
   const blank = opts.blankLines ?? true;
-  const cut = (text: string, width: number) =>
-    !blank && !text ? [] : opts.displayWidth ? wrapDisplay(text, width) : wrap(text, width);
+  // An empty cell prints nothing, not even the blank line that would end it.
+  const cut = (text: string, width: number) => (!text ? [] : opts.displayWidth ? wrapDisplay(text, width) : wrap(text, width));
   type Piece = { number: string | null; section?: string; location: string[]; comment: string[]; response: string[] };
   const pages: Piece[][] = [[]];
   let room = opts.linesPerPage;
