@@ -44,6 +44,21 @@ describe('empty comment cells', () => {
   });
 });
 
+describe('empty comment cells in rows read in order', () => {
+  it.each([
+    ['cut every 25 characters', { title, linesPerPage: 40, width: 25 }],
+    ['wrapped by display width, narrower answer column, some numbers alone', { title, linesPerPage: 44, width: 50, responseWidth: 44, displayWidth: true, numberAlone: (_: unknown, k: number) => k % 4 === 1 }],
+  ])('%s: the rows holding only an answer read as such, named', async (_name, opts) => {
+    const { r, score } = await read(rowOrderText(rows, opts), 'rows-empty-comments.txt');
+    expect(score.right).toBeGreaterThanOrEqual(28);
+    const none = r.items.filter((it) => !it.comment).map((it) => it.number);
+    expect(none.filter((n) => !empty.includes(n ?? ''))).toEqual([]);
+    const said = r.report.warnings.find((w) => w.includes('read as an answer with no comment')) ?? '';
+    expect(none.length).toBeGreaterThanOrEqual(3);
+    for (const n of none) expect(said).toMatch(new RegExp(`No\\.${n}\\b`));
+  });
+});
+
 describe('empty answer cells', () => {
   it('column-serialised with blank lines: items without an answer read as such, the rest right', async () => {
     const answers = municipalItems(30).map((w, k) => (k % 7 === 3 ? { ...w, response: '' } : w));

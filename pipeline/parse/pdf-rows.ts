@@ -25,6 +25,8 @@ const COUNTER = /^(?:年度|年(?:[間後前]|から|まで|に|の|を|は)|か
 const RESPONSE_LABEL = /^[【〔［[(（<＜]\s*[^】〕］\])）>＞]{0,8}(?:考え方|回答|対応|見解)\s*[】〕］\])）>＞]/;
 // What a row read with no answer costs: most rows have one, so the answer-side evidence must be poor.
 const NO_ANSWER = 3;
+// What a row read with no comment costs: rarer still (a comment cell left empty, or printed once for two rows).
+const NO_COMMENT = 4;
 // A column going on across a page break is the one that filled the page: a reading against that costs this much.
 const PAGE_FILL = 3;
 // Score units by which the chosen border must beat the best other one, else the row is named in a warning.
@@ -210,6 +212,8 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   // may be the end of the comment (a list the comment closes with) in a row whose answer cell is empty.
   const plain = drafts.filter((d) => d.response.length && !d.response.some((t) => ANSWER_VOICE.test(t))).map((d) => `No.${d.number}`);
   if (plain.length) warnings.push(`rows read in order without blank lines: the text taken for the answer of ${plain.join(', ')} has no polite (〜ます/〜です) sentence; it may be the end of the comment, check ${plain.join(', ')}`);
+  const noComment = drafts.filter((d) => !d.comment.length && d.response.length).map((d) => `No.${d.number}`);
+  if (noComment.length) warnings.push(`rows read in order without blank lines: ${noComment.join(', ')} read as an answer with no comment (its first line reads as an answer's), check ${noComment.join(', ')}`);
   const noAnswer = drafts.filter((d) => !d.response.length).map((d) => `No.${d.number}`);
   if (noAnswer.length) warnings.push(`rows read in order without blank lines: ${noAnswer.join(', ')} read as a comment with no answer (every line reads as the comment)`);
   return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings);
@@ -259,6 +263,11 @@ export function cutRow(pieces: { texts: string[] }[], metric: ReturnType<typeof 
       if (LIST_MARK.test(t)) v -= LIST_ANSWER;
     }
     if (j === 0 && b === n) v -= NO_ANSWER;
+    // A row whose comment cell is empty prints its number, then the answer: its first line must read as an answer's.
+    if (j === 0 && b === 0) {
+      const t = pieces[0].texts[0].trim();
+      v += sc.start(t, 'answer') - NO_COMMENT - (MID_WORD.test(t) && !KANA_OPENER.test(t) ? MID_ANSWER : 0);
+    }
     return v;
   };
   // Going from piece j−1 cut at a to piece j cut at b.
@@ -282,7 +291,7 @@ export function cutRow(pieces: { texts: string[] }[], metric: ReturnType<typeof 
     const n = scored[j].n;
     fwd.push(Array<number>(n + 1).fill(-Infinity));
     from.push(Array<number>(n + 1).fill(-1));
-    for (let b = j === 0 ? 1 : 0; b <= n; b++) {
+    for (let b = 0; b <= n; b++) {
       if (j === 0 && force !== undefined && b !== force) continue;
       if (j === 0) {
         fwd[j][b] = own(0, b);
