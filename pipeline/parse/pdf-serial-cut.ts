@@ -41,6 +41,8 @@ export interface PageCells {
   missing: number;
   /** How many have no comment cell. */
   missingComments: number;
+  /** How much better the page reads with these empty cells than with any other count of them. */
+  emptyMargin: number;
 }
 
 type Role = 'comment' | 'comment-cont' | 'answer' | 'answer-cont';
@@ -70,6 +72,10 @@ const EMPTY_CELL = 1.5;
 // An empty comment cell is rarer still (a comment printed once for two rows, a row holding only an answer).
 const EMPTY_COMMENT = 2;
 const MAX_MISSING = 4;
+// The rule that the column going on across a page break is the one that filled the page (segment()), where the page
+// reads with an answer cell missing: the comment cut by the break may be of a row with no answer, whose answer piece
+// is then empty and the page's last answer another row's, so the rule is only a weak hint.
+const LOOSE_FILL = 1;
 // Per unit of wording an answer shares with its comment (a share of bigrams, 0–1): a reading that pairs the
 // page's comments with answers that take up their terms is likelier than one that shifts them by a cell.
 const PAIRING = Number(process.env.PUBCOM_PAIRING ?? 2);
@@ -168,6 +174,7 @@ export function segment(
   cutC: boolean,
   cutA: boolean,
   voice: number[],
+  emptyAnswers = 0,
 ): Segmentation | null {
   const mc = commentRoles.length;
   const ma = answerRoles.length;
@@ -239,7 +246,7 @@ export function segment(
       const lenC = b - a;
       const lenA = n - lastAnswer[0][b];
       const fits = cutC && cutA ? lenC === lenA : cutC ? lenC >= lenA : lenA >= lenC;
-      if (!fits) score -= 3;
+      if (!fits) score -= emptyAnswers > 0 && cutC && !cutA ? LOOSE_FILL : 3;
     }
     if (!best || score > best.score) best = { score, a, b };
   }
@@ -261,7 +268,7 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
   const STATES = [0, 1, 2, 3];
   const cutC = (s: number) => (s & 1) === 1;
   const cutA = (s: number) => (s & 2) === 2;
-  type Option = { score: number; seg: Segmentation; roles: Role[]; missing: number; missingComments: number };
+  type Option = { score: number; seg: Segmentation; roles: Role[]; missing: number; missingComments: number; otherEmpty: number };
   // options[p][into][out]: the page read with these states at its two breaks.
   const options: (Option | null)[][][] = pages.map((page, p) => {
     const { lastEnd, cut, start, voice } = scorer(page.lines, metric, page.k);
@@ -280,7 +287,7 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
           const hasC = commentRoles.length > 0;
           const hasA = answerRoles.length > 0;
           if ((cutC(out) && !hasC) || (cutA(out) && !hasA)) continue;
-          const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out), voice);
+          const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out), voice, missing);
           if (!seg) continue;
           // The page's last line ends its last cell, or, cut by the break, should look like the middle of one.
           // The page's first line is weighed as the start of a new cell, or as the rest of the row cut by the break.
@@ -292,7 +299,12 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
             EMPTY_CELL * missing -
             EMPTY_COMMENT * missingComments +
             PAIRING * pairing(page.lines, seg.starts, roles);
-          if (!best || score > best.score) best = { score, seg, roles, missing, missingComments };
+          const empties = missing + missingComments;
+          if (!best || score > best.score) {
+            // The best reading so far with another count of empty cells is the runner-up's or the old best's.
+            const other: number = best && best.missing + best.missingComments !== empties ? best.score : best?.otherEmpty ?? -Infinity;
+            best = { score, seg, roles, missing, missingComments, otherEmpty: other };
+          } else if (best.missing + best.missingComments !== empties) best.otherEmpty = Math.max(best.otherEmpty, score);
         }
         return best;
       });
@@ -348,7 +360,7 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
       .map((x, j) => ({ x, j }))
       .filter(({ x, j }) => j > 0 && cut(x, roles[j], j === boundary && cutC(state)) < WEAK)
       .map(({ j }) => j);
-    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts, missing: o.missing, missingComments: o.missingComments };
+    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts, missing: o.missing, missingComments: o.missingComments, emptyMargin: o.score - o.otherEmpty };
     state = into;
   }
   return { pages: out, breakMargin };

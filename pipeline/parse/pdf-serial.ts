@@ -21,6 +21,8 @@ const SENTENCE_END = /[。．.！？!?」』）)]$/;
 const UNSURE_BREAK = 2;
 // At most this many empty cells on a page whose cells are separated by blank lines (as pdf-serial-cut.ts allows).
 const MAX_EMPTY = 4;
+// Score units by which the page's count of empty cells must beat any other count, else its items are named.
+const UNSURE_EMPTY = 2;
 
 interface PageParts {
   page: number;
@@ -364,6 +366,11 @@ function denseDrafts(
     if (got.missingComments) {
       const none = p.numbers.filter((_, j) => commentOf[j] === null).map((x) => `No.${x.number}`);
       warnings.push(`page ${p.page}: ${k} numbers but ${kc} comment cells; ${none.join(', ')} taken to have no comment (the comments were given to the answers that share most of their wording), ${range}`);
+    }
+    // Whether the page holds empty cells, and how many, is a close call: every item on it may be shifted.
+    if (got.emptyMargin < UNSURE_EMPTY) {
+      const read = got.missing + got.missingComments ? `with ${got.missing + got.missingComments} empty cell(s)` : 'with no empty cell';
+      warnings.push(`page ${p.page}: ${how}; read ${read}, but another count of empty cells reads almost as well (within ${got.emptyMargin.toFixed(1)}), ${range}`);
     }
     // Which item a cell belongs to, to name the items a weak cut may have mixed up.
     const owner = (j: number) =>
