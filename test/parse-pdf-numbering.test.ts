@@ -38,6 +38,11 @@ describe('numbering that starts again under each section heading', () => {
     expect(r.items.map((it) => it.section)).toEqual(rows.map((_, k) => sectionOf(k)));
     const { right, wrong } = scoreInOrder(r.items, rows);
     expect(right).toBeGreaterThanOrEqual(57);
+    // Ids stay unique (the repeated numbers take @line), and the restart is said once, not once per item.
+    expect(new Set(r.items.map((it) => it.id)).size).toBe(60);
+    expect(r.report.warnings.filter((w) => /printed again|numbering starts again/.test(w))).toEqual([
+      expect.stringMatching(/^numbering starts again under 2 section heading\(s\): 40 item\(s\) .*第2章 安全・安心なまちづくり \(20, from rows-restart#1@L\d+\); 第3章 環境と共生するまち \(20, /),
+    ]);
     for (const w of wrong) expect(named(r.report.warnings)).toContain(w.match(/No\.\d+/)![0]);
   });
 
