@@ -78,7 +78,7 @@ const MAX_MISSING = 4;
 const LOOSE_FILL = 1;
 // Per unit of wording an answer shares with its comment (a share of bigrams, 0–1): a reading that pairs the
 // page's comments with answers that take up their terms is likelier than one that shifts them by a cell.
-const PAIRING = Number(process.env.PUBCOM_PAIRING ?? 2);
+const PAIRING = 2;
 const MAX_PAGE_LINES = 2000;
 const WEAK = 1;
 
@@ -273,6 +273,7 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
   const options: (Option | null)[][][] = pages.map((page, p) => {
     const { lastEnd, cut, start, voice } = scorer(page.lines, metric, page.k);
     const n = page.lines.length;
+    const cache: PairCache = { sets: new Map(), sims: new Map() };
     return STATES.map((into) => {
       return STATES.map((out) => {
         if (p === 0 && into !== 0) return null;
@@ -298,7 +299,7 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
             start(page.lines[0].text.trim(), roles[0]) -
             EMPTY_CELL * missing -
             EMPTY_COMMENT * missingComments +
-            PAIRING * pairing(page.lines, seg.starts, roles);
+            PAIRING * pairing(page.lines, seg.starts, roles, cache);
           const empties = missing + missingComments;
           if (!best || score > best.score) {
             // The best reading so far with another count of empty cells is the runner-up's or the old best's.
@@ -366,13 +367,36 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
   return { pages: out, breakMargin };
 }
 
+/** Bigram sets of a page's cells and their shared wording, kept while the page's readings are scored. */
+type PairCache = { sets: Map<string, Set<string>>; sims: Map<string, number> };
+
 /** The wording the page's comment and answer cells share, paired in order (an empty cell pairs with none). */
-function pairing(lines: CutLine[], starts: number[], roles: Role[]): number {
+function pairing(lines: CutLine[], starts: number[], roles: Role[], cache: PairCache): number {
   if (!PAIRING) return 0;
-  const cells = (role: Role) => starts.flatMap((x, j) => (roles[j] === role ? [lines.slice(x, starts[j + 1] ?? lines.length).map((l) => l.text).join('')] : []));
+  const cells = (role: Role) =>
+    starts.flatMap((x, j) => {
+      if (roles[j] !== role) return [];
+      const key = `${x}:${starts[j + 1] ?? lines.length}`;
+      if (!cache.sets.has(key)) cache.sets.set(key, bigrams(lines.slice(x, starts[j + 1] ?? lines.length).map((l) => l.text).join('')));
+      return [key];
+    });
   const comments = cells('comment');
   const answers = cells('answer');
-  const { total } = comments.length >= answers.length ? alignment(comments, answers) : alignment(answers, comments);
+  const sim = (a: string, b: string) => {
+    const key = `${a}|${b}`;
+    let v = cache.sims.get(key);
+    if (v === undefined) {
+      const x = cache.sets.get(a)!;
+      const y = cache.sets.get(b)!;
+      let shared = 0;
+      for (const g of y) if (x.has(g)) shared++;
+      v = shared / Math.max(1, Math.min(x.size, y.size));
+      cache.sims.set(key, v);
+    }
+    return v;
+  };
+  const [long, short] = comments.length >= answers.length ? [comments, answers] : [answers, comments];
+  const { total } = bestPairing(long.length, short.length, (j, i) => sim(long[j], short[i]));
   return total === -Infinity ? 0 : total;
 }
 
@@ -393,13 +417,15 @@ export function alignAnswers(comments: string[], answers: string[]): (number | n
 export function alignment(comments: string[], answers: string[]): { out: (number | null)[]; total: number } {
   const cb = comments.map(bigrams);
   const ab = answers.map(bigrams);
-  const sim = (j: number, i: number) => {
+  return bestPairing(comments.length, answers.length, (j, i) => {
     let shared = 0;
     for (const g of ab[i]) if (cb[j].has(g)) shared++;
     return shared / Math.max(1, Math.min(ab[i].size, cb[j].size));
-  };
-  const k = comments.length;
-  const m = answers.length;
+  });
+}
+
+/** k cells paired in order with m ≤ k others, each at most once, for the largest total sim. */
+function bestPairing(k: number, m: number, sim: (j: number, i: number) => number): { out: (number | null)[]; total: number } {
   // f[j][i]: best total for the first j comments having taken the first i answers.
   const f = Array.from({ length: k + 1 }, () => Array<number>(m + 1).fill(-Infinity));
   f[0][0] = 0;
