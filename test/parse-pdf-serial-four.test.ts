@@ -33,6 +33,11 @@ describe('column-serialised 4-column table with 該当箇所', () => {
   it('cells separated by blank lines: all 40 right, locations kept', () => check({ linesPerPage: 40, width: 22 }, 'four-blank.txt', 40));
   it('no blank lines, cut every 22 characters: every item, locations kept, the unsure ones named', () =>
     check({ linesPerPage: 40, width: 22, blankLines: false }, 'four-dense.txt', 36));
+  it('a 該当箇所 column too narrow for its cells (第2章 P. / 12), with and without blank lines', async () => {
+    await check({ linesPerPage: 40, width: 22, locationWidth: 6 }, 'four-narrow.txt', 40);
+    // Without blank lines the wrapped locations are told apart by their lines short of the column's width.
+    await check({ linesPerPage: 40, width: 22, locationWidth: 6, blankLines: false }, 'four-narrow-dense.txt', 36);
+  });
   it('no blank lines, wrapped by display width, narrower answer column', () =>
     check({ linesPerPage: 44, width: 46, responseWidth: 40, displayWidth: true, locationWidth: 14, blankLines: false }, 'four-dense-display.txt', 38));
 });

@@ -9,7 +9,7 @@ import type { Item, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import { buildItem } from './item.ts';
-import { alignAnswers, cutPages, type PageCells } from './pdf-serial-cut.ts';
+import { alignAnswers, cutPages, widthMetric, type PageCells } from './pdf-serial-cut.ts';
 import type { LayoutLine } from './pdf-text.ts';
 import { joinWrapped } from './pdf-text.ts';
 import { locationSection } from './tabular.ts';
@@ -259,9 +259,14 @@ const LOCATION_CELL = /^[^。．！？!?]{1,24}$/;
 /**
  * The 該当箇所 cells come between a page's numbers and its comments, one per number: the first k paragraphs when
  * blank lines separate the cells, else the first k lines (a location seldom wraps), taken only when each looks
- * like a location (short, no sentence), so a page that does not print them keeps its text for the comments.
+ * like a location (short, no sentence), so a page that does not print them keeps its text for the comments. A
+ * location column narrower than its longest cell wraps it: then the run of lines narrower than the text columns
+ * after the numbers holds more than k lines, and is cut into k cells after its lines short of the column's width.
  */
 function peelLocations(parts: PageParts[], text: Map<number, string>): void {
+  const metric = widthMetric(parts.flatMap((p) => p.paragraphs.flat().map((i) => text.get(i) ?? '')));
+  const textWidth = Math.max(0, ...metric.full);
+  const width = (i: number) => metric.width((text.get(i) ?? '').trim());
   for (const p of parts) {
     const k = p.numbers.length;
     if (!k) continue;
@@ -272,17 +277,33 @@ function peelLocations(parts: PageParts[], text: Map<number, string>): void {
       continue;
     }
     const flat = p.paragraphs.flat();
-    const cells = flat.slice(0, k).map((i) => [i]);
-    if (flat.length < 3 * k || !cells.every(looks)) continue;
+    let cells = flat.slice(0, k).map((i) => [i]);
+    // The run of narrow lines after the numbers: longer than k when locations wrap.
+    let run = 0;
+    while (textWidth && run < flat.length && width(flat[run]) <= 0.7 * textWidth && run < 3 * k) run++;
+    if (run > k) {
+      const full = Math.max(...flat.slice(0, run).map(width));
+      const grouped: number[][] = [];
+      for (const i of flat.slice(0, run)) {
+        const open = grouped.at(-1);
+        if (open && width(open.at(-1)!) >= full - metric.unit) open.push(i);
+        else grouped.push([i]);
+      }
+      // More groups than numbers: short lines after the locations (the rest of a comment cut by the page break).
+      if (grouped.length >= k) cells = grouped.slice(0, k);
+    }
+    const used = cells.reduce((n, c) => n + c.length, 0);
+    if (flat.length < 2 * k + used || !cells.every(looks)) continue;
     p.locations = cells;
-    const taken = new Set(flat.slice(0, k));
+    const taken = new Set(cells.flat());
     p.paragraphs = p.paragraphs.map((x) => x.filter((i) => !taken.has(i))).filter((x) => x.length);
   }
 }
 
 function takeLocation(d: Draft, cell: number[] | undefined, para: (p: number[]) => string): void {
   if (!cell?.length) return;
-  d.location = para(cell);
+  // A location is one value wrapped by a narrow column: its lines join without the line break a 「P.」 would get.
+  d.location = para(cell).replace(/\n/g, '');
   d.lines.push(...cell);
 }
 
