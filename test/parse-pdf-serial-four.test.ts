@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBytes } from '../pipeline/parse/index.ts';
 import { municipalItems } from './helpers/municipal-items.ts';
+import { rowOrderText } from './helpers/row-text.ts';
 import { serialisedText, type SerialOptions } from './helpers/serial-text.ts';
 import { scoreItems } from './helpers/similarity.ts';
 
@@ -40,4 +41,18 @@ describe('column-serialised 4-column table with 該当箇所', () => {
   });
   it('no blank lines, wrapped by display width, narrower answer column', () =>
     check({ linesPerPage: 44, width: 46, responseWidth: 40, displayWidth: true, locationWidth: 14, blankLines: false }, 'four-dense-display.txt', 38));
+});
+
+describe('a 4-column table read row by row (pdftotext -raw): the 該当箇所 on the row’s first line', () => {
+  it.each([
+    ['cut every 25 characters', { title, linesPerPage: 40, width: 25 }],
+    ['by display width, some answers sharing no line', { title, linesPerPage: 44, width: 50, responseWidth: 44, displayWidth: true }],
+  ])('%s: every item right, the location its own field, not the head of the comment', async (_name, opts) => {
+    const r = await parseBytes(Buffer.from(rowOrderText(rows, { ...opts, headings, location: true })), 'rows-four.txt');
+    expect(r.report.format).toBe('pdf-text');
+    expect(scoreItems(r.items, rows).wrong).toEqual([]);
+    expect(r.items.map((it) => it.location)).toEqual(rows.map((w) => w.location));
+    expect(r.items.map((it) => it.section)).toEqual(rows.map((w) => w.location.replace(/ P\.\d+$/, '')));
+    expect(r.report.totals.skipped_chars).toBe(0);
+  });
 });

@@ -15,6 +15,7 @@ import { buildItem } from './item.ts';
 import { followsNumber, furnitureOf, lineAccounts, runningTitles, type Fate } from './pdf-serial.ts';
 import { ANSWER_VOICE as POLITE, COMMENT_VOICE, scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
 import { joinWrapped, type LayoutLine } from './pdf-text.ts';
+import { locationSection } from './tabular.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
 
 // A row's number at the start of a line: alone, or followed by a space and the comment's first line.
@@ -25,6 +26,9 @@ const COUNTER = /^(?:年度|年(?:[間後前]|から|まで|に|の|を|は)|か
 const RESPONSE_LABEL = /^[【〔［[(（<＜]\s*[^】〕］\])）>＞]{0,8}(?:考え方|回答|対応|見解)\s*[】〕］\])）>＞]/;
 // What a row read with no answer costs: most rows have one, so the answer-side evidence must be poor.
 const NO_ANSWER = 3;
+// A 該当箇所 value as printed: 第2章, P.12, 3-1, 2(1)ア, 12ページ, 全体… (one space-separated token of it).
+const LOCATION_TOKEN =
+  /^(?:第[0-9一二三四五六七八九十]+[章節部編款項](?:[0-9一二三四五六七八九十]+[節項])?|[(]?[Pp][.]?[0-9]+(?:[-~～][0-9]+)?[)]?|[0-9]+(?:ページ|頁)|全体|全般|総論|その他|はじめに|おわりに|別[紙表][0-9]*|[0-9]+(?:[-.][0-9]+)+|[0-9]+[(][0-9]+[)][ア-ン]?)$/;
 // What a row read with no comment costs: rarer still (a comment cell left empty, or printed once for two rows).
 const NO_COMMENT = 4;
 // A column going on across a page break is the one that filled the page: a reading against that costs this much.
@@ -59,6 +63,7 @@ interface Piece {
 interface Draft {
   number: string;
   section: string | null;
+  location?: string;
   numberLine: number;
   comment: string[];
   response: string[];
@@ -150,6 +155,19 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   }
   if (before.some((l) => !headingOf.has(l.index))) warnings.push(`line ${before[0].index}: ${before.filter((l) => !headingOf.has(l.index)).length} line(s) before the first numbered row taken for a title or preamble and skipped`);
 
+  // A 該当箇所 column: its cell sits on the row's first line between the number and the comment's first line.
+  const located = lines.some((l) => isHeadingRow(l.raw) && normalize(l.raw).split(' ').some((x) => matchRole(x)?.role === 'location'));
+  const locationOf = new Map<Start, string>();
+  if (located) {
+    for (const st of starts) {
+      const tokens = st.rest.split(/[ \u3000]+/);
+      let n = 0;
+      while (n < tokens.length - 1 && LOCATION_TOKEN.test(normalize(tokens[n]))) n++;
+      if (!n) continue;
+      locationOf.set(st, tokens.slice(0, n).join(' '));
+      st.rest = tokens.slice(n).join(' ');
+    }
+  }
   const all = content.map((l) => l.raw.trim());
   starts.forEach((s) => {
     if (s.rest) all[s.pos] = s.rest;
@@ -158,7 +176,7 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   const drafts: Draft[] = [];
   starts.forEach((s, k) => {
     let end = k + 1 < starts.length ? starts[k + 1].pos : content.length;
-    const d: Draft = { number: s.number, section, numberLine: content[s.pos].index, comment: [], response: [], lines: [content[s.pos].index], pages: new Set([content[s.pos].page]) };
+    const d: Draft = { number: s.number, section, location: locationOf.get(s), numberLine: content[s.pos].index, comment: [], response: [], lines: [content[s.pos].index], pages: new Set([content[s.pos].page]) };
     // A section heading printed between this row and the next closes this row.
     while (end - 1 > s.pos && k + 1 < starts.length && isSectionHeading(content[end - 1].raw)) {
       end--;
@@ -216,7 +234,7 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   if (noComment.length) warnings.push(`rows read in order without blank lines: ${noComment.join(', ')} read as an answer with no comment (its first line reads as an answer's), check ${noComment.join(', ')}`);
   const noAnswer = drafts.filter((d) => !d.response.length).map((d) => `No.${d.number}`);
   if (noAnswer.length) warnings.push(`rows read in order without blank lines: ${noAnswer.join(', ')} read as a comment with no answer (every line reads as the comment)`);
-  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings);
+  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings, located);
 }
 
 /**
@@ -336,13 +354,15 @@ function finish(
   opts: ParseOptions,
   inputChars: number,
   warnings: string[],
+  located: boolean,
 ): ParsedDocument {
   const items: Item[] = drafts.map((d) =>
     buildItem({
       slug: opts.slug,
       number: d.number,
       fallbackKey: `L${d.numberLine}`,
-      section: d.section,
+      section: d.section ?? (located ? locationSection(d.location ?? null) : null),
+      ...(located ? { location: d.location ?? null } : {}),
       commentRaw: joinWrapped(d.comment),
       responseRaw: joinWrapped(d.response),
       source: { file: opts.file, lines: [...new Set(d.lines)].sort((a, b) => a - b), page: Math.min(...d.pages) },
