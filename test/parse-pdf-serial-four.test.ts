@@ -43,10 +43,33 @@ describe('column-serialised 4-column table with 該当箇所', () => {
     check({ linesPerPage: 44, width: 46, responseWidth: 40, displayWidth: true, locationWidth: 14, blankLines: false }, 'four-dense-display.txt', 38));
 });
 
+describe('column-serialised 4-column table with some 該当箇所 cells empty', () => {
+  // No.5, 14, 23 and 32 have no location: their cell prints nothing, so a page holds fewer location cells.
+  const gappy = municipalItems(40).map((w, k) => (k % 9 === 4 ? { ...w, location: '' } : w));
+  it.each([
+    ['blank lines between cells', true, 40],
+    ['no blank lines', false, 36],
+  ])('%s: the comments and answers stay right; a page short of locations says so', async (_name, blankLines, minRight) => {
+    const text = serialisedText(gappy, { title, headings, location: true, linesPerPage: 40, width: 22, blankLines });
+    const r = await parseBytes(Buffer.from(text), 'four-gappy.txt');
+    expect(r.items.map((it) => it.number)).toEqual(gappy.map((w) => w.number));
+    expect(r.report.totals.skipped_chars).toBe(0);
+    const score = scoreItems(r.items, gappy);
+    expect(score.right).toBeGreaterThanOrEqual(minRight);
+    const warned = named(r.report.warnings);
+    expect(score.wrong.filter((w) => !warned.has(w.match(/No\.(\d+)/)![1]))).toEqual([]);
+    // A location that may be another row's is on a page named in a warning.
+    const notes = r.report.warnings.filter((w) => w.includes('該当箇所 cells'));
+    expect(notes.length).toBeGreaterThanOrEqual(3);
+    const checked = named(notes);
+    expect(r.items.filter((it, k) => (it.location ?? '') !== gappy[k].location && !checked.has(it.number ?? '')).map((it) => it.number)).toEqual([]);
+  });
+});
+
 describe('a 4-column table read row by row (pdftotext -raw): the 該当箇所 on the row’s first line', () => {
   it.each([
     ['cut every 25 characters', { title, linesPerPage: 40, width: 25 }],
-    ['by display width, some answers sharing no line', { title, linesPerPage: 44, width: 50, responseWidth: 44, displayWidth: true }],
+    ['by display width, narrower answer column', { title, linesPerPage: 44, width: 50, responseWidth: 44, displayWidth: true }],
   ])('%s: every item right, the location its own field, not the head of the comment', async (_name, opts) => {
     const r = await parseBytes(Buffer.from(rowOrderText(rows, { ...opts, headings, location: true })), 'rows-four.txt');
     expect(r.report.format).toBe('pdf-text');

@@ -209,16 +209,17 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
   const text = new Map(lines.map((l) => [l.index, l.raw]));
   const para = (p: number[]) => joinWrapped(p.map((i) => text.get(i) ?? ''));
   const located = hasLocationColumn(lines, fates);
-  if (located) peelLocations(parts, text);
+  const locationNotes: string[] = [];
+  if (located) peelLocations(parts, text, locationNotes);
   // Pages with empty cells are cut like pages without blank lines, where a blank line is a sure cell border and
   // the empty cells are found by the same evidence (voice, wording shared with the other column).
   if (!isSerialised(parts) || hasEmptyCells(parts)) {
     if (!isDense(parts) && !(isSerialised(parts) && hasEmptyCells(parts))) return null;
-    const warnings = preambleNote(preamble, parts);
+    const warnings = [...preambleNote(preamble, parts), ...locationNotes];
     return finish(denseDrafts(parts, text, para, fates, warnings, isSerialised(parts)), lines, fates, headingOf, opts, inputChars, warnings, located);
   }
   const drafts: Draft[] = [];
-  const warnings = preambleNote(preamble, parts);
+  const warnings = [...preambleNote(preamble, parts), ...locationNotes];
   for (const p of parts) {
     const k = p.numbers.length;
     const extra = p.paragraphs.length - 2 * k;
@@ -263,7 +264,7 @@ const LOCATION_CELL = /^[^。．！？!?]{1,24}$/;
  * location column narrower than its longest cell wraps it: then the run of lines narrower than the text columns
  * after the numbers holds more than k lines, and is cut into k cells after its lines short of the column's width.
  */
-function peelLocations(parts: PageParts[], text: Map<number, string>): void {
+function peelLocations(parts: PageParts[], text: Map<number, string>, warnings: string[]): void {
   const metric = widthMetric(parts.flatMap((p) => p.paragraphs.flat().map((i) => text.get(i) ?? '')));
   const textWidth = Math.max(0, ...metric.full);
   const width = (i: number) => metric.width((text.get(i) ?? '').trim());
@@ -271,26 +272,42 @@ function peelLocations(parts: PageParts[], text: Map<number, string>): void {
     const k = p.numbers.length;
     if (!k) continue;
     const looks = (cell: number[]) => cell.length > 0 && LOCATION_CELL.test(normalize(cell.map((i) => text.get(i) ?? '').join('')));
-    if (p.paragraphs.length >= 3 * k && p.paragraphs.slice(0, k).every(looks)) {
+    // Cells separated by blank lines: the leading paragraphs that read as locations, one per number, or fewer when
+    // some rows have none (an empty cell prints nothing), as long as the comments and answers are left whole.
+    let lead = 0;
+    while (lead < k && lead < p.paragraphs.length && looks(p.paragraphs[lead])) lead++;
+    if (lead && p.paragraphs.length >= 3 * k && lead === k) {
       p.locations = p.paragraphs.slice(0, k);
       p.paragraphs = p.paragraphs.slice(k);
       continue;
     }
+    if (lead && lead < k && p.paragraphs.length - lead >= 2 * k && p.paragraphs.length - lead <= 2 * k + 2) {
+      takeFewer(p, p.paragraphs.slice(0, lead), warnings);
+      p.paragraphs = p.paragraphs.slice(lead);
+      continue;
+    }
     const flat = p.paragraphs.flat();
     let cells = flat.slice(0, k).map((i) => [i]);
-    // The run of narrow lines after the numbers: longer than k when locations wrap.
+    // The run of narrow lines after the numbers: longer than k when locations wrap, shorter when some are empty.
     let run = 0;
-    while (textWidth && run < flat.length && width(flat[run]) <= 0.7 * textWidth && run < 3 * k) run++;
-    if (run > k) {
+    // A short line with a sentence end is no location (the rest of a comment cut by the page break).
+    while (textWidth && run < flat.length && width(flat[run]) <= 0.7 * textWidth && looks([flat[run]]) && run < 3 * k) run++;
+    if (run > 0 && run !== k) {
       const full = Math.max(...flat.slice(0, run).map(width));
       const grouped: number[][] = [];
       for (const i of flat.slice(0, run)) {
         const open = grouped.at(-1);
-        if (open && width(open.at(-1)!) >= full - metric.unit) open.push(i);
+        if (run > k && open && width(open.at(-1)!) >= full - metric.unit) open.push(i);
         else grouped.push([i]);
       }
       // More groups than numbers: short lines after the locations (the rest of a comment cut by the page break).
       if (grouped.length >= k) cells = grouped.slice(0, k);
+      else if (grouped.every(looks) && flat.length - run >= 2 * k - MAX_EMPTY) {
+        takeFewer(p, grouped, warnings);
+        const taken = new Set(grouped.flat());
+        p.paragraphs = p.paragraphs.map((x) => x.filter((i) => !taken.has(i))).filter((x) => x.length);
+        continue;
+      }
     }
     const used = cells.reduce((n, c) => n + c.length, 0);
     if (flat.length < 2 * k + used || !cells.every(looks)) continue;
@@ -298,6 +315,14 @@ function peelLocations(parts: PageParts[], text: Map<number, string>): void {
     const taken = new Set(cells.flat());
     p.paragraphs = p.paragraphs.map((x) => x.filter((i) => !taken.has(i))).filter((x) => x.length);
   }
+}
+
+/** Fewer 該当箇所 cells than numbers: which rows have none cannot be told, so they go to the rows in order, said. */
+function takeFewer(p: PageParts, cells: number[][], warnings: string[]): void {
+  const k = p.numbers.length;
+  p.locations = [...cells, ...Array.from({ length: k - cells.length }, () => [])];
+  const range = `No.${p.numbers[0].number}–No.${p.numbers[k - 1].number}`;
+  warnings.push(`page ${p.page}: ${k} numbers but ${cells.length} 該当箇所 cells (an empty one prints nothing); the locations were given to the rows in order, check the locations of ${range}`);
 }
 
 function takeLocation(d: Draft, cell: number[] | undefined, para: (p: number[]) => string): void {
