@@ -71,7 +71,7 @@ const BLANK_CUT = 20;
 const EMPTY_CELL = 1.5;
 // An empty comment cell is rarer still (a comment printed once for two rows, a row holding only an answer).
 const EMPTY_COMMENT = 2;
-const MAX_MISSING = 4;
+export const MAX_MISSING = 4;
 // The rule that the column going on across a page break is the one that filled the page (segment()), where the page
 // reads with an answer cell missing: the comment cut by the break may be of a row with no answer, whose answer piece
 // is then empty and the page's last answer another row's, so the rule is only a weak hint.

@@ -4,12 +4,15 @@
 // take the first k comment paragraphs and the k answer paragraphs after them; one more paragraph at the head
 // of either column continues the row cut by the page break. When the cells are not separated by blank lines
 // (pdftotext without -layout, the pdfjs text order), each page's lines are cut into its cells by the evidence of
-// the line ends instead (pdf-serial-cut.ts).
+// the line ends instead (pdf-serial-cut.ts), as are pages with empty cells (which print nothing). Section heading
+// rows printed in the number column set the items' sections, and the numbering may start again under each; a
+// 該当箇所 column prints its cells between the numbers and the comments (pdf-serial-location.ts).
 import type { Item, LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import { buildItem } from './item.ts';
-import { alignAnswers, cutPages, widthMetric, type PageCells } from './pdf-serial-cut.ts';
+import { alignAnswers, cutPages, MAX_MISSING, type PageCells } from './pdf-serial-cut.ts';
+import { hasLocationColumn, peelLocations } from './pdf-serial-location.ts';
 import type { LayoutLine } from './pdf-text.ts';
 import { joinWrapped } from './pdf-text.ts';
 import { locationSection } from './tabular.ts';
@@ -19,12 +22,12 @@ const PAGE_NUMBER = /^(?:[-－‐―ー]\s*\d+\s*[-－‐―ー]|\d+\s*(?:ペー
 const SENTENCE_END = /[。．.！？!?」』）)]$/;
 // Score units (pdf-serial-cut.ts) by which the chosen reading of a page break must beat the next best one.
 const UNSURE_BREAK = 2;
-// At most this many empty cells on a page whose cells are separated by blank lines (as pdf-serial-cut.ts allows).
-const MAX_EMPTY = 4;
+// At most this many empty cells on a page whose cells are separated by blank lines, as pdf-serial-cut.ts allows.
+const MAX_EMPTY = MAX_MISSING;
 // Score units by which the page's count of empty cells must beat any other count, else its items are named.
 const UNSURE_EMPTY = 2;
 
-interface PageParts {
+export interface PageParts {
   page: number;
   numbers: { line: number; number: string; section?: string }[];
   /** Section heading rows (第2章 …) printed in the number column, before the number they head. */
@@ -247,82 +250,6 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
     });
   }
   return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings, located);
-}
-
-/** The column headings name a 該当箇所 column: the page prints its cells after the numbers, before the comments. */
-function hasLocationColumn(lines: LayoutLine[], fates: Map<number, Fate>): boolean {
-  return lines.some((l) => fates.get(l.index)?.fate === 'header' && normalize(l.raw).split(' ').some((x) => matchRole(x)?.role === 'location'));
-}
-
-// A 該当箇所 cell (第2章 P.12, 3(2)ア, 全体): short, no sentence in it.
-const LOCATION_CELL = /^[^。．！？!?]{1,24}$/;
-
-/**
- * The 該当箇所 cells come between a page's numbers and its comments, one per number: the first k paragraphs when
- * blank lines separate the cells, else the first k lines (a location seldom wraps), taken only when each looks
- * like a location (short, no sentence), so a page that does not print them keeps its text for the comments. A
- * location column narrower than its longest cell wraps it: then the run of lines narrower than the text columns
- * after the numbers holds more than k lines, and is cut into k cells after its lines short of the column's width.
- */
-function peelLocations(parts: PageParts[], text: Map<number, string>, warnings: string[]): void {
-  const metric = widthMetric(parts.flatMap((p) => p.paragraphs.flat().map((i) => text.get(i) ?? '')));
-  const textWidth = Math.max(0, ...metric.full);
-  const width = (i: number) => metric.width((text.get(i) ?? '').trim());
-  for (const p of parts) {
-    const k = p.numbers.length;
-    if (!k) continue;
-    const looks = (cell: number[]) => cell.length > 0 && LOCATION_CELL.test(normalize(cell.map((i) => text.get(i) ?? '').join('')));
-    // Cells separated by blank lines: the leading paragraphs that read as locations, one per number, or fewer when
-    // some rows have none (an empty cell prints nothing), as long as the comments and answers are left whole.
-    let lead = 0;
-    while (lead < k && lead < p.paragraphs.length && looks(p.paragraphs[lead])) lead++;
-    if (lead && p.paragraphs.length >= 3 * k && lead === k) {
-      p.locations = p.paragraphs.slice(0, k);
-      p.paragraphs = p.paragraphs.slice(k);
-      continue;
-    }
-    if (lead && lead < k && p.paragraphs.length - lead >= 2 * k && p.paragraphs.length - lead <= 2 * k + 2) {
-      takeFewer(p, p.paragraphs.slice(0, lead), warnings);
-      p.paragraphs = p.paragraphs.slice(lead);
-      continue;
-    }
-    const flat = p.paragraphs.flat();
-    let cells = flat.slice(0, k).map((i) => [i]);
-    // The run of narrow lines after the numbers: longer than k when locations wrap, shorter when some are empty.
-    let run = 0;
-    // A short line with a sentence end is no location (the rest of a comment cut by the page break).
-    while (textWidth && run < flat.length && width(flat[run]) <= 0.7 * textWidth && looks([flat[run]]) && run < 3 * k) run++;
-    if (run > 0 && run !== k) {
-      const full = Math.max(...flat.slice(0, run).map(width));
-      const grouped: number[][] = [];
-      for (const i of flat.slice(0, run)) {
-        const open = grouped.at(-1);
-        if (run > k && open && width(open.at(-1)!) >= full - metric.unit) open.push(i);
-        else grouped.push([i]);
-      }
-      // More groups than numbers: short lines after the locations (the rest of a comment cut by the page break).
-      if (grouped.length >= k) cells = grouped.slice(0, k);
-      else if (grouped.every(looks) && flat.length - run >= 2 * k - MAX_EMPTY) {
-        takeFewer(p, grouped, warnings);
-        const taken = new Set(grouped.flat());
-        p.paragraphs = p.paragraphs.map((x) => x.filter((i) => !taken.has(i))).filter((x) => x.length);
-        continue;
-      }
-    }
-    const used = cells.reduce((n, c) => n + c.length, 0);
-    if (flat.length < 2 * k + used || !cells.every(looks)) continue;
-    p.locations = cells;
-    const taken = new Set(cells.flat());
-    p.paragraphs = p.paragraphs.map((x) => x.filter((i) => !taken.has(i))).filter((x) => x.length);
-  }
-}
-
-/** Fewer 該当箇所 cells than numbers: which rows have none cannot be told, so they go to the rows in order, said. */
-function takeFewer(p: PageParts, cells: number[][], warnings: string[]): void {
-  const k = p.numbers.length;
-  p.locations = [...cells, ...Array.from({ length: k - cells.length }, () => [])];
-  const range = `No.${p.numbers[0].number}–No.${p.numbers[k - 1].number}`;
-  warnings.push(`page ${p.page}: ${k} numbers but ${cells.length} 該当箇所 cells (an empty one prints nothing); the locations were given to the rows in order, check the locations of ${range}`);
 }
 
 function takeLocation(d: Draft, cell: number[] | undefined, para: (p: number[]) => string): void {
