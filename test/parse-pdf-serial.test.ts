@@ -36,20 +36,36 @@ describe('column-serialised PDF text', () => {
     }
   });
 
-  it('a page whose paragraphs do not add up is reported, not silently mis-assigned', async () => {
-    // On a page whose k numbers meet exactly 2k paragraphs, drop its last answer paragraph.
-    const pages = text.split('\f');
-    const shape = (page: string) => {
-      const blocks = page.split('\n\n');
-      const numbers = blocks[1].split('\n').filter(Boolean).length;
-      return { blocks, numbers, paragraphs: blocks.length - 3 };
-    };
-    const p = pages.findIndex((page, i) => i > 0 && shape(page).paragraphs === 2 * shape(page).numbers);
-    expect(p).toBeGreaterThan(0);
+  // On a page whose k numbers meet exactly 2k paragraphs, drop answer paragraphs from the end of the page.
+  const pages = text.split('\f');
+  const shape = (page: string) => {
+    const blocks = page.split('\n\n');
+    const numbers = blocks[1].split('\n').filter(Boolean).length;
+    return { blocks, numbers, paragraphs: blocks.length - 3 };
+  };
+  const p = pages.findIndex((page, i) => i > 0 && shape(page).paragraphs === 2 * shape(page).numbers && shape(page).numbers >= 5);
+  const dropAnswers = (n: number) => {
     const { blocks } = shape(pages[p]);
-    blocks.splice(blocks.length - 2, 1);
-    pages[p] = blocks.join('\n\n');
-    const r = await parseBytes(Buffer.from(pages.join('\f')), 'broken.txt');
+    blocks.splice(blocks.length - 1 - n, n);
+    return [...pages.slice(0, p), blocks.join('\n\n'), ...pages.slice(p + 1)].join('\f');
+  };
+
+  it('a page one answer short reads as an empty answer cell (it prints nothing), the item named', async () => {
+    expect(p).toBeGreaterThan(0);
+    const r = await parseBytes(Buffer.from(dropAnswers(1)), 'one-short.txt');
+    const nums = shape(pages[p]).blocks[1].split('\n').filter(Boolean);
+    const last = nums[nums.length - 1];
+    expect(r.report.warnings).toContain(
+      `page ${p + 1}: ${nums.length} numbers but ${nums.length - 1} answer cells; No.${last} taken to have no answer (the answers were given to the comments they share most wording with), check No.${nums[0]}–No.${last}`,
+    );
+    expect(r.items.filter((it) => !it.response).map((it) => it.number)).toEqual([last]);
+    expect(scoreItems(r.items, items).wrong).toEqual([`No.${last}: comment 1.00, response 0.00`]);
+    expect(r.report.totals.skipped_chars).toBe(0);
+  });
+
+  it('a page whose paragraphs do not add up is reported, not silently mis-assigned', async () => {
+    // Five answer paragraphs gone: more than a page's empty cells explain.
+    const r = await parseBytes(Buffer.from(dropAnswers(5)), 'broken.txt');
     expect(r.report.warnings.some((w) => new RegExp(`page ${p + 1}: \\d+ numbers but \\d+ text paragraphs; could not reassemble`).test(w))).toBe(true);
     expect(r.report.skipped.some((s) => s.reason === 'column-serialised page that could not be reassembled')).toBe(true);
   });

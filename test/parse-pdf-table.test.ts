@@ -143,3 +143,29 @@ describe('a PDF that is not a result table', () => {
     await expect(parseBytes(pdf, 'minutes.pdf')).rejects.toThrow(/not a result table/);
   });
 });
+
+describe('numbering and empty cells in printed tables (issue 12 gaps, read from the geometry)', () => {
+  const title = '第3次総合計画（素案）に対する意見と県の考え方';
+  const chapters = ['第1章 計画の概要', '第2章 安全・安心なまちづくり', '第3章 環境と共生するまち'];
+
+  it('numbers starting again under each chapter heading, and 1-1 numbers: every item under its chapter', async () => {
+    for (const compound of [false, true]) {
+      const items = municipalItems(30).map((w, k) => ({ ...w, number: compound ? `${Math.floor(k / 10) + 1}-${(k % 10) + 1}` : String((k % 10) + 1) }));
+      const rows = items.flatMap((it, k) => [...(k % 10 === 0 ? [{ heading: chapters[k / 10] }] : []), { number: it.number, cells: [it.comment, it.response] }]);
+      const html = resultTableHtml({ title, columns: ['番号', '意見の概要', '意見に対する考え方'], widths: [1, 5, 5], rows, ruled: true });
+      const r = await parseBytes(await printer.print(html, furniture(title)), 'restart.pdf');
+      expect(r.items.map((it) => it.number)).toEqual(items.map((w) => w.number));
+      expect(r.items.map((it) => it.section)).toEqual(items.map((_, k) => chapters[Math.floor(k / 10)]));
+      expect(r.items.filter((it, k) => scoreItems([it], [items[k]]).right !== 1)).toEqual([]);
+    }
+  });
+
+  it('empty comment cells, borderless: the rows keep their answers, their comments empty', async () => {
+    const items = municipalItems(30).map((w, k) => (k % 7 === 3 ? { ...w, comment: '' } : w));
+    const rows = items.map((it) => ({ number: it.number, cells: [it.comment, it.response] }));
+    const html = resultTableHtml({ title, columns: ['番号', '意見の概要', '意見に対する考え方'], widths: [1, 5, 5], rows, ruled: false });
+    const r = await parseBytes(await printer.print(html, furniture(title)), 'empty-comments.pdf');
+    expect(score(r.items, items).wrong).toEqual([]);
+    expect(r.items.filter((it) => !it.comment).map((it) => it.number)).toEqual(['4', '11', '18', '25']);
+  });
+});

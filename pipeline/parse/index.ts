@@ -156,11 +156,15 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
  */
 function uniqueIds(doc: ParsedDocument): { items: Item[]; accounts: ParsedDocument['accounts']; warnings: string[] } {
   const seen = new Set<string>();
+  const sectionOf = new Map<string, string | null>();
   const renamed = new Map<string, Map<number, string>>();
   const warnings: string[] = [];
+  // Numbers printed again under another section heading: numbering that starts again per section, said once.
+  const restarted: { section: string; first: string; count: number }[] = [];
   const items = doc.items.map((it) => {
     if (!seen.has(it.id)) {
       seen.add(it.id);
+      sectionOf.set(it.id, it.section);
       return it;
     }
     const where = it.source.lines?.[0] !== undefined ? `L${it.source.lines[0]}` : `r${it.source.rows?.[0] ?? seen.size}`;
@@ -171,9 +175,18 @@ function uniqueIds(doc: ParsedDocument): { items: Item[]; accounts: ParsedDocume
     const byIndex = renamed.get(it.id) ?? new Map<number, string>();
     for (const i of indexes) byIndex.set(i, id);
     renamed.set(it.id, byIndex);
-    warnings.push(`${it.id} is printed again at ${where}; that item is ${id}`);
+    if (it.section && it.section !== sectionOf.get(it.id)) {
+      const last = restarted[restarted.length - 1];
+      if (last?.section === it.section) last.count++;
+      else restarted.push({ section: it.section, first: id, count: 1 });
+    } else warnings.push(`${it.id} is printed again at ${where}; that item is ${id}`);
     return { ...it, id, flags: [...new Set([...it.flags, 'duplicate_number' as const])].sort() };
   });
+  if (restarted.length) {
+    const count = restarted.reduce((n, r) => n + r.count, 0);
+    const under = restarted.map((r) => `${r.section} (${r.count}, from ${r.first})`).join('; ');
+    warnings.push(`numbering starts again under ${restarted.length} section heading(s): ${count} item(s) whose number was printed before carry the id <number>@<line or row>: ${under}`);
+  }
   if (!renamed.size) return { items, accounts: doc.accounts, warnings };
   const accounts = doc.accounts.map((a) => {
     const to = a.ref !== undefined ? renamed.get(a.ref)?.get(a.index) : undefined;

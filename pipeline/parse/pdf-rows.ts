@@ -10,20 +10,27 @@
 // scores almost as well are named in a warning.
 import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
-import { isSectionHeading, matchRole } from './columns.ts';
+import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import { buildItem } from './item.ts';
-import { furnitureOf, lineAccounts, runningTitles, type Fate } from './pdf-serial.ts';
+import { followsNumber, furnitureOf, lineAccounts, runningTitles, type Fate } from './pdf-serial.ts';
 import { ANSWER_VOICE as POLITE, COMMENT_VOICE, scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
 import { joinWrapped, type LayoutLine } from './pdf-text.ts';
+import { locationSection } from './tabular.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
 
 // A row's number at the start of a line: alone, or followed by a space and the comment's first line.
-const ROW_START = /^(?:No\.?\s*)?([0-9０-９]{1,4})(?:[ \u3000]+(\S.*))?$/;
+// Plain (12), compound (3-1) or bracketed ((4), ①) numbers.
+const ROW_START = /^((?:No\.?\s*)?[0-9０-９]{1,4}(?:[-‐－][0-9０-９]{1,3})?|[（(][0-9０-９]{1,3}[)）]|[①-⑳㉑-㉟㊱-㊿])(?:[ \u3000]+(\S.*))?$/;
 const NO_START = /^[、。，．,.）)」』】]/;
 const COUNTER = /^(?:年度|年(?:[間後前]|から|まで|に|の|を|は)|か月|ヶ月|カ月|点目|箇所|か所|[%％]|割|倍|回目|件(?:の|を|が|に))/;
 const RESPONSE_LABEL = /^[【〔［[(（<＜]\s*[^】〕］\])）>＞]{0,8}(?:考え方|回答|対応|見解)\s*[】〕］\])）>＞]/;
 // What a row read with no answer costs: most rows have one, so the answer-side evidence must be poor.
 const NO_ANSWER = 3;
+// A 該当箇所 value as printed: 第2章, P.12, 3-1, 2(1)ア, 12ページ, 全体… (one space-separated token of it).
+const LOCATION_TOKEN =
+  /^(?:第[0-9一二三四五六七八九十]+[章節部編款項](?:[0-9一二三四五六七八九十]+[節項])?|[(]?[Pp][.]?[0-9]+(?:[-~～][0-9]+)?[)]?|[0-9]+(?:ページ|頁)|全体|全般|総論|その他|はじめに|おわりに|別[紙表][0-9]*|[0-9]+(?:[-.][0-9]+)+|[0-9]+[(][0-9]+[)][ア-ン]?)$/;
+// What a row read with no comment costs: rarer still (a comment cell left empty, or printed once for two rows).
+const NO_COMMENT = 4;
 // A column going on across a page break is the one that filled the page: a reading against that costs this much.
 const PAGE_FILL = 3;
 // Score units by which the chosen border must beat the best other one, else the row is named in a warning.
@@ -56,6 +63,7 @@ interface Piece {
 interface Draft {
   number: string;
   section: string | null;
+  location?: string;
   numberLine: number;
   comment: string[];
   response: string[];
@@ -73,15 +81,17 @@ function isHeadingRow(raw: string): boolean {
   return parts.length >= 2 && roles.every(Boolean) && (roles.includes('comment') || roles.includes('response'));
 }
 
-function rowStart(text: string, last: number): Start | null {
+function rowStart(text: string, last: string | null, afterHeading: boolean): Start | null {
   const m = ROW_START.exec(text.trim());
   if (!m) return null;
-  const v = Number(m[1].normalize('NFKC'));
+  const n = parseNumber(m[1]);
   const rest = m[2] ?? '';
-  if (NO_START.test(rest)) return null;
-  // The next number, or a small jump (a row deleted from the table) when the number stands alone.
-  if (v !== last + 1 && !(v > last + 1 && v <= last + 5 && !rest) && !(last === 0 && v >= 1 && v <= 50)) return null;
-  return { pos: -1, number: String(v), rest };
+  if (!n || NO_START.test(rest)) return null;
+  // The next number (1 again under a new section heading), or a small jump (a row deleted from the table) when
+  // the number stands alone.
+  const first = Number.parseInt(n, 10);
+  if (last === null ? !(first >= 1 && first <= 50) : !followsNumber(last, n, afterHeading, rest ? 1 : 5)) return null;
+  return { pos: -1, number: n, rest };
 }
 
 /**
@@ -109,14 +119,19 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   if (content.filter((l) => l.segments.length > 1).length > 0.1 * content.length) return null;
   if (content.some((l) => RESPONSE_LABEL.test(normalize(l.raw)))) return null;
   const starts: Start[] = [];
-  let last = 0;
+  let last: string | null = null;
+  let afterHeading = false;
   content.forEach((l, pos) => {
-    const s = rowStart(l.raw, last);
-    if (!s) return;
+    const s = rowStart(l.raw, last, afterHeading);
+    if (!s) {
+      if (isSectionHeading(l.raw)) afterHeading = true;
+      return;
+    }
     // 「令和 / 7 年度から」「3 点目」: a number wrapped to a line start with its counter, mid-sentence, is text.
     if (pos > 0 && COUNTER.test(s.rest) && !/[。．！？!?」）)]$/.test(content[pos - 1].raw.trim())) return;
     starts.push({ ...s, pos });
-    last = Number(s.number);
+    last = s.number;
+    afterHeading = false;
   });
   if (starts.length < 3) return null;
   // A run of bare numbers is a number column printed on its own (column-serialised text), not rows.
@@ -140,6 +155,19 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   }
   if (before.some((l) => !headingOf.has(l.index))) warnings.push(`line ${before[0].index}: ${before.filter((l) => !headingOf.has(l.index)).length} line(s) before the first numbered row taken for a title or preamble and skipped`);
 
+  // A 該当箇所 column: its cell sits on the row's first line between the number and the comment's first line.
+  const located = lines.some((l) => isHeadingRow(l.raw) && normalize(l.raw).split(' ').some((x) => matchRole(x)?.role === 'location'));
+  const locationOf = new Map<Start, string>();
+  if (located) {
+    for (const st of starts) {
+      const tokens = st.rest.split(/[ \u3000]+/);
+      let n = 0;
+      while (n < tokens.length - 1 && LOCATION_TOKEN.test(normalize(tokens[n]))) n++;
+      if (!n) continue;
+      locationOf.set(st, tokens.slice(0, n).join(' '));
+      st.rest = tokens.slice(n).join(' ');
+    }
+  }
   const all = content.map((l) => l.raw.trim());
   starts.forEach((s) => {
     if (s.rest) all[s.pos] = s.rest;
@@ -148,7 +176,7 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   const drafts: Draft[] = [];
   starts.forEach((s, k) => {
     let end = k + 1 < starts.length ? starts[k + 1].pos : content.length;
-    const d: Draft = { number: s.number, section, numberLine: content[s.pos].index, comment: [], response: [], lines: [content[s.pos].index], pages: new Set([content[s.pos].page]) };
+    const d: Draft = { number: s.number, section, location: locationOf.get(s), numberLine: content[s.pos].index, comment: [], response: [], lines: [content[s.pos].index], pages: new Set([content[s.pos].page]) };
     // A section heading printed between this row and the next closes this row.
     while (end - 1 > s.pos && k + 1 < starts.length && isSectionHeading(content[end - 1].raw)) {
       end--;
@@ -202,9 +230,11 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   // may be the end of the comment (a list the comment closes with) in a row whose answer cell is empty.
   const plain = drafts.filter((d) => d.response.length && !d.response.some((t) => ANSWER_VOICE.test(t))).map((d) => `No.${d.number}`);
   if (plain.length) warnings.push(`rows read in order without blank lines: the text taken for the answer of ${plain.join(', ')} has no polite (〜ます/〜です) sentence; it may be the end of the comment, check ${plain.join(', ')}`);
+  const noComment = drafts.filter((d) => !d.comment.length && d.response.length).map((d) => `No.${d.number}`);
+  if (noComment.length) warnings.push(`rows read in order without blank lines: ${noComment.join(', ')} read as an answer with no comment (its first line reads as an answer's), check ${noComment.join(', ')}`);
   const noAnswer = drafts.filter((d) => !d.response.length).map((d) => `No.${d.number}`);
   if (noAnswer.length) warnings.push(`rows read in order without blank lines: ${noAnswer.join(', ')} read as a comment with no answer (every line reads as the comment)`);
-  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings);
+  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings, located);
 }
 
 /**
@@ -251,6 +281,11 @@ export function cutRow(pieces: { texts: string[] }[], metric: ReturnType<typeof 
       if (LIST_MARK.test(t)) v -= LIST_ANSWER;
     }
     if (j === 0 && b === n) v -= NO_ANSWER;
+    // A row whose comment cell is empty prints its number, then the answer: its first line must read as an answer's.
+    if (j === 0 && b === 0) {
+      const t = pieces[0].texts[0].trim();
+      v += sc.start(t, 'answer') - NO_COMMENT - (MID_WORD.test(t) && !KANA_OPENER.test(t) ? MID_ANSWER : 0);
+    }
     return v;
   };
   // Going from piece j−1 cut at a to piece j cut at b.
@@ -274,7 +309,7 @@ export function cutRow(pieces: { texts: string[] }[], metric: ReturnType<typeof 
     const n = scored[j].n;
     fwd.push(Array<number>(n + 1).fill(-Infinity));
     from.push(Array<number>(n + 1).fill(-1));
-    for (let b = j === 0 ? 1 : 0; b <= n; b++) {
+    for (let b = 0; b <= n; b++) {
       if (j === 0 && force !== undefined && b !== force) continue;
       if (j === 0) {
         fwd[j][b] = own(0, b);
@@ -319,13 +354,15 @@ function finish(
   opts: ParseOptions,
   inputChars: number,
   warnings: string[],
+  located: boolean,
 ): ParsedDocument {
   const items: Item[] = drafts.map((d) =>
     buildItem({
       slug: opts.slug,
       number: d.number,
       fallbackKey: `L${d.numberLine}`,
-      section: d.section,
+      section: d.section ?? (located ? locationSection(d.location ?? null) : null),
+      ...(located ? { location: d.location ?? null } : {}),
       commentRaw: joinWrapped(d.comment),
       responseRaw: joinWrapped(d.response),
       source: { file: opts.file, lines: [...new Set(d.lines)].sort((a, b) => a - b), page: Math.min(...d.pages) },

@@ -39,6 +39,10 @@ export interface PageCells {
   weakCuts: number[];
   /** How many of the page's numbers have no answer cell (an empty cell prints nothing). */
   missing: number;
+  /** How many have no comment cell. */
+  missingComments: number;
+  /** How much better the page reads with these empty cells than with any other count of them. */
+  emptyMargin: number;
 }
 
 type Role = 'comment' | 'comment-cont' | 'answer' | 'answer-cont';
@@ -65,7 +69,16 @@ const BLANK_CUT = 20;
 // What reading a page's answer column with one cell fewer than its numbers costs: an empty answer cell is rare,
 // so it must save a cut at least this bad. At most this many per page.
 const EMPTY_CELL = 1.5;
-const MAX_MISSING = 4;
+// An empty comment cell is rarer still (a comment printed once for two rows, a row holding only an answer).
+const EMPTY_COMMENT = 2;
+export const MAX_MISSING = 4;
+// The rule that the column going on across a page break is the one that filled the page (segment()), where the page
+// reads with an answer cell missing: the comment cut by the break may be of a row with no answer, whose answer piece
+// is then empty and the page's last answer another row's, so the rule is only a weak hint.
+const LOOSE_FILL = 1;
+// Per unit of wording an answer shares with its comment (a share of bigrams, 0–1): a reading that pairs the
+// page's comments with answers that take up their terms is likelier than one that shifts them by a cell.
+const PAIRING = 2;
 const MAX_PAGE_LINES = 2000;
 const WEAK = 1;
 
@@ -89,7 +102,7 @@ export function widthMetric(texts: string[]): { width: (s: string) => number; un
   return d.hits > c.hits ? { width: display, unit: 2, full: d.full } : { width: chars, unit: 1, full: c.full };
 }
 
-export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>) {
+export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>, k = Infinity) {
   // One full-width character, in the metric's units.
   const char = metric.unit;
   /** Evidence that a cell ends with line i. */
@@ -132,8 +145,11 @@ export function scorer(lines: CutLine[], metric: ReturnType<typeof widthMetric>)
   for (const l of lines) voice.push(voice[voice.length - 1] + (ANSWER_VOICE.test(l.text) ? 1 : 0) - (COMMENT_VOICE.test(l.text) ? 1 : 0));
   /** A cut before line i (i ≥ 1) that starts a cell in `role`. `cutRow`: the cell before it was cut by the page
    *  break: its last line should look like the middle of a cell (full, no sentence end), not like an end. */
+  // A page whose cells are separated by blank lines (at least as many as its numbers): a border without one is no
+  // border (the page reads with an empty cell rather than cut a cell at a sentence end inside it).
+  const blankBorders = lines.filter((l) => l.blankBefore).length >= Math.max(2, k);
   const cut = (i: number, role: Role, cutRow: boolean): number =>
-    (lines[i].blankBefore ? BLANK_CUT : 0) + (cutRow ? Math.min(0, -ends[i - 1]) : ends[i - 1]) + start(lines[i].text.trim(), role);
+    (lines[i].blankBefore ? BLANK_CUT : blankBorders ? -BLANK_CUT : 0) + (cutRow ? Math.min(0, -ends[i - 1]) : ends[i - 1]) + start(lines[i].text.trim(), role);
   return { ends, cut, start, voice, lastEnd };
 }
 
@@ -158,6 +174,7 @@ export function segment(
   cutC: boolean,
   cutA: boolean,
   voice: number[],
+  emptyAnswers = 0,
 ): Segmentation | null {
   const mc = commentRoles.length;
   const ma = answerRoles.length;
@@ -229,7 +246,7 @@ export function segment(
       const lenC = b - a;
       const lenA = n - lastAnswer[0][b];
       const fits = cutC && cutA ? lenC === lenA : cutC ? lenC >= lenA : lenA >= lenC;
-      if (!fits) score -= 3;
+      if (!fits) score -= emptyAnswers > 0 && cutC && !cutA ? LOOSE_FILL : 3;
     }
     if (!best || score > best.score) best = { score, a, b };
   }
@@ -251,32 +268,44 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
   const STATES = [0, 1, 2, 3];
   const cutC = (s: number) => (s & 1) === 1;
   const cutA = (s: number) => (s & 2) === 2;
-  type Option = { score: number; seg: Segmentation; roles: Role[]; missing: number };
+  type Option = { score: number; seg: Segmentation; roles: Role[]; missing: number; missingComments: number; otherEmpty: number };
   // options[p][into][out]: the page read with these states at its two breaks.
   const options: (Option | null)[][][] = pages.map((page, p) => {
-    const { lastEnd, cut, start, voice } = scorer(page.lines, metric);
+    const { lastEnd, cut, start, voice } = scorer(page.lines, metric, page.k);
     const n = page.lines.length;
+    const cache: PairCache = { sets: new Map(), sims: new Map() };
     return STATES.map((into) => {
-      const commentRoles: Role[] = [...(cutC(into) ? ['comment-cont' as const] : []), ...Array<Role>(page.k).fill('comment')];
       return STATES.map((out) => {
         if (p === 0 && into !== 0) return null;
         if (p === pages.length - 1 && out !== 0) return null;
         let best: Option | null = null;
-        // An answer cell left empty prints nothing: the page may hold fewer answer cells than numbers.
-        for (let missing = 0; missing <= Math.min(page.k, MAX_MISSING); missing++) {
+        // A cell left empty prints nothing: the page may hold fewer answer (or comment) cells than numbers.
+        for (let missingComments = 0; missingComments <= Math.min(page.k, MAX_MISSING); missingComments++)
+        for (let missing = 0; missing <= Math.min(page.k, MAX_MISSING - missingComments); missing++) {
+          const commentRoles: Role[] = [...(cutC(into) ? ['comment-cont' as const] : []), ...Array<Role>(page.k - missingComments).fill('comment')];
           const answerRoles: Role[] = [...(cutA(into) ? ['answer-cont' as const] : []), ...Array<Role>(page.k - missing).fill('answer')];
           const roles = [...commentRoles, ...answerRoles];
           const hasC = commentRoles.length > 0;
           const hasA = answerRoles.length > 0;
           if ((cutC(out) && !hasC) || (cutA(out) && !hasA)) continue;
-          const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out), voice);
+          const seg = segment(n, commentRoles, answerRoles, cut, cutC(out), cutA(out), voice, missing);
           if (!seg) continue;
           // The page's last line ends its last cell, or, cut by the break, should look like the middle of one.
           // The page's first line is weighed as the start of a new cell, or as the rest of the row cut by the break.
           const lastCut = hasA ? cutA(out) : cutC(out);
           const score =
-            seg.score + (lastCut ? Math.min(0, -lastEnd) : lastEnd) + start(page.lines[0].text.trim(), roles[0]) - EMPTY_CELL * missing;
-          if (!best || score > best.score) best = { score, seg, roles, missing };
+            seg.score +
+            (lastCut ? Math.min(0, -lastEnd) : lastEnd) +
+            start(page.lines[0].text.trim(), roles[0]) -
+            EMPTY_CELL * missing -
+            EMPTY_COMMENT * missingComments +
+            PAIRING * pairing(page.lines, seg.starts, roles, cache);
+          const empties = missing + missingComments;
+          if (!best || score > best.score) {
+            // The best reading so far with another count of empty cells is the runner-up's or the old best's.
+            const other: number = best && best.missing + best.missingComments !== empties ? best.score : best?.otherEmpty ?? -Infinity;
+            best = { score, seg, roles, missing, missingComments, otherEmpty: other };
+          } else if (best.missing + best.missingComments !== empties) best.otherEmpty = Math.max(best.otherEmpty, score);
         }
         return best;
       });
@@ -325,15 +354,91 @@ export function cutPages(pages: CutPage[]): { pages: (PageCells | null)[]; break
     const o = options[p][into][state]!;
     const n = pages[p].lines.length;
     const { seg, roles } = o;
-    const { cut } = scorer(pages[p].lines, metric);
+    const { cut } = scorer(pages[p].lines, metric, pages[p].k);
     const boundary = roles.findIndex((r) => r.startsWith('answer'));
     const cells = seg.starts.map((x, j) => [x, (seg.starts[j + 1] ?? n) - 1] as [number, number]);
     const weakCuts = seg.starts
       .map((x, j) => ({ x, j }))
       .filter(({ x, j }) => j > 0 && cut(x, roles[j], j === boundary && cutC(state)) < WEAK)
       .map(({ j }) => j);
-    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts, missing: o.missing };
+    out[p] = { cells, commentCont: roles[0] === 'comment-cont', answerCont: roles.includes('answer-cont'), weakCuts, missing: o.missing, missingComments: o.missingComments, emptyMargin: o.score - o.otherEmpty };
     state = into;
   }
   return { pages: out, breakMargin };
+}
+
+/** Bigram sets of a page's cells and their shared wording, kept while the page's readings are scored. */
+type PairCache = { sets: Map<string, Set<string>>; sims: Map<string, number> };
+
+/** The wording the page's comment and answer cells share, paired in order (an empty cell pairs with none). */
+function pairing(lines: CutLine[], starts: number[], roles: Role[], cache: PairCache): number {
+  if (!PAIRING) return 0;
+  const cells = (role: Role) =>
+    starts.flatMap((x, j) => {
+      if (roles[j] !== role) return [];
+      const key = `${x}:${starts[j + 1] ?? lines.length}`;
+      if (!cache.sets.has(key)) cache.sets.set(key, bigrams(lines.slice(x, starts[j + 1] ?? lines.length).map((l) => l.text).join('')));
+      return [key];
+    });
+  const comments = cells('comment');
+  const answers = cells('answer');
+  const sim = (a: string, b: string) => {
+    const key = `${a}|${b}`;
+    let v = cache.sims.get(key);
+    if (v === undefined) {
+      const x = cache.sets.get(a)!;
+      const y = cache.sets.get(b)!;
+      let shared = 0;
+      for (const g of y) if (x.has(g)) shared++;
+      v = shared / Math.max(1, Math.min(x.size, y.size));
+      cache.sims.set(key, v);
+    }
+    return v;
+  };
+  const [long, short] = comments.length >= answers.length ? [comments, answers] : [answers, comments];
+  const { total } = bestPairing(long.length, short.length, (j, i) => sim(long[j], short[i]));
+  return total === -Infinity ? 0 : total;
+}
+
+function bigrams(s: string): Set<string> {
+  const t = [...s.normalize('NFKC').replace(/[\s、。，．・「」（）()]/g, '')];
+  return new Set(t.slice(1).map((c, i) => t[i] + c));
+}
+
+/**
+ * For each comment, the index of its answer or null: the answers keep their order, and go to the comments whose
+ * wording they share most (an answer usually takes up the comment's terms), the comments left over having none.
+ */
+export function alignAnswers(comments: string[], answers: string[]): (number | null)[] {
+  return alignment(comments, answers).out;
+}
+
+/** The best order-keeping pairing of comments with answers (each at most once) and its total shared wording. */
+export function alignment(comments: string[], answers: string[]): { out: (number | null)[]; total: number } {
+  const cb = comments.map(bigrams);
+  const ab = answers.map(bigrams);
+  return bestPairing(comments.length, answers.length, (j, i) => {
+    let shared = 0;
+    for (const g of ab[i]) if (cb[j].has(g)) shared++;
+    return shared / Math.max(1, Math.min(ab[i].size, cb[j].size));
+  });
+}
+
+/** k cells paired in order with m ≤ k others, each at most once, for the largest total sim. */
+function bestPairing(k: number, m: number, sim: (j: number, i: number) => number): { out: (number | null)[]; total: number } {
+  // f[j][i]: best total for the first j comments having taken the first i answers.
+  const f = Array.from({ length: k + 1 }, () => Array<number>(m + 1).fill(-Infinity));
+  f[0][0] = 0;
+  for (let j = 1; j <= k; j++) {
+    for (let i = 0; i <= Math.min(j, m); i++) {
+      const skip = f[j - 1][i];
+      const take = i > 0 ? f[j - 1][i - 1] + sim(j - 1, i - 1) : -Infinity;
+      f[j][i] = Math.max(skip, take);
+    }
+  }
+  const out: (number | null)[] = Array(k).fill(null);
+  for (let j = k, i = m; j > 0; j--) {
+    if (i > 0 && f[j][i] === f[j - 1][i - 1] + sim(j - 1, i - 1)) out[j - 1] = --i;
+  }
+  return { out, total: f[k][m] };
 }

@@ -4,7 +4,8 @@
 // hard-wrapped lines, then the answer's lines, and the page number at the foot; no blank line anywhere. A row that
 // does not fit on the page prints the piece of each column that fits, and the rest of both at the top of the next
 // page. A one-line comment may share its line with the answer's first line (`sharedBaseline`), as pdftotext does
-// with two cells on one baseline. An empty answer prints nothing.
+// with two cells on one baseline. An empty answer prints nothing. A 該当箇所 column (`location`) prints its cell on
+// the row's first line, between the number and the comment's first line.
 import { wrap, wrapDisplay } from './serial-text.ts';
 
 export interface RowTextRow {
@@ -13,6 +14,8 @@ export interface RowTextRow {
   response: string;
   /** A section heading row printed before this row. */
   section?: string;
+  /** The 該当箇所 cell, printed with `location: true` on the row's first line between the number and the comment. */
+  location?: string;
 }
 
 export interface RowTextOptions {
@@ -26,6 +29,8 @@ export interface RowTextOptions {
   /** Rows whose number is printed alone on its line. */
   numberAlone?: (row: RowTextRow, k: number) => boolean;
   sharedBaseline?: boolean;
+  /** A 該当箇所 column (one line per cell) between the numbers and the comments. */
+  location?: boolean;
 }
 
 export function rowOrderText(rows: RowTextRow[], opts: RowTextOptions): string {
@@ -55,7 +60,9 @@ export function rowOrderText(rows: RowTextRow[], opts: RowTextOptions): string {
       const out = pages[pages.length - 1];
       if (first) {
         const alone = opts.numberAlone?.(r, k) ?? false;
-        if (alone) out.push(r.number, ...c, ...a);
+        const lead = opts.location && r.location ? `${r.number} ${r.location}` : r.number;
+        if (opts.location) out.push(`${lead} ${c[0] ?? ''}`.trimEnd(), ...c.slice(1), ...a);
+        else if (alone) out.push(r.number, ...c, ...a);
         else if (opts.sharedBaseline && c.length === 1 && a.length) out.push(`${r.number} ${c[0]} ${a[0]}`, ...a.slice(1));
         else out.push(`${r.number} ${c[0] ?? ''}`.trimEnd(), ...c.slice(1), ...a);
       } else out.push(...c, ...a);

@@ -29,3 +29,19 @@ export function scoreItems(
   }
   return { right: want.length - wrong.length, wrong };
 }
+
+/** Items matched by position, for tables whose numbers repeat (numbering that restarts under each heading): how
+ *  many have the printed number (as parsed: ① and (1) read 1) and both texts at ≥ 0.95 similarity. */
+export function scoreInOrder(
+  got: readonly { number: string | null; comment: string; response: string }[],
+  want: readonly { number: string; comment: string; response: string }[],
+): { right: number; wrong: string[] } {
+  const wrong: string[] = [];
+  want.forEach((w, k) => {
+    const g = got[k];
+    const sc = g ? similarity(g.comment, w.comment) : 0;
+    const sr = g ? similarity(g.response, w.response) : 0;
+    if (g?.number !== w.number || sc < 0.95 || sr < 0.95) wrong.push(`#${k + 1} No.${w.number} (read ${g?.number ?? 'nothing'}): comment ${sc.toFixed(2)}, response ${sr.toFixed(2)}`);
+  });
+  return { right: want.length - wrong.length, wrong };
+}
