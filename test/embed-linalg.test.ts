@@ -61,7 +61,7 @@ describe('sparse products of the LSA', () => {
 
 describe('the n-gram key map', () => {
   it('behaves like a Map for integer keys up to 2^53, through growth', async () => {
-    const { NumberKeyMap } = await import('../pipeline/embed/lsa-features.ts');
+    const { NumberKeyMap } = await import('../pipeline/core/number-key-map.ts');
     const m = new NumberKeyMap();
     const ref = new Map<number, number>();
     const next = mulberry32(5);

@@ -1,6 +1,7 @@
 // The TF-IDF side of lsa: vocabulary of content words and character n-grams, document frequencies, and
 // sublinear TF-IDF rows. N-grams are keyed by numbers (UTF-16 codes packed into a double) rather than strings:
 // 20,000 comments yield ~5 M n-gram occurrences, and string keys made this the slowest part of fitting.
+import { NumberKeyMap } from '../core/number-key-map.ts';
 
 export interface FeatureSettings {
   char_ngrams: [number, number];
@@ -190,60 +191,6 @@ export class Vocabulary {
 interface IdMap<K> {
   get(key: K): number | undefined;
   set(key: K, id: number): unknown;
-}
-
-/**
- * Integer keys up to 2⁵³ (the n-gram keys, most above 2³¹) to non-negative ints, by open addressing over typed
- * arrays. A Map boxed every such key into a heap number on each lookup: a few million allocations per 20,000
- * comments, and the garbage collector's time with them.
- */
-export class NumberKeyMap {
-  private keys = new Float64Array(1024);
-  private values = new Int32Array(1024).fill(-1);
-  private used = 0;
-
-  get size(): number {
-    return this.used;
-  }
-
-  private slot(key: number): number {
-    const mask = this.keys.length - 1;
-    let h = Math.imul((key >>> 0) ^ Math.imul(Math.floor(key / 4294967296) | 0, 0x9e3779b1), 0x85ebca6b);
-    h = (h ^ (h >>> 15)) & mask;
-    while (this.values[h] !== -1 && this.keys[h] !== key) h = (h + 1) & mask;
-    return h;
-  }
-
-  get(key: number): number | undefined {
-    const h = this.slot(key);
-    return this.values[h] === -1 ? undefined : this.values[h];
-  }
-
-  set(key: number, value: number): void {
-    if (value < 0) throw new Error('NumberKeyMap holds non-negative values only');
-    let h = this.slot(key);
-    if (this.values[h] === -1) {
-      if ((this.used + 1) * 2 > this.keys.length) {
-        this.grow();
-        h = this.slot(key);
-      }
-      this.used++;
-      this.keys[h] = key;
-    }
-    this.values[h] = value;
-  }
-
-  private grow(): void {
-    const { keys, values } = this;
-    this.keys = new Float64Array(keys.length * 2);
-    this.values = new Int32Array(keys.length * 2).fill(-1);
-    for (let i = 0; i < keys.length; i++) {
-      if (values[i] === -1) continue;
-      const h = this.slot(keys[i]);
-      this.keys[h] = keys[i];
-      this.values[h] = values[i];
-    }
-  }
 }
 
 /** indices < 2³¹ and positions < 2²¹ pack exactly into a double. */

@@ -2,6 +2,7 @@
 // grouped by an exact key first (one hash per text), and only the distinct texts go through MinHash/LSH over
 // character n-grams, with every candidate pair confirmed by its true Jaccard similarity.
 import type { Item } from '../core/schema.ts';
+import { NumberKeyMap } from '../core/number-key-map.ts';
 import { UnionFind } from '../core/union-find.ts';
 
 export interface DuplicateOptions {
@@ -66,10 +67,14 @@ function fnv1a(s: string, from: number, to: number): number {
 
 /** Sorted distinct shingle hashes; a text shorter than one shingle is its own single shingle. */
 function shingles(key: string, n: number): Uint32Array {
-  const set = new Set<number>();
-  if (key.length <= n) set.add(fnv1a(key, 0, key.length));
-  else for (let i = 0; i + n <= key.length; i++) set.add(murmurMix(fnv1a(key, i, i + n)));
-  return Uint32Array.from(set).sort();
+  if (key.length <= n) return Uint32Array.of(fnv1a(key, 0, key.length));
+  // Hashes above 2³¹ would be boxed in a Set: sort a typed array and drop repeats instead.
+  const all = new Uint32Array(key.length - n + 1);
+  for (let i = 0; i + n <= key.length; i++) all[i] = murmurMix(fnv1a(key, i, i + n));
+  all.sort();
+  let w = 0;
+  for (let r = 0; r < all.length; r++) if (r === 0 || all[r] !== all[r - 1]) all[w++] = all[r];
+  return all.slice(0, w);
 }
 
 function jaccard(a: Uint32Array, b: Uint32Array): number {
@@ -157,8 +162,10 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
   const sets = keys.map((k) => shingles(k, o.shingle));
   const nHash = o.bands * o.rows;
   const sigs = new Uint32Array(m * nHash);
-  const buckets: Map<number, number[]>[] = Array.from({ length: o.bands }, () => new Map());
-  const tested = new Set<number>();
+  // Band keys are 52-bit and pair numbers reach m², both heap numbers: typed-array maps, not Map and Set.
+  const buckets: NumberKeyMap[] = Array.from({ length: o.bands }, () => new NumberKeyMap());
+  const bucketLists: number[][] = [];
+  const tested = new NumberKeyMap();
   // The share of equal signature positions estimates the Jaccard similarity (standard error ≤ 0.05 at 120
   // positions): pairs estimated far below the threshold skip the exact computation.
   const estimateFloor = o.jaccard - ESTIMATE_MARGIN;
@@ -180,11 +187,13 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
         hi = murmurMix((hi + Math.imul(v, 0x27d4eb2f)) >>> 0);
       }
       const key = (hi & 0xfffff) * 4294967296 + lo;
-      const bucket = buckets[b].get(key);
-      if (!bucket) {
-        buckets[b].set(key, [t]);
+      const listId = buckets[b].get(key);
+      if (listId === undefined) {
+        buckets[b].set(key, bucketLists.length);
+        bucketLists.push([t]);
         continue;
       }
+      const bucket = bucketLists[listId];
       // Texts already in t's group need no comparison: near-identical variants of a mass submission join the
       // first one and skip the rest. The cap bounds the work on buckets of many distinct, dissimilar texts.
       let compared = 0;
@@ -192,8 +201,8 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
         if (uf.find(other) === uf.find(t)) continue;
         if (compared++ >= COMPARISONS_PER_BUCKET) break;
         const pair = other * m + t;
-        if (tested.has(pair)) continue;
-        tested.add(pair);
+        if (tested.get(pair) !== undefined) continue;
+        tested.set(pair, 1);
         if (estimate(other, t) < estimateFloor) continue;
         const j = jaccard(sets[other], sets[t]);
         if (j >= o.jaccard) {
