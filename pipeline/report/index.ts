@@ -8,7 +8,7 @@ import { itemsTable } from './items-table.ts';
 import { toMarkdown } from '../core/tables/markdown.ts';
 import { RunInfo, RunItem, type RunSet } from './schema.ts';
 import { buildTables } from './tables.ts';
-import { toXlsxParts } from '../core/tables/xlsx.ts';
+import { toXlsx } from '../core/tables/xlsx.ts';
 
 export { RunInfo, RunItem, ItemLabel, ClusterInfo, ThemeInfo, type RunSet } from './schema.ts';
 export { buildTables } from './tables.ts';
@@ -45,7 +45,7 @@ export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   }
   emit('tables.md', `# ${info.name}: 集計表\n\n` + tables.map(toMarkdown).join('\n'));
   emit('report.html', reportHtml(checked, tables));
-  emit('tables.xlsx', await toXlsxParts([...tables, items_]));
+  emit('tables.xlsx', await toXlsx([...tables, items_]));
 }
 
 /** Every file the report writes, by path relative to the run folder, in a fixed order. */

@@ -100,6 +100,43 @@ function evidenceMarks(response: string, labels: RunSet['items'][number]['labels
   return out;
 }
 
+type Item = RunSet['items'][number];
+
+/** An item's labels, per classifier: see ItemRow. */
+function itemLabels(run: RunSet, it: Item, t: StringTable, numberOf: ReadonlyMap<string, string>): ItemRow[6] {
+  const labelIndex = (d: Disposition) => DISPOSITIONS.indexOf(d);
+  return run.info.classifiers.map((c): ItemRow[6][number] => {
+    const l = it.labels.find((x) => x.classifier === c.name);
+    if (!l) return [-1, 0, [], [], 0];
+    const evidence = l.evidence.map((e): ItemRow[6][number][3][number] => {
+      // Evidence quoted from another item (a pointer 「No.3の回答のとおり」) is shown as quoted, unwidened.
+      const r = e.source_item ? null : evidencePhraseRange(it.response, e);
+      const quoted = t.opt(e.source_item ? (numberOf.get(e.source_item) ?? e.source_item) : null);
+      const rule = t.of(e.rule);
+      const label = labelIndex(e.label ?? l.label);
+      return r
+        ? [r.from, r.start, r.end, r.to, (r.cutBefore ? 1 : 0) + (r.cutAfter ? 2 : 0), rule, label, quoted]
+        : [-1, t.of(e.text), 0, 0, 0, rule, label, quoted];
+    });
+    return [labelIndex(l.label), Math.round(l.confidence * 100) / 100, l.also.map(labelIndex), evidence, needsReview(l) ? 1 : 0];
+  });
+}
+
+/** An item's stance field, the same array for items with the same stance evidence, stance and confidence. */
+function stanceField(it: Item, t: StringTable, made: Map<object, ItemRow[7][]>): ItemRow[7] {
+  if (it.stance === undefined) return 0;
+  const confidence = Math.round((it.stance_confidence ?? 0) * 100) / 100;
+  const evidence = it.stance_evidence ?? NO_EVIDENCE;
+  const stance = t.opt(it.stance);
+  let list = made.get(evidence);
+  if (!list) made.set(evidence, (list = []));
+  for (const f of list) if (f !== 0 && f[0] === stance && f[1] === confidence) return f;
+  const f: ItemRow[7] = [stance, confidence, evidence.map((e) => [t.of(e.text), t.of(e.rule)])];
+  list.push(f);
+  return f;
+}
+const NO_EVIDENCE: readonly { text: string; rule: string }[] = [];
+
 /**
  * The rows of the item list. `markOf` gives the map mark each item is drawn in (an aggregated mark on a large
  * round), so a click on a mark lists its items.
@@ -114,37 +151,36 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
   const idPrefix = first && first.id.endsWith(displayNumber(first)) ? first.id.slice(0, first.id.length - displayNumber(first).length) : '';
   // Filled column by column as each item's row is made: no array of rows beside the columns.
   const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+  // Copies of a campaign text share their label list (run/enrich.ts), stance evidence and theme list, and their
+  // response: the fields made from those are made once and the same arrays reused (the JSON is the same; a
+  // 200,000-row mass round no longer builds 200,000 of each).
+  const labelFields = new Map<object, [string, ItemRow[5], ItemRow[6]][]>();
+  const stanceFields = new Map<object, ItemRow[7][]>();
+  const themeFields = new Map<object, ItemRow[8]>();
   for (const it of run.items) {
     const n = displayNumber(it);
-    const labels = run.info.classifiers.map((c): ItemRow[6][number] => {
-      const l = it.labels.find((x) => x.classifier === c.name);
-      if (!l) return [-1, 0, [], [], 0];
-      const evidence = l.evidence.map((e): ItemRow[6][number][3][number] => {
-        // Evidence quoted from another item (a pointer 「No.3の回答のとおり」) is shown as quoted, unwidened.
-        const r = e.source_item ? null : evidencePhraseRange(it.response, e);
-        const quoted = t.opt(e.source_item ? (numberOf.get(e.source_item) ?? e.source_item) : null);
-        const rule = t.of(e.rule);
-        const label = labelIndex(e.label ?? l.label);
-        return r
-          ? [r.from, r.start, r.end, r.to, (r.cutBefore ? 1 : 0) + (r.cutAfter ? 2 : 0), rule, label, quoted]
-          : [-1, t.of(e.text), 0, 0, 0, rule, label, quoted];
-      });
-      return [labelIndex(l.label), Math.round(l.confidence * 100) / 100, l.also.map(labelIndex), evidence, needsReview(l) ? 1 : 0];
-    });
-    const stance: ItemRow[7] =
-      it.stance !== undefined
-        ? [t.opt(it.stance), Math.round((it.stance_confidence ?? 0) * 100) / 100, (it.stance_evidence ?? []).map((e) => [t.of(e.text), t.of(e.rule)])]
-        : 0;
+    let made = labelFields.get(it.labels);
+    if (!made) labelFields.set(it.labels, (made = []));
+    // Made in the order the string table first meets their strings (labels, stance, texts, evidence marks), so
+    // it lists them in the same order whether or not a field was made before.
+    let fields = made.find((f) => f[0] === it.response);
+    const labels = fields ? fields[2] : itemLabels(run, it, t, numberOf);
+    const stance = stanceField(it, t, stanceFields);
+    const comment = t.pieces(it.comment);
+    const response = t.pieces(it.response);
+    if (!fields) made.push((fields = [it.response, evidenceMarks(it.response, it.labels, t), labels]));
+    let themes = themeFields.get(it.themes);
+    if (!themes) themeFields.set(it.themes, (themes = it.themes.map((h) => themeIndex.get(h.theme) ?? -1)));
     const row: ItemRow = [
       it.id === idPrefix + n ? null : it.id,
       /^[1-9][0-9]{0,8}$/.test(n) ? Number(n) : n,
       sectionIndex.get(it.section ?? NO_SECTION) ?? -1,
-      t.pieces(it.comment),
-      t.pieces(it.response),
-      evidenceMarks(it.response, it.labels, t),
+      comment,
+      response,
+      fields[1],
       labels,
       stance,
-      it.themes.map((h) => themeIndex.get(h.theme) ?? -1),
+      themes,
       t.opt(it.duplicate_group),
       t.opt(it.response_template),
       t.opt(it.cluster),

@@ -19,6 +19,8 @@ export function numberCell(n: string): Cell {
   return /^[0-9]{1,9}$/.test(n) ? Number(n) : n;
 }
 
+const NO_STANCE_EVIDENCE: readonly StanceEvidence[] = [];
+
 export function itemsTable(run: RunSet): Table {
   const classifiers = run.info.classifiers;
   const stance = hasStance(run);
@@ -48,17 +50,46 @@ export function itemsTable(run: RunSet): Table {
     text('flags', 'フラグ'),
     int('source_line', '元の行'),
   ];
-  // Copies of a campaign text share their evidence lists (and stance evidence): each is written out once.
+  // Copies of a campaign text share their label list (run/enrich.ts), stance evidence and theme list: the cells
+  // made from each are made once, so a mass round builds the evidence text and the rounded numbers per distinct
+  // text instead of per row.
   const evidenceOf = new Map<object, string>();
   const evidence = (l: ItemLabel) => {
     let t = evidenceOf.get(l.evidence);
     if (t === undefined) evidenceOf.set(l.evidence, (t = evidenceText(l)));
     return t;
   };
-  const stanceEvidence = (e: readonly StanceEvidence[]) => {
-    let t = evidenceOf.get(e);
-    if (t === undefined) evidenceOf.set(e, (t = stanceEvidenceText(e)));
-    return t;
+  const labelCells = new Map<object, Cell[]>();
+  const labelsOf = (it: RunSet['items'][number]): Cell[] => {
+    let cells = labelCells.get(it.labels);
+    if (!cells) {
+      cells = classifiers.flatMap((c) => {
+        const l = labelBy(it, c.name);
+        return l
+          ? [l.label, DISPOSITION_JA[l.label], l.also.join(';'), round3(l.confidence), evidence(l), needsReview(l) ? 1 : null]
+          : [null, null, null, null, null, null];
+      });
+      labelCells.set(it.labels, cells);
+    }
+    return cells;
+  };
+  const stanceCells = new Map<object, Cell[][]>();
+  const stanceOf = (it: RunSet['items'][number]): Cell[] => {
+    const evidence = it.stance_evidence ?? NO_STANCE_EVIDENCE;
+    const stance = it.stance ?? null;
+    const confidence = round3(it.stance_confidence ?? null);
+    let made = stanceCells.get(evidence);
+    if (!made) stanceCells.set(evidence, (made = []));
+    for (const m of made) if (m[0] === stance && m[1] === confidence) return m;
+    const cells = [stance, confidence, it.stance_evidence ? stanceEvidenceText(it.stance_evidence) : ''];
+    made.push(cells);
+    return cells;
+  };
+  const themeCells = new Map<object, string>();
+  const themesOf = (it: RunSet['items'][number]): string => {
+    let cell = themeCells.get(it.themes);
+    if (cell === undefined) themeCells.set(it.themes, (cell = it.themes.map((t) => t.theme).join(';')));
+    return cell;
   };
   const rows: Cell[][] = run.items.map((it) => [
     it.id,
@@ -68,14 +99,9 @@ export function itemsTable(run: RunSet): Table {
     it.comment,
     it.response,
     it.response_group,
-    ...classifiers.flatMap((c) => {
-      const l = labelBy(it, c.name);
-      return l
-        ? [l.label, DISPOSITION_JA[l.label], l.also.join(';'), round3(l.confidence), evidence(l), needsReview(l) ? 1 : null]
-        : [null, null, null, null, null, null];
-    }),
-    ...(stance ? [it.stance ?? null, round3(it.stance_confidence ?? null), (it.stance_evidence ? stanceEvidence(it.stance_evidence) : '')] : []),
-    it.themes.map((t) => t.theme).join(';'),
+    ...labelsOf(it),
+    ...(stance ? stanceOf(it) : []),
+    themesOf(it),
     it.duplicate_group,
     it.response_template,
     it.cluster,
