@@ -1,5 +1,6 @@
 // The report stage: a run's enriched items in, every output file of the run folder out.
 import { join } from 'node:path';
+import { z } from 'zod';
 import { jsonlBytes } from '../core/bytes.ts';
 import { joinContent, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
 import { csvBytes, toCsv } from '../core/tables/csv.ts';
@@ -17,6 +18,43 @@ export { toCsv } from '../core/tables/csv.ts';
 export { toMarkdown } from '../core/tables/markdown.ts';
 export { reportHtml } from './html.ts';
 
+/** RunItem with the lists copies share (run/enrich.ts) left unchecked: SHARED checks each distinct list once. */
+const RunItemShell = RunItem.extend({ labels: z.array(z.unknown()), themes: z.array(z.unknown()), stance_evidence: z.array(z.unknown()).optional() });
+const SHARED = { labels: RunItem.shape.labels, themes: RunItem.shape.themes, stance_evidence: RunItem.shape.stance_evidence } as const;
+const FIELD_ORDER = new Map(Object.keys(RunItem.shape).map((k, i) => [k, i]));
+
+/**
+ * Every item is a RunItem, or an error names the first that is not and its first problem, as RunItem.safeParse
+ * reports it. Checked one by one and the parsed copies dropped (a full copy of a large round would double its
+ * memory); a label, theme or stance-evidence list that copies of a campaign text share is checked once, not once
+ * per copy (the checks were seconds of a 200,000-row mass round).
+ */
+function checkItems(items: readonly unknown[]): void {
+  const checked = new Map<unknown, z.core.$ZodIssue | null>();
+  items.forEach((it, i) => {
+    const issues: z.core.$ZodIssue[] = [];
+    const shell = RunItemShell.safeParse(it);
+    if (!shell.success) issues.push(shell.error.issues[0]);
+    if (typeof it === 'object' && it !== null) {
+      for (const [key, schema] of Object.entries(SHARED)) {
+        const v = (it as Record<string, unknown>)[key];
+        if (!Array.isArray(v)) continue; // not a list: the shell's issue
+        let issue = checked.get(v);
+        if (issue === undefined) {
+          const r = schema.safeParse(v);
+          checked.set(v, (issue = r.success ? null : { ...r.error.issues[0], path: [key, ...r.error.issues[0].path] }));
+        }
+        if (issue) issues.push(issue);
+      }
+    }
+    if (!issues.length) return;
+    // The issue RunItem.safeParse would list first: its fields are checked in the schema's order.
+    const first = issues.sort((a, b) => (FIELD_ORDER.get(String(a.path[0])) ?? 0) - (FIELD_ORDER.get(String(b.path[0])) ?? 0))[0];
+    const id = (it as { id?: unknown }).id;
+    throw new Error(`report: item ${i} (${String(id)}) is not a RunItem: ${first.path.join('.')}: ${first.message}`);
+  });
+}
+
 export type Emit = (relativePath: string, content: Content) => void;
 
 /**
@@ -25,11 +63,7 @@ export type Emit = (relativePath: string, content: Content) => void;
  */
 export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   const info = RunInfo.parse(run.info);
-  // Checked one by one and the parsed copies dropped: a full copy of a large round would double its memory.
-  run.items.forEach((it, i) => {
-    const r = RunItem.safeParse(it);
-    if (!r.success) throw new Error(`report: item ${i} (${it.id}) is not a RunItem: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
-  });
+  checkItems(run.items);
   const items = run.items;
   const checked: RunSet = { info, items };
   const tables = buildTables(checked);
