@@ -72,7 +72,7 @@ describe('a mass round in the report', () => {
 describe('enrich', () => {
   const items = fixtureRun().items.map(({ labels: _l, themes: _t, duplicate_group: _d, response_template: _r, cluster: _c, map: _m, ...item }) => item);
   const evidence = [{ start: 0, end: 2, text: '賛同', rule: 'deferred.cue1', label: 'deferred' as const }];
-  const record = (id: string, confidence: number): LabelRecord => ({ id, label: 'deferred', also: [], confidence, evidence, classifier: 'rules' });
+  const record = (id: string, confidence: number): LabelRecord => ({ id, label: 'deferred', also: [], confidence, evidence, classifier: { name: 'rules', version: '1.0.0' } });
   const stances: StanceRecord[] = items.map((it) => ({ id: it.id, stance: null, confidence: 0, evidence: [] }));
   const themes: ThemesOutput = { themes: [], duplicateGroup: new Map(), responseTemplate: new Map(), cluster: new Map(), layout: new Map(), clusters: [] };
 

@@ -55,6 +55,11 @@ function checkItems(items: readonly unknown[]): void {
   });
 }
 
+/**
+ * Takes each file of the report. A content given in parts (a generator) must be read part by part and each part
+ * used (written, hashed, copied) before the next is asked for: items.csv and items.jsonl fill the same buffers
+ * again (core/bytes.ts ByteChunks `recycle`).
+ */
 export type Emit = (relativePath: string, content: Content) => void;
 
 /**
@@ -70,8 +75,8 @@ export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   const items_ = itemsTable(checked);
   // Both in parts, built as they are written: a 300,000-row round's items.jsonl is longer than the longest string
   // V8 can hold, and neither file need ever be in memory whole.
-  emit('items.csv', csvBytes(items_));
-  emit('items.jsonl', jsonlBytes(items));
+  emit('items.csv', csvBytes(items_, undefined, true));
+  emit('items.jsonl', jsonlBytes(items, undefined, true));
   emit('run.json', JSON.stringify(info, null, 2) + '\n');
   for (const t of tables) {
     emit(`tables/${t.name}.csv`, toCsv(t));

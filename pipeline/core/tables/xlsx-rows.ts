@@ -72,7 +72,8 @@ export function sheetStyles(
  * is the style id exceljs gives a cell of that column (0-based) and value type, and `rowStyleId()` a data row's
  * own; both are asked in exceljs's order (per row: the row, then its cells left to right), so styles are
  * registered in the same order. Undefined values are no cells at all, as in exceljs; a row without a non-null
- * value is not written. `cut` shortens a string as the caller would before handing it to exceljs.
+ * value is not written. `cut` shortens a string as the caller would before handing it to exceljs. `recycle`
+ * (core/bytes.ts ByteChunks): each part is valid only until the next is asked for.
  */
 export function* sheetRows(
   rows: readonly (readonly (Cell | undefined)[])[],
@@ -81,8 +82,9 @@ export function* sheetRows(
   rowStyleId: () => number,
   cut: (v: string) => string = (v) => v,
   chunk = 1 << 20,
+  recycle = false,
 ): Generator<Buffer> {
-  const out = new ByteChunks(chunk);
+  const out = new ByteChunks(chunk, recycle);
   const texts = new RecurringText(xmlEncode);
   const letters = columnLetters(rows.reduce((m, r) => Math.max(m, r.length), 0));
   for (let k = 0; k < rows.length; k++) {

@@ -143,7 +143,8 @@ async function toXlsxParts(tables: readonly Table[], options: XlsxOptions = {}):
     const marker = Buffer.from(`\u0000pubcom-rows:${name}\u0000`, 'utf8');
     sheetStyles(table.rows, styleId, rowStyleId);
     stream.write(marker);
-    splices.set(name, { marker, parts: () => sheetRows(table.rows, 2, styleId, rowStyleId, cutCell) });
+    // Recycled parts: the zip copies each part before it asks for the next (zip.ts deflateParts).
+    splices.set(name, { marker, parts: () => sheetRows(table.rows, 2, styleId, rowStyleId, cutCell, undefined, true) });
     ws.commit();
   }
   await wb.commit();

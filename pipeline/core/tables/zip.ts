@@ -193,24 +193,41 @@ const crc32: (data: Uint8Array, value: number) => number =
       })();
 
 /**
- * Deflates the parts as one stream (zlib works on its own thread while the next parts are made), waiting for zlib
- * to drain so that only a few parts are ever held; the CRC-32 and length of the whole are taken on the way.
+ * Deflates the parts as one stream (zlib works on its own thread while the next parts are made); the CRC-32 and
+ * length of the whole are taken on the way. Each part is copied into one of two buffers of zlib's own before the
+ * next part is asked for: the parts' maker may fill its buffer again (sheetRows recycles), and half a gigabyte of
+ * sheet XML passes through two megabytes instead of five hundred fresh buffers, whose external memory made V8
+ * collect garbage over and over.
  */
 async function deflateParts(parts: Iterable<Uint8Array>): Promise<{ data: Buffer[]; crc: number; size: number }> {
   const deflate = createDeflateRaw({ level: EXCELJS_LEVEL });
   const data: Buffer[] = [];
   deflate.on('data', (b: Buffer) => data.push(b));
   const ended = once(deflate, 'end');
+  const failed = new Promise<never>((_, reject) => deflate.once('error', reject));
+  failed.catch(() => {}); // raced below; never left unhandled
+  const ring = [Buffer.allocUnsafe(RING_BUFFER), Buffer.allocUnsafe(RING_BUFFER)];
+  const busy: (Promise<unknown> | null)[] = [null, null];
+  let k = 0;
   let crc = 0;
   let size = 0;
   for (const part of parts) {
-    if (!part.length) continue;
     crc = crc32(part, crc);
     size += part.length;
-    if (!deflate.write(part)) await once(deflate, 'drain');
+    for (let at = 0; at < part.length; at += RING_BUFFER) {
+      const piece = part.subarray(at, at + RING_BUFFER);
+      // A buffer is written over only once zlib has taken what was written from it before.
+      if (busy[k]) await Promise.race([busy[k], failed]);
+      const buf = ring[k];
+      buf.set(piece);
+      busy[k] = new Promise((done) => deflate.write(buf.subarray(0, piece.length), done));
+      k ^= 1;
+    }
   }
+  await Promise.race([Promise.all(busy), failed]);
   deflate.end();
   await ended;
   if (size > 0xffffffff) throw new Error('zip: an entry of 4 GB or more needs zip64, which this writer does not write');
   return { data, crc, size };
 }
+const RING_BUFFER = 1 << 20;
