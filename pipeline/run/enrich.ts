@@ -34,24 +34,26 @@ export function enrich(
   return items.map((item) => {
     const s = stanceById.get(item.id);
     if (!s) throw new Error(`the stance stage returned no record for item ${item.id}`);
-    return {
-      ...item,
-      labels: shared.list(
-        labelMaps.map(({ c, byId }) => {
-          const l = byId.get(item.id);
-          if (!l) throw new Error(`classifier ${c.name} returned no label for item ${item.id}`);
-          return shared.label(c, l);
-        }),
-      ),
-      stance: s.stance,
-      stance_confidence: s.confidence,
-      stance_evidence: s.evidence,
-      themes: themeById.get(item.id) ?? [],
-      duplicate_group: themes.duplicateGroup.get(item.id) ?? null,
-      response_template: themes.responseTemplate.get(item.id) ?? null,
-      cluster: themes.cluster.get(item.id) ?? null,
-      map: themes.layout.get(item.id) ?? null,
-    };
+    // The item's fields, then the run's, in this order (the order of items.jsonl's keys). Object.assign and plain
+    // assignments, not an object spread: V8 makes `{ ...item, labels, … }` ten times slower (seconds on a
+    // 200,000-row round).
+    const out = Object.assign({}, item) as RunItem;
+    out.labels = shared.list(
+      labelMaps.map(({ c, byId }) => {
+        const l = byId.get(item.id);
+        if (!l) throw new Error(`classifier ${c.name} returned no label for item ${item.id}`);
+        return shared.label(c, l);
+      }),
+    );
+    out.stance = s.stance;
+    out.stance_confidence = s.confidence;
+    out.stance_evidence = s.evidence;
+    out.themes = themeById.get(item.id) ?? [];
+    out.duplicate_group = themes.duplicateGroup.get(item.id) ?? null;
+    out.response_template = themes.responseTemplate.get(item.id) ?? null;
+    out.cluster = themes.cluster.get(item.id) ?? null;
+    out.map = themes.layout.get(item.id) ?? null;
+    return out;
   });
 }
 
