@@ -80,6 +80,13 @@ export function joinContent(data: Content): string | Uint8Array {
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))).toString('utf8');
 }
 
+/** Binary content as one buffer (each part copied as it comes, as joinContent does). */
+export function joinBytes(data: Content): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return data;
+  return Buffer.concat(Array.from(data, (p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
+}
+
 export function writeAtomic(path: string, data: Content): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);

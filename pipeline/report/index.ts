@@ -2,14 +2,14 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { jsonlBytes } from '../core/bytes.ts';
-import { joinContent, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
+import { joinBytes, joinContent, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
 import { csvBytes, toCsv } from '../core/tables/csv.ts';
 import { reportHtml } from './html.ts';
 import { itemsTable } from './items-table.ts';
 import { toMarkdown } from '../core/tables/markdown.ts';
 import { RunInfo, RunItem, type RunSet } from './schema.ts';
 import { buildTables } from './tables.ts';
-import { toXlsx } from '../core/tables/xlsx.ts';
+import { toXlsxParts } from '../core/tables/xlsx.ts';
 
 export { RunInfo, RunItem, ItemLabel, ClusterInfo, ThemeInfo, type RunSet } from './schema.ts';
 export { buildTables } from './tables.ts';
@@ -84,13 +84,15 @@ export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   }
   emit('tables.md', `# ${info.name}: 集計表\n\n` + tables.map(toMarkdown).join('\n'));
   emit('report.html', reportHtml(checked, tables));
-  emit('tables.xlsx', await toXlsx([...tables, items_]));
+  // In parts: joined, a 200,000-row round's workbook would be a second copy of a hundred megabytes.
+  emit('tables.xlsx', await toXlsxParts([...tables, items_]));
 }
 
 /** Every file the report writes, by path relative to the run folder, in a fixed order. */
 export async function renderReport(run: RunSet): Promise<Map<string, string | Uint8Array>> {
   const files = new Map<string, string | Uint8Array>();
-  await emitReport(run, (rel, content) => files.set(rel, joinContent(content)));
+  // The workbook is bytes in parts; every other file is text.
+  await emitReport(run, (rel, content) => files.set(rel, rel.endsWith('.xlsx') ? joinBytes(content) : joinContent(content)));
   return files;
 }
 

@@ -84,7 +84,7 @@ export async function toXlsx(tables: readonly Table[], options: XlsxOptions = {}
 }
 
 /** toXlsx's bytes in parts (a 200,000-row round's workbook is a hundred megabytes, never needed whole). */
-async function toXlsxParts(tables: readonly Table[], options: XlsxOptions = {}): Promise<Buffer[]> {
+export async function toXlsxParts(tables: readonly Table[], options: XlsxOptions = {}): Promise<Buffer[]> {
   // The streaming writer serialises each row as it is added: less than half the CPU of the in-memory
   // workbook on a 20,000-item sheet, and memory stays flat.
   const sink = new PassThrough();
