@@ -103,7 +103,7 @@ function evidenceMarks(response: string, labels: RunSet['items'][number]['labels
 type Item = RunSet['items'][number];
 
 /** An item's labels, per classifier: see ItemRow. */
-function itemLabels(run: RunSet, it: Item, t: StringTable, numberOf: ReadonlyMap<string, string>): ItemRow[6] {
+function itemLabels(run: RunSet, it: Item, t: StringTable, numberOf: () => ReadonlyMap<string, string>): ItemRow[6] {
   const labelIndex = (d: Disposition) => DISPOSITIONS.indexOf(d);
   return run.info.classifiers.map((c): ItemRow[6][number] => {
     const l = it.labels.find((x) => x.classifier === c.name);
@@ -111,7 +111,7 @@ function itemLabels(run: RunSet, it: Item, t: StringTable, numberOf: ReadonlyMap
     const evidence = l.evidence.map((e): ItemRow[6][number][3][number] => {
       // Evidence quoted from another item (a pointer 「No.3の回答のとおり」) is shown as quoted, unwidened.
       const r = e.source_item ? null : evidencePhraseRange(it.response, e);
-      const quoted = t.opt(e.source_item ? (numberOf.get(e.source_item) ?? e.source_item) : null);
+      const quoted = t.opt(e.source_item ? (numberOf().get(e.source_item) ?? e.source_item) : null);
       const rule = t.of(e.rule);
       const label = labelIndex(e.label ?? l.label);
       return r
@@ -143,7 +143,9 @@ const NO_EVIDENCE: readonly { text: string; rule: string }[] = [];
  */
 export function itemData(run: RunSet, sections: readonly string[], themeIds: readonly string[], markOf: ReadonlyMap<string, number>): ItemData {
   const t = new StringTable();
-  const numberOf = new Map(run.items.map((it) => [it.id, displayNumber(it)]));
+  // Item numbers by id, for evidence quoted from another item (rare): made when first needed.
+  let numbers: Map<string, string> | undefined;
+  const numberOf = () => (numbers ??= new Map(run.items.map((it) => [it.id, displayNumber(it)])));
   const sectionIndex = new Map(sections.map((s, i) => [s, i]));
   const themeIndex = new Map(themeIds.map((id, i) => [id, i]));
   const labelIndex = (d: Disposition) => DISPOSITIONS.indexOf(d);
@@ -163,7 +165,8 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
     if (!made) labelFields.set(it.labels, (made = []));
     // Made in the order the string table first meets their strings (labels, stance, texts, evidence marks), so
     // it lists them in the same order whether or not a field was made before.
-    let fields = made.find((f) => f[0] === it.response);
+    let fields: (typeof made)[number] | undefined;
+    for (const f of made) if (f[0] === it.response) fields = f;
     const labels = fields ? fields[2] : itemLabels(run, it, t, numberOf);
     const stance = stanceField(it, t, stanceFields);
     const comment = t.pieces(it.comment);
@@ -172,7 +175,8 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
     let themes = themeFields.get(it.themes);
     if (!themes) themeFields.set(it.themes, (themes = it.themes.map((h) => themeIndex.get(h.theme) ?? -1)));
     const row: ItemRow = [
-      it.id === idPrefix + n ? null : it.id,
+      // it.id === idPrefix + n, without making that string for every item
+      it.id.length === idPrefix.length + n.length && it.id.startsWith(idPrefix) && it.id.endsWith(n) ? null : it.id,
       /^[1-9][0-9]{0,8}$/.test(n) ? Number(n) : n,
       sectionIndex.get(it.section ?? NO_SECTION) ?? -1,
       comment,
