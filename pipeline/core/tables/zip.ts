@@ -109,7 +109,8 @@ function assemble(entries: readonly Packed[]): Buffer[] {
     dir.writeUInt32LE(e.size, 24);
     dir.writeUInt16LE(e.name.length, 28);
     dir.writeUInt32LE(offset, 42);
-    parts.push(local, e.name, ...e.data);
+    parts.push(local, e.name);
+    for (const b of e.data) parts.push(b); // thousands of parts for a large sheet: no spread
     central.push(dir, e.name);
     offset += local.length + e.name.length + length;
   }
@@ -120,7 +121,9 @@ function assemble(entries: readonly Packed[]): Buffer[] {
   end.writeUInt16LE(central.length / 2, 10);
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
-  return [...parts, ...central, end];
+  for (const b of central) parts.push(b);
+  parts.push(end);
+  return parts;
 }
 
 /**
