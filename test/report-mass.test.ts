@@ -86,3 +86,19 @@ describe('enrich', () => {
     expect(out[0].labels).toEqual([{ classifier: 'rules', version: '1.0.0', label: 'deferred', also: [], confidence: 0.9, evidence }]);
   });
 });
+
+describe('the report data in pieces', () => {
+  it('joins to exactly JSON.stringify of the data, the item columns split out', async () => {
+    const { jsonPieces } = await import('../pipeline/report/item-data.ts');
+    const cases: unknown[] = [
+      {},
+      { strings: ['意見', 'é'], columns: [[1, null, 'x'], [], [[2, 3], { a: undefined }]], skipped: undefined, f: () => 1 },
+      { columns: [[undefined, () => 1]] },
+      [1, 2],
+      '文',
+      null,
+    ];
+    for (const c of cases) expect(jsonPieces(c).join('')).toBe(JSON.stringify(c));
+    expect(jsonPieces({ a: 1, columns: [[1], [2]] })).toEqual(['{"a":', '1', ',"columns":', '[[1]', ',[2]', ']', '}']);
+  });
+});
