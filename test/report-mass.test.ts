@@ -102,3 +102,19 @@ describe('the report data in pieces', () => {
     expect(jsonPieces({ a: 1, columns: [[1], [2]] })).toEqual(['{"a":', '1', ',"columns":', '[[1]', ',[2]', ']', '}']);
   });
 });
+
+describe('SharedCache', () => {
+  it('makes a value once per shared object, and in a round without sharing stops keeping values', async () => {
+    const { SharedCache } = await import('../pipeline/report/shared.ts');
+    const shared = new SharedCache<number[]>();
+    const list = {};
+    const first = shared.get(list, () => [1]);
+    expect(shared.get(list, () => [2])).toBe(first);
+    // 3,000 distinct objects, never met twice: after the probe each value is made afresh and not kept.
+    const distinct = new SharedCache<number>();
+    const keys = Array.from({ length: 3000 }, () => ({}));
+    keys.forEach((k, i) => expect(distinct.get(k, () => i)).toBe(i));
+    expect(distinct.get(keys[2500], () => -1)).toBe(-1);
+    expect(distinct.get(keys[10], () => -1)).toBe(-1); // what it kept while probing is dropped
+  });
+});

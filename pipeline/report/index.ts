@@ -9,6 +9,7 @@ import { itemsTable } from './items-table.ts';
 import { toMarkdown } from '../core/tables/markdown.ts';
 import { RunInfo, RunItem, type RunSet } from './schema.ts';
 import { buildTables } from './tables.ts';
+import { SharedCache } from './shared.ts';
 import { toXlsxParts } from '../core/tables/xlsx.ts';
 
 export { RunInfo, RunItem, ItemLabel, ClusterInfo, ThemeInfo, type RunSet } from './schema.ts';
@@ -30,7 +31,7 @@ const FIELD_ORDER = new Map(Object.keys(RunItem.shape).map((k, i) => [k, i]));
  * per copy (the checks were seconds of a 200,000-row mass round).
  */
 function checkItems(items: readonly unknown[]): void {
-  const checked = new Map<unknown, z.core.$ZodIssue | null>();
+  const checked = new SharedCache<z.core.$ZodIssue | null>();
   items.forEach((it, i) => {
     const issues: z.core.$ZodIssue[] = [];
     const shell = RunItemShell.safeParse(it);
@@ -39,11 +40,10 @@ function checkItems(items: readonly unknown[]): void {
       for (const [key, schema] of Object.entries(SHARED)) {
         const v = (it as Record<string, unknown>)[key];
         if (!Array.isArray(v)) continue; // not a list: the shell's issue
-        let issue = checked.get(v);
-        if (issue === undefined) {
+        const issue = checked.get(v, () => {
           const r = schema.safeParse(v);
-          checked.set(v, (issue = r.success ? null : { ...r.error.issues[0], path: [key, ...r.error.issues[0].path] }));
-        }
+          return r.success ? null : { ...r.error.issues[0], path: [key, ...r.error.issues[0].path] };
+        });
         if (issue) issues.push(issue);
       }
     }

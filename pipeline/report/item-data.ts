@@ -11,6 +11,7 @@ import { DISPOSITIONS, NO_SECTION } from './labels.ts';
 import type { RunSet } from './schema.ts';
 import { displayNumber } from '../core/tables/table.ts';
 import { needsReview } from './tables.ts';
+import { SharedCache } from './shared.ts';
 
 /** A text: indexes into the string table of its pieces, in order. */
 export type Pieces = number[];
@@ -123,13 +124,12 @@ function itemLabels(run: RunSet, it: Item, t: StringTable, numberOf: () => Reado
 }
 
 /** An item's stance field, the same array for items with the same stance evidence, stance and confidence. */
-function stanceField(it: Item, t: StringTable, made: Map<object, ItemRow[7][]>): ItemRow[7] {
+function stanceField(it: Item, t: StringTable, made: SharedCache<ItemRow[7][]>): ItemRow[7] {
   if (it.stance === undefined) return 0;
   const confidence = Math.round((it.stance_confidence ?? 0) * 100) / 100;
   const evidence = it.stance_evidence ?? NO_EVIDENCE;
   const stance = t.opt(it.stance);
-  let list = made.get(evidence);
-  if (!list) made.set(evidence, (list = []));
+  const list = made.get(evidence, () => []);
   for (const f of list) if (f !== 0 && f[0] === stance && f[1] === confidence) return f;
   const f: ItemRow[7] = [stance, confidence, evidence.map((e) => [t.of(e.text), t.of(e.rule)])];
   list.push(f);
@@ -156,13 +156,12 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
   // Copies of a campaign text share their label list (run/enrich.ts), stance evidence and theme list, and their
   // response: the fields made from those are made once and the same arrays reused (the JSON is the same; a
   // 200,000-row mass round no longer builds 200,000 of each).
-  const labelFields = new Map<object, [string, ItemRow[5], ItemRow[6]][]>();
-  const stanceFields = new Map<object, ItemRow[7][]>();
-  const themeFields = new Map<object, ItemRow[8]>();
+  const labelFields = new SharedCache<[string, ItemRow[5], ItemRow[6]][]>();
+  const stanceFields = new SharedCache<ItemRow[7][]>();
+  const themeFields = new SharedCache<ItemRow[8]>();
   for (const it of run.items) {
     const n = displayNumber(it);
-    let made = labelFields.get(it.labels);
-    if (!made) labelFields.set(it.labels, (made = []));
+    const made = labelFields.get(it.labels, () => []);
     // Made in the order the string table first meets their strings (labels, stance, texts, evidence marks), so
     // it lists them in the same order whether or not a field was made before.
     let fields: (typeof made)[number] | undefined;
@@ -172,8 +171,7 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
     const comment = t.pieces(it.comment);
     const response = t.pieces(it.response);
     if (!fields) made.push((fields = [it.response, evidenceMarks(it.response, it.labels, t), labels]));
-    let themes = themeFields.get(it.themes);
-    if (!themes) themeFields.set(it.themes, (themes = it.themes.map((h) => themeIndex.get(h.theme) ?? -1)));
+    const themes = themeFields.get(it.themes, () => it.themes.map((h) => themeIndex.get(h.theme) ?? -1));
     const row: ItemRow = [
       // it.id === idPrefix + n, without making that string for every item
       it.id.length === idPrefix.length + n.length && it.id.startsWith(idPrefix) && it.id.endsWith(n) ? null : it.id,

@@ -4,6 +4,7 @@ import { DISPOSITION_JA, NEEDS_REVIEW_JA } from './labels.ts';
 import type { ItemLabel, RunSet } from './schema.ts';
 import { displayNumber, int, ratio, round3, text, type Cell, type Table } from '../core/tables/table.ts';
 import { hasStance, labelBy, needsReview } from './tables.ts';
+import { SharedCache } from './shared.ts';
 
 export function evidenceText(label: ItemLabel): string {
   return label.evidence.map((e) => `${e.source_item ? `(${e.source_item}) ` : ''}「${e.text}」[${e.rule}]`).join(' / ');
@@ -53,44 +54,30 @@ export function itemsTable(run: RunSet): Table {
   // Copies of a campaign text share their label list (run/enrich.ts), stance evidence and theme list: the cells
   // made from each are made once, so a mass round builds the evidence text and the rounded numbers per distinct
   // text instead of per row.
-  const evidenceOf = new Map<object, string>();
-  const evidence = (l: ItemLabel) => {
-    let t = evidenceOf.get(l.evidence);
-    if (t === undefined) evidenceOf.set(l.evidence, (t = evidenceText(l)));
-    return t;
-  };
-  const labelCells = new Map<object, Cell[]>();
-  const labelsOf = (it: RunSet['items'][number]): Cell[] => {
-    let cells = labelCells.get(it.labels);
-    if (!cells) {
-      cells = classifiers.flatMap((c) => {
+  const evidenceOf = new SharedCache<string>();
+  const evidence = (l: ItemLabel) => evidenceOf.get(l.evidence, () => evidenceText(l));
+  const labelCells = new SharedCache<Cell[]>();
+  const labelsOf = (it: RunSet['items'][number]): Cell[] =>
+    labelCells.get(it.labels, () =>
+      classifiers.flatMap((c) => {
         const l = labelBy(it, c.name);
         return l
           ? [l.label, DISPOSITION_JA[l.label], l.also.join(';'), round3(l.confidence), evidence(l), needsReview(l) ? 1 : null]
           : [null, null, null, null, null, null];
-      });
-      labelCells.set(it.labels, cells);
-    }
-    return cells;
-  };
-  const stanceCells = new Map<object, Cell[][]>();
+      }),
+    );
+  const stanceCells = new SharedCache<Cell[][]>();
   const stanceOf = (it: RunSet['items'][number]): Cell[] => {
-    const evidence = it.stance_evidence ?? NO_STANCE_EVIDENCE;
     const stance = it.stance ?? null;
     const confidence = round3(it.stance_confidence ?? null);
-    let made = stanceCells.get(evidence);
-    if (!made) stanceCells.set(evidence, (made = []));
+    const made = stanceCells.get(it.stance_evidence ?? NO_STANCE_EVIDENCE, () => []);
     for (const m of made) if (m[0] === stance && m[1] === confidence) return m;
     const cells = [stance, confidence, it.stance_evidence ? stanceEvidenceText(it.stance_evidence) : ''];
     made.push(cells);
     return cells;
   };
-  const themeCells = new Map<object, string>();
-  const themesOf = (it: RunSet['items'][number]): string => {
-    let cell = themeCells.get(it.themes);
-    if (cell === undefined) themeCells.set(it.themes, (cell = it.themes.map((t) => t.theme).join(';')));
-    return cell;
-  };
+  const themeCells = new SharedCache<string>();
+  const themesOf = (it: RunSet['items'][number]): string => themeCells.get(it.themes, () => it.themes.map((t) => t.theme).join(';'));
   const rows: Cell[][] = run.items.map((it) => [
     it.id,
     numberCell(displayNumber(it)),
