@@ -8,15 +8,31 @@ export class ByteChunks {
   private buf: Buffer;
   private pos = 0;
   private ready: Buffer[] = [];
+  /** With `recycle`: the full-size buffers behind the ready parts, those behind the parts last taken, and free ones. */
+  private readyFull: Buffer[] = [];
+  private handed: Buffer[] = [];
+  private readonly spare: Buffer[] = [];
 
-  constructor(private readonly chunk = 1 << 24) {
+  /**
+   * `recycle`: the reader is done with the parts it took once it asks for more (a file writer writes each part out
+   * before asking for the next), so their buffers are filled again: a gigabyte of output then needs two or three
+   * buffers instead of sixty, and V8 is spared the garbage collections that much new external memory sets off.
+   */
+  constructor(
+    private readonly chunk = 1 << 24,
+    private readonly recycle = false,
+  ) {
     this.buf = Buffer.allocUnsafe(chunk);
   }
 
   private room(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    if (this.pos > 0) this.ready.push(this.buf.subarray(0, this.pos));
-    this.buf = Buffer.allocUnsafe(Math.max(this.chunk, bytes));
+    const full = this.recycle && this.buf.length === this.chunk;
+    if (this.pos > 0) {
+      this.ready.push(this.buf.subarray(0, this.pos));
+      if (full) this.readyFull.push(this.buf);
+    } else if (full) this.spare.push(this.buf);
+    this.buf = (bytes <= this.chunk ? this.spare.pop() : undefined) ?? Buffer.allocUnsafe(Math.max(this.chunk, bytes));
     this.pos = 0;
   }
 
@@ -32,8 +48,13 @@ export class ByteChunks {
     this.pos += b.length;
   }
 
-  /** The parts filled since the last call. */
+  /** The parts filled since the last call; with `recycle`, those of the call before are written over from now on. */
   take(): Buffer[] {
+    if (this.recycle) {
+      this.spare.push(...this.handed);
+      this.handed = this.readyFull;
+      this.readyFull = [];
+    }
     const out = this.ready;
     this.ready = [];
     return out;
@@ -86,9 +107,10 @@ const isPlainRecord = (r: unknown): r is Record<string, unknown> =>
  * toJsonl's bytes (one JSON.stringify per record, each line ended by \n), built into parts of about `chunk`
  * bytes as they are asked for. A record's fields are serialised one by one, exactly as JSON.stringify orders
  * and skips them, so that its long texts (comment, response and their raw forms) can come from RecurringText.
+ * `recycle` (ByteChunks): each part is valid only until the next is asked for.
  */
-export function* jsonlBytes(records: Iterable<unknown>, chunk = 1 << 24): Generator<Buffer> {
-  const out = new ByteChunks(chunk);
+export function* jsonlBytes(records: Iterable<unknown>, chunk = 1 << 24, recycle = false): Generator<Buffer> {
+  const out = new ByteChunks(chunk, recycle);
   const texts = new RecurringText(JSON.stringify);
   const keys = new Map<string, string>();
   const shared = new SharedValues();

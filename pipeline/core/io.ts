@@ -74,9 +74,17 @@ export function contentSha256(data: Content): string {
  */
 export function joinContent(data: Content): string | Uint8Array {
   if (typeof data === 'string' || data instanceof Uint8Array) return data;
-  const parts = [...data];
+  // Each part copied as it comes: a part given as bytes may be a buffer its maker fills again for the next part.
+  const parts = Array.from(data, (p) => (typeof p === 'string' ? p : Buffer.from(p)));
   if (parts.every((p): p is string => typeof p === 'string')) return parts.join('');
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))).toString('utf8');
+}
+
+/** Binary content as one buffer (each part copied as it comes, as joinContent does). */
+export function joinBytes(data: Content): Uint8Array {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (data instanceof Uint8Array) return data;
+  return Buffer.concat(Array.from(data, (p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
 }
 
 export function writeAtomic(path: string, data: Content): void {

@@ -1,14 +1,16 @@
 // The report stage: a run's enriched items in, every output file of the run folder out.
 import { join } from 'node:path';
+import { z } from 'zod';
 import { jsonlBytes } from '../core/bytes.ts';
-import { joinContent, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
+import { joinBytes, joinContent, readJson, readJsonl, writeAtomic, type Content } from '../core/io.ts';
 import { csvBytes, toCsv } from '../core/tables/csv.ts';
 import { reportHtml } from './html.ts';
 import { itemsTable } from './items-table.ts';
 import { toMarkdown } from '../core/tables/markdown.ts';
 import { RunInfo, RunItem, type RunSet } from './schema.ts';
 import { buildTables } from './tables.ts';
-import { toXlsx } from '../core/tables/xlsx.ts';
+import { SharedCache } from './shared.ts';
+import { toXlsxParts } from '../core/tables/xlsx.ts';
 
 export { RunInfo, RunItem, ItemLabel, ClusterInfo, ThemeInfo, type RunSet } from './schema.ts';
 export { buildTables } from './tables.ts';
@@ -17,6 +19,47 @@ export { toCsv } from '../core/tables/csv.ts';
 export { toMarkdown } from '../core/tables/markdown.ts';
 export { reportHtml } from './html.ts';
 
+/** RunItem with the lists copies share (run/enrich.ts) left unchecked: SHARED checks each distinct list once. */
+const RunItemShell = RunItem.extend({ labels: z.array(z.unknown()), themes: z.array(z.unknown()), stance_evidence: z.array(z.unknown()).optional() });
+const SHARED = { labels: RunItem.shape.labels, themes: RunItem.shape.themes, stance_evidence: RunItem.shape.stance_evidence } as const;
+const FIELD_ORDER = new Map(Object.keys(RunItem.shape).map((k, i) => [k, i]));
+
+/**
+ * Every item is a RunItem, or an error names the first that is not and its first problem, as RunItem.safeParse
+ * reports it. Checked one by one and the parsed copies dropped (a full copy of a large round would double its
+ * memory); a label, theme or stance-evidence list that copies of a campaign text share is checked once, not once
+ * per copy (the checks were seconds of a 200,000-row mass round).
+ */
+function checkItems(items: readonly unknown[]): void {
+  const checked = new SharedCache<z.core.$ZodIssue | null>();
+  items.forEach((it, i) => {
+    const issues: z.core.$ZodIssue[] = [];
+    const shell = RunItemShell.safeParse(it);
+    if (!shell.success) issues.push(shell.error.issues[0]);
+    if (typeof it === 'object' && it !== null) {
+      for (const [key, schema] of Object.entries(SHARED)) {
+        const v = (it as Record<string, unknown>)[key];
+        if (!Array.isArray(v)) continue; // not a list: the shell's issue
+        const issue = checked.get(v, () => {
+          const r = schema.safeParse(v);
+          return r.success ? null : { ...r.error.issues[0], path: [key, ...r.error.issues[0].path] };
+        });
+        if (issue) issues.push(issue);
+      }
+    }
+    if (!issues.length) return;
+    // The issue RunItem.safeParse would list first: its fields are checked in the schema's order.
+    const first = issues.sort((a, b) => (FIELD_ORDER.get(String(a.path[0])) ?? 0) - (FIELD_ORDER.get(String(b.path[0])) ?? 0))[0];
+    const id = (it as { id?: unknown }).id;
+    throw new Error(`report: item ${i} (${String(id)}) is not a RunItem: ${first.path.join('.')}: ${first.message}`);
+  });
+}
+
+/**
+ * Takes each file of the report. A content given in parts (a generator) must be read part by part and each part
+ * used (written, hashed, copied) before the next is asked for: items.csv and items.jsonl fill the same buffers
+ * again (core/bytes.ts ByteChunks `recycle`).
+ */
 export type Emit = (relativePath: string, content: Content) => void;
 
 /**
@@ -25,19 +68,15 @@ export type Emit = (relativePath: string, content: Content) => void;
  */
 export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   const info = RunInfo.parse(run.info);
-  // Checked one by one and the parsed copies dropped: a full copy of a large round would double its memory.
-  run.items.forEach((it, i) => {
-    const r = RunItem.safeParse(it);
-    if (!r.success) throw new Error(`report: item ${i} (${it.id}) is not a RunItem: ${r.error.issues[0].path.join('.')}: ${r.error.issues[0].message}`);
-  });
+  checkItems(run.items);
   const items = run.items;
   const checked: RunSet = { info, items };
   const tables = buildTables(checked);
   const items_ = itemsTable(checked);
   // Both in parts, built as they are written: a 300,000-row round's items.jsonl is longer than the longest string
   // V8 can hold, and neither file need ever be in memory whole.
-  emit('items.csv', csvBytes(items_));
-  emit('items.jsonl', jsonlBytes(items));
+  emit('items.csv', csvBytes(items_, undefined, true));
+  emit('items.jsonl', jsonlBytes(items, undefined, true));
   emit('run.json', JSON.stringify(info, null, 2) + '\n');
   for (const t of tables) {
     emit(`tables/${t.name}.csv`, toCsv(t));
@@ -45,13 +84,15 @@ export async function emitReport(run: RunSet, emit: Emit): Promise<void> {
   }
   emit('tables.md', `# ${info.name}: 集計表\n\n` + tables.map(toMarkdown).join('\n'));
   emit('report.html', reportHtml(checked, tables));
-  emit('tables.xlsx', await toXlsx([...tables, items_]));
+  // In parts: joined, a 200,000-row round's workbook would be a second copy of a hundred megabytes.
+  emit('tables.xlsx', await toXlsxParts([...tables, items_]));
 }
 
 /** Every file the report writes, by path relative to the run folder, in a fixed order. */
 export async function renderReport(run: RunSet): Promise<Map<string, string | Uint8Array>> {
   const files = new Map<string, string | Uint8Array>();
-  await emitReport(run, (rel, content) => files.set(rel, joinContent(content)));
+  // The workbook is bytes in parts; every other file is text.
+  await emitReport(run, (rel, content) => files.set(rel, rel.endsWith('.xlsx') ? joinBytes(content) : joinContent(content)));
   return files;
 }
 

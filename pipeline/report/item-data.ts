@@ -11,6 +11,7 @@ import { DISPOSITIONS, NO_SECTION } from './labels.ts';
 import type { RunSet } from './schema.ts';
 import { displayNumber } from '../core/tables/table.ts';
 import { needsReview } from './tables.ts';
+import { SharedCache } from './shared.ts';
 
 /** A text: indexes into the string table of its pieces, in order. */
 export type Pieces = number[];
@@ -100,13 +101,51 @@ function evidenceMarks(response: string, labels: RunSet['items'][number]['labels
   return out;
 }
 
+type Item = RunSet['items'][number];
+
+/** An item's labels, per classifier: see ItemRow. */
+function itemLabels(run: RunSet, it: Item, t: StringTable, numberOf: () => ReadonlyMap<string, string>): ItemRow[6] {
+  const labelIndex = (d: Disposition) => DISPOSITIONS.indexOf(d);
+  return run.info.classifiers.map((c): ItemRow[6][number] => {
+    const l = it.labels.find((x) => x.classifier === c.name);
+    if (!l) return [-1, 0, [], [], 0];
+    const evidence = l.evidence.map((e): ItemRow[6][number][3][number] => {
+      // Evidence quoted from another item (a pointer 「No.3の回答のとおり」) is shown as quoted, unwidened.
+      const r = e.source_item ? null : evidencePhraseRange(it.response, e);
+      const quoted = t.opt(e.source_item ? (numberOf().get(e.source_item) ?? e.source_item) : null);
+      const rule = t.of(e.rule);
+      const label = labelIndex(e.label ?? l.label);
+      return r
+        ? [r.from, r.start, r.end, r.to, (r.cutBefore ? 1 : 0) + (r.cutAfter ? 2 : 0), rule, label, quoted]
+        : [-1, t.of(e.text), 0, 0, 0, rule, label, quoted];
+    });
+    return [labelIndex(l.label), Math.round(l.confidence * 100) / 100, l.also.map(labelIndex), evidence, needsReview(l) ? 1 : 0];
+  });
+}
+
+/** An item's stance field, the same array for items with the same stance evidence, stance and confidence. */
+function stanceField(it: Item, t: StringTable, made: SharedCache<ItemRow[7][]>): ItemRow[7] {
+  if (it.stance === undefined) return 0;
+  const confidence = Math.round((it.stance_confidence ?? 0) * 100) / 100;
+  const evidence = it.stance_evidence ?? NO_EVIDENCE;
+  const stance = t.opt(it.stance);
+  const list = made.get(evidence, () => []);
+  for (const f of list) if (f !== 0 && f[0] === stance && f[1] === confidence) return f;
+  const f: ItemRow[7] = [stance, confidence, evidence.map((e) => [t.of(e.text), t.of(e.rule)])];
+  list.push(f);
+  return f;
+}
+const NO_EVIDENCE: readonly { text: string; rule: string }[] = [];
+
 /**
  * The rows of the item list. `markOf` gives the map mark each item is drawn in (an aggregated mark on a large
  * round), so a click on a mark lists its items.
  */
 export function itemData(run: RunSet, sections: readonly string[], themeIds: readonly string[], markOf: ReadonlyMap<string, number>): ItemData {
   const t = new StringTable();
-  const numberOf = new Map(run.items.map((it) => [it.id, displayNumber(it)]));
+  // Item numbers by id, for evidence quoted from another item (rare): made when first needed.
+  let numbers: Map<string, string> | undefined;
+  const numberOf = () => (numbers ??= new Map(run.items.map((it) => [it.id, displayNumber(it)])));
   const sectionIndex = new Map(sections.map((s, i) => [s, i]));
   const themeIndex = new Map(themeIds.map((id, i) => [id, i]));
   const labelIndex = (d: Disposition) => DISPOSITIONS.indexOf(d);
@@ -114,37 +153,36 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
   const idPrefix = first && first.id.endsWith(displayNumber(first)) ? first.id.slice(0, first.id.length - displayNumber(first).length) : '';
   // Filled column by column as each item's row is made: no array of rows beside the columns.
   const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+  // Copies of a campaign text share their label list (run/enrich.ts), stance evidence and theme list, and their
+  // response: the fields made from those are made once and the same arrays reused (the JSON is the same; a
+  // 200,000-row mass round no longer builds 200,000 of each).
+  const labelFields = new SharedCache<[string, ItemRow[5], ItemRow[6]][]>();
+  const stanceFields = new SharedCache<ItemRow[7][]>();
+  const themeFields = new SharedCache<ItemRow[8]>();
   for (const it of run.items) {
     const n = displayNumber(it);
-    const labels = run.info.classifiers.map((c): ItemRow[6][number] => {
-      const l = it.labels.find((x) => x.classifier === c.name);
-      if (!l) return [-1, 0, [], [], 0];
-      const evidence = l.evidence.map((e): ItemRow[6][number][3][number] => {
-        // Evidence quoted from another item (a pointer 「No.3の回答のとおり」) is shown as quoted, unwidened.
-        const r = e.source_item ? null : evidencePhraseRange(it.response, e);
-        const quoted = t.opt(e.source_item ? (numberOf.get(e.source_item) ?? e.source_item) : null);
-        const rule = t.of(e.rule);
-        const label = labelIndex(e.label ?? l.label);
-        return r
-          ? [r.from, r.start, r.end, r.to, (r.cutBefore ? 1 : 0) + (r.cutAfter ? 2 : 0), rule, label, quoted]
-          : [-1, t.of(e.text), 0, 0, 0, rule, label, quoted];
-      });
-      return [labelIndex(l.label), Math.round(l.confidence * 100) / 100, l.also.map(labelIndex), evidence, needsReview(l) ? 1 : 0];
-    });
-    const stance: ItemRow[7] =
-      it.stance !== undefined
-        ? [t.opt(it.stance), Math.round((it.stance_confidence ?? 0) * 100) / 100, (it.stance_evidence ?? []).map((e) => [t.of(e.text), t.of(e.rule)])]
-        : 0;
+    const made = labelFields.get(it.labels, () => []);
+    // Made in the order the string table first meets their strings (labels, stance, texts, evidence marks), so
+    // it lists them in the same order whether or not a field was made before.
+    let fields: (typeof made)[number] | undefined;
+    for (const f of made) if (f[0] === it.response) fields = f;
+    const labels = fields ? fields[2] : itemLabels(run, it, t, numberOf);
+    const stance = stanceField(it, t, stanceFields);
+    const comment = t.pieces(it.comment);
+    const response = t.pieces(it.response);
+    if (!fields) made.push((fields = [it.response, evidenceMarks(it.response, it.labels, t), labels]));
+    const themes = themeFields.get(it.themes, () => it.themes.map((h) => themeIndex.get(h.theme) ?? -1));
     const row: ItemRow = [
-      it.id === idPrefix + n ? null : it.id,
+      // it.id === idPrefix + n, without making that string for every item
+      it.id.length === idPrefix.length + n.length && it.id.startsWith(idPrefix) && it.id.endsWith(n) ? null : it.id,
       /^[1-9][0-9]{0,8}$/.test(n) ? Number(n) : n,
       sectionIndex.get(it.section ?? NO_SECTION) ?? -1,
-      t.pieces(it.comment),
-      t.pieces(it.response),
-      evidenceMarks(it.response, it.labels, t),
+      comment,
+      response,
+      fields[1],
       labels,
       stance,
-      it.themes.map((h) => themeIndex.get(h.theme) ?? -1),
+      themes,
       t.opt(it.duplicate_group),
       t.opt(it.response_template),
       t.opt(it.cluster),
@@ -164,10 +202,45 @@ export const COMPRESS_ABOVE = 1_000_000;
 
 /** The <script> element carrying the data: plain JSON, or deflate-raw + base64 for a large round. */
 export function dataScript(data: unknown, compressAbove = COMPRESS_ABOVE): string {
-  const json = JSON.stringify(data);
-  if (json.length <= compressAbove) return `<script type="application/json" id="report-data">${scriptSafe(json)}</script>`;
+  const pieces = jsonPieces(data);
+  const length = pieces.reduce((n, p) => n + p.length, 0);
+  if (length <= compressAbove) return `<script type="application/json" id="report-data">${scriptSafe(pieces.join(''))}</script>`;
+  // The pieces' UTF-8 written into one buffer: the item columns are ASCII, the string table is not, and the whole
+  // JSON as one string would be UTF-16 throughout (a 200,000-row round: 120 MB, and a second to encode).
+  const bytes = Buffer.allocUnsafe(pieces.reduce((n, p) => n + Buffer.byteLength(p, 'utf8'), 0));
+  let at = 0;
+  for (const p of pieces) at += bytes.write(p, at, 'utf8');
   // zlib's default level: level 9 is 2 % smaller and four times slower on a 20,000-comment round. The same data
   // gives the same bytes on every rerun (Node's bundled zlib).
-  const packed = deflateRawSync(Buffer.from(json, 'utf8'), { level: 6 }).toString('base64');
+  const packed = deflateRawSync(bytes, { level: 6 }).toString('base64');
   return `<script type="application/octet-stream" id="report-data" data-encoding="deflate-raw+base64">${packed}</script>`;
+}
+
+/**
+ * JSON.stringify(data) in pieces that join to exactly its text: a plain object's fields one by one, and the
+ * elements of a field that is a list of lists (the item columns) one by one.
+ */
+export function jsonPieces(data: unknown): string[] {
+  const plain = typeof data === 'object' && data !== null && Object.getPrototypeOf(data) === Object.prototype && !('toJSON' in data);
+  if (!plain) return [JSON.stringify(data) ?? 'undefined'];
+  const pieces: string[] = [];
+  let sep = '{';
+  for (const [k, v] of Object.entries(data)) {
+    if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+    pieces.push(sep + JSON.stringify(k) + ':');
+    sep = ',';
+    if (!Array.isArray(v) || 'toJSON' in v || !v.every(Array.isArray)) {
+      pieces.push(JSON.stringify(v));
+      continue;
+    }
+    let inner = '[';
+    for (const x of v) {
+      // An element JSON cannot hold (undefined, a function) is null in an array.
+      pieces.push(inner + (JSON.stringify(x) ?? 'null'));
+      inner = ',';
+    }
+    pieces.push(v.length ? ']' : '[]');
+  }
+  pieces.push(sep === '{' ? '{}' : '}');
+  return pieces;
 }

@@ -4,6 +4,7 @@ import { DISPOSITION_JA, NEEDS_REVIEW_JA } from './labels.ts';
 import type { ItemLabel, RunSet } from './schema.ts';
 import { displayNumber, int, ratio, round3, text, type Cell, type Table } from '../core/tables/table.ts';
 import { hasStance, labelBy, needsReview } from './tables.ts';
+import { SharedCache } from './shared.ts';
 
 export function evidenceText(label: ItemLabel): string {
   return label.evidence.map((e) => `${e.source_item ? `(${e.source_item}) ` : ''}「${e.text}」[${e.rule}]`).join(' / ');
@@ -18,6 +19,8 @@ export function stanceEvidenceText(evidence: readonly StanceEvidence[]): string 
 export function numberCell(n: string): Cell {
   return /^[0-9]{1,9}$/.test(n) ? Number(n) : n;
 }
+
+const NO_STANCE_EVIDENCE: readonly StanceEvidence[] = [];
 
 export function itemsTable(run: RunSet): Table {
   const classifiers = run.info.classifiers;
@@ -48,18 +51,33 @@ export function itemsTable(run: RunSet): Table {
     text('flags', 'フラグ'),
     int('source_line', '元の行'),
   ];
-  // Copies of a campaign text share their evidence lists (and stance evidence): each is written out once.
-  const evidenceOf = new Map<object, string>();
-  const evidence = (l: ItemLabel) => {
-    let t = evidenceOf.get(l.evidence);
-    if (t === undefined) evidenceOf.set(l.evidence, (t = evidenceText(l)));
-    return t;
+  // Copies of a campaign text share their label list (run/enrich.ts), stance evidence and theme list: the cells
+  // made from each are made once, so a mass round builds the evidence text and the rounded numbers per distinct
+  // text instead of per row.
+  const evidenceOf = new SharedCache<string>();
+  const evidence = (l: ItemLabel) => evidenceOf.get(l.evidence, () => evidenceText(l));
+  const labelCells = new SharedCache<Cell[]>();
+  const labelsOf = (it: RunSet['items'][number]): Cell[] =>
+    labelCells.get(it.labels, () =>
+      classifiers.flatMap((c) => {
+        const l = labelBy(it, c.name);
+        return l
+          ? [l.label, DISPOSITION_JA[l.label], l.also.join(';'), round3(l.confidence), evidence(l), needsReview(l) ? 1 : null]
+          : [null, null, null, null, null, null];
+      }),
+    );
+  const stanceCells = new SharedCache<Cell[][]>();
+  const stanceOf = (it: RunSet['items'][number]): Cell[] => {
+    const stance = it.stance ?? null;
+    const confidence = round3(it.stance_confidence ?? null);
+    const made = stanceCells.get(it.stance_evidence ?? NO_STANCE_EVIDENCE, () => []);
+    for (const m of made) if (m[0] === stance && m[1] === confidence) return m;
+    const cells = [stance, confidence, it.stance_evidence ? stanceEvidenceText(it.stance_evidence) : ''];
+    made.push(cells);
+    return cells;
   };
-  const stanceEvidence = (e: readonly StanceEvidence[]) => {
-    let t = evidenceOf.get(e);
-    if (t === undefined) evidenceOf.set(e, (t = stanceEvidenceText(e)));
-    return t;
-  };
+  const themeCells = new SharedCache<string>();
+  const themesOf = (it: RunSet['items'][number]): string => themeCells.get(it.themes, () => it.themes.map((t) => t.theme).join(';'));
   const rows: Cell[][] = run.items.map((it) => [
     it.id,
     numberCell(displayNumber(it)),
@@ -68,14 +86,9 @@ export function itemsTable(run: RunSet): Table {
     it.comment,
     it.response,
     it.response_group,
-    ...classifiers.flatMap((c) => {
-      const l = labelBy(it, c.name);
-      return l
-        ? [l.label, DISPOSITION_JA[l.label], l.also.join(';'), round3(l.confidence), evidence(l), needsReview(l) ? 1 : null]
-        : [null, null, null, null, null, null];
-    }),
-    ...(stance ? [it.stance ?? null, round3(it.stance_confidence ?? null), (it.stance_evidence ? stanceEvidence(it.stance_evidence) : '')] : []),
-    it.themes.map((t) => t.theme).join(';'),
+    ...labelsOf(it),
+    ...(stance ? stanceOf(it) : []),
+    themesOf(it),
     it.duplicate_group,
     it.response_template,
     it.cluster,

@@ -27,9 +27,10 @@ export function toCsv(table: Pick<Table, 'columns' | 'rows'>): string {
 /**
  * toCsv's bytes, built into parts of about `chunk` bytes as they are asked for: items.csv of a large round is
  * hundreds of megabytes, and a mass round's recurring texts are quoted and encoded once (core/bytes.ts).
+ * `recycle` (ByteChunks): each part is valid only until the next is asked for.
  */
-export function* csvBytes(table: Pick<Table, 'columns' | 'rows'>, chunk = 1 << 24): Generator<Buffer> {
-  const out = new ByteChunks(chunk);
+export function* csvBytes(table: Pick<Table, 'columns' | 'rows'>, chunk = 1 << 24, recycle = false): Generator<Buffer> {
+  const out = new ByteChunks(chunk, recycle);
   // A text cell's CSV form does not depend on its column (only numbers are formatted by kind).
   const texts = new RecurringText((s) => csvCell(s));
   const cols = table.columns;

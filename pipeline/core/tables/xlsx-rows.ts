@@ -45,11 +45,35 @@ function columnLetters(n: number): string[] {
 }
 
 /**
+ * Asks `styleId` and `rowStyleId` exactly what sheetRows asks them, in the same order, without writing anything:
+ * the workbook registers each style at its first use, so a sheet whose rows are written later (xlsx.ts splices
+ * them into the zip after exceljs has written styles.xml) still gets the style ids it would have had.
+ */
+export function sheetStyles(
+  rows: readonly (readonly (Cell | undefined)[])[],
+  styleId: (col: number, type: number) => number,
+  rowStyleId: () => number,
+): void {
+  for (const row of rows) {
+    let values = false;
+    for (let c = 0; c < row.length; c++) if (row[c] !== undefined && row[c] !== null) values = true;
+    if (!values) continue;
+    rowStyleId();
+    for (let c = 0; c < row.length; c++) {
+      const v = row[c];
+      if (v === undefined) continue;
+      styleId(c, v === null ? NULL_TYPE : typeof v === 'number' ? NUMBER_TYPE : STRING_TYPE);
+    }
+  }
+}
+
+/**
  * The <row> elements of `rows`, numbered from `firstRow`, in parts of about `chunk` bytes. `styleId(col, type)`
  * is the style id exceljs gives a cell of that column (0-based) and value type, and `rowStyleId()` a data row's
  * own; both are asked in exceljs's order (per row: the row, then its cells left to right), so styles are
  * registered in the same order. Undefined values are no cells at all, as in exceljs; a row without a non-null
- * value is not written. `cut` shortens a string as the caller would before handing it to exceljs.
+ * value is not written. `cut` shortens a string as the caller would before handing it to exceljs. `recycle`
+ * (core/bytes.ts ByteChunks): each part is valid only until the next is asked for.
  */
 export function* sheetRows(
   rows: readonly (readonly (Cell | undefined)[])[],
@@ -58,8 +82,9 @@ export function* sheetRows(
   rowStyleId: () => number,
   cut: (v: string) => string = (v) => v,
   chunk = 1 << 20,
+  recycle = false,
 ): Generator<Buffer> {
-  const out = new ByteChunks(chunk);
+  const out = new ByteChunks(chunk, recycle);
   const texts = new RecurringText(xmlEncode);
   const letters = columnLetters(rows.reduce((m, r) => Math.max(m, r.length), 0));
   for (let k = 0; k < rows.length; k++) {

@@ -4,8 +4,8 @@
 import { PassThrough } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import type { Table } from './table.ts';
-import { sheetRows } from './xlsx-rows.ts';
-import { repackZip } from './zip.ts';
+import { sheetRows, sheetStyles } from './xlsx-rows.ts';
+import { repackZipSpliced, type Splice } from './zip.ts';
 
 /** Excel's limit per cell; longer text is cut with a marker rather than making Excel refuse the file. */
 const MAX_CELL = 32767;
@@ -79,6 +79,12 @@ export interface XlsxOptions {
 }
 
 export async function toXlsx(tables: readonly Table[], options: XlsxOptions = {}): Promise<Uint8Array> {
+  const out = Buffer.concat(await toXlsxParts(tables, options));
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** toXlsx's bytes in parts (a 200,000-row round's workbook is a hundred megabytes, never needed whole). */
+export async function toXlsxParts(tables: readonly Table[], options: XlsxOptions = {}): Promise<Buffer[]> {
   // The streaming writer serialises each row as it is added: less than half the CPU of the in-memory
   // workbook on a 20,000-item sheet, and memory stays flat.
   const sink = new PassThrough();
@@ -92,6 +98,7 @@ export async function toXlsx(tables: readonly Table[], options: XlsxOptions = {}
   wb.created = FIXED_DATE;
   wb.modified = FIXED_DATE;
   cacheStyleIds(wb);
+  const splices = new Map<string, Splice>();
   for (const table of tables) {
     const ws = wb.addWorksheet(table.name, { views: [{ state: 'frozen', ySplit: 1 }] });
     const wrap = table.rows.length <= WRAP_MAX_ROWS;
@@ -127,10 +134,19 @@ export async function toXlsx(tables: readonly Table[], options: XlsxOptions = {}
     let rowStyle: number | undefined;
     // A new row's style is {} (its id is asked with no cell type, as exceljs does).
     const rowStyleId = () => (rowStyle ??= styles.addStyleModel({}, undefined));
+    // exceljs would hold the sheet's whole XML until the zip is written (half a gigabyte for a 200,000-row items
+    // sheet): the sheet gets a marker where its rows go, the styles its rows use are registered now, in the order
+    // writing them would register them, and the rows are written into the zip entry in place of the marker.
     const stream = (ws as unknown as { stream: { write(b: Buffer): unknown } }).stream;
-    for (const part of sheetRows(table.rows, 2, styleId, rowStyleId, cutCell)) stream.write(part);
+    const name = `xl/worksheets/sheet${(ws as unknown as { id: number }).id}.xml`;
+    // NUL never occurs in a sheet's XML (xmlEncode drops it), so the marker cannot be met by chance.
+    const marker = Buffer.from(`\u0000pubcom-rows:${name}\u0000`, 'utf8');
+    sheetStyles(table.rows, styleId, rowStyleId);
+    stream.write(marker);
+    // Recycled parts: the zip copies each part before it asks for the next (zip.ts deflateParts).
+    splices.set(name, { marker, parts: () => sheetRows(table.rows, 2, styleId, rowStyleId, cutCell, undefined, true) });
     ws.commit();
   }
   await wb.commit();
-  return repackZip(new Uint8Array(Buffer.concat(chunks)));
+  return repackZipSpliced(new Uint8Array(Buffer.concat(chunks)), splices);
 }

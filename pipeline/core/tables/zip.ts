@@ -1,8 +1,9 @@
-// Re-packs the zip exceljs writes. exceljs zips with JSZip, whose pure-JS deflate takes seconds on a
-// 20,000-row sheet and which stamps every entry with the current time, so two identical workbooks written a
-// few seconds apart differ in bytes. We let exceljs store entries uncompressed, then deflate them here with
-// Node's zlib and give every entry one fixed date: the file becomes a pure function of its content.
-import { deflateRawSync } from 'node:zlib';
+// Re-packs the zip exceljs writes. exceljs stamps every entry with the current time, so two identical workbooks
+// written a few seconds apart would differ in bytes: every entry gets one fixed date here, and the file becomes a
+// pure function of its content. Large sheets' rows are spliced in here too (Splice below), without exceljs.
+import { once } from 'node:events';
+import * as zlib from 'node:zlib';
+import { createDeflateRaw, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 const EOCD_SIG = 0x06054b50;
 const CENTRAL_SIG = 0x02014b50;
@@ -56,27 +57,42 @@ function readEntries(zip: Buffer): Entry[] {
   return entries;
 }
 
-/** Deflates stored entries (already-deflated ones are kept as they are) and fixes every entry's date. */
-export function repackZip(input: Uint8Array): Uint8Array {
-  const zip = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+interface Packed {
+  name: Buffer;
+  flags: number;
+  crc: number;
+  size: number;
+  method: number;
+  /** The entry's data as stored in the zip, in parts. */
+  data: Buffer[];
+}
+
+/** Deflates a stored entry (already-deflated ones are kept as they are); the entry with its data as stored. */
+function packed(e: Entry): Packed {
+  let { method, data } = e;
+  if (method === 0 && data.length > 0) {
+    const deflated = deflateRawSync(data, { level: 6 });
+    if (deflated.length < data.length) [method, data] = [8, deflated];
+  }
+  return { name: e.name, flags: e.flags, crc: e.crc, size: e.size, method, data: [data] };
+}
+
+/** The zip file of `entries`, in parts: each local header and its data, then the central directory. */
+function assemble(entries: readonly Packed[]): Buffer[] {
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  for (const e of readEntries(zip)) {
-    let { method, data } = e;
-    if (method === 0 && data.length > 0) {
-      const deflated = deflateRawSync(data, { level: 6 });
-      if (deflated.length < data.length) [method, data] = [8, deflated];
-    }
+  for (const e of entries) {
+    const length = e.data.reduce((n, b) => n + b.length, 0);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_SIG, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(e.flags, 6);
-    local.writeUInt16LE(method, 8);
+    local.writeUInt16LE(e.method, 8);
     local.writeUInt16LE(DOS_TIME, 10);
     local.writeUInt16LE(DOS_DATE, 12);
     local.writeUInt32LE(e.crc, 14);
-    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(length, 18);
     local.writeUInt32LE(e.size, 22);
     local.writeUInt16LE(e.name.length, 26);
     local.writeUInt16LE(0, 28);
@@ -85,17 +101,18 @@ export function repackZip(input: Uint8Array): Uint8Array {
     dir.writeUInt16LE(20, 4);
     dir.writeUInt16LE(20, 6);
     dir.writeUInt16LE(e.flags, 8);
-    dir.writeUInt16LE(method, 10);
+    dir.writeUInt16LE(e.method, 10);
     dir.writeUInt16LE(DOS_TIME, 12);
     dir.writeUInt16LE(DOS_DATE, 14);
     dir.writeUInt32LE(e.crc, 16);
-    dir.writeUInt32LE(data.length, 20);
+    dir.writeUInt32LE(length, 20);
     dir.writeUInt32LE(e.size, 24);
     dir.writeUInt16LE(e.name.length, 28);
     dir.writeUInt32LE(offset, 42);
-    parts.push(local, e.name, data);
+    parts.push(local, e.name);
+    for (const b of e.data) parts.push(b); // thousands of parts for a large sheet: no spread
     central.push(dir, e.name);
-    offset += local.length + e.name.length + data.length;
+    offset += local.length + e.name.length + length;
   }
   const centralSize = central.reduce((s, b) => s + b.length, 0);
   const end = Buffer.alloc(22);
@@ -104,6 +121,116 @@ export function repackZip(input: Uint8Array): Uint8Array {
   end.writeUInt16LE(central.length / 2, 10);
   end.writeUInt32LE(centralSize, 12);
   end.writeUInt32LE(offset, 16);
-  const out = Buffer.concat([...parts, ...central, end]);
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  for (const b of central) parts.push(b);
+  parts.push(end);
+  return parts;
 }
+
+/**
+ * Content put into an entry after the zip was written: the entry holds `marker` where `parts` belong. A large
+ * sheet's rows are spliced in this way instead of passing through exceljs, which buffers a sheet's whole XML
+ * (half a gigabyte for a 200,000-row items sheet) before zipping it.
+ */
+export interface Splice {
+  marker: Buffer;
+  parts: () => Iterable<Uint8Array>;
+}
+
+/**
+ * exceljs's deflate level: archiver leaves it to compress-commons, whose default is zlib's best speed. A spliced
+ * entry is deflated with the same settings; zlib's output does not depend on how its input is cut into writes,
+ * so the bytes are those exceljs would have written with the content in place.
+ */
+const EXCELJS_LEVEL = 1;
+
+/**
+ * The zip exceljs wrote, with stored entries deflated, every entry's date fixed and each spliced entry's marker
+ * replaced by its parts (then deflated), in parts.
+ */
+export async function repackZipSpliced(input: Uint8Array, splices: ReadonlyMap<string, Splice>): Promise<Buffer[]> {
+  const zip = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const entries: Packed[] = [];
+  const done = new Set<string>();
+  for (const e of readEntries(zip)) {
+    const name = e.name.toString('utf8');
+    const splice = splices.get(name);
+    if (!splice) {
+      entries.push(packed(e));
+      continue;
+    }
+    const content = e.method === 8 ? inflateRawSync(e.data) : e.data;
+    const at = content.indexOf(splice.marker);
+    if (at < 0) throw new Error(`zip: entry ${name} lost its splice marker`);
+    const before = content.subarray(0, at);
+    const after = content.subarray(at + splice.marker.length);
+    const { data, crc, size } = await deflateParts(
+      (function* () {
+        yield before;
+        yield* splice.parts();
+        yield after;
+      })(),
+    );
+    entries.push({ name: e.name, flags: e.flags, crc, size, method: 8, data });
+    done.add(name);
+  }
+  for (const name of splices.keys()) if (!done.has(name)) throw new Error(`zip: no entry ${name} to splice into`);
+  return assemble(entries);
+}
+
+/** zlib.crc32 (Node 20.15+), else the same CRC-32 in JavaScript for the older Node 20 releases. */
+const crc32: (data: Uint8Array, value: number) => number =
+  typeof zlib.crc32 === 'function'
+    ? zlib.crc32
+    : (() => {
+        const table = new Int32Array(256);
+        for (let n = 0; n < 256; n++) {
+          let c = n;
+          for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+          table[n] = c;
+        }
+        return (data: Uint8Array, value: number) => {
+          let c = ~value;
+          for (let i = 0; i < data.length; i++) c = table[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+          return ~c >>> 0;
+        };
+      })();
+
+/**
+ * Deflates the parts as one stream (zlib works on its own thread while the next parts are made); the CRC-32 and
+ * length of the whole are taken on the way. Each part is copied into one of two buffers of zlib's own before the
+ * next part is asked for: the parts' maker may fill its buffer again (sheetRows recycles), and half a gigabyte of
+ * sheet XML passes through two megabytes instead of five hundred fresh buffers, whose external memory made V8
+ * collect garbage over and over.
+ */
+async function deflateParts(parts: Iterable<Uint8Array>): Promise<{ data: Buffer[]; crc: number; size: number }> {
+  const deflate = createDeflateRaw({ level: EXCELJS_LEVEL });
+  const data: Buffer[] = [];
+  deflate.on('data', (b: Buffer) => data.push(b));
+  const ended = once(deflate, 'end');
+  const failed = new Promise<never>((_, reject) => deflate.once('error', reject));
+  failed.catch(() => {}); // raced below; never left unhandled
+  const ring = [Buffer.allocUnsafe(RING_BUFFER), Buffer.allocUnsafe(RING_BUFFER)];
+  const busy: (Promise<unknown> | null)[] = [null, null];
+  let k = 0;
+  let crc = 0;
+  let size = 0;
+  for (const part of parts) {
+    crc = crc32(part, crc);
+    size += part.length;
+    for (let at = 0; at < part.length; at += RING_BUFFER) {
+      const piece = part.subarray(at, at + RING_BUFFER);
+      // A buffer is written over only once zlib has taken what was written from it before.
+      if (busy[k]) await Promise.race([busy[k], failed]);
+      const buf = ring[k];
+      buf.set(piece);
+      busy[k] = new Promise((done) => deflate.write(buf.subarray(0, piece.length), done));
+      k ^= 1;
+    }
+  }
+  await Promise.race([Promise.all(busy), failed]);
+  deflate.end();
+  await ended;
+  if (size > 0xffffffff) throw new Error('zip: an entry of 4 GB or more needs zip64, which this writer does not write');
+  return { data, crc, size };
+}
+const RING_BUFFER = 1 << 20;
