@@ -2,7 +2,7 @@
 // place whole, renamed when the dictionary changes, and never needed: an unwritable place falls back to inflating.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { dictionaryCacheDir, dictionaryReader, readTables, writeDictionaryCache, writeTables } from '../pipeline/tokenize/dictionary-cache.ts';
@@ -48,6 +48,13 @@ describe('inflated dictionary cache', () => {
     expect(dictionaryCacheDir(dict, '0.1.3')).not.toBe(before);
     writeFileSync(join(dict, 'base.dat.gz'), gzipSync(Buffer.from('a longer dictionary than before')));
     expect(dictionaryCacheDir(dict, '0.1.2')).not.toBe(before);
+  });
+
+  it('an empty PUBCOM_CACHE_DIR means the default place, not the current directory', () => {
+    const dict = fakeDictionary('e', { 'base.dat': 'one' });
+    process.env.PUBCOM_CACHE_DIR = '';
+    const dir = dictionaryCacheDir(dict, '0.1.2');
+    expect(dir.startsWith(join(dirname(dirname(dict)), '.cache', 'pubcom-lens'))).toBe(true);
   });
 
   it('inflates in memory when the copy cannot be written, with the same bytes', async () => {

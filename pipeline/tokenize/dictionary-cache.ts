@@ -10,7 +10,7 @@ import { writeAtomic, writeContent } from '../core/io.ts';
 
 /** Where the inflated copy of `dictDir` lives; `PUBCOM_CACHE_DIR` moves it (tests, read-only installs). */
 export function dictionaryCacheDir(dictDir: string, packageVersion: string): string {
-  const root = process.env.PUBCOM_CACHE_DIR ?? join(dirname(dirname(dictDir)), '.cache', 'pubcom-lens');
+  const root = process.env.PUBCOM_CACHE_DIR || join(dirname(dirname(dictDir)), '.cache', 'pubcom-lens');
   // The .gz sizes name the copy, so a reinstalled or patched dictionary never reads a stale one.
   const sizes = readdirSync(dictDir)
     .filter((f) => f.endsWith('.gz'))
