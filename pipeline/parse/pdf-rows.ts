@@ -8,14 +8,11 @@
 // line-end evidence of pdf-serial-cut.ts likes best (sentence ends, short lines, answer openers, the voice of
 // answers vs comments); a row whose lines all read as the comment has no answer. Borders that another reading
 // scores almost as well are named in a warning.
-import type { Item } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
 import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
-import { buildItem } from './item.ts';
-import { followsNumber, furnitureOf, lineAccounts, runningTitles, type Fate } from './pdf-serial.ts';
+import { finishDrafts, followsNumber, furnitureOf, runningTitles, type Draft, type Fate } from './pdf-serial.ts';
 import { ANSWER_VOICE as POLITE, COMMENT_VOICE, scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
-import { joinWrapped, type LayoutLine } from './pdf-text.ts';
-import { locationSection } from './tabular.ts';
+import type { LayoutLine } from './pdf-text.ts';
 import type { ParseOptions, ParsedDocument } from './types.ts';
 
 // A row's number at the start of a line: alone, or followed by a space and the comment's first line.
@@ -60,16 +57,6 @@ interface Piece {
   texts: string[];
 }
 
-interface Draft {
-  number: string;
-  section: string | null;
-  location?: string;
-  numberLine: number;
-  comment: string[];
-  response: string[];
-  lines: number[];
-  pages: Set<number>;
-}
 
 function isHeadingRow(raw: string): boolean {
   const parts = normalize(raw).split(' ').filter(Boolean);
@@ -176,7 +163,7 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   const drafts: Draft[] = [];
   starts.forEach((s, k) => {
     let end = k + 1 < starts.length ? starts[k + 1].pos : content.length;
-    const d: Draft = { number: s.number, section, location: locationOf.get(s), numberLine: content[s.pos].index, comment: [], response: [], lines: [content[s.pos].index], pages: new Set([content[s.pos].page]) };
+    const d: Draft = { number: s.number, section, location: locationOf.get(s), comment: [], response: [], lines: [content[s.pos].index], pages: new Set([content[s.pos].page]) };
     // A section heading printed between this row and the next closes this row.
     while (end - 1 > s.pos && k + 1 < starts.length && isSectionHeading(content[end - 1].raw)) {
       end--;
@@ -234,7 +221,7 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   if (noComment.length) warnings.push(`rows read in order without blank lines: ${noComment.join(', ')} read as an answer with no comment (its first line reads as an answer's), check ${noComment.join(', ')}`);
   const noAnswer = drafts.filter((d) => !d.response.length).map((d) => `No.${d.number}`);
   if (noAnswer.length) warnings.push(`rows read in order without blank lines: ${noAnswer.join(', ')} read as a comment with no answer (every line reads as the comment)`);
-  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings, located);
+  return finishDrafts(drafts, lines, fates, headingOf, opts, inputChars, warnings, located, 'text outside the numbered rows');
 }
 
 /**
@@ -346,29 +333,3 @@ export function cutRow(pieces: { texts: string[] }[], metric: ReturnType<typeof 
   return { borders, margin, score };
 }
 
-function finish(
-  drafts: Draft[],
-  lines: LayoutLine[],
-  fates: Map<number, Fate>,
-  headingOf: Map<number, string>,
-  opts: ParseOptions,
-  inputChars: number,
-  warnings: string[],
-  located: boolean,
-): ParsedDocument {
-  const items: Item[] = drafts.map((d) =>
-    buildItem({
-      slug: opts.slug,
-      number: d.number,
-      fallbackKey: `L${d.numberLine}`,
-      section: d.section ?? (located ? locationSection(d.location ?? null) : null),
-      ...(located ? { location: d.location ?? null } : {}),
-      commentRaw: joinWrapped(d.comment),
-      responseRaw: joinWrapped(d.response),
-      source: { file: opts.file, lines: [...new Set(d.lines)].sort((a, b) => a - b), page: Math.min(...d.pages) },
-      flags: [...(d.pages.size > 1 ? (['merged_rows'] as const) : []), 'joined_lines'],
-    }),
-  );
-  const accounts = lineAccounts(lines, drafts, items, fates, headingOf, 'text outside the numbered rows');
-  return { items, accounts, warnings, inputChars };
-}

@@ -37,7 +37,8 @@ export interface PageParts {
   locations?: number[][];
 }
 
-interface Draft {
+/** One item being assembled from a text layer's lines (both text-layer readers). */
+export interface Draft {
   number: string;
   section?: string | null;
   location?: string;
@@ -48,6 +49,8 @@ interface Draft {
 }
 
 export type Fate = { fate: 'header' | 'skipped'; reason: string };
+
+const SERIAL_LEFTOVER = 'text outside the reassembled columns';
 
 /** Running titles: the same text among the first or last three lines of at least half the pages. */
 export function runningTitles(pages: LayoutLine[][]): Set<string> {
@@ -219,7 +222,7 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
   if (!isSerialised(parts) || hasEmptyCells(parts)) {
     if (!isDense(parts) && !(isSerialised(parts) && hasEmptyCells(parts))) return null;
     const warnings = [...preambleNote(preamble, parts), ...locationNotes];
-    return finish(denseDrafts(parts, text, para, fates, warnings, isSerialised(parts)), lines, fates, headingOf, opts, inputChars, warnings, located);
+    return finishDrafts(denseDrafts(parts, text, para, fates, warnings, isSerialised(parts)), lines, fates, headingOf, opts, inputChars, warnings, located, SERIAL_LEFTOVER);
   }
   const drafts: Draft[] = [];
   const warnings = [...preambleNote(preamble, parts), ...locationNotes];
@@ -249,7 +252,7 @@ export function serialisedToDocument(lines: LayoutLine[], opts: ParseOptions, in
       drafts.push(d);
     });
   }
-  return finish(drafts, lines, fates, headingOf, opts, inputChars, warnings, located);
+  return finishDrafts(drafts, lines, fates, headingOf, opts, inputChars, warnings, located, SERIAL_LEFTOVER);
 }
 
 function takeLocation(d: Draft, cell: number[] | undefined, para: (p: number[]) => string): void {
@@ -371,15 +374,21 @@ function addTo(d: Draft, role: 'comment' | 'response', lines: number[] | undefin
   d.pages.add(page);
 }
 
-function finish(
-  drafts: Draft[],
+/**
+ * Items from the drafts of either text-layer reader (column-serialised here, row order in pdf-rows.ts), with every
+ * line accounted for; `otherwise` is the reason given to lines no item, heading or header took. A draft's first
+ * line is the one its number was read from.
+ */
+export function finishDrafts(
+  drafts: readonly Draft[],
   lines: LayoutLine[],
   fates: Map<number, Fate>,
   headingOf: Map<number, string>,
   opts: ParseOptions,
   inputChars: number,
   warnings: string[],
-  located = false,
+  located: boolean,
+  otherwise: string,
 ): ParsedDocument {
   const items: Item[] = drafts.map((d) =>
     buildItem({
@@ -390,11 +399,11 @@ function finish(
       ...(located ? { location: d.location ?? null } : {}),
       commentRaw: joinWrapped(d.comment),
       responseRaw: joinWrapped(d.response),
-      source: { file: opts.file, lines: [...d.lines].sort((a, b) => a - b), page: Math.min(...d.pages) },
+      source: { file: opts.file, lines: [...new Set(d.lines)].sort((a, b) => a - b), page: Math.min(...d.pages) },
       flags: [...(d.pages.size > 1 ? (['merged_rows'] as const) : []), 'joined_lines'],
     }),
   );
-  const accounts = lineAccounts(lines, drafts, items, fates, headingOf, 'text outside the reassembled columns');
+  const accounts = lineAccounts(lines, drafts, items, fates, headingOf, otherwise);
   return { items, accounts, warnings, inputChars };
 }
 
