@@ -77,6 +77,21 @@ function packed(e: Entry): Packed {
   return { name: e.name, flags: e.flags, crc: e.crc, size: e.size, method, data: [data] };
 }
 
+/**
+ * The fields the local header and the central directory record share, in the same order: flags, method, time,
+ * date, CRC, stored and original sizes, name length (22 bytes from `at`).
+ */
+function writeEntryFields(b: Buffer, at: number, e: Packed, stored: number): void {
+  b.writeUInt16LE(e.flags, at);
+  b.writeUInt16LE(e.method, at + 2);
+  b.writeUInt16LE(DOS_TIME, at + 4);
+  b.writeUInt16LE(DOS_DATE, at + 6);
+  b.writeUInt32LE(e.crc, at + 8);
+  b.writeUInt32LE(stored, at + 12);
+  b.writeUInt32LE(e.size, at + 16);
+  b.writeUInt16LE(e.name.length, at + 20);
+}
+
 /** The zip file of `entries`, in parts: each local header and its data, then the central directory. */
 function assemble(entries: readonly Packed[]): Buffer[] {
   const parts: Buffer[] = [];
@@ -87,27 +102,12 @@ function assemble(entries: readonly Packed[]): Buffer[] {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_SIG, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(e.flags, 6);
-    local.writeUInt16LE(e.method, 8);
-    local.writeUInt16LE(DOS_TIME, 10);
-    local.writeUInt16LE(DOS_DATE, 12);
-    local.writeUInt32LE(e.crc, 14);
-    local.writeUInt32LE(length, 18);
-    local.writeUInt32LE(e.size, 22);
-    local.writeUInt16LE(e.name.length, 26);
-    local.writeUInt16LE(0, 28);
+    writeEntryFields(local, 6, e, length); // extra field length (28) stays 0
     const dir = Buffer.alloc(46);
     dir.writeUInt32LE(CENTRAL_SIG, 0);
     dir.writeUInt16LE(20, 4);
     dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(e.flags, 8);
-    dir.writeUInt16LE(e.method, 10);
-    dir.writeUInt16LE(DOS_TIME, 12);
-    dir.writeUInt16LE(DOS_DATE, 14);
-    dir.writeUInt32LE(e.crc, 16);
-    dir.writeUInt32LE(length, 20);
-    dir.writeUInt32LE(e.size, 24);
-    dir.writeUInt16LE(e.name.length, 28);
+    writeEntryFields(dir, 8, e, length);
     dir.writeUInt32LE(offset, 42);
     parts.push(local, e.name);
     for (const b of e.data) parts.push(b); // thousands of parts for a large sheet: no spread
