@@ -7,11 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { normalize } from '../pipeline/core/text.ts';
-import { LsaEmbedder, loadLsaSettings, sampleRows, type LsaFitStats } from '../pipeline/embed/lsa.ts';
+import { fitTexts, LsaEmbedder, loadLsaSettings, sampleRows, type LsaFitStats } from '../pipeline/embed/lsa.ts';
 import { charGramKeys } from '../pipeline/embed/lsa-features.ts';
 import { getTokenizer } from '../pipeline/tokenize/index.ts';
-import { childArgs, fmt, isChild, loadNote, runChild, timed } from './child.ts';
+import { fmt, isChild, loadNote, runChild, timed } from './child.ts';
 import { syntheticRows } from './synthetic.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -55,7 +54,7 @@ async function measureOurs(): Promise<Ours> {
   const tokenizer = await getTokenizer();
   const settings = loadLsaSettings();
   // The same distinct, normalised texts fit() uses, tokenized first so both sides start after tokenizing.
-  const texts = [...new Set([...new Set(corpus)].map((t) => normalize(t)))].filter(Boolean);
+  const texts = fitTexts(corpus);
   const words = texts.map((t) => tokenizer.contentWords(t));
   const embedder = new LsaEmbedder({ tokenizer });
   const run = await timed(async () => {
@@ -120,7 +119,6 @@ export async function bench(): Promise<void> {
 }
 
 if (isChild()) {
-  childArgs();
   console.log(JSON.stringify(await measureOurs()));
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   await bench();

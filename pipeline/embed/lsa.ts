@@ -114,9 +114,7 @@ export class LsaEmbedder implements Embedder {
     const tokenizer = (this.tokenizer ??= await getTokenizer());
     const s = this.settings;
     const started = performance.now();
-    // Duplicates would only reweight the space towards mass submissions; each distinct text counts once.
-    // (Distinct raw texts first: a mass round would otherwise normalise every copy.)
-    const texts = [...new Set([...new Set(corpus)].map((t) => normalize(t)))].filter(Boolean);
+    const texts = fitTexts(corpus);
     const { vocab, rows } = Vocabulary.fit(
       texts.map((t) => this.rawDoc(t, tokenizer)),
       s,
@@ -259,6 +257,14 @@ function randomizedSvd(
     for (let c = 0; c < l; c++) proj[c * dim + k] = vectors[c * l + k] / sigma;
   }
   return { bt, proj, sampleTimesBt };
+}
+
+/**
+ * The texts lsa fits on, in order: each distinct normalised non-empty text once. Duplicates would only reweight
+ * the space towards mass submissions. (Distinct raw texts first: a mass round would otherwise normalise every copy.)
+ */
+export function fitTexts(corpus: readonly string[]): string[] {
+  return [...new Set([...new Set(corpus)].map((t) => normalize(t)))].filter(Boolean);
 }
 
 /** Factory used by createEmbedder("lsa:dim=N,seed=S"). */
