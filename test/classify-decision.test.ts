@@ -42,6 +42,26 @@ describe('decision table', () => {
     expect(label('電動車の導入を推進すべき', response)).toMatchObject({ label: 'referred', decision: { row: 'policy_answers_request' } });
   });
 
+  it('hears a proposed alternative wording, a wording objection or a request to reconsider as a request for a different choice (stance 1.4)', () => {
+    // Municipal answers that explain why the draft chose its words: the answer is no (§1a.2), not "already covered".
+    const why = '表情だけでなく心や行動についても、みんなが思いやりをもって暮らすことのできるまちにしたいとの思いから、「やさしいまち」としました。';
+    for (const comment of [
+      '「やさしいまち」より「ほほえみのまち」の方がより具体的で、周囲が明るい雰囲気を示すことができる。',
+      '「やさしいまち」という表現に違和感がある。',
+      '原単位について、実績を積み上げて、もう一度検討すべきではないか。',
+    ]) {
+      expect(label(comment, why), comment).toMatchObject({ label: 'declined', decision: { row: 'explained_to_change_request', comment_cues: ['request.amend'] } });
+    }
+    // A plain request for more is still answered by the explanation: referred.
+    expect(label('思いやりのあるまちづくりを進めてほしい。', why)).toMatchObject({ label: 'referred', decision: { row: 'explained_to_request' } });
+  });
+
+  it('reads 「認められない」 and 「〜とはいえない」 as objections, so that a description of measures answers them with no', () => {
+    const measures = '区では次世代育成支援行動計画を策定中であり、また、子ども家庭部という組織を新設して、子育て支援に取り組んでいる。';
+    expect(label('出生率の問題に取り組まない限り、再編計画は認められない。', measures)).toMatchObject({ label: 'declined', decision: { row: 'covered_against_objection', stance: 'oppose' } });
+    expect(label('市職員が多数を占め、これでは開かれたプロジェクトとはいえない。', measures)).toMatchObject({ label: 'declined', decision: { stance: 'oppose' } });
+  });
+
   it('refuses a decision row whose comment_cues name no stance rule', async () => {
     const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
