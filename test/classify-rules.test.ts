@@ -221,6 +221,22 @@ describe('rules classifier', () => {
     expect(r.evidence.map((e) => e.text)).toContain('P.12に記載のとおり');
   });
 
+  it('reads phrases broken by a PDF line wrap (「修\\n正します」) whole, and keeps the evidence offsets on the stored text', () => {
+    const inputs = [
+      { id: 'w#1', response: 'ご意見を踏まえ、以下のとおり修\n正します。' },
+      { id: 'w#2', response: '原案のとお\nりとさせていただきます。' },
+      { id: 'w#3', response: '今後の参考とさせていた\r\nだきます。' },
+    ];
+    const records = classifyWithRules(inputs, loaded).records;
+    expect(records.map((r) => r.label)).toEqual(['accepted', 'declined', 'deferred']);
+    expectEvidenceSlices(records, inputs);
+    expect(records[0].evidence.map((e) => e.text)).toContain('修 正します');
+    // A space before a follow-up connective still separates two sentences (a dropped 。), so the acknowledgement
+    // and the substantive なお sentence stay apart.
+    const a = analyzeResponse('ご意見として承ります なお、第3章に記載しています。', compiled);
+    expect(a.sentences.length).toBe(2);
+  });
+
   it('labels the style fixtures (environment, transport, school and ministry answers) as the guideline says', () => {
     const rows = readFileSync(new URL('../data/fixtures/classify/styles.jsonl', import.meta.url), 'utf8')
       .trim()

@@ -2,6 +2,7 @@
 import { numberKey } from '../core/item-number.ts';
 import type { Disposition, Evidence, LabelRecord } from '../core/schema.ts';
 import { normalize } from '../core/text.ts';
+import { originalSpan, unwrapLines } from './wraps.ts';
 import { stanceOf } from '../stance/index.ts';
 import { decideRow, decidingMoves, Move, type DecisionTrace } from './decision.ts';
 import type { AnsweredLabel, CueRule, LoadedRules, PointerRule } from './rules-schema.ts';
@@ -85,9 +86,34 @@ export function compileRules(loaded: LoadedRules = loadRules()): CompiledRules {
   return compiled;
 }
 
-/** Applies every cue and pointer rule to one response (normalised here; offsets index the normalised text). */
+/**
+ * Applies every cue and pointer rule to one response (normalised here; offsets index the normalised text). The
+ * rules read it with line-wrap spaces inside phrases removed (wraps.ts); spans are mapped back.
+ */
 export function analyzeResponse(response: string, compiled: CompiledRules): RuleAnalysis {
   const text = normalize(response);
+  const u = unwrapLines(text, compiled.loaded.taxonomy.sentences.follow_ups);
+  if (!u) return analyzeText(text, compiled);
+  const a = analyzeText(u.text, compiled);
+  const span = <T extends { start: number; end: number }>(x: T): T => ({ ...x, ...originalSpan(u, x.start, x.end) });
+  const { taxonomy } = compiled.loaded;
+  return {
+    text,
+    // The learned models read the masked text as stored, so that their n-grams do not depend on this repair.
+    masked: maskQuoted(text, quotedSpans(text, taxonomy.quotes)),
+    sentences: a.sentences.map(span),
+    hits: a.hits.map((h) => {
+      const m = span(h);
+      return { ...m, text: text.slice(m.start, m.end) };
+    }),
+    pointers: a.pointers.map((p) => {
+      const m = span(p);
+      return { ...m, text: text.slice(m.start, m.end) };
+    }),
+  };
+}
+
+function analyzeText(text: string, compiled: CompiledRules): RuleAnalysis {
   const { taxonomy } = compiled.loaded;
   const quoted = quotedSpans(text, taxonomy.quotes);
   const masked = maskQuoted(text, quoted);
