@@ -62,6 +62,36 @@ describe('pubcom classify', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+
+  it('reads JSONL written by other tools (numeric ids, null cells) but refuses a line without a response key', async () => {
+    const jsonl = join(dir, 'scripted.jsonl');
+    writeFileSync(
+      jsonl,
+      [
+        { id: 1, number: 1, comment: '賛成です', response: 'ご意見として承ります。' },
+        { id: 2, comment: null, response: '原案のとおりとします。' },
+        { id: 3, comment: '図書館の開館時間', response: null },
+      ]
+        .map((o) => JSON.stringify(o))
+        .join('\n') + '\n',
+    );
+    const out = join(dir, 'scripted-labels.jsonl');
+    const r = await pubcom('classify', jsonl, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readLabels(out).map((l) => [l.id, l.label])).toEqual([
+      ['1', 'deferred'],
+      ['2', 'declined'],
+      ['3', 'none'],
+    ]);
+    // A misnamed column ("reply") would otherwise make every row `none` without a word.
+    const misnamed = join(dir, 'misnamed.jsonl');
+    writeFileSync(misnamed, JSON.stringify({ id: 'a', comment: '賛成', reply: '原案のとおり' }) + '\n');
+    const never = join(dir, 'misnamed-labels.jsonl');
+    const bad = await pubcom('classify', misnamed, '--out', never);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${misnamed}:line 1: response`);
+    expect(existsSync(never)).toBe(false);
+  });
   it('uses the shipped model for a trained classifier without --model, and rejects a missing --model file', async () => {
     const r = await pubcom('classify', 'data/fixtures/classify/styles.jsonl', '--classifier', 'ensemble', '--out', join(dir, 'x.jsonl'), '--quiet');
     expect(r.code, r.stderr).toBe(0);
