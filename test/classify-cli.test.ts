@@ -83,6 +83,16 @@ describe('pubcom classify', () => {
       ['2', 'declined'],
       ['3', 'none'],
     ]);
+    // The same records as one JSON array (.json), as many scripts write them.
+    const array = join(dir, 'scripted.json');
+    writeFileSync(array, JSON.stringify([{ id: 'j1', response: 'ご意見を踏まえ、以下のとおり修正します。' }, { id: 'j2', response: '' }]));
+    const arrayOut = join(dir, 'array-labels.jsonl');
+    const ra = await pubcom('classify', array, '--out', arrayOut);
+    expect(ra.code, ra.stderr).toBe(0);
+    expect(readLabels(arrayOut).map((l) => [l.id, l.label])).toEqual([
+      ['j1', 'accepted'],
+      ['j2', 'none'],
+    ]);
     // A misnamed column ("reply") would otherwise make every row `none` without a word.
     const misnamed = join(dir, 'misnamed.jsonl');
     writeFileSync(misnamed, JSON.stringify({ id: 'a', comment: '賛成', reply: '原案のとおり' }) + '\n');

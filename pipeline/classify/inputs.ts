@@ -25,7 +25,30 @@ const CSV_COLUMNS: Record<string, keyof ClassifyInput> = {
 /** JSONL (Items or any rows with id and response) or CSV with a header row naming at least id and response. */
 export function readClassifyInputs(path: string): ClassifyInput[] {
   if (/\.csv$/i.test(path)) return readCsvInputs(path);
+  if (/\.json$/i.test(path)) return readJsonArray(path);
   return readJsonl(path, ClassifyInput);
+}
+
+/**
+ * A .json file holding one array of the same records (what many scripts write instead of JSONL); any other .json
+ * (JSONL under that name, one object) is read line by line.
+ */
+function readJsonArray(path: string): ClassifyInput[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return readJsonl(path, ClassifyInput);
+  }
+  if (!Array.isArray(value)) return readJsonl(path, ClassifyInput);
+  return value.map((v, i) => {
+    const parsed = ClassifyInput.safeParse(v);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new InputError(path, `${issue.path.join('.') || 'record'}: ${issue.message}`, `record ${i + 1}`);
+    }
+    return parsed.data;
+  });
 }
 
 function readCsvInputs(path: string): ClassifyInput[] {
