@@ -27,13 +27,15 @@ export interface LayoutLine {
 
 interface Geometry {
   numberX?: number;
+  /** The 該当箇所 column (page and chapter references), between the number and the comment. */
+  locationX?: number;
   commentX?: number;
   responseX?: number;
 }
 
 type Kind =
   | { fate: 'blank' }
-  | { fate: 'header'; reason: string }
+  | { fate: 'header'; reason: string; role?: string }
   | { fate: 'content' };
 
 /** Display width: pdftotext -layout may align columns by characters or by width (full-width = 2). */
@@ -75,12 +77,17 @@ const PAGE_NUMBER_RES = [
 function isColumnHeadingLine(line: LayoutLine): Geometry | null {
   const parts = line.segments.length > 1 ? line.segments.map((s) => s.text) : normalize(line.raw).split(' ');
   if (parts.length < 2) return null;
-  const roles = parts.map((p) => matchRole(p)?.role);
+  const matches = parts.map((p) => matchRole(p));
+  const roles = matches.map((m) => m?.role);
   if (roles.some((r) => !r) || !(roles.includes('comment') || roles.includes('response'))) return null;
+  // A wrapped data line can hold words a heading contains (「対応に重点を置くことは、」 beside 「…の連携・対応関係の…」):
+  // headings carry no sentence punctuation, and at least one names its column exactly.
+  if (parts.some((p) => /[、。]/.test(p)) || !matches.some((m) => m!.rank < 1000)) return null;
   const g: Geometry = {};
   if (line.segments.length > 1) {
     line.segments.forEach((s, i) => {
       if (roles[i] === 'number') g.numberX ??= s.x;
+      if (roles[i] === 'location') g.locationX ??= s.x;
       if (roles[i] === 'comment') g.commentX ??= s.x;
       if (roles[i] === 'response') g.responseX ??= s.x;
     });
@@ -142,12 +149,15 @@ interface Draft {
   number: string | null;
   lines: number[];
   pages: number[];
+  location: string[];
   comment: string[];
   response: string[];
   section: string | null;
   mode: 'comment' | 'response';
   /** One-column text: the item's lines by blank-separated paragraph, for reading-order output. */
   paragraphs: string[][];
+  /** The column heading printed just before each paragraph, if any (Block.afterHeading). */
+  paragraphRoles: (string | null)[];
   lastBlock: number;
   startsAlone: boolean;
   flags: Set<ItemFlag>;
@@ -155,6 +165,7 @@ interface Draft {
 
 interface Parsed {
   number: string | null;
+  location: string;
   left: string;
   right: string;
   crossing: boolean;
@@ -230,14 +241,17 @@ function layoutOf(lines: LayoutLine[], tol: number) {
   // Column headings, wherever repeated; their positions give the page's column geometry.
   const pageGeometry = new Map<number, Geometry>();
   let firstHeading = -1;
+  // A 該当箇所 heading printed alone (reading-order output): each item's first paragraph is then its location.
+  let locationHeading = false;
   lines.forEach((l, i) => {
     if (kinds[i].fate !== 'content') return;
     const g = isColumnHeadingLine(l);
     if (!g) {
       // Reading-order output prints each column heading on a line of its own.
       const m = l.segments.length === 1 ? matchRole(l.segments[0].text) : null;
-      if (m && m.rank < 1000 && ['number', 'comment', 'response'].includes(m.role)) {
-        kinds[i] = { fate: 'header', reason: 'column heading' };
+      if (m && m.rank < 1000 && ['number', 'location', 'comment', 'response'].includes(m.role)) {
+        kinds[i] = { fate: 'header', reason: 'column heading', role: m.role };
+        if (m.role === 'location') locationHeading = true;
         if (firstHeading < 0) firstHeading = i;
       }
       return;
@@ -247,6 +261,8 @@ function layoutOf(lines: LayoutLine[], tol: number) {
     if (g.responseX !== undefined && !pageGeometry.has(l.page)) pageGeometry.set(l.page, g);
   });
 
+  // Cell starts before running titles: a centred title can sit where a centred heading does, not where cells start.
+  for (const [page, g] of pageGeometry) pageGeometry.set(page, alignToCells(g, nonBlank(page).filter((i) => kinds[i].fate === 'content').map((i) => lines[i]), tol));
   markRunningTitles(lines, kinds, pages, nonBlank, pageGeometry, tol);
 
   // Above the first column headings: the document's title and notes.
@@ -277,11 +293,35 @@ function layoutOf(lines: LayoutLine[], tol: number) {
     const m = modeX(firsts.filter((x) => global.responseX === undefined || x < global.responseX - tol), tol);
     if (m) global.commentX = m.x;
   }
-  return { kinds, pages, content, global, pageGeometry };
+  return { kinds, pages, content, global, pageGeometry, locationHeading };
+}
+
+/**
+ * Column headings are often centred over their columns (a browser's <th>, Word's table styles), so the cells start
+ * left of their heading: the comment and response columns start where most runs on the page's content lines
+ * start, searched between the previous heading and this one. Left-aligned headings give the same x back.
+ */
+function alignToCells(g: Geometry, content: LayoutLine[], tol: number): Geometry {
+  if (g.responseX === undefined) return g;
+  const out = { ...g };
+  // Every run start except a leading item number; a column starts where many runs start.
+  const starts = content.flatMap((l) => (parseNumber(l.segments[0].text) ? l.segments.slice(1) : l.segments).map((s) => s.x));
+  const need = Math.max(3, 0.3 * content.filter((l) => l.segments.length > 1).length);
+  let floor = (g.numberX ?? -Infinity) + tol;
+  for (const key of ['locationX', 'commentX', 'responseX'] as const) {
+    const heading = g[key];
+    if (heading === undefined) continue;
+    const m = modeX(starts.filter((x) => x > floor && x <= heading + tol), tol);
+    if (m && m.count >= need) out[key] = Math.min(m.x, heading);
+    floor = out[key]! + tol;
+  }
+  return out;
 }
 
 interface LayoutFacts {
   pages: number[];
+  /** The column headings, printed one per line, include 該当箇所. */
+  locationHeading: boolean;
   crossingPages: Map<number, number>;
   twoColumn: boolean;
   anyLabel: boolean;
@@ -289,16 +329,21 @@ interface LayoutFacts {
 }
 
 /** Reading-order text re-cut into comment and response, and a warning for everything the layout could not tell. */
-function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLabel, hasNumbers }: LayoutFacts, warnings: string[]): void {
+function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLabel, hasNumbers, locationHeading }: LayoutFacts, warnings: string[]): void {
   // Reading-order output (pdftotext without -layout, a pdfjs text dump): each cell is a paragraph after a
   // number printed alone, so an item's first paragraph is the comment and the rest the response.
   const readingOrder =
     !twoColumn && !anyLabel && drafts.length > 0 && drafts.filter((d) => d.startsAlone).length >= drafts.length / 2;
   if (readingOrder) {
     for (const d of drafts) {
-      if (d.paragraphs.length < 2) continue;
-      d.comment = d.paragraphs[0];
-      d.response = d.paragraphs.slice(1).flat();
+      const skip = locationHeading && d.paragraphs.length >= 3 ? 1 : 0;
+      if (skip) d.location = d.paragraphs[0];
+      const paragraphs = d.paragraphs.slice(skip);
+      const roles = d.paragraphRoles.slice(skip);
+      if (paragraphs.length < 2) continue;
+      // A paragraph after a repeated 「意見の概要」 heading continues the comment across a page break.
+      d.comment = paragraphs.filter((_, k) => k === 0 || roles[k] === 'comment').flat();
+      d.response = paragraphs.filter((_, k) => k > 0 && roles[k] !== 'comment').flat();
     }
     warnings.push(
       `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response`,
@@ -329,7 +374,7 @@ interface LineFates {
 }
 
 /** Items from the drafts, and every line's account: blank, header, item, heading or skipped with its reason. */
-function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fates: LineFates, opts: ParseOptions) {
+function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fates: LineFates, opts: ParseOptions, hasLocation: boolean) {
   const { draftOfLine, headingOfLine, skippedLine } = fates;
   const items = drafts.map((d) => {
     const flags = new Set(d.flags);
@@ -340,6 +385,7 @@ function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fate
       number: d.number,
       fallbackKey: `L${d.lines[0]}`,
       section: d.section,
+      ...(hasLocation ? { location: joinWrapped(d.location) || null } : {}),
       commentRaw: joinWrapped(d.comment),
       responseRaw: joinWrapped(d.response),
       source: { file: opts.file, lines: d.lines, page: d.pages[0] },
@@ -363,14 +409,15 @@ function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fate
 
 export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: number, inputChars: number): ParsedDocument {
   const warnings: string[] = [];
-  const { kinds, pages, content, global, pageGeometry } = layoutOf(lines, tol);
+  const { kinds, pages, content, global, pageGeometry, locationHeading } = layoutOf(lines, tol);
   const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
   const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text));
-  const assembler = new DraftAssembler(lines, hasNumbers, global.responseX !== undefined);
+  const assembler = new DraftAssembler(lines, hasNumbers, global.responseX !== undefined, locationHeading);
   for (const [b, block] of contentBlocks(lines, kinds).entries()) assembler.addBlock(block, b, (l, prev) => parseLayoutLine(l, prev, geometryOf(l.page), tol));
   const { drafts, crossingPages, twoColumn, anyLabel } = assembler;
-  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, hasNumbers }, warnings);
-  const { items, accounts } = draftsToItems(drafts, lines, kinds, assembler, opts);
+  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, hasNumbers, locationHeading }, warnings);
+  const hasLocation = locationHeading || [global, ...pageGeometry.values()].some((g) => g.locationX !== undefined);
+  const { items, accounts } = draftsToItems(drafts, lines, kinds, assembler, opts, hasLocation);
   if (!items.length) warnings.push('no items found');
   return { items, accounts, warnings, inputChars };
 }
@@ -385,7 +432,7 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
   if (n && first.x < boundary && plausibleNext(prevNumber, n)) {
     number = n;
     segs = segs.slice(1);
-  } else if (g.commentX !== undefined && first.x < g.commentX - tol) {
+  } else if (g.commentX !== undefined && g.locationX === undefined && first.x < g.commentX - tol) {
     // Number and text printed with a single space in the number column: "12 通学路の…".
     const m = /^(\S+)[ \u3000]+(.+)$/.exec(first.text);
     const n2 = m ? parseNumber(m[1]) : null;
@@ -394,10 +441,14 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
       segs = [{ x: first.x + m[1].length + 1, end: first.end, text: m[2] }, ...segs.slice(1)];
     }
   }
-  const left = segs.filter((s) => s.x < boundary);
+  // A 該当箇所 column: runs that start before the comment column.
+  const locationEnd = g.locationX !== undefined && g.commentX !== undefined ? g.commentX - tol : -Infinity;
+  const location = segs.filter((s) => s.x < locationEnd);
+  const left = segs.filter((s) => s.x >= locationEnd && s.x < boundary);
   const right = segs.filter((s) => s.x >= boundary);
   return {
     number,
+    location: location.map((s) => s.text).join(' '),
     left: left.map((s) => s.text).join(' '),
     right: right.map((s) => s.text).join(' '),
     crossing: left.some((s) => s.end > boundary + 2 * tol),
@@ -409,6 +460,18 @@ interface Block {
   lines: number[];
   afterBlank: boolean;
   pageStart: boolean;
+  /**
+   * The column named by a heading printed alone just before the block (reading order repeats the headings on
+   * each page and prints a cell's continuation after its column's heading: 「意見の概要」, then the comment's rest).
+   */
+  afterHeading: string | null;
+}
+
+function headingBefore(kinds: Kind[], i: number): string | null {
+  let j = i - 1;
+  while (j >= 0 && kinds[j].fate === 'blank') j--;
+  const k = j >= 0 ? kinds[j] : null;
+  return k?.fate === 'header' && k.role ? k.role : null;
 }
 
 function contentBlocks(lines: LayoutLine[], kinds: Kind[]): Block[] {
@@ -421,7 +484,7 @@ function contentBlocks(lines: LayoutLine[], kinds: Kind[]): Block[] {
       open = null;
     }
     if (kinds[i].fate === 'content') {
-      open ??= { lines: [], afterBlank: i > 0 && kinds[i - 1].fate === 'blank', pageStart: !pagesStarted.has(l.page) };
+      open ??= { lines: [], afterBlank: i > 0 && kinds[i - 1].fate === 'blank', pageStart: !pagesStarted.has(l.page), afterHeading: headingBefore(kinds, i) };
       pagesStarted.add(l.page);
       open.lines.push(i);
     }
@@ -449,6 +512,8 @@ class DraftAssembler {
     private readonly lines: LayoutLine[],
     private readonly hasNumbers: boolean,
     readonly twoColumn: boolean,
+    /** Column headings include 該当箇所: a heading-like line (第2章 P.12) right after an item's number is its location. */
+    private readonly locationColumn = false,
   ) {}
 
   addBlock(block: Block, b: number, parseLine: (l: LayoutLine, prev: string | null) => Parsed): void {
@@ -461,14 +526,15 @@ class DraftAssembler {
       if (p.number) prev = p.number;
       return p;
     });
-    const centredAt = this.centredNumber(block, parsed);
+    const centredAt = this.centredNumber(block, parsed, headingLike);
     block.lines.forEach((i, k) => {
       const p = parsed[k];
       const l = lines[i];
       if (p.crossing) this.crossingPages.set(l.page, (this.crossingPages.get(l.page) ?? 0) + 1);
       const current = this.current;
       const prevText = current !== null ? this.drafts[current].comment.concat(this.drafts[current].response).at(-1) ?? '' : '';
-      if (headingLike[k] && !p.right && (k === 0 || SENTENCE_END.test(prevText) || current === null)) {
+      const awaitsLocation = this.locationColumn && current !== null && !this.drafts[current].comment.length && !this.drafts[current].response.length;
+      if (headingLike[k] && !p.right && !awaitsLocation && (k === 0 || SENTENCE_END.test(prevText) || current === null)) {
         if (p.crossing) this.crossingPages.set(l.page, this.crossingPages.get(l.page)! - 1);
         this.section = normalize(l.raw);
         this.headingOfLine.set(i, this.section);
@@ -487,7 +553,7 @@ class DraftAssembler {
         this.skippedLine.set(i, this.drafts.length ? 'text between a heading and the next numbered comment' : 'text before the first numbered comment');
         return;
       }
-      this.addToDraft(this.current, i, p, b);
+      this.addToDraft(this.current, i, p, b, block.afterHeading);
     });
   }
 
@@ -495,23 +561,25 @@ class DraftAssembler {
    * A number centred vertically in its cell: lines above it in the same block belong to it. Not at the top of a
    * page, where unnumbered lines usually continue the previous page's cell. -1 when the block has no such number.
    */
-  private centredNumber(block: Block, parsed: Parsed[]): number {
+  private centredNumber(block: Block, parsed: Parsed[], headingLike: boolean[]): number {
     const numbered = parsed.map((p, k) => (p.number ? k : -1)).filter((k) => k >= 0);
     if (!(this.hasNumbers && numbered.length === 1 && block.afterBlank && !block.pageStart && this.current !== null)) return -1;
     const k = numbered[0];
+    // A section heading printed just above a number (reading order: 「…に係る意見」 then 「25」) is not its cell.
+    if (headingLike.slice(0, k).some(Boolean)) return -1;
     return k > 0 && Math.abs(k - (parsed.length - 1 - k)) <= 1 ? k : -1;
   }
 
   private startDraft(number: string | null): number {
     this.drafts.push({
-      number, lines: [], pages: [], comment: [], response: [], section: this.section, mode: 'comment',
-      paragraphs: [], lastBlock: -1, startsAlone: false, flags: new Set(),
+      number, lines: [], pages: [], location: [], comment: [], response: [], section: this.section, mode: 'comment',
+      paragraphs: [], paragraphRoles: [], lastBlock: -1, startsAlone: false, flags: new Set(),
     });
     if (number) this.lastNumber = number;
     return this.drafts.length - 1;
   }
 
-  private addToDraft(d: number, i: number, p: Parsed, block: number): void {
+  private addToDraft(d: number, i: number, p: Parsed, block: number, afterHeading: string | null): void {
     const draft = this.drafts[d];
     if (!draft.lines.length && p.number && !p.left && !p.right) draft.startsAlone = true;
     draft.lines.push(this.lines[i].index);
@@ -525,11 +593,12 @@ class DraftAssembler {
       if (r) (draft.mode = 'response'), (left = left.slice(r[0].length));
       else if (c && draft.mode === 'comment') left = left.slice(c[0].length);
       if (r || c) this.anyLabel = true;
-      if (left && draft.lastBlock !== block) draft.paragraphs.push([]);
+      if (left && draft.lastBlock !== block) (draft.paragraphs.push([]), draft.paragraphRoles.push(afterHeading));
       if (left) (draft.paragraphs.at(-1)!.push(left), (draft.lastBlock = block));
     }
     if (left) (draft.mode === 'comment' ? draft.comment : draft.response).push(left);
     if (p.right) draft.response.push(p.right);
+    if (p.location) draft.location.push(p.location);
   }
 }
 
