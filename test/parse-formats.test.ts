@@ -407,6 +407,30 @@ function expectEiaItems(doc: ParsedDocument): void {
   expectBalanced(doc);
 }
 
+describe('PDF text (-layout) of a Word table: centred headings, cells filled to their right edge', () => {
+  // Word's tables through pdftotext -layout: the headings are centred over their columns, and a cell line that
+  // fills its column leaves a single space before the next column's text.
+  const text = [
+    ' 番号       意見の概要           意見に対する考え方',
+    ' 1   中小企業への支援を強化すべきで 中小企業向けの相談窓口は、既に',
+    '     ある。             各地域に設置しております。',
+    ' 2   計画の目標値を引き上げるべき。 目標値は、現状を踏まえ設定した',
+    '                     ものであり、原案のとおりとします。',
+    ' 3   用語の説明を追加してほしい。  ご意見を踏まえ、用語集を追加し',
+    '                     ます。',
+  ].join('\n');
+
+  it('cuts each line where its cells start, not under the centred heading, and at the single space of a full cell', async () => {
+    const doc = await read(readPdfText, 'word-layout.txt', {}, new TextEncoder().encode(text));
+    expect(doc.items.map((i) => [i.number, i.comment, i.response])).toEqual([
+      ['1', '中小企業への支援を強化すべきである。', '中小企業向けの相談窓口は、既に各地域に設置しております。'],
+      ['2', '計画の目標値を引き上げるべき。', '目標値は、現状を踏まえ設定したものであり、原案のとおりとします。'],
+      ['3', '用語の説明を追加してほしい。', 'ご意見を踏まえ、用語集を追加します。'],
+    ]);
+    expect(doc.warnings).toEqual([]);
+  });
+});
+
 describe('PDF text as poppler pdftotext 22.12 prints it (scripts/make-pdf-text-fixtures.ts)', () => {
   it('-layout: columns found from the headings of each page (page 2 is shifted by two characters)', async () => {
     const doc = await read(readPdfText, join(FIX, 'pdf-text/eia-layout.txt'));

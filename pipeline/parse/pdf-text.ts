@@ -441,6 +441,7 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
       segs = [{ x: first.x + m[1].length + 1, end: first.end, text: m[2] }, ...segs.slice(1)];
     }
   }
+  segs = segs.flatMap((s) => splitAtBoundary(s, boundary, tol));
   // A 該当箇所 column: runs that start before the comment column.
   const locationEnd = g.locationX !== undefined && g.commentX !== undefined ? g.commentX - tol : -Infinity;
   const location = segs.filter((s) => s.x < locationEnd);
@@ -453,6 +454,26 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
     right: right.map((s) => s.text).join(' '),
     crossing: left.some((s) => s.end > boundary + 2 * tol),
   };
+}
+
+/**
+ * A cell filled to its right edge leaves a single space before the next column (Word's tables through pdftotext
+ * -layout), which joins the two cells into one run: such a run is cut at its space nearest the column start.
+ */
+function splitAtBoundary(s: Segment, boundary: number, tol: number): Segment[] {
+  if (!(s.x < boundary - tol && s.end > boundary + tol)) return [s];
+  const byChars = s.end - s.x === s.text.length;
+  const at = (j: number) => s.x + (byChars ? j : displayWidth(s.text.slice(0, j)));
+  let best = -1;
+  for (let j = s.text.indexOf(' '); j >= 0; j = s.text.indexOf(' ', j + 1)) {
+    const next = at(j + 1);
+    if (Math.abs(next - (boundary + tol)) <= tol + 1 && (best < 0 || Math.abs(next - boundary - tol) < Math.abs(at(best + 1) - boundary - tol))) best = j;
+  }
+  if (best < 0) return [s];
+  return [
+    { x: s.x, end: at(best), text: s.text.slice(0, best) },
+    { x: at(best + 1), end: s.end, text: s.text.slice(best + 1) },
+  ];
 }
 
 /** Runs of content lines not interrupted by a blank line, furniture or a page break. */
