@@ -19,6 +19,7 @@ import { checkRunCodebook, classifyStage, codebookStage, embedStage, loadRunMode
 import { itemsOf, need, runStages, stage, type RunContext, type Stage } from './context.ts';
 import { StageLog } from './stage-log.ts';
 import { loadKuromoji } from '../tokenize/kuromoji.ts';
+import { loadXlsxWriter } from '../core/tables/xlsx.ts';
 import { runSummary } from './summary.ts';
 import { beginRun, fault } from './transaction.ts';
 
@@ -127,13 +128,19 @@ export const STAGES: readonly Stage[] = [
 
 /**
  * Starts the two slow loads a run always needs later, so they overlap the stages before them: the IPADIC dictionary
- * (its files are read off the main thread while parse works) and exceljs (a quarter of a second of module loading,
+ * (its files are read off the main thread while parse works) and exceljs's workbook writer (its module loading,
  * done while the dictionary's files are read). Only timing changes: each stage still awaits what it uses, and a
  * failure here is reported by the stage that needs the module.
  */
 function warmUp(): void {
   loadKuromoji().catch(() => {});
-  import('exceljs').catch(() => {});
+  setImmediate(() => {
+    try {
+      loadXlsxWriter();
+    } catch {
+      // reported by the report stage, which loads it again
+    }
+  });
 }
 
 async function runInto(write: (rel: string, content: Content) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
