@@ -130,3 +130,18 @@ describe('lattice analyser', () => {
     expect(lost).toBe('𠮷野家で𠮷𠮷た😀😀😀😀');
   });
 });
+
+describe('unk_invoke.dat', () => {
+  it("is read without the megabyte of zeros after the dictionary's 11 character classes", async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const { namedClasses } = await import('../pipeline/tokenize/kuromoji.ts');
+    const padded = gunzipSync(readFileSync(join(ROOT, 'node_modules/kuromoji/dict/unk_invoke.dat.gz')));
+    const whole = padded.buffer.slice(padded.byteOffset, padded.byteOffset + padded.length);
+    const named = namedClasses(whole);
+    expect(padded.length).toBe(1 << 20);
+    expect(named.byteLength).toBe(153);
+    // The 11 classes end at the first entry without a name; a file that ends there is kept whole.
+    expect(new TextDecoder().decode(new Uint8Array(named)).match(/[A-Z]+/g)).toEqual(['DEFAULT', 'SPACE', 'KANJI', 'SYMBOL', 'NUMERIC', 'ALPHA', 'HIRAGANA', 'KATAKANA', 'KANJINUMERIC', 'GREEK', 'CYRILLIC']);
+    expect(namedClasses(named).byteLength).toBe(153);
+  });
+});

@@ -3,7 +3,7 @@
 // any sharing gives, and a bad item must be reported as RunItem.safeParse reports it.
 import { describe, expect, it } from 'vitest';
 import type { LabelRecord, StanceRecord } from '../pipeline/core/schema.ts';
-import { renderReport } from '../pipeline/report/index.ts';
+import { emitReport, renderReport } from '../pipeline/report/index.ts';
 import { RunItem, type RunSet } from '../pipeline/report/schema.ts';
 import { enrich, type ThemesOutput } from '../pipeline/run/enrich.ts';
 import { fixtureRun } from './helpers/report-fixture.ts';
@@ -11,11 +11,11 @@ import { fixtureRun } from './helpers/report-fixture.ts';
 const COPIES = 30;
 
 /** The fixture's items, each copied COPIES times under numbers of their own, sharing lists or each with its own. */
-function massRun(shared: boolean): RunSet {
+function massRun(shared: boolean, copies = COPIES): RunSet {
   const base = fixtureRun();
   const stanceEvidence = base.items.map((it) => [{ start: 0, end: 2, text: it.comment.slice(0, 2), rule: 'request.should', stance: 'request' as const }]);
   const items: RunSet['items'] = [];
-  for (let k = 0; k < COPIES; k++) {
+  for (let k = 0; k < copies; k++) {
     base.items.forEach((it, i) => {
       const n = String(k * base.items.length + i + 1);
       const own = <T>(v: T): T => (shared ? v : structuredClone(v));
@@ -44,6 +44,28 @@ describe('a mass round in the report', () => {
     for (const [file, bytes] of own) expect(Buffer.from(shared.get(file)!).equals(Buffer.from(bytes)), file).toBe(true);
     // The item list really holds the copies (the comparison is not between two empty reports).
     expect(String(shared.get('items.jsonl')).split('\n').length).toBe(COPIES * 8 + 1);
+  });
+
+  it('writes the same files in the same order when every write returns to the event loop between parts', async () => {
+    // As `pubcom run` writes them: the workbook, begun first, is made in those turns while the other files are.
+    const run = massRun(true, 400);
+    const expected = await renderReport(run);
+    const got = new Map<string, Buffer>();
+    let parts = 0;
+    await emitReport(run, async (rel, content) => {
+      const bytes: Buffer[] = [];
+      for (const p of typeof content === 'string' || content instanceof Uint8Array ? [content] : content) {
+        bytes.push(Buffer.from(p)); // a copy: the items files' parts are refilled once the next one is asked for
+        parts++;
+        await new Promise((done) => setImmediate(done));
+      }
+      got.set(rel, Buffer.concat(bytes));
+    });
+    expect([...got.keys()]).toEqual([...expected.keys()]);
+    for (const [file, bytes] of expected) expect(got.get(file)!.equals(Buffer.from(bytes)), file).toBe(true);
+    // items.jsonl (3,200 items) came in several parts, so the workbook really was made between them.
+    expect(got.get('items.jsonl')!.length).toBeGreaterThan(3 << 20);
+    expect(parts).toBeGreaterThan(got.size + 3);
   });
 
   it('names a bad item and its first problem as RunItem.safeParse does, also in a list copies share', async () => {

@@ -60,6 +60,66 @@ describe('discovery on constructed data', () => {
     expect(r.assignments[vectors.length - 1].distance).toBeGreaterThan(r.outlierThreshold);
   });
 
+  it('clusters copies as one weighted row exactly as it clusters the expanded copies', () => {
+    // 61 distinct points (three groups and a far one), each occurring 1–7 times, copies interleaved in input order.
+    const { vectors: distinct, truth } = blobs(20, true);
+    const rnd = mulberry32(5);
+    const copies = distinct.map(() => 1 + Math.floor(rnd() * 7));
+    const order: number[] = [];
+    for (let round = 0; round < 7; round++) distinct.forEach((_, r) => copies[r] > round && order.push(r));
+    const ids = order.map((r, i) => `v${r}-${i}`);
+    const words = (r: number) => [`w${truth[r]}`, r % 2 ? 'odd' : 'even'];
+    const themes = (r: number) => ({ id: `v${r}`, themes: truth[r] === 1 || r % 5 === 0 ? [{ theme: r % 5 === 0 ? 't5' : 't1', score: 1, source: 'rule' as const, hits: [] }] : [] });
+    const opts = { dimensions: 5, kRange: [2, 6] as [number, number] };
+    const expanded = discoverClusters(ids, order.map((r) => Float32Array.from(distinct[r])), order.map(words), order.map(themes), opts);
+    // Rows numbered in the order of their first comment, as the themes stage numbers them.
+    const rowOfPoint = new Map<number, number>();
+    const firsts: number[] = [];
+    const rowOf = Int32Array.from(order, (r) => {
+      if (!rowOfPoint.has(r)) rowOfPoint.set(r, firsts.push(r) - 1);
+      return rowOfPoint.get(r)!;
+    });
+    const weighted = discoverClusters(ids, firsts.map((r) => distinct[r]), firsts.map(words), firsts.map(themes), opts, rowOf);
+    expect(order.length).toBeGreaterThan(150);
+    expect(weighted.k).toBe(expanded.k);
+    expect(weighted.kSelection.scores.map((s) => s.k)).toEqual(expanded.kSelection.scores.map((s) => s.k));
+    // Seeding draws from the same distribution but walks rows instead of copies, so a k that splits a group may
+    // land in another local optimum; the chosen k separates the groups, and there both agree.
+    expect(weighted.k).toBe(3);
+    expect(weighted.silhouette).toBeCloseTo(expanded.silhouette, 3);
+    expect(weighted.silhouetteEmbedding).toBeCloseTo(expanded.silhouetteEmbedding, 3);
+    expect(weighted.outlierThreshold).toBeCloseTo(expanded.outlierThreshold, 3);
+    // The far point and its copies are outliers in both; every cluster has the same members, size, keywords and
+    // theme counts (a copy counts as often as it occurs).
+    const farCopies = ids.filter((id) => id.startsWith('v60-'));
+    expect(farCopies).toHaveLength(copies[60]);
+    expect(expanded.clusters.find((c) => c.outlier)!.members).toEqual(expect.arrayContaining(farCopies));
+    const strip = (r: typeof expanded) => r.clusters.map(({ keywords, themes, ...c }) => ({ ...c, keywords: keywords.map((k) => k.term), themes }));
+    expect(strip(weighted)).toEqual(strip(expanded));
+    weighted.clusters.forEach((c, i) => c.keywords.forEach((k, j) => expect(k.weight).toBeCloseTo(expanded.clusters[i].keywords[j].weight, 4)));
+    expect(Array.from(weighted.labels)).toEqual(Array.from(expanded.labels));
+    weighted.assignments.forEach((a, i) => {
+      const e = expanded.assignments[i];
+      expect([a.id, a.cluster]).toEqual([e.id, e.cluster]);
+      expect(a.distance).toBeCloseTo(e.distance, 3);
+      // The map's axes are eigenvectors, defined up to sign; both fix it the same way.
+      expect(a.x).toBeCloseTo(e.x, 3);
+      expect(a.y).toBeCloseTo(e.y, 3);
+    });
+  });
+
+  it('computes a weighted silhouette equal to the silhouette of the expanded points', () => {
+    const pts = [Float32Array.of(0, 0), Float32Array.of(0, 1), Float32Array.of(10, 0), Float32Array.of(10, 1), Float32Array.of(5, 5)];
+    const w = [3, 1, 2, 4, 1];
+    const labels = [0, 0, 1, 1, 1];
+    const expanded = pts.flatMap((p, i) => Array.from({ length: w[i] }, () => p));
+    const expandedLabels = Int32Array.from(labels.flatMap((l, i) => Array.from({ length: w[i] }, () => l)));
+    const s = silhouette(toMatrix(pts), Int32Array.from(labels), 2000, 1009, Float64Array.from(w));
+    expect(s).toBeCloseTo(silhouette(toMatrix(expanded), expandedLabels), 10);
+    // Sampled (sample smaller than the points): the same sample of the same expanded points.
+    expect(silhouette(toMatrix(pts), Int32Array.from(labels), 6, 1009, Float64Array.from(w))).toBeCloseTo(silhouette(toMatrix(expanded), expandedLabels, 6), 10);
+  });
+
   it('uses the cube-root default on large rounds', () => {
     const { vectors } = blobs(20, false);
     expect(chooseK(toMatrix(vectors), { silhouetteMaxN: 10 })).toMatchObject({ k: 4, method: 'cube_root' });

@@ -37,15 +37,35 @@ export function* hashedParts(data: Content, hash: { update(b: Uint8Array): unkno
 export function writeContent(path: string, data: Content): void {
   const fd = openSync(path, 'w');
   try {
+    for (const part of partsOf(data)) writePart(fd, part);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * writeContent, returning to the event loop after each part: work that waits on it (the workbook being deflated
+ * on zlib's thread, report/index.ts) goes on while a large file is made and written. The same bytes, flushed the
+ * same way.
+ */
+export async function writeContentYielding(path: string, data: Content): Promise<void> {
+  const fd = openSync(path, 'w');
+  try {
     for (const part of partsOf(data)) {
-      const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
-      let at = 0;
-      while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+      writePart(fd, part);
+      await new Promise<void>((done) => setImmediate(done));
     }
     fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
+}
+
+function writePart(fd: number, part: string | Uint8Array): void {
+  const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+  let at = 0;
+  while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 /** Flushes a folder's entries (new names, renames) to the disk; a no-op where the platform cannot. */

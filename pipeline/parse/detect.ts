@@ -85,6 +85,17 @@ function lineOf(bytes: Uint8Array, offset: number): number {
  * so decoding it that way would turn one bad byte into a page of mojibake instead of an error.
  */
 export function decodeText(file: string, bytes: Uint8Array): DecodedText {
+  // parseBytes decodes the input to count its characters and the CSV, HTML or JSON reader decodes the same bytes
+  // again: a 240 MB round was turned into a string twice (1.5 s, and a second copy of the text in memory).
+  let known = decoded.get(bytes);
+  if (!known) decoded.set(bytes, (known = decodeUncached(file, bytes)));
+  return known;
+}
+
+/** Decoded inputs by their bytes (the same bytes always decode to the same text; a failure is thrown, not kept). */
+const decoded = new WeakMap<Uint8Array, DecodedText>();
+
+function decodeUncached(file: string, bytes: Uint8Array): DecodedText {
   if (startsWith(bytes, '\xef\xbb\xbf')) {
     return { text: strictUtf8(file, bytes.subarray(3), 3), encoding: 'utf-8-bom' };
   }

@@ -101,19 +101,31 @@ export function applyResponseGroups(input: readonly Item[]): GroupResult {
   const byText = new Map<string, number>();
   const pointers = new Set<number>();
   const byNumber = indexByNumber(input);
+  // What a response's text says (its comparison key, the numbers it points to) depends on the text alone: worked
+  // out once per distinct answer, which a ministry reuses hundreds or thousands of times (a 200,000-row mass round
+  // has a few thousand).
+  const readings = new Map<string, { key: string | null; targets: string[] }>();
+  const reading = (response: string) => {
+    let r = readings.get(response);
+    if (!r) {
+      const key = normalize(response).replace(/\s+/g, '');
+      readings.set(response, (r = { key: [...key].length >= m.identical.min_chars ? key : null, targets: pointerTargets(response) }));
+    }
+    return r;
+  };
   input.forEach((it, i) => {
     if (it.response_group) {
       const first = byGroup.get(it.response_group);
       if (first === undefined) byGroup.set(it.response_group, i);
       else union(first, i);
     }
-    const key = normalize(it.response).replace(/\s+/g, '');
-    if ([...key].length >= m.identical.min_chars) {
+    const { key, targets } = reading(it.response);
+    if (key !== null) {
       const first = byText.get(key);
       if (first === undefined) byText.set(key, i);
       else union(first, i);
     }
-    for (const n of pointerTargets(it.response)) {
+    for (const n of targets) {
       const target = resolveTarget(input, byNumber, i, n);
       if (target === null) {
         warnings.push(`${it.id}: the response points to No.${n}, which is not an item of this document`);

@@ -61,6 +61,10 @@ export function runCommand(program: Command): void {
     .addHelpText('after', RUN_HELP)
     .action(async (input: string, flags: RunFlags) => {
       if (flags.k !== undefined && !/^\d+$/.test(flags.k)) throw new InputError('--k', `expected a whole number ≥ 2, got "${flags.k}"`);
+      // Every run tokenizes: the dictionary's files are read off the main thread while the rest of the pipeline's
+      // modules load, instead of after them (the run's warm-up and tokenize stage share this load; a failure is
+      // reported by the stage that needs the dictionary).
+      import('../tokenize/kuromoji.ts').then((k) => k.loadKuromoji()).catch(() => {});
       const { loadConfig } = await import('./config.ts');
       const { applyFlags } = await import('./flags.ts');
       const { runPipeline } = await import('./index.ts');

@@ -19,8 +19,9 @@ import { checkRunCodebook, classifyStage, codebookStage, embedStage, loadRunMode
 import { itemsOf, need, runStages, stage, type RunContext, type Stage } from './context.ts';
 import { StageLog } from './stage-log.ts';
 import { loadKuromoji } from '../tokenize/kuromoji.ts';
+import { loadXlsxWriter } from '../core/tables/xlsx.ts';
 import { runSummary } from './summary.ts';
-import { beginRun, fault } from './transaction.ts';
+import { beginRun, fault, type RunTransaction } from './transaction.ts';
 
 export { RunConfig, loadConfig, defaultConfig, CONFIG_DOCS, type ResolvedConfig } from './config.ts';
 export { diffRuns, readRunFolder } from './diff.ts';
@@ -59,7 +60,7 @@ export async function runPipeline({ input, out, config, quiet = false, allowRemo
   // --out fails in a second, not after the whole analysis.
   const tx = beginRun(out, { input, force });
   try {
-    const result = await runInto(tx.write.bind(tx), { input, out, label, config, quiet, allowRemote, strict });
+    const result = await runInto(tx, { input, out, label, config, quiet, allowRemote, strict });
     tx.commit();
     if (!quiet) process.stderr.write(result.summary);
     return result;
@@ -127,16 +128,22 @@ export const STAGES: readonly Stage[] = [
 
 /**
  * Starts the two slow loads a run always needs later, so they overlap the stages before them: the IPADIC dictionary
- * (its files are read off the main thread while parse works) and exceljs (a quarter of a second of module loading,
+ * (its files are read off the main thread while parse works) and exceljs's workbook writer (its module loading,
  * done while the dictionary's files are read). Only timing changes: each stage still awaits what it uses, and a
  * failure here is reported by the stage that needs the module.
  */
 function warmUp(): void {
   loadKuromoji().catch(() => {});
-  import('exceljs').catch(() => {});
+  setImmediate(() => {
+    try {
+      loadXlsxWriter();
+    } catch {
+      // reported by the report stage, which loads it again
+    }
+  });
 }
 
-async function runInto(write: (rel: string, content: Content) => void, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
+async function runInto(tx: Pick<RunTransaction, 'write' | 'writeYielding'>, { input, out, label, config, quiet, allowRemote, strict }: RunIntoOptions): Promise<RunResult> {
   const log = new StageLog(STAGES.length + 1, quiet, process.stderr, (name) => fault(`stage:${name}`));
   checkRunCodebook(config);
   loadRunRules(config); // a bad --rules file stops the run before any computing
@@ -175,17 +182,18 @@ async function runInto(write: (rel: string, content: Content) => void, { input, 
   };
   const files = await log.stage('report', async () => {
     const written = new Map<string, string>();
-    const emit = (rel: string, content: Content) => {
+    const emit = async (rel: string, content: Content) => {
       // Hashed from the bytes being written, in the same pass: content may be a generator, built as it is read.
+      // Written returning to the event loop between parts, so the workbook is made while the other files are.
       const hash = createHash('sha256');
-      write(rel, hashedParts(content, hash));
+      await tx.writeYielding(rel, hashedParts(content, hash));
       written.set(rel, hash.digest('hex'));
     };
     await emitReport(run, emit);
-    emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
-    emit('themes/clusters.json', themes.clustersJson);
-    emit('themes/duplicates.json', themes.duplicatesJson);
-    if (themes.draft) emit('codebook.draft.json', JSON.stringify(themes.draft, null, 2) + '\n');
+    await emit('parse-report.json', JSON.stringify(parsed.report, null, 2) + '\n');
+    await emit('themes/clusters.json', themes.clustersJson);
+    await emit('themes/duplicates.json', themes.duplicatesJson);
+    if (themes.draft) await emit('codebook.draft.json', JSON.stringify(themes.draft, null, 2) + '\n');
     return written;
   }, (r) => `${r.size} files written to ${out}`);
 
@@ -211,7 +219,7 @@ async function runInto(write: (rel: string, content: Content) => void, { input, 
     timings,
     peakRssMb: log.peakRssMb,
   });
-  write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
+  tx.write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
   const summary = runSummary(run, out, parsed.report.skipped.length, timings.total);
   return { run, files: [...files.keys(), 'manifest.json'], timings, peakRssMb: log.peakRssMb, summary };
 }

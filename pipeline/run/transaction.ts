@@ -21,7 +21,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { syncFolder, writeContent, type Content } from '../core/io.ts';
+import { syncFolder, writeContent, writeContentYielding, type Content } from '../core/io.ts';
 import { InputError } from '../core/errors.ts';
 import { sha256 } from '../core/hash.ts';
 import { Manifest } from './manifest.ts';
@@ -60,16 +60,40 @@ export class RunTransaction {
 
   /** Write one file of the run, by path relative to the run folder. */
   write(rel: string, data: Content): void {
+    const path = this.begin(rel);
+    try {
+      writeContent(path, data);
+    } catch (e) {
+      throw writeError(e, this.shown, `cannot write ${rel}`);
+    }
+    this.end(rel);
+  }
+
+  /** `write`, returning to the event loop between the parts of the content (core/io.ts writeContentYielding). */
+  async writeYielding(rel: string, data: Content): Promise<void> {
+    const path = this.begin(rel);
+    try {
+      await writeContentYielding(path, data);
+    } catch (e) {
+      throw writeError(e, this.shown, `cannot write ${rel}`);
+    }
+    this.end(rel);
+  }
+
+  private begin(rel: string): string {
     if (this.done) throw new Error(`run transaction for ${this.shown} is already finished`);
     if (!isPlainRelative(rel)) throw new Error(`run output path "${rel}" leaves the run folder`);
     const path = join(this.tmp, rel);
     try {
       fault(`write:${rel}`);
       mkdirSync(dirname(path), { recursive: true });
-      writeContent(path, data);
     } catch (e) {
       throw writeError(e, this.shown, `cannot write ${rel}`);
     }
+    return path;
+  }
+
+  private end(rel: string): void {
     this.written.add(rel);
     fault(`written:${rel}`);
   }

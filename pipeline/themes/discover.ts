@@ -154,14 +154,20 @@ function firstCopyOf(m: Matrix): Int32Array {
   return first;
 }
 
-/** Lloyd's k-means with k-means++ seeding from a seeded PRNG; ties go to the lower centre index. */
-export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMeansResult {
+/**
+ * Lloyd's k-means with k-means++ seeding from a seeded PRNG; ties go to the lower centre index. `weights[i]` is how
+ * many comments row i stands for (copies of one text share a row): every sum counts a row that many times, so the
+ * objective, the seeding distribution and the centres are those of the expanded rows. Without weights every row
+ * counts once.
+ */
+export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100, weights?: Float64Array): KMeansResult {
   const { n, d, data } = m;
+  const w = (i: number) => (weights ? weights[i] : 1);
   const copyOf = firstCopyOf(m);
   const rnd = mulberry32(seed);
   const centres = new Float64Array(k * d);
   const minD = new Float64Array(n).fill(Infinity);
-  let pick = Math.floor(rnd() * n);
+  let pick = weights ? weightedPick(weights, rnd()) : Math.floor(rnd() * n);
   for (let c = 0; c < k; c++) {
     for (let j = 0; j < d; j++) centres[c * d + j] = data[pick * d + j];
     let total = 0;
@@ -179,13 +185,13 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMean
         }
         if (s < mi) minD[i] = s;
       }
-      total += minD[i];
+      total += w(i) * minD[i];
     }
     if (c === k - 1) break;
     let r = rnd() * total;
     pick = n - 1;
     for (let i = 0; i < n; i++) {
-      r -= minD[i];
+      r -= w(i) * minD[i];
       if (r <= 0 && minD[i] > 0) {
         pick = i;
         break;
@@ -210,8 +216,9 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMean
     centres.fill(0);
     for (let i = 0; i < n; i++) {
       const c = labels[i];
-      counts[c]++;
-      for (let j = 0; j < d; j++) centres[c * d + j] += data[i * d + j];
+      const wi = w(i);
+      counts[c] += wi;
+      for (let j = 0; j < d; j++) centres[c * d + j] += wi * data[i * d + j];
     }
     for (let c = 0; c < k; c++) {
       if (counts[c] === 0) {
@@ -226,25 +233,41 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100): KMean
     }
   }
   let inertia = 0;
-  for (let i = 0; i < n; i++) inertia += dist[i];
+  for (let i = 0; i < n; i++) inertia += w(i) * dist[i];
   return { labels, centres, inertia };
 }
 
-function bestOf(m: Matrix, k: number, seed: number, restarts: number): KMeansResult {
+/** The row holding expanded position ⌊u · Σweights⌋ (rows in order, row i spanning weights[i] positions). */
+function weightedPick(weights: Float64Array, u: number): number {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += weights[i];
+  const r = u * total;
+  let acc = 0;
+  for (let i = 0; i < weights.length; i++) {
+    acc += weights[i];
+    if (acc > r) return i;
+  }
+  return weights.length - 1;
+}
+
+function bestOf(m: Matrix, k: number, seed: number, restarts: number, weights?: Float64Array): KMeansResult {
   let best: KMeansResult | null = null;
   for (let r = 0; r < restarts; r++) {
-    const run = kmeans(m, k, seed + r * 7919);
+    const run = kmeans(m, k, seed + r * 7919, 100, weights);
     if (!best || run.inertia < best.inertia - 1e-9) best = run;
   }
   return best!;
 }
 
-/** Renumbers clusters by descending size (ties: first member's index), so ids do not depend on seeding order. */
-function canonical(labels: Int32Array, k: number): Int32Array {
+/**
+ * Renumbers clusters by descending size (ties: first member's index), so ids do not depend on seeding order. Rows
+ * are numbered in the order of their first comment, so the first row is also the first comment.
+ */
+function canonical(labels: Int32Array, k: number, weights?: Float64Array): Int32Array {
   const size = new Array<number>(k).fill(0);
   const first = new Array<number>(k).fill(Infinity);
   labels.forEach((c, i) => {
-    size[c]++;
+    size[c] += weights ? weights[i] : 1;
     if (first[c] === Infinity) first[c] = i;
   });
   const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => size[b] - size[a] || first[a] - first[b]);
@@ -253,11 +276,15 @@ function canonical(labels: Int32Array, k: number): Int32Array {
   return labels.map((c) => rank[c]);
 }
 
-/** Chooses k: the given one, the best silhouette in the range, or ⌈∛n⌉ on rounds too large to search. */
-export function chooseK(m: Matrix, opts: DiscoverOptions): { k: number; method: 'fixed' | 'silhouette' | 'cube_root'; scores: { k: number; silhouette: number }[] } {
-  const n = m.n;
-  if (opts.k !== undefined) return { k: Math.max(1, Math.min(opts.k, n)), method: 'fixed', scores: [] };
-  const cube = Math.max(1, Math.min(n, Math.ceil(Math.cbrt(n))));
+/**
+ * Chooses k: the given one, the best silhouette in the range, or ⌈∛n⌉ on rounds too large to search. n counts
+ * comments (a weighted row as often as its weight); k never exceeds the distinct rows there are to separate.
+ */
+export function chooseK(m: Matrix, opts: DiscoverOptions, weights?: Float64Array): { k: number; method: 'fixed' | 'silhouette' | 'cube_root'; scores: { k: number; silhouette: number }[] } {
+  let n = m.n;
+  if (weights) n = weights.reduce((a, b) => a + b, 0);
+  if (opts.k !== undefined) return { k: Math.max(1, Math.min(opts.k, m.n)), method: 'fixed', scores: [] };
+  const cube = Math.max(1, Math.min(m.n, Math.ceil(Math.cbrt(n))));
   const maxN = opts.silhouetteMaxN ?? DISCOVER_DEFAULTS.silhouetteMaxN;
   if (n > maxN || n < 4) return { k: cube, method: 'cube_root', scores: [] };
   const [lo, hi] = opts.kRange ?? [2, Math.max(3, Math.min(15, Math.ceil(2 * Math.cbrt(n))))];
@@ -265,19 +292,25 @@ export function chooseK(m: Matrix, opts: DiscoverOptions): { k: number; method: 
   const restarts = opts.restarts ?? DISCOVER_DEFAULTS.restarts;
   const scores: { k: number; silhouette: number }[] = [];
   let best = { k: cube, s: -Infinity };
-  for (let k = Math.max(2, lo); k <= Math.min(hi, n - 1); k++) {
-    const s = r4(silhouette(m, bestOf(m, k, seed, restarts).labels));
+  for (let k = Math.max(2, lo); k <= Math.min(hi, m.n - 1); k++) {
+    const s = r4(silhouette(m, bestOf(m, k, seed, restarts, weights).labels, undefined, undefined, weights));
     scores.push({ k, silhouette: s });
     if (s > best.s) best = { k, s };
   }
   return { k: best.k, method: 'silhouette', scores };
 }
 
-/** c-TF-IDF (BERTopic): term frequency within each class (L1-normalised) × log(1 + mean class length / term frequency overall). */
-export function cTfIdf(classes: readonly string[][][], top: number): { term: string; weight: number }[][] {
-  const perClass = classes.map((docs) => {
+/**
+ * c-TF-IDF (BERTopic): term frequency within each class (L1-normalised) × log(1 + mean class length / term frequency
+ * overall). `counts[c][i]`: how many comments document i of class c stands for (default 1).
+ */
+export function cTfIdf(classes: readonly string[][][], top: number, counts?: readonly (readonly number[])[]): { term: string; weight: number }[][] {
+  const perClass = classes.map((docs, c) => {
     const tf = new Map<string, number>();
-    for (const words of docs) for (const w of words) tf.set(w, (tf.get(w) ?? 0) + 1);
+    docs.forEach((words, i) => {
+      const n = counts ? counts[c][i] : 1;
+      for (const w of words) tf.set(w, (tf.get(w) ?? 0) + n);
+    });
     return tf;
   });
   const overall = new Map<string, number>();
@@ -301,15 +334,29 @@ export function cTfIdf(classes: readonly string[][][], top: number): { term: str
 /**
  * Projection on the first `count` principal components: eigenvectors of the d × d covariance (Jacobi, exact and
  * deterministic; signs fixed so each component's largest loading is positive, so reruns draw the same map).
+ * `weights[i]` counts row i that many times in the mean and the covariance (√w scales its row of the Gram matrix).
  */
-export function pcaProject(m: Matrix, count: number): Float64Array[] {
+export function pcaProject(m: Matrix, count: number, weights?: Float64Array): Float64Array[] {
   const { n, d, data } = m;
   const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += data[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= Math.max(n, 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights ? weights[i] : 1;
+    total += w;
+    for (let j = 0; j < d; j++) mean[j] += w * data[i * d + j];
+  }
+  for (let j = 0; j < d; j++) mean[j] /= Math.max(total, 1);
   const centred = new Float64Array(n * d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) centred[i * d + j] = data[i * d + j] - mean[j];
-  const { vectors } = symmetricEigen(gram(centred, n, d), d);
+  let scaled = centred;
+  if (weights) {
+    scaled = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const r = Math.sqrt(weights[i]);
+      for (let j = 0; j < d; j++) scaled[i * d + j] = r * centred[i * d + j];
+    }
+  }
+  const { vectors } = symmetricEigen(gram(scaled, n, d), d);
   const comps = Math.min(count, d);
   const out = Array.from({ length: comps }, () => new Float64Array(n));
   for (let i = 0; i < n; i++) {
@@ -336,12 +383,29 @@ export function reduce(m: Matrix, count: number, projection: Float64Array[] = pc
   return { data, n: m.n, d: count };
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  if (!sorted.length) return 0;
-  const pos = (sorted.length - 1) * q;
+/**
+ * The q-quantile (linear interpolation) of the values with row i repeated weights[i] times, read off the sorted
+ * distinct rows: the same number as sorting the expanded list.
+ */
+function quantile(values: Float64Array, q: number, weights?: Float64Array): number {
+  if (!values.length) return 0;
+  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
+  const w = (i: number) => (weights ? weights[i] : 1);
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += w(i);
+  const pos = (total - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+  const at = (p: number): number => {
+    let acc = 0;
+    for (const i of order) {
+      acc += w(i);
+      if (acc > p) return values[i];
+    }
+    return values[order[order.length - 1]];
+  };
+  const a = at(lo);
+  return a + (at(hi) - a) * (pos - lo);
 }
 
 /** Words joined into a cluster's name. */
@@ -356,6 +420,12 @@ export function clusterName(keywords: readonly { term: string }[], count = NAME_
 /**
  * Clusters the comments. `vectors[i]`, `contentWords[i]` and `themes[i]` belong to `ids[i]`; `themes` may be
  * empty when no codebook was applied.
+ *
+ * `rowOf` (one per id) lets copies share a row: then `vectors`, `contentWords` and `themes` are per row, numbered in
+ * the order of their first comment, and row r stands for every comment i with rowOf[i] = r. A mass round of 200,000
+ * comments on 8,000 distinct texts is then clustered over 8,000 weighted rows: every sum (centres, inertia, the
+ * covariance, sizes, silhouette, quantiles, keyword and theme counts) counts a row as often as it occurs. Without
+ * `rowOf`, or when no row is shared, every row counts once and the result is that of the unweighted computation.
  */
 export function discoverClusters(
   ids: readonly string[],
@@ -363,26 +433,32 @@ export function discoverClusters(
   contentWords: readonly string[][],
   themes: readonly ThemeRecord[] = [],
   opts: DiscoverOptions = {},
+  rowOf?: Int32Array,
 ): DiscoveryResult {
   const o = { ...DISCOVER_DEFAULTS, ...opts };
+  const N = ids.length;
+  const slot = rowOf ?? Int32Array.from({ length: N }, (_, i) => i);
   const full = toMatrix(vectors);
-  const dims = Math.min(o.dimensions, full.n - 1);
+  const weights = rowWeights(slot, full.n);
+  const dims = Math.min(o.dimensions, N - 1);
   // One eigen-decomposition serves both the clustering space and the 2-D map.
-  const projection = pcaProject(full, Math.max(dims, 2));
+  const projection = pcaProject(full, Math.max(dims, 2), weights);
   const m = reduce(full, dims, projection);
   const n = m.n;
   if (n === 0) {
     return { k: 0, kSelection: { method: 'fixed', scores: [] }, silhouette: 0, silhouetteEmbedding: 0, dimensions: 0, outlierThreshold: 0, clusters: [], assignments: [], labels: new Int32Array(0) };
   }
-  const choice = chooseK(m, o);
+  const w = (r: number) => (weights ? weights[r] : 1);
+  const choice = chooseK(m, o, weights);
   const k = choice.k;
-  const run = bestOf(m, k, o.seed, o.restarts);
-  const labels = canonical(run.labels, k);
+  const run = bestOf(m, k, o.seed, o.restarts, weights);
+  const labels = canonical(run.labels, k, weights);
   // Centres recomputed under the canonical numbering, as cosine directions (unit vectors).
   const d = m.d;
   const centres = new Float64Array(k * d);
   labels.forEach((c, i) => {
-    for (let j = 0; j < d; j++) centres[c * d + j] += m.data[i * d + j];
+    const wi = w(i);
+    for (let j = 0; j < d; j++) centres[c * d + j] += wi * m.data[i * d + j];
   });
   for (let c = 0; c < k; c++) {
     let norm = 0;
@@ -398,61 +474,77 @@ export function discoverClusters(
     for (let j = 0; j < d; j++) s += m.data[i * d + j] * centres[c * d + j];
     distance[i] = r4(1 - s);
   }
-  const sorted = Float64Array.from(distance).sort();
-  const q1 = quantile(sorted, 0.25);
-  const q3 = quantile(sorted, 0.75);
+  const q1 = quantile(distance, 0.25, weights);
+  const q3 = quantile(distance, 0.75, weights);
   const threshold = r4(q3 + o.outlierFence * (q3 - q1));
   const final: (number | null)[] = Array.from(labels, (c, i) => (distance[i] > threshold ? null : c));
   const sizes = new Array<number>(k).fill(0);
-  final.forEach((c) => c !== null && sizes[c]++);
+  final.forEach((c, i) => c !== null && (sizes[c] += w(i)));
   final.forEach((c, i) => {
     if (c !== null && sizes[c] < o.minClusterSize) final[i] = null;
   });
 
   const kept = Array.from({ length: k }, (_, c) => c).filter((c) => sizes[c] >= o.minClusterSize);
   const clusterId = (c: number): string => `c${String(kept.indexOf(c) + 1).padStart(2, '0')}`;
-  const groups: number[][] = kept.map(() => []);
-  const outliers: number[] = [];
-  final.forEach((c, i) => (c === null ? outliers.push(i) : groups[kept.indexOf(c)].push(i)));
+  const groupOf = (r: number): number => (final[r] === null ? kept.length : kept.indexOf(final[r]!));
+  // Members are comments (in input order); keyword and theme counts run over the distinct rows with their weights.
+  const members: number[][] = Array.from({ length: kept.length + 1 }, () => []);
+  for (let i = 0; i < N; i++) members[groupOf(slot[i])].push(i);
+  const rows: number[][] = Array.from({ length: kept.length + 1 }, () => []);
+  for (let r = 0; r < n; r++) rows[groupOf(r)].push(r);
 
-  const allGroups = [...groups, outliers];
   const keywordLists = cTfIdf(
-    allGroups.map((g) => g.map((i) => contentWords[i] ?? [])),
+    rows.map((g) => g.map((r) => contentWords[r] ?? [])),
     o.keywords,
+    rows.map((g) => g.map(w)),
   );
-  const themeOverlap = (members: number[]): ClusterSummary['themes'] => {
+  const themeOverlap = (g: number): ClusterSummary['themes'] => {
     if (!themes.length) return [];
     const counts = new Map<string, number>();
-    for (const i of members) for (const t of themes[i]?.themes ?? []) counts.set(t.theme, (counts.get(t.theme) ?? 0) + 1);
+    for (const r of rows[g]) for (const t of themes[r]?.themes ?? []) counts.set(t.theme, (counts.get(t.theme) ?? 0) + w(r));
     return [...counts]
-      .map(([theme, count]) => ({ theme, count, share: r4(count / members.length) }))
+      .map(([theme, count]) => ({ theme, count, share: r4(count / members[g].length) }))
       .sort((a, b) => b.count - a.count || (a.theme < b.theme ? -1 : 1));
   };
-  const clusters: ClusterSummary[] = allGroups.map((members, g) => {
-    const isOutlier = g === groups.length;
-    const reps = isOutlier ? members : [...members].sort((a, b) => distance[a] - distance[b] || a - b);
+  const clusters: ClusterSummary[] = members.map((list, g) => {
+    const isOutlier = g === kept.length;
+    const reps = isOutlier ? list : [...list].sort((a, b) => distance[slot[a]] - distance[slot[b]] || a - b);
     return {
       id: isOutlier ? OUTLIER_ID : clusterId(kept[g]),
       name: isOutlier ? '外れ値' : clusterName(keywordLists[g]),
-      size: members.length,
+      size: list.length,
       outlier: isOutlier,
       keywords: keywordLists[g],
       representatives: reps.slice(0, o.representatives).map((i) => ids[i]),
-      themes: themeOverlap(members),
-      members: members.map((i) => ids[i]),
+      themes: themeOverlap(g),
+      members: list.map((i) => ids[i]),
     };
   });
 
   const [lx = new Float64Array(n), ly = new Float64Array(n)] = projection;
-  const layout = { x: lx, y: ly };
-  const assignments = ids.map((id, i) => ({
-    id,
-    cluster: final[i] === null ? OUTLIER_ID : clusterId(final[i]!),
-    distance: distance[i],
-    x: r4(layout.x[i]),
-    y: r4(layout.y[i]),
-  }));
-  const sil = choice.method === 'silhouette' ? (choice.scores.find((s) => s.k === k)?.silhouette ?? 0) : r4(silhouette(m, labels));
-  const silFull = m === full ? sil : r4(silhouette(full, labels));
-  return { k, kSelection: { method: choice.method, scores: choice.scores }, silhouette: sil, silhouetteEmbedding: silFull, dimensions: m === full ? 0 : m.d, outlierThreshold: threshold, clusters, assignments, labels };
+  const assignments = ids.map((id, i) => {
+    const r = slot[i];
+    return { id, cluster: final[r] === null ? OUTLIER_ID : clusterId(final[r]!), distance: distance[r], x: r4(lx[r]), y: r4(ly[r]) };
+  });
+  const sil = choice.method === 'silhouette' ? (choice.scores.find((s) => s.k === k)?.silhouette ?? 0) : r4(silhouette(m, labels, undefined, undefined, weights));
+  const silFull = m === full ? sil : r4(silhouette(full, labels, undefined, undefined, weights));
+  const itemLabels = Int32Array.from(slot, (r) => labels[r]);
+  return { k, kSelection: { method: choice.method, scores: choice.scores }, silhouette: sil, silhouetteEmbedding: silFull, dimensions: m === full ? 0 : m.d, outlierThreshold: threshold, clusters, assignments, labels: itemLabels };
+}
+
+/**
+ * How many comments each row stands for; undefined when every row stands for one (then nothing is weighted and the
+ * unweighted arithmetic runs unchanged). Rows must be numbered in the order of their first comment.
+ */
+function rowWeights(slot: Int32Array, rows: number): Float64Array | undefined {
+  const weights = new Float64Array(rows);
+  let next = 0;
+  for (let i = 0; i < slot.length; i++) {
+    const r = slot[i];
+    if (r > next || r < 0) throw new Error(`discoverClusters: comment ${i} is in row ${r}, but rows must be numbered in the order of their first comment`);
+    if (r === next) next++;
+    weights[r]++;
+  }
+  if (next !== rows) throw new Error(`discoverClusters: ${rows} rows, but the comments use ${next}`);
+  return next === slot.length ? undefined : weights;
 }

@@ -108,7 +108,15 @@ export async function themeItems(items: readonly Item[], opts: ThemesOptions): P
   }
   // The one group is a cluster even when it holds a single comment: there is nothing for it to be an outlier from.
   const discoveryOpts = { ...opts.discovery, ...(degenerate ? { k: 1, minClusterSize: 1 } : {}) };
-  const discovery = discoverClusters(present.map((i) => i.id), vectors, contentWords, assigned, discoveryOpts);
+  const rows = clusterRows(present, vectors);
+  const discovery = discoverClusters(
+    present.map((i) => i.id),
+    rows.first.map((i) => vectors[i]),
+    rows.first.map((i) => contentWords[i]),
+    rows.first.map((i) => assigned[i]),
+    discoveryOpts,
+    rows.rowOf,
+  );
   const wordsOf = wordSets(present, contentWords);
   if (!codebook) themesFromClusters(assigned, discovery, wordsOf);
   const byId = new Map(assigned.map((r) => [r.id, r]));
@@ -154,6 +162,35 @@ function assignPresent(present: Item[], vectors: Float32Array[], seeds: Float32A
     evidence: present.map((_, i) => distinctEvidence[slotOf[i]]),
     contentWords: present.map((_, i) => distinctWords[slotOf[i]]),
   };
+}
+
+/**
+ * Copies of a comment (same text, same vector) share one row of the clustering, weighted by their count: a mass
+ * round is clustered over its distinct texts. A copy whose vector differs (a --vectors file may say so) keeps a row
+ * of its own, so the weighted rows always stand for exactly the comments' own vectors.
+ */
+function clusterRows(present: Item[], vectors: Float32Array[]): { first: number[]; rowOf: Int32Array } {
+  const rowOf = new Int32Array(present.length);
+  const rowOfText = new Map<string, number>();
+  const first: number[] = [];
+  present.forEach((item, i) => {
+    const r = rowOfText.get(item.comment);
+    if (r !== undefined && sameVector(vectors[first[r]], vectors[i])) {
+      rowOf[i] = r;
+      return;
+    }
+    if (r === undefined) rowOfText.set(item.comment, first.length);
+    rowOf[i] = first.length;
+    first.push(i);
+  });
+  return { first, rowOf };
+}
+
+function sameVector(a: Float32Array, b: Float32Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j++) if (!Object.is(a[j], b[j])) return false;
+  return true;
 }
 
 /** One Set per distinct comment, shared by its copies (the draft codebook counts copies as one weighted unit). */

@@ -35,35 +35,53 @@ function rowDistance(m: Matrix, i: number, j: number): number {
 /**
  * Mean silhouette (Euclidean, as scikit-learn) of `labels` over the rows. Above `sampleSize` rows it is computed
  * on a seeded random sample (the full O(n²) pass is too slow for mass-submission rounds); points in singleton
- * clusters count as 0, as in scikit-learn.
+ * clusters count as 0, as in scikit-learn. `weights[i]`: row i stands for that many identical points (copies of a
+ * comment); the mean and the sample are over those points, each row's copies computed once.
  */
-export function silhouette(m: Matrix, labels: Int32Array, sampleSize = 2000, seed = 1009): number {
-  let rows = Array.from({ length: m.n }, (_, i) => i);
-  if (m.n > sampleSize) {
+export function silhouette(m: Matrix, labels: Int32Array, sampleSize = 2000, seed = 1009, weights?: Float64Array): number {
+  let total = m.n;
+  if (weights) total = weights.reduce((a, b) => a + b, 0);
+  let points = Array.from({ length: total }, (_, i) => i);
+  if (total > sampleSize) {
     const rnd = mulberry32(seed);
-    for (let i = rows.length - 1; i > 0; i--) {
+    for (let i = points.length - 1; i > 0; i--) {
       const j = Math.floor(rnd() * (i + 1));
-      [rows[i], rows[j]] = [rows[j], rows[i]];
+      [points[i], points[j]] = [points[j], points[i]];
     }
-    rows = rows.slice(0, sampleSize).sort((a, b) => a - b);
+    points = points.slice(0, sampleSize).sort((a, b) => a - b);
+  }
+  // Point p is a copy of row r when p falls in r's span of the expanded order (rows in order, r spanning weights[r]).
+  const rows: number[] = [];
+  const mult: number[] = [];
+  let r = 0;
+  let end = weights ? weights[0] : 1;
+  for (const p of points) {
+    while (p >= end) end += weights ? weights[++r] : (++r, 1);
+    if (rows[rows.length - 1] === r) mult[mult.length - 1]++;
+    else {
+      rows.push(r);
+      mult.push(1);
+    }
   }
   const k = maxOf(labels) + 1;
   const sizes = new Int32Array(k);
-  for (const i of rows) sizes[labels[i]]++;
+  rows.forEach((i, x) => (sizes[labels[i]] += mult[x]));
   if (sizes.filter((s) => s > 0).length < 2) return 0;
-  let total = 0;
+  let sum = 0;
   const sums = new Float64Array(k);
-  for (const i of rows) {
+  rows.forEach((i, x) => {
     sums.fill(0);
-    for (const j of rows) if (j !== i) sums[labels[j]] += rowDistance(m, i, j);
+    rows.forEach((j, y) => {
+      if (j !== i) sums[labels[j]] += mult[y] * rowDistance(m, i, j);
+    });
     const own = labels[i];
-    if (sizes[own] <= 1) continue;
+    if (sizes[own] <= 1) return;
     const a = sums[own] / (sizes[own] - 1);
     let b = Infinity;
     for (let c = 0; c < k; c++) if (c !== own && sizes[c] > 0) b = Math.min(b, sums[c] / sizes[c]);
-    total += (b - a) / Math.max(a, b);
-  }
-  return total / rows.length;
+    sum += mult[x] * ((b - a) / Math.max(a, b));
+  });
+  return sum / points.length;
 }
 
 function entropy(counts: Iterable<number>, n: number): number {
