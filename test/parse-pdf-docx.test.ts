@@ -1,6 +1,10 @@
 // Result tables written in Word (DOCX) and printed to PDF by LibreOffice: a second PDF producer beside Chromium,
 // closer to how ministries make their PDFs (cell borders as drawn rectangles, repeated header rows, rows broken
 // across pages, 「- N -」 footers from a PAGE field, a substituted Mincho font).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from '../pipeline/core/schema.ts';
 import { parseBytes, parseDocument } from '../pipeline/parse/index.ts';
@@ -56,5 +60,23 @@ describe('a municipal Word table in landscape with 該当箇所 (4 columns)', ()
     expect(wrongItems(r.items, items)).toEqual([]);
     expect(r.items.map((it) => it.location)).toEqual(items.map((it) => it.location));
     expect(r.items.map((it) => it.section)).toEqual(items.map((_, k) => part(k)));
+  });
+
+  it('through pdftotext -layout (as users take text out of a PDF): every item, both texts, the location apart from the comment', async () => {
+    const items = municipalItems(60);
+    const dir = mkdtempSync(join(tmpdir(), 'pubcom-word-layout-'));
+    try {
+      const pdf = join(dir, 'plan.pdf');
+      writeFileSync(pdf, (await printed()).plan);
+      // Word runs a number, its 該当箇所 and the comment together with single spaces: 「19 第 5 章 P.40 防災訓練に…」.
+      execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, join(dir, 'plan.txt')]);
+      const r = await parseDocument(join(dir, 'plan.txt'));
+      expect(r.items).toHaveLength(60);
+      expect(wrongItems(r.items, items)).toEqual([]);
+      expect(r.items.map((it) => (it.location ?? '').replace(/\s+/g, ''))).toEqual(items.map((it) => it.location.replace(/\s+/g, '')));
+      expect(r.items.map((it) => it.section?.replace(/\s+/g, ''))).toEqual(items.map((_, k) => part(k).replace(/\s+/g, '')));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -88,6 +88,20 @@ describe('a landscape municipal table with 該当箇所 (4 ruled columns) throug
     expect(r.items.map((it) => it.location)).toEqual(items.map((it) => it.location));
   });
 
+  it('-layout with a 対応区分 column at the right: its codes (反映, 参考…) stay out of the answers', async () => {
+    const some = items.slice(0, 40);
+    const kinds = ['反映', '参考', '記載済', '原案どおり'];
+    const rows = some.map((it, k) => ({ number: it.number, cells: [it.location, it.comment, it.response, kinds[k % 4]] }));
+    const html = resultTableHtml({ title: '計画', columns: ['番号', '該当箇所', '意見の概要', '意見に対する考え方', '対応区分'], widths: [2, 3, 8, 8, 3], rows, ruled: false });
+    const pdf = join(dir, 'five.pdf');
+    writeFileSync(pdf, await printer.print(html, furniture('計画')));
+    execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', pdf, join(dir, 'five.txt')]);
+    const r = await parseDocument(join(dir, 'five.txt'));
+    expect(r.items).toHaveLength(40);
+    expect(scoreItems(r.items, some).wrong).toEqual([]);
+    expect(r.items.filter((it) => /(反映|参考|記載済|原案どおり)$/.test(it.response))).toEqual([]);
+  });
+
   it('-raw: every item found, all but one with both texts', async () => {
     const r = await extracted('plan', 'raw');
     expect(r.items).toHaveLength(80);

@@ -31,6 +31,11 @@ interface Geometry {
   locationX?: number;
   commentX?: number;
   responseX?: number;
+  /**
+   * A column to the right of the response (対応区分: 反映, 参考…), whose short codes are not answer text; the
+   * table readers leave such a column out of the item the same way.
+   */
+  afterResponseX?: number;
 }
 
 type Kind =
@@ -89,7 +94,8 @@ function isColumnHeadingLine(line: LayoutLine): Geometry | null {
       if (roles[i] === 'number') g.numberX ??= s.x;
       if (roles[i] === 'location') g.locationX ??= s.x;
       if (roles[i] === 'comment') g.commentX ??= s.x;
-      if (roles[i] === 'response') g.responseX ??= s.x;
+      if (roles[i] === 'response' && g.responseX === undefined) g.responseX = s.x;
+      else if (g.responseX !== undefined) g.afterResponseX ??= s.x;
     });
   }
   return g;
@@ -432,7 +438,7 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
   if (n && first.x < boundary && plausibleNext(prevNumber, n)) {
     number = n;
     segs = segs.slice(1);
-  } else if (g.commentX !== undefined && g.locationX === undefined && first.x < g.commentX - tol) {
+  } else if (g.commentX !== undefined && first.x < (g.locationX ?? g.commentX) - tol) {
     // Number and text printed with a single space in the number column: "12 通学路の…".
     const m = /^(\S+)[ \u3000]+(.+)$/.exec(first.text);
     const n2 = m ? parseNumber(m[1]) : null;
@@ -442,11 +448,13 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
     }
   }
   segs = segs.flatMap((s) => splitAtBoundary(s, boundary, tol));
+  if (g.locationX !== undefined && g.commentX !== undefined) segs = segs.flatMap((s) => splitAtBoundary(s, g.commentX! - tol, tol));
   // A 該当箇所 column: runs that start before the comment column.
   const locationEnd = g.locationX !== undefined && g.commentX !== undefined ? g.commentX - tol : -Infinity;
   const location = segs.filter((s) => s.x < locationEnd);
   const left = segs.filter((s) => s.x >= locationEnd && s.x < boundary);
-  const right = segs.filter((s) => s.x >= boundary);
+  const rightEnd = g.afterResponseX === undefined ? Infinity : g.afterResponseX - 2 * tol;
+  const right = segs.filter((s) => s.x >= boundary && s.x < rightEnd);
   return {
     number,
     location: location.map((s) => s.text).join(' '),
