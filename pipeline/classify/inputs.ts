@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { readJsonl } from '../core/io.ts';
+import { checkRecord, jsonlRecords, readJsonl, readTextFile } from '../core/io.ts';
 import { Item } from '../core/schema.ts';
 import { cleanText, commentHead, normalize } from '../core/text.ts';
 import { labelFromName } from '../core/label-names.ts';
@@ -34,21 +34,15 @@ export function readClassifyInputs(path: string): ClassifyInput[] {
  * (JSONL under that name, one object) is read line by line.
  */
 function readJsonArray(path: string): ClassifyInput[] {
+  const text = readTextFile(path);
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(path, 'utf8'));
+    value = JSON.parse(text);
   } catch {
-    return readJsonl(path, ClassifyInput);
+    return jsonlRecords(text, path, ClassifyInput);
   }
-  if (!Array.isArray(value)) return readJsonl(path, ClassifyInput);
-  return value.map((v, i) => {
-    const parsed = ClassifyInput.safeParse(v);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(path, `${issue.path.join('.') || 'record'}: ${issue.message}`, `record ${i + 1}`);
-    }
-    return parsed.data;
-  });
+  if (!Array.isArray(value)) return jsonlRecords(text, path, ClassifyInput);
+  return value.map((v, i) => checkRecord(ClassifyInput, v, path, `record ${i + 1}`));
 }
 
 function readCsvInputs(path: string): ClassifyInput[] {

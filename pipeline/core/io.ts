@@ -148,22 +148,33 @@ export function writeJsonl(path: string, records: readonly unknown[]): void {
 }
 
 export function readJsonl<T>(path: string, schema: z.ZodType<T>): T[] {
-  let text: string;
+  return jsonlRecords(readTextFile(path), path, schema);
+}
+
+/** A text file's contents; a file that cannot be read is an InputError naming it. */
+export function readTextFile(path: string): string {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
+}
+
+/** Every non-blank line of a JSONL text held to `schema`; the first bad line is an InputError naming it. */
+export function jsonlRecords<T>(text: string, path: string, schema: z.ZodType<T>): T[] {
   const out: T[] = [];
-  for (const { value, line } of jsonlValues(text, path)) {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new InputError(path, `${issue.path.join('.') || 'record'}: ${issue.message}`, `line ${line}`);
-    }
-    out.push(parsed.data);
-  }
+  for (const { value, line } of jsonlValues(text, path)) out.push(checkRecord(schema, value, path, `line ${line}`));
   return out;
+}
+
+/** `value` held to `schema`; a mismatch is an InputError naming the file, the place and the first field at fault. */
+export function checkRecord<T>(schema: z.ZodType<T>, value: unknown, file: string, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new InputError(file, `${issue.path.join('.') || 'record'}: ${issue.message}`, where);
+  }
+  return parsed.data;
 }
 
 /**
@@ -191,12 +202,7 @@ export function readJson<T>(path: string, schema: z.ZodType<T>): T {
 
 /** A JSON file checked against its schema, with its text (model files hash it into their version). */
 export function readJsonWithText<T>(path: string, schema: z.ZodType<T>): { value: T; text: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(path, `cannot read file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-  }
+  const text = readTextFile(path);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -8,7 +8,7 @@ import { extname, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../core/errors.ts';
-import { jsonlValues } from '../core/io.ts';
+import { checkRecord, jsonlValues } from '../core/io.ts';
 import { modelPath, readModel } from '../core/models.ts';
 import { Disposition, Evidence, GoldRecord, type Item } from '../core/schema.ts';
 import { labelFromName, loadLabelVocabulary, squashName } from '../core/label-names.ts';
@@ -148,11 +148,7 @@ function fromObject(value: unknown, aliases: LabelAliases, file: string, where: 
   const label = labelOf(r.label ?? r.disposition, aliases, file, where, r.label !== undefined ? 'label' : 'disposition');
   if (r.disposition !== undefined && r.label === undefined) {
     // A gold row: hold it to the project's GoldRecord schema so a typo in a field name is caught here.
-    const gold = GoldRecord.safeParse({ ...r, disposition: label });
-    if (!gold.success) {
-      const issue = gold.error.issues[0];
-      throw new InputError(file, `${issue.path.join('.') || 'record'}: ${issue.message}`, where);
-    }
+    checkRecord(GoldRecord, { ...r, disposition: label }, file, where);
   }
   const evidence = Array.isArray(r.evidence) ? r.evidence : [];
   const evidenceText = Array.isArray(r.evidence) ? renderEvidence(r.evidence) : (r.evidence ?? r.cue ?? '');
