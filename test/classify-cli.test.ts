@@ -18,6 +18,13 @@ function readLabels(path: string): LabelRecord[] {
     .map((l) => LabelRecord.parse(JSON.parse(l)));
 }
 
+/** `pubcom classify input --out out`, which must succeed: its records as [id, label]. */
+async function classifiedAs(input: string, out: string): Promise<[string, string][]> {
+  const r = await pubcom('classify', input, '--out', out);
+  expect(r.code, r.stderr).toBe(0);
+  return readLabels(out).map((l) => [l.id, l.label]);
+}
+
 let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'pubcom-classify-'));
@@ -75,10 +82,7 @@ describe('pubcom classify', () => {
         .map((o) => JSON.stringify(o))
         .join('\n') + '\n',
     );
-    const out = join(dir, 'scripted-labels.jsonl');
-    const r = await pubcom('classify', jsonl, '--out', out);
-    expect(r.code, r.stderr).toBe(0);
-    expect(readLabels(out).map((l) => [l.id, l.label])).toEqual([
+    expect(await classifiedAs(jsonl, join(dir, 'scripted-labels.jsonl'))).toEqual([
       ['1', 'deferred'],
       ['2', 'declined'],
       ['3', 'none'],
@@ -86,10 +90,7 @@ describe('pubcom classify', () => {
     // The same records as one JSON array (.json), as many scripts write them.
     const array = join(dir, 'scripted.json');
     writeFileSync(array, JSON.stringify([{ id: 'j1', response: 'ご意見を踏まえ、以下のとおり修正します。' }, { id: 'j2', response: '' }]));
-    const arrayOut = join(dir, 'array-labels.jsonl');
-    const ra = await pubcom('classify', array, '--out', arrayOut);
-    expect(ra.code, ra.stderr).toBe(0);
-    expect(readLabels(arrayOut).map((l) => [l.id, l.label])).toEqual([
+    expect(await classifiedAs(array, join(dir, 'array-labels.jsonl'))).toEqual([
       ['j1', 'accepted'],
       ['j2', 'none'],
     ]);

@@ -96,20 +96,18 @@ export function analyzeResponse(response: string, compiled: CompiledRules): Rule
   if (!u) return analyzeText(text, compiled);
   const a = analyzeText(u.text, compiled);
   const span = <T extends { start: number; end: number }>(x: T): T => ({ ...x, ...originalSpan(u, x.start, x.end) });
-  const { taxonomy } = compiled.loaded;
+  // A matched span quotes the response as stored (with the wrap's space), like every other evidence span.
+  const quoted = <T extends { start: number; end: number; text: string }>(x: T): T => {
+    const m = span(x);
+    return { ...m, text: text.slice(m.start, m.end) };
+  };
   return {
     text,
     // The learned models read the masked text as stored, so that their n-grams do not depend on this repair.
-    masked: maskQuoted(text, quotedSpans(text, taxonomy.quotes)),
+    masked: maskQuoted(text, quotedSpans(text, compiled.loaded.taxonomy.quotes)),
     sentences: a.sentences.map(span),
-    hits: a.hits.map((h) => {
-      const m = span(h);
-      return { ...m, text: text.slice(m.start, m.end) };
-    }),
-    pointers: a.pointers.map((p) => {
-      const m = span(p);
-      return { ...m, text: text.slice(m.start, m.end) };
-    }),
+    hits: a.hits.map(quoted),
+    pointers: a.pointers.map(quoted),
   };
 }
 

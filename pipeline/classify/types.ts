@@ -1,14 +1,16 @@
 // What the classify stage reads and the options shared by its classifiers.
 import { z } from 'zod';
 
-/** One response to label: an Item, or any row with id and response (comment, number, group optional). */
-// Rows come from researchers' own scripts and spreadsheets: a numeric id or number is read as its decimal text, and
-// an explicit null response (an empty answer cell) is the empty response, labelled `none`. A missing response key
-// stays an error, so that a misnamed column cannot turn every row into `none`.
 const numberAsText = z.union([z.string(), z.number().transform((n) => String(n))]);
 
+/**
+ * One response to label: an Item, or any row with id and response (comment, number, group optional). Rows come
+ * from researchers' own scripts and spreadsheets: a numeric id or number is read as its decimal text, and an
+ * explicit null response (an empty answer cell) is the empty response, labelled `none`. A missing response key
+ * stays an error, so that a misnamed column cannot turn every row into `none`.
+ */
 export const ClassifyInput = z.object({
-  id: z.union([z.string().min(1), z.number().transform((n) => String(n))]),
+  id: numberAsText.pipe(z.string().min(1)),
   response: z.string().nullable().transform((s) => s ?? ''),
   comment: z
     .string()

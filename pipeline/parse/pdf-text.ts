@@ -447,10 +447,10 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
       segs = [{ x: first.x + m[1].length + 1, end: first.end, text: m[2] }, ...segs.slice(1)];
     }
   }
-  segs = segs.flatMap((s) => splitAtBoundary(s, boundary, tol));
-  if (g.locationX !== undefined && g.commentX !== undefined) segs = segs.flatMap((s) => splitAtBoundary(s, g.commentX! - tol, tol));
   // A 該当箇所 column: runs that start before the comment column.
   const locationEnd = g.locationX !== undefined && g.commentX !== undefined ? g.commentX - tol : -Infinity;
+  segs = segs.flatMap((s) => splitAtBoundary(s, boundary, tol));
+  if (locationEnd > -Infinity) segs = segs.flatMap((s) => splitAtBoundary(s, locationEnd, tol));
   const location = segs.filter((s) => s.x < locationEnd);
   const left = segs.filter((s) => s.x >= locationEnd && s.x < boundary);
   const rightEnd = g.afterResponseX === undefined ? Infinity : g.afterResponseX - 2 * tol;
@@ -472,10 +472,12 @@ function splitAtBoundary(s: Segment, boundary: number, tol: number): Segment[] {
   if (!(s.x < boundary - tol && s.end > boundary + tol)) return [s];
   const byChars = s.end - s.x === s.text.length;
   const at = (j: number) => s.x + (byChars ? j : displayWidth(s.text.slice(0, j)));
+  // The space after which the next run starts closest to the column start (boundary + tol), within tol + 1 of it.
   let best = -1;
+  let bestOff = tol + 1;
   for (let j = s.text.indexOf(' '); j >= 0; j = s.text.indexOf(' ', j + 1)) {
-    const next = at(j + 1);
-    if (Math.abs(next - (boundary + tol)) <= tol + 1 && (best < 0 || Math.abs(next - boundary - tol) < Math.abs(at(best + 1) - boundary - tol))) best = j;
+    const off = Math.abs(at(j + 1) - (boundary + tol));
+    if (off < bestOff || (best < 0 && off === bestOff)) (best = j), (bestOff = off);
   }
   if (best < 0) return [s];
   return [
