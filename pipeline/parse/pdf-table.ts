@@ -219,9 +219,17 @@ function columnOf(x: number, bounds: number[]): number {
   return 0;
 }
 
-/** A band's lines cut into cells by column; a run starting in column c belongs to c. */
+/**
+ * A band's lines cut into cells by column; a run starting in column c belongs to c. A section heading row is one
+ * merged cell: its text stays whole in the column it starts in, even where (set in a wider or substituted font) it
+ * runs across the column boundaries below it.
+ */
 function cellsOf(lines: Line[], bounds: number[]): Line[][] {
   const cells: Line[][] = Array.from({ length: bounds.length - 1 }, () => []);
+  if (lines.length === 1 && isHeadingLine(lines[0])) {
+    cells[columnOf(lines[0].runs[0].x, bounds)].push(lines[0]);
+    return cells;
+  }
   for (const l of lines) {
     const byCol = new Map<number, Run[]>();
     for (const r of l.runs) {

@@ -1,0 +1,62 @@
+// A section heading row of a ruled Word table is one merged cell, but its text (set in whatever font the printing
+// machine substitutes) may run past the column rules drawn in the rows below it. LibreOffice then cuts the line
+// into runs at glyph changes, so the runs start in several columns. The heading must stay one text in one cell,
+// not become an unnumbered item made of its pieces (seen when the seed's Word table was printed with IPA Mincho).
+import { describe, expect, it } from 'vitest';
+import type { PdfPage, Run } from '../pipeline/parse/pdf-page.ts';
+import { pdfTable } from '../pipeline/parse/pdf-table.ts';
+
+const SIZE = 10.5;
+/** Runs set edge to edge from x, as LibreOffice writes a line whose font changes between glyphs. */
+function runsFrom(x: number, y: number, pieces: string[]): Run[] {
+  return pieces.map((text) => {
+    const run = { x, y, width: [...text].length * SIZE, size: SIZE, text };
+    x += run.width;
+    return run;
+  });
+}
+
+const cols = [52, 90, 312, 534];
+const rowRules = [785, 772, 740, 727, 690];
+const page: PdfPage = {
+  page: 1,
+  width: 595,
+  height: 842,
+  runs: [
+    ...runsFrom(61, 775, ['番号']),
+    ...runsFrom(175, 775, ['意見の概要']),
+    ...runsFrom(376, 775, ['意見に対する考え方']),
+    ...runsFrom(64, 760, ['1']),
+    ...runsFrom(94, 760, ['戦略全体に賛成する。']),
+    ...runsFrom(316, 760, ['ご意見として承ります。']),
+    // The heading runs across both inner column rules: 「サイバー」 starts in the number column.
+    ...runsFrom(57, 730, ['サイバー', '犯罪への対策を通じた', 'サイバー空間の安全・安心の', '確保に係る意見']),
+    ...runsFrom(64, 715, ['2']),
+    ...runsFrom(94, 715, ['詐欺対策を強化すべき。']),
+    ...runsFrom(316, 715, ['引き続き対策に努めてまいります。']),
+  ],
+  hRules: rowRules.map((at) => ({ at, a: cols[0], b: cols[3] })),
+  // Inner column rules stop at the heading row, as Word draws a merged cell.
+  vRules: [
+    { at: cols[0], a: 690, b: 785 },
+    { at: cols[1], a: 740, b: 785 },
+    { at: cols[1], a: 690, b: 727 },
+    { at: cols[2], a: 740, b: 785 },
+    { at: cols[2], a: 690, b: 727 },
+    { at: cols[3], a: 690, b: 785 },
+  ],
+} as PdfPage;
+
+describe('a section heading row that runs across the column rules', () => {
+  it('stays one text in the first cell of its row', () => {
+    const rows = pdfTable([page])!.table.rows.map((r) => r.cells.map((c) => c.text));
+    expect(rows).toContainEqual(['サイバー犯罪への対策を通じたサイバー空間の安全・安心の確保に係る意見', '', '']);
+    expect(rows).toContainEqual(['2', '詐欺対策を強化すべき。', '引き続き対策に努めてまいります。']);
+  });
+
+  it('a numbered row whose comment looks like a heading is still cut into its cells', () => {
+    const numbered = { ...page, runs: page.runs.map((r) => (r.text === '詐欺対策を強化すべき。' ? { ...r, text: '第2章に係る意見' } : r)) };
+    const rows = pdfTable([numbered])!.table.rows.map((r) => r.cells.map((c) => c.text));
+    expect(rows).toContainEqual(['2', '第2章に係る意見', '引き続き対策に努めてまいります。']);
+  });
+});
