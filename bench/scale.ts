@@ -75,6 +75,12 @@ export async function bench(): Promise<void> {
   }
   console.log('\npubcom run (stage columns: wall seconds from manifest.json; one cold run each)');
   table(results);
+  const at = (n: number) => results.find((r) => r.c.rows === n && !r.c.name.includes('mass'))?.m;
+  const [half, whole] = [at(50000), at(100000)];
+  if (half && whole) {
+    const wall = whole.wallMs / half.wallMs;
+    console.log(`doubling 50,000 → 100,000 distinct: ${wall.toFixed(2)}× wall, ${(whole.cpuMs / half.cpuMs).toFixed(2)}× CPU (bar ≤ 2×: ${wall <= 2 ? 'met' : 'NOT met'})`);
+  }
   sideBySide();
 }
 

@@ -1,6 +1,7 @@
 // Just enough linear algebra for a randomized truncated SVD on typed arrays: a CSR sparse matrix times dense
 // blocks, modified Gram–Schmidt, and Jacobi eigen-decomposition of a small symmetric matrix. Every loop runs in
 // a fixed order, so results are bit-identical from run to run.
+import { csrTimesDenseSimd } from './simd.ts';
 
 /** Compressed sparse rows: row i holds indices/values[indptr[i] .. indptr[i+1]). */
 export interface Csr {
@@ -34,6 +35,16 @@ function axpy(out: Float64Array, o: number, v: number, d: Float64Array, r: numbe
  * bit-identical on rerun.
  */
 export function csrTimesDense(x: Csr, d: Float64Array, l: number): Float64Array {
+  // The SIMD kernel pays for copying D into its memory; a few rows (embedding one new text) stay here.
+  if (x.indices.length * l >= 4 * d.length && x.indices.length >= 10_000) {
+    const fast = csrTimesDenseSimd(x, d, l);
+    if (fast) return fast;
+  }
+  return csrTimesDenseLoop(x, d, l);
+}
+
+/** csrTimesDense in plain JavaScript: the reference the SIMD kernel must match bit for bit. */
+export function csrTimesDenseLoop(x: Csr, d: Float64Array, l: number): Float64Array {
   const { rows, indptr, indices, values } = x;
   const out = new Float64Array(rows * l);
   for (let i = 0; i < rows; i++) {
