@@ -104,7 +104,7 @@ function section(id: number, content: number[]): number[] {
 }
 const name = (s: string) => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(): Uint8Array<ArrayBuffer> {
   const locals = [2, ...uleb(14), I32, ...uleb(9), V128];
   const func = [...locals, ...body];
   return Uint8Array.from([
