@@ -50,6 +50,24 @@ describe('discovery on constructed data', () => {
     for (const c of r.clusters.filter((c) => !c.outlier)) expect(c.keywords[0].term).toMatch(/^w\d$/);
   });
 
+  it('on rounds above fitRows, fits k-means on a seeded sample and gives every comment its nearest centre', () => {
+    const { vectors, truth } = blobs(60, false);
+    const ids = vectors.map((_, i) => `v${i}`);
+    const words = vectors.map((_, i) => [`w${truth[i]}`]);
+    const whole = discoverClusters(ids, vectors, words, [], { dimensions: 0, k: 3 });
+    const sampled = discoverClusters(ids, vectors, words, [], { dimensions: 0, k: 3, fitRows: 30 });
+    // 30 of 180 rows fix the centres; the other 150 are labelled by distance alone, and the groups still come out.
+    expect(nmi(Array.from(sampled.labels), truth)).toBeCloseTo(1, 6);
+    expect(Array.from(sampled.labels)).toEqual(Array.from(whole.labels));
+    expect(sampled.assignments).toHaveLength(180);
+    // The sample is seeded: the same round gives the same bytes.
+    expect(JSON.stringify(discoverClusters(ids, vectors, words, [], { dimensions: 0, k: 3, fitRows: 30 }))).toBe(JSON.stringify(sampled));
+    // A different sample (another seed) is a different fit: the option is not ignored.
+    const a = discoverClusters(ids, vectors, words, [], { dimensions: 0, k: 5, fitRows: 30 });
+    const b = discoverClusters(ids, vectors, words, [], { dimensions: 0, k: 5 });
+    expect(JSON.stringify(a.clusters.map((c) => c.members))).not.toBe(JSON.stringify(b.clusters.map((c) => c.members)));
+  });
+
   it('puts a comment far from every centre in the outlier group', () => {
     const { vectors } = blobs(20, true);
     const ids = vectors.map((_, i) => `v${i}`);

@@ -36,3 +36,15 @@ export function gaussian(seed: number): () => number {
 export function randomInt(next: () => number, n: number): number {
   return Math.floor(next() * n);
 }
+
+/** All of 0..n-1 when n ≤ max, else a seeded sample of max of them (partial Fisher–Yates), ascending. */
+export function seededSample(n: number, max: number, seed: number): number[] {
+  const all = Array.from({ length: n }, (_, i) => i);
+  if (n <= max) return all;
+  const next = mulberry32(seed);
+  for (let i = 0; i < max; i++) {
+    const j = i + Math.floor(next() * (n - i));
+    [all[i], all[j]] = [all[j], all[i]];
+  }
+  return all.slice(0, max).sort((a, b) => a - b);
+}

@@ -3,7 +3,7 @@
 // is deterministic: same corpus, settings and seed → byte-identical Float32 vectors.
 import { z } from 'zod';
 import { readModel } from '../core/models.ts';
-import { gaussian, mulberry32 } from '../core/random.ts';
+import { gaussian, seededSample } from '../core/random.ts';
 import { normalize } from '../core/text.ts';
 import { getTokenizer, type Tokenizer } from '../tokenize/index.ts';
 import { charGramKeys, Vocabulary, type RawDoc, type SparseRow } from './lsa-features.ts';
@@ -209,16 +209,9 @@ function allTimesBt(rows: readonly SparseRow[], sample: readonly number[], sampl
   return out;
 }
 
-/** All row numbers up to `max`, else a seeded sample of `max` of them (partial Fisher–Yates), ascending. */
+/** All row numbers up to `max`, else a seeded sample of `max` of them, ascending. */
 export function sampleRows(n: number, max: number, seed: number): number[] {
-  const all = Array.from({ length: n }, (_, i) => i);
-  if (n <= max) return all;
-  const next = mulberry32(seed ^ 0x5eed);
-  for (let i = 0; i < max; i++) {
-    const j = i + Math.floor(next() * (n - i));
-    [all[i], all[j]] = [all[j], all[i]];
-  }
-  return all.slice(0, max).sort((a, b) => a - b);
+  return seededSample(n, max, seed ^ 0x5eed);
 }
 
 /**

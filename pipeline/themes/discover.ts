@@ -1,7 +1,7 @@
 // Discovery: themes nobody wrote a rule for. Seeded k-means++ over the comment embeddings, k by silhouette (or the
 // cube-root default on large rounds), c-TF-IDF keywords, representatives, overlap with the codebook, an explicit
 // outlier group, and a seeded 2-D layout (PCA) for the report's map. Same input → same bytes.
-import { mulberry32 } from '../core/random.ts';
+import { mulberry32, seededSample } from '../core/random.ts';
 import type { ThemeRecord } from '../core/schema.ts';
 import { gram, symmetricEigen } from '../embed/linalg.ts';
 import { silhouette, toMatrix, type Matrix } from './metrics.ts';
@@ -27,6 +27,12 @@ export interface DiscoverOptions {
    * Distances concentrate in 100+ dimensions and k-means then finds little structure (BERTopic reduces to 5 dims).
    */
   dimensions?: number;
+  /**
+   * Above this many distinct rows, k-means is fitted on a seeded sample of this many rows (with their weights) and
+   * every row then goes to its nearest centre: k grows as ∛n, so fitting on all rows made the stage grow faster
+   * than the round (issue 14: doubling the rows may at most double the time).
+   */
+  fitRows?: number;
 }
 
 export const DISCOVER_DEFAULTS = {
@@ -38,6 +44,7 @@ export const DISCOVER_DEFAULTS = {
   keywords: 10,
   representatives: 3,
   dimensions: 10,
+  fitRows: 20_000,
 } as const;
 
 export const OUTLIER_ID = 'outliers';
@@ -260,6 +267,20 @@ function bestOf(m: Matrix, k: number, seed: number, restarts: number, weights?: 
 }
 
 /**
+ * The k-means labels of every row: fitted on all rows, or on rounds of more than `fitRows` distinct rows on a seeded
+ * sample of them, every row then labelled with its nearest centre (one pass over the rows).
+ */
+function partition(m: Matrix, k: number, o: Required<Pick<DiscoverOptions, 'seed' | 'restarts' | 'fitRows'>>, weights?: Float64Array): Int32Array {
+  if (m.n <= o.fitRows) return bestOf(m, k, o.seed, o.restarts, weights).labels;
+  const rows = seededSample(m.n, o.fitRows, o.seed ^ 0xf17);
+  const data = new Float32Array(rows.length * m.d);
+  rows.forEach((r, i) => data.set(m.data.subarray(r * m.d, (r + 1) * m.d), i * m.d));
+  const sample: Matrix = { ...m, n: rows.length, data };
+  const fit = bestOf(sample, k, o.seed, o.restarts, weights && Float64Array.from(rows, (r) => weights[r]));
+  return Int32Array.from({ length: m.n }, (_, i) => nearest(m, i, fit.centres, k, -1));
+}
+
+/**
  * Renumbers clusters by descending size (ties: first member's index), so ids do not depend on seeding order. Rows
  * are numbered in the order of their first comment, so the first row is also the first comment.
  */
@@ -451,8 +472,7 @@ export function discoverClusters(
   const w = (r: number) => (weights ? weights[r] : 1);
   const choice = chooseK(m, o, weights);
   const k = choice.k;
-  const run = bestOf(m, k, o.seed, o.restarts, weights);
-  const labels = canonical(run.labels, k, weights);
+  const labels = canonical(partition(m, k, o, weights), k, weights);
   // Centres recomputed under the canonical numbering, as cosine directions (unit vectors).
   const d = m.d;
   const centres = new Float64Array(k * d);
