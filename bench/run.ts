@@ -15,7 +15,7 @@ import { SEED_FILE, syntheticRows, toCsv } from './synthetic.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, '.cache', 'bench', 'run');
 // Printed by the child at exit: peak resident memory of the whole command, the only way to see it from outside.
-const PRELOAD =
+export const PRELOAD =
   `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();` +
   `process.stderr.write('\\nPUBCOM_MAXRSS_KB='+u.maxRSS+' PUBCOM_CPU_US='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
 
