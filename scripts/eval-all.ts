@@ -243,17 +243,30 @@ export interface SummaryRow {
   f1: Partial<Record<'accepted' | 'declined' | 'referred' | 'deferred', number | null>>;
   /** Share of answered items marked needs_review. */
   review: number | null;
+  /**
+   * Accuracy on the answered items the classifier did not mark for review, and on those it marked: how far a
+   * researcher can take the unmarked labels as they are and how much the 要確認 filter catches.
+   */
+  accuracy_unmarked: number | null;
+  accuracy_marked: number | null;
   synthetic: boolean;
   error?: string;
 }
 
-function summaryRow(classifier: string, set: EvalSet, mode: Mode, report: EvalReport, records: readonly LabelRecord[]): SummaryRow {
+export function summaryRow(classifier: string, set: EvalSet, mode: Mode, report: EvalReport, records: readonly LabelRecord[]): SummaryRow {
   const answered = records.filter((r) => r.label !== 'none');
+  const gold = new Map(set.rows.map((r) => [r.id, r.gold]));
+  const accuracyOf = (rs: readonly LabelRecord[]) => {
+    const scored = rs.filter((r) => gold.has(r.id) && gold.get(r.id) !== 'none');
+    return scored.length ? Math.round((1000 * scored.filter((r) => r.label === gold.get(r.id)).length) / scored.length) / 1000 : null;
+  };
   const f1: SummaryRow['f1'] = {};
   for (const l of ['accepted', 'declined', 'referred', 'deferred'] as const) f1[l] = report.answered.per_label.find((p) => p.label === l)?.f1 ?? null;
   return {
     f1,
     review: answered.length ? Math.round((1000 * answered.filter((r) => r.needs_review).length) / answered.length) / 1000 : null,
+    accuracy_unmarked: accuracyOf(records.filter((r) => !r.needs_review)),
+    accuracy_marked: accuracyOf(records.filter((r) => r.needs_review)),
     synthetic: isSynthetic(set),
     classifier,
     set: set.name,
@@ -272,7 +285,7 @@ export function summaryTable(rows: readonly SummaryRow[]): Table {
   return {
     name: 'eval_summary',
     title: 'Classifiers × labelled sets',
-    note: 'Real documents first, then the synthetic sets (marked). accuracy, macro-F1 and per-label F1 over the answered items (gold ≠ none); kappa over all items; needs review = share of answered items the classifier marked for review; none exact = `none` on exactly the unanswered items; evidence = share of answered labels with an evidence span. Learned classifiers are never scored on a document they were trained on (leave-one-document-out), except the held-out part "trained on dev".',
+    note: 'Real documents first, then the synthetic sets (marked). accuracy, macro-F1 and per-label F1 over the answered items (gold ≠ none); kappa over all items; needs review = share of answered items the classifier marked for review (要確認), with the accuracy on the unmarked and on the marked ones; none exact = `none` on exactly the unanswered items; evidence = share of answered labels with an evidence span. Learned classifiers are never scored on a document they were trained on (leave-one-document-out), except the held-out part "trained on dev".',
     columns: [
       text('classifier', 'classifier'),
       text('set', 'set'),
@@ -284,6 +297,8 @@ export function summaryTable(rows: readonly SummaryRow[]): Table {
       ratio('f1_referred', 'F1 referred'),
       ratio('f1_deferred', 'F1 deferred'),
       ratio('review', 'needs review'),
+      ratio('accuracy_unmarked', 'accuracy, unmarked'),
+      ratio('accuracy_marked', 'accuracy, marked 要確認'),
       ratio('kappa', 'kappa'),
       text('none_exact', 'none exact'),
       ratio('evidence', 'evidence'),
@@ -302,6 +317,8 @@ export function summaryTable(rows: readonly SummaryRow[]): Table {
       r.f1.referred ?? null,
       r.f1.deferred ?? null,
       r.review,
+      r.accuracy_unmarked,
+      r.accuracy_marked,
       r.kappa,
       r.none_exact === null ? null : r.none_exact ? 'yes' : 'no',
       r.evidence,
@@ -370,7 +387,7 @@ export async function runAll(
   const rows: SummaryRow[] = [];
   for (const p of plan) {
     const runName = `${p.name}.${setSlug(p.set)}.${p.mode.replace(/ /g, '-')}`;
-    const base = { classifier: p.name, set: p.set.name, mode: p.mode, n_answered: 0, n: p.set.rows.length, accuracy: null, macro_f1: null, kappa: null, none_exact: null, evidence: null, f1: {}, review: null, synthetic: isSynthetic(p.set) };
+    const base = { classifier: p.name, set: p.set.name, mode: p.mode, n_answered: 0, n: p.set.rows.length, accuracy: null, macro_f1: null, kappa: null, none_exact: null, evidence: null, f1: {}, review: null, accuracy_unmarked: null, accuracy_marked: null, synthetic: isSynthetic(p.set) };
     if (typeof mod === 'string') {
       rows.push({ ...base, error: `unavailable: ${mod}` });
       continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LabelRecord } from '../pipeline/core/schema.ts';
-import { otherMinistriesSet, scoreRun, seedSet, summaryTable, tuningMinistriesSet } from '../scripts/eval-all.ts';
+import { otherMinistriesSet, scoreRun, seedSet, summaryRow, summaryTable, tuningMinistriesSet } from '../scripts/eval-all.ts';
 
 const asRecords = (rows: { id: string; gold: LabelRecord['label'] }[], relabel: (i: number) => LabelRecord['label'] | null = () => null): LabelRecord[] =>
   rows.map((r, i) => ({
@@ -52,6 +52,20 @@ describe('npm run eval: the labelled sets it scores', () => {
     expect(r.errors.map((e) => [e.id, e.gold, e.predicted])).toEqual([[set.rows[first].id, 'accepted', 'deferred']]);
     expect(r.none.exact).toBe(true);
     expect(summaryTable([]).columns.map((c) => c.key)).toContain('macro_f1');
+  });
+
+  it('splits the accuracy by the review mark: what the unmarked labels are worth, what 要確認 catches', () => {
+    const set = otherMinistriesSet();
+    const answered = set.rows.map((r, i) => ({ r, i })).filter(({ r }) => r.gold !== 'none');
+    const [wrong, marked] = [answered[0].i, answered[1].i];
+    const records = asRecords(set.rows, (i) => (i === wrong ? (set.rows[i].gold === 'declined' ? 'referred' : 'declined') : null)).map((rec, i) => ({
+      ...rec,
+      needs_review: i === wrong || i === marked,
+    }));
+    const row = summaryRow('test', set, 'direct', scoreRun(set, records, 'test'), records);
+    expect(row.accuracy_unmarked).toBe(1);
+    expect(row.accuracy_marked).toBe(0.5);
+    expect(summaryTable([row]).rows[0]).toContain(0.5);
   });
 
   it('refuses a classifier output that lost or reordered rows', () => {
