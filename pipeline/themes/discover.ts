@@ -49,6 +49,9 @@ export const DISCOVER_DEFAULTS = {
 
 export const OUTLIER_ID = 'outliers';
 
+/** How many comments row i stands for: its weight, or 1 when no row is shared (no weights). */
+const weightOf = (weights: Float64Array | undefined, i: number): number => (weights ? weights[i] : 1);
+
 export interface ClusterSummary {
   id: string;
   /** Its top c-TF-IDF keywords joined by ・ (冷房設備・熱中症・体育館): how tables and charts name the cluster. */
@@ -169,7 +172,7 @@ function firstCopyOf(m: Matrix): Int32Array {
  */
 export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100, weights?: Float64Array): KMeansResult {
   const { n, d, data } = m;
-  const w = (i: number) => (weights ? weights[i] : 1);
+  const w = (i: number) => weightOf(weights, i);
   const copyOf = firstCopyOf(m);
   const rnd = mulberry32(seed);
   const centres = new Float64Array(k * d);
@@ -288,7 +291,7 @@ function canonical(labels: Int32Array, k: number, weights?: Float64Array): Int32
   const size = new Array<number>(k).fill(0);
   const first = new Array<number>(k).fill(Infinity);
   labels.forEach((c, i) => {
-    size[c] += weights ? weights[i] : 1;
+    size[c] += weightOf(weights, i);
     if (first[c] === Infinity) first[c] = i;
   });
   const order = Array.from({ length: k }, (_, c) => c).sort((a, b) => size[b] - size[a] || first[a] - first[b]);
@@ -362,7 +365,7 @@ export function pcaProject(m: Matrix, count: number, weights?: Float64Array): Fl
   const mean = new Float64Array(d);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const w = weights ? weights[i] : 1;
+    const w = weightOf(weights, i);
     total += w;
     for (let j = 0; j < d; j++) mean[j] += w * data[i * d + j];
   }
@@ -411,7 +414,7 @@ export function reduce(m: Matrix, count: number, projection: Float64Array[] = pc
 function quantile(values: Float64Array, q: number, weights?: Float64Array): number {
   if (!values.length) return 0;
   const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-  const w = (i: number) => (weights ? weights[i] : 1);
+  const w = (i: number) => weightOf(weights, i);
   let total = 0;
   for (let i = 0; i < values.length; i++) total += w(i);
   const pos = (total - 1) * q;
@@ -469,7 +472,7 @@ export function discoverClusters(
   if (n === 0) {
     return { k: 0, kSelection: { method: 'fixed', scores: [] }, silhouette: 0, silhouetteEmbedding: 0, dimensions: 0, outlierThreshold: 0, clusters: [], assignments: [], labels: new Int32Array(0) };
   }
-  const w = (r: number) => (weights ? weights[r] : 1);
+  const w = (r: number) => weightOf(weights, r);
   const choice = chooseK(m, o, weights);
   const k = choice.k;
   const labels = canonical(partition(m, k, o, weights), k, weights);
