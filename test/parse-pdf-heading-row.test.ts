@@ -54,6 +54,23 @@ describe('a section heading row that runs across the column rules', () => {
     expect(rows).toContainEqual(['2', '詐欺対策を強化すべき。', '引き続き対策に努めてまいります。']);
   });
 
+  it('a heading wrapped over two lines stays one text too', () => {
+    const wrapped: PdfPage = {
+      ...page,
+      runs: page.runs.flatMap((r) =>
+        r.y !== 730
+          ? [r]
+          : r.text === '確保に係る意見'
+            ? [{ ...r, x: 57, y: 731.5 }]
+            : [{ ...r, y: 744 }],
+      ),
+      hRules: [785, 772, 755, 727, 690].map((at) => ({ at, a: cols[0], b: cols[3] })),
+      vRules: page.vRules.map((v) => (v.a === 740 ? { ...v, a: 755 } : v)),
+    } as PdfPage;
+    const rows = pdfTable([wrapped])!.table.rows.map((r) => r.cells.map((c) => c.text));
+    expect(rows).toContainEqual(['サイバー犯罪への対策を通じたサイバー空間の安全・安心の確保に係る意見', '', '']);
+  });
+
   it('a numbered row whose comment looks like a heading is still cut into its cells', () => {
     const numbered = { ...page, runs: page.runs.map((r) => (r.text === '詐欺対策を強化すべき。' ? { ...r, text: '第2章に係る意見' } : r)) };
     const rows = pdfTable([numbered])!.table.rows.map((r) => r.cells.map((c) => c.text));

@@ -24,8 +24,20 @@ interface Line {
  * other without a column's gap, not a single run.
  */
 function isHeadingLine(l: Line): boolean {
-  const onePiece = l.runs.every((r, k) => k === 0 || r.x - (l.runs[k - 1].x + l.runs[k - 1].width) <= 0.6 * r.size);
-  return onePiece && isSectionHeading(l.text);
+  return isOnePiece(l) && isSectionHeading(l.text);
+}
+
+function isOnePiece(l: Line): boolean {
+  return l.runs.every((r, k) => k === 0 || r.x - (l.runs[k - 1].x + l.runs[k - 1].width) <= 0.6 * r.size);
+}
+
+/**
+ * A band that is a section heading row: one line, or a heading wrapped over a few lines that starts in the first
+ * column (a cell's text continued at the top of a page may also be short, but sits in its own column).
+ */
+function isHeadingBand(lines: Line[], bounds: number[]): boolean {
+  if (lines.length === 1) return isHeadingLine(lines[0]);
+  return lines.length <= 3 && columnOf(lines[0].runs[0].x, bounds) === 0 && lines.every(isOnePiece) && isSectionHeading(cellText(lines));
 }
 
 interface Furniture {
@@ -221,13 +233,13 @@ function columnOf(x: number, bounds: number[]): number {
 
 /**
  * A band's lines cut into cells by column; a run starting in column c belongs to c. A section heading row is one
- * merged cell: its text stays whole in the column it starts in, even where (set in a wider or substituted font) it
- * runs across the column boundaries below it.
+ * merged cell: its text stays whole in the column it starts in, even where (set in a wider or substituted font, or
+ * wrapped over two lines) it runs across the column boundaries below it.
  */
 function cellsOf(lines: Line[], bounds: number[]): Line[][] {
   const cells: Line[][] = Array.from({ length: bounds.length - 1 }, () => []);
-  if (lines.length === 1 && isHeadingLine(lines[0])) {
-    cells[columnOf(lines[0].runs[0].x, bounds)].push(lines[0]);
+  if (lines.length && isHeadingBand(lines, bounds)) {
+    cells[columnOf(lines[0].runs[0].x, bounds)].push(...lines);
     return cells;
   }
   for (const l of lines) {
