@@ -2,6 +2,8 @@
 // machine substitutes) may run past the column rules drawn in the rows below it. LibreOffice then cuts the line
 // into runs at glyph changes, so the runs start in several columns. The heading must stay one text in one cell,
 // not become an unnumbered item made of its pieces (seen when the seed's Word table was printed with IPA Mincho).
+// And the other way round: a cell line that merely contains heading words is not a column heading line (seen when
+// the seed was printed borderless at 11 pt).
 import { describe, expect, it } from 'vitest';
 import type { PdfPage, Run } from '../pipeline/parse/pdf-page.ts';
 import { pdfTable } from '../pipeline/parse/pdf-table.ts';
@@ -75,5 +77,36 @@ describe('a section heading row that runs across the column rules', () => {
     const numbered = { ...page, runs: page.runs.map((r) => (r.text === '詐欺対策を強化すべき。' ? { ...r, text: '第2章に係る意見' } : r)) };
     const rows = pdfTable([numbered])!.table.rows.map((r) => r.cells.map((c) => c.text));
     expect(rows).toContainEqual(['2', '第2章に係る意見', '引き続き対策に努めてまいります。']);
+  });
+});
+
+describe('a wrapped cell line whose halves both contain a heading word', () => {
+  // Borderless: rows start at numbers and column heading lines, so a cell line read as headings would cut the item.
+  const borderless: PdfPage = {
+    page: 1,
+    width: 595,
+    height: 842,
+    runs: [
+      ...runsFrom(61, 775, ['番号']),
+      ...runsFrom(175, 775, ['意見の概要']),
+      ...runsFrom(376, 775, ['意見に対する考え方']),
+      ...runsFrom(64, 760, ['1']),
+      ...runsFrom(94, 760, ['7頁の段落に関して、「サイバ']),
+      ...runsFrom(316, 760, ['緊迫度合いについては、「サイバ']),
+      ...runsFrom(94, 747, ['ー対応に必要な人材・技術']),
+      ...runsFrom(316, 747, ['ー対応能力を支える人材・技術']),
+      ...runsFrom(94, 734, ['とあるが、起源を示すべき。']),
+      ...runsFrom(316, 734, ['と記載しております。']),
+      ...runsFrom(64, 721, ['2']),
+      ...runsFrom(94, 721, ['賛成する。']),
+      ...runsFrom(316, 721, ['ご意見として承ります。']),
+    ],
+    hRules: [],
+    vRules: [],
+  };
+
+  it('is cell text, not a repeated column heading: the item keeps its three lines', () => {
+    const rows = pdfTable([borderless])!.table.rows.map((r) => r.cells.map((c) => c.text));
+    expect(rows).toContainEqual(['1', '7頁の段落に関して、「サイバー対応に必要な人材・技術とあるが、起源を示すべき。', '緊迫度合いについては、「サイバー対応能力を支える人材・技術と記載しております。']);
   });
 });

@@ -128,12 +128,18 @@ function clusterRules(rules: Rule[], tol: number): { at: number; length: number;
   return out;
 }
 
-/** A heading line: every run names a column role, and one of them is the comment or the response. */
+/**
+ * A heading line: every run names a column role, and one of them is the comment or the response. A role named twice
+ * needs one exact heading among them (意見に対する考え方 beside 対応区分): that keeps out a wrapped cell line whose
+ * two halves merely contain a heading word (「…対応に必要な人材…」 beside 「…対応能力を支える…」, both 対応).
+ */
 function headingRoles(line: Line): string[] | null {
   if (line.runs.length < 2) return null;
   const roles = line.runs.map((r) => matchRole(r.text.trim()));
   if (roles.some((m) => !m || (m.rank >= 1000 && /[。、]/.test(line.text)))) return null;
   const names = roles.map((m) => m!.role);
+  const onlyContained = (role: string) => roles.every((m) => m!.role !== role || m!.rank >= 1000);
+  if (names.some((role, k) => names.indexOf(role) !== k && onlyContained(role))) return null;
   return names.includes('comment') || names.includes('response') ? names : null;
 }
 
