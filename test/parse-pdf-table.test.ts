@@ -116,6 +116,24 @@ describe('partial rules and other print settings', () => {
     expect(r.report.accounts.filter((a) => a.reason === 'repeated column headings').length).toBeGreaterThan(1);
   });
 
+  it('large print (12 pt, portrait): 「No.」 wraps to 「N」 / 「o.」 and is still the headings, rows cut by page breaks are joined', async () => {
+    const items = municipalItems(80);
+    const rows = items.map((it) => ({ number: it.number, cells: [it.location, it.comment, it.response] }));
+    const html = resultTableHtml({ title, columns: ['No.', '該当箇所', '意見の要旨', '県の考え方'], widths: [1, 3, 8, 8], rows, ruled: true, fontPt: 12 });
+    const r = await parseBytes(await printer.print(html, furniture(title)), 'large-print.pdf');
+    expect(r.items).toHaveLength(80);
+    expect(score(r.items, items).wrong).toEqual([]);
+    expect(r.report.warnings.some((w) => /split by a page break were joined/.test(w))).toBe(true);
+  });
+
+  it('small print (8 pt, landscape): the running title above a page’s repeated headings stays out of the row cut there', async () => {
+    const html = resultTableHtml({ title, columns: ['番号', '意見の概要', '意見に対する考え方'], widths: [1, 4, 7], rows: seedRows(), ruled: true, fontPt: 8 });
+    const r = await parseBytes(await printer.print(html, { landscape: true, ...furniture(title) }), 'small-print.pdf');
+    expect(r.items).toHaveLength(131);
+    expect(score(r.items, seedWant()).wrong).toEqual([]);
+    expect(r.items.some((it) => (it.comment + it.response).includes(title))).toBe(false);
+  });
+
   it("a new user's 10-item municipal table: answers apart from comments, the footnote not glued to the last item", async () => {
     const items = municipalItems(10);
     const html = resultTableHtml({

@@ -136,10 +136,14 @@ function clusterRules(rules: Rule[], tol: number): { at: number; length: number;
 function headingRoles(line: Line): string[] | null {
   if (line.runs.length < 2) return null;
   const roles = line.runs.map((r) => matchRole(r.text.trim()));
-  if (roles.some((m) => !m || (m.rank >= 1000 && /[。、]/.test(line.text)))) return null;
-  const names = roles.map((m) => m!.role);
-  const onlyContained = (role: string) => roles.every((m) => m!.role !== role || m!.rank >= 1000);
-  if (names.some((role, k) => names.indexOf(role) !== k && onlyContained(role))) return null;
+  // A heading wrapped in a narrow column leaves a fragment on this line (「N」 of 「No.」 at a large font size): a run
+  // of one or two characters may name no role here; findHeading reads it together with its continuation below.
+  const fragment = (k: number) => [...line.runs[k].text.trim()].length <= 2;
+  if (roles.some((m, k) => (!m && !fragment(k)) || (m && m.rank >= 1000 && /[。、]/.test(line.text)))) return null;
+  if (roles.filter(Boolean).length < 2) return null;
+  const names = roles.map((m) => m?.role ?? '');
+  const onlyContained = (role: string) => roles.every((m) => m?.role !== role || m.rank >= 1000);
+  if (names.some((role, k) => role && names.indexOf(role) !== k && onlyContained(role))) return null;
   return names.includes('comment') || names.includes('response') ? names : null;
 }
 
@@ -287,6 +291,19 @@ function ruledLayout(page: PdfPage, bounds: number[]): PageLayout {
   return { bounds, hRules: ys.length >= 2 ? ys : null, top: top + 1, bottom: bottom - 1 };
 }
 
+/**
+ * A page's table starts at its column headings when they are repeated there: the rows continue below them. Above
+ * them there is only the margin, where Chromium still draws the clipped borders of the row cut at the page break,
+ * which would otherwise pull the running title into that row.
+ */
+function startAtHeadings(layout: PageLayout, heading: Line | undefined): PageLayout {
+  if (!heading || !layout.hRules) return layout;
+  const over = layout.hRules.filter((y) => y > mid(heading));
+  if (over.length < 2) return layout;
+  const top = Math.min(...over);
+  return { ...layout, hRules: layout.hRules.filter((y) => y <= top), top: top + 1 };
+}
+
 /** Centre of a line's glyphs (baseline + a third of the size), for deciding which band it sits in. */
 const mid = (l: Line) => l.y + 0.33 * l.size;
 
@@ -375,7 +392,7 @@ export function pdfTable(pages: PdfPage[]): PdfTableResult | null {
     });
     const bounds = ruled[i];
     if (bounds) {
-      const layout = ruledLayout(page, bounds);
+      const layout = startAtHeadings(ruledLayout(page, bounds), lines.find((l) => heads.has(l)));
       const inside = lines.filter((l) => mid(l) <= layout.top && mid(l) >= layout.bottom);
       for (const l of lines.filter((x) => !inside.includes(x))) furniture.push(outsideLine(l, mid(l) > layout.top, i === 0 || !bands.length));
       if (layout.hRules) bands.push(...bandsByRules(inside, layout, page.page));
