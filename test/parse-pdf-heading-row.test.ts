@@ -6,6 +6,7 @@
 // the seed was printed borderless at 11 pt).
 import { describe, expect, it } from 'vitest';
 import type { PdfPage, Run } from '../pipeline/parse/pdf-page.ts';
+import { isHeadingStart } from '../pipeline/parse/columns.ts';
 import { pdfTable } from '../pipeline/parse/pdf-table.ts';
 
 const SIZE = 10.5;
@@ -108,5 +109,15 @@ describe('a wrapped cell line whose halves both contain a heading word', () => {
   it('is cell text, not a repeated column heading: the item keeps its three lines', () => {
     const rows = pdfTable([borderless])!.table.rows.map((r) => r.cells.map((c) => c.text));
     expect(rows).toContainEqual(['1', '7頁の段落に関して、「サイバー対応に必要な人材・技術とあるが、起源を示すべき。', '緊迫度合いについては、「サイバー対応能力を支える人材・技術と記載しております。']);
+  });
+});
+
+describe('the first part of a column heading wrapped in a narrow column', () => {
+  it('is known as the start of a heading name, not the whole of one', () => {
+    expect(isHeadingStart('N')).toBe(true);
+    expect(isHeadingStart('通し番')).toBe(true);
+    expect(isHeadingStart('通し番号')).toBe(false);
+    expect(isHeadingStart('サイバー')).toBe(false);
+    expect(isHeadingStart('')).toBe(false);
   });
 });

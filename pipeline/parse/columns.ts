@@ -79,6 +79,17 @@ export function matchRole(heading: string): RoleMatch | null {
   return contained ? { role: contained.role, rank: 1000 } : null;
 }
 
+/**
+ * The first part of a column heading wrapped in a narrow column (「N」 of 「No.」, 「通し番」 of 「通し番号」): the
+ * start of a known heading name, not the whole of one.
+ */
+export function isHeadingStart(text: string): boolean {
+  const key = headingKey(text);
+  if (!key) return false;
+  for (const name of load().exactKeys.keys()) if (name.length > key.length && name.startsWith(key)) return true;
+  return false;
+}
+
 /** Short text alone on a row/line that names a part of the draft (…に係る意見, 第2章, 【…】, その他). */
 export function isSectionHeading(text: string): boolean {
   const { model: m, headingRes, headingPrefix } = load();

@@ -4,7 +4,7 @@
 // split by a page break is joined again, and the result is a Table for tabular.ts, like CSV or HTML.
 import type { LineAccount } from '../core/schema.ts';
 import { nonWhitespaceLength, normalize } from '../core/text.ts';
-import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
+import { isHeadingStart, isSectionHeading, matchRole, parseNumber } from './columns.ts';
 import type { PdfPage, Rule, Run } from './pdf-page.ts';
 import { joinWrapped } from './pdf-text.ts';
 import { textCell, type Table, type TableRow } from './tabular.ts';
@@ -136,9 +136,9 @@ function clusterRules(rules: Rule[], tol: number): { at: number; length: number;
 function headingRoles(line: Line): string[] | null {
   if (line.runs.length < 2) return null;
   const roles = line.runs.map((r) => matchRole(r.text.trim()));
-  // A heading wrapped in a narrow column leaves a fragment on this line (「N」 of 「No.」 at a large font size): a run
-  // of one or two characters may name no role here; findHeading reads it together with its continuation below.
-  const fragment = (k: number) => [...line.runs[k].text.trim()].length <= 2;
+  // A heading wrapped in a narrow column leaves its first part on this line (「N」 of 「No.」, 「通し番」 of 「通し番号」
+  // at a large font size): it names no role yet; findHeading reads it together with its continuation below.
+  const fragment = (k: number) => isHeadingStart(line.runs[k].text.trim());
   if (roles.some((m, k) => (!m && !fragment(k)) || (m && m.rank >= 1000 && /[。、]/.test(line.text)))) return null;
   if (roles.filter(Boolean).length < 2) return null;
   const names = roles.map((m) => m?.role ?? '');
