@@ -100,6 +100,8 @@ describe('partial rules and other print settings', () => {
     ['rules between rows only', { ruled: false, extraCss: 'tr { border-bottom: 0.75pt solid #000; }' }],
     ['rules between columns only', { ruled: false, extraCss: 'td, th { border-left: 0.75pt solid #000; border-right: 0.75pt solid #000; }' }],
     ['ruled, cells centred vertically, headings printed once', { ruled: true, extraCss: 'td { vertical-align: middle; }', headingRowOnce: true }],
+    // Each number then sits halfway down its row: rows are told apart by the padding between them.
+    ['borderless, cells centred vertically', { ruled: false, extraCss: 'td { vertical-align: middle; }' }],
   ])('%s: every item with both texts', async (_name, variant) => {
     const r = await parseBytes(await printer.print(resultTableHtml({ ...base, rows: rows(), ...variant }), furniture(title)), 'variant.pdf');
     expect(r.items).toHaveLength(want().length);

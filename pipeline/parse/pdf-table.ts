@@ -320,8 +320,13 @@ function bandsByRules(lines: Line[], layout: PageLayout, page: number): Band[] {
   return bands.sort((a, b) => b.top - a.top);
 }
 
-/** Without horizontal rules, a row starts at a number in the number column, a heading line or a column heading. */
+/**
+ * Without horizontal rules, a row starts at a number in the number column, a heading line or a column heading;
+ * unless the cells are centred vertically (bandsByGaps).
+ */
 function bandsByNumbers(lines: Line[], bounds: number[], numberCol: number | undefined, page: number, heads: Set<Line>): Band[] {
+  const centred = numberCol === undefined ? null : bandsByGaps(lines, bounds, numberCol, page, heads);
+  if (centred) return centred;
   const bands: Band[] = [];
   const spacing = median(lines.slice(1).map((l, k) => lines[k].y - l.y), 14);
   lines.forEach((l, k) => {
@@ -339,6 +344,30 @@ function bandsByNumbers(lines: Line[], bounds: number[], numberCol: number | und
   });
   for (const b of bands) b.cells = cellsOf(b.lines, bounds);
   return bands;
+}
+
+/**
+ * A borderless table whose cells are centred vertically prints each number halfway down its row, so the lines above
+ * it belong to that row, not to the one before. Its rows are then told apart by the cell padding: a gap between
+ * lines clearly wider than the line pitch. Used only when those gap-separated blocks agree with the numbers (at most
+ * one number each) and some number is not on its block's first line; otherwise null.
+ */
+function bandsByGaps(lines: Line[], bounds: number[], numberCol: number, page: number, heads: Set<Line>): Band[] | null {
+  if (lines.length < 3) return null;
+  // The pitch of a cell's lines; gaps under a line's height are centred cells' lines falling between another cell's.
+  const size = median(lines.map((l) => l.size), 10);
+  const pitch = median(lines.slice(1).map((l, k) => lines[k].y - l.y).filter((g) => g >= 0.9 * size), 1.4 * size);
+  const blocks: Line[][] = [];
+  lines.forEach((l, k) => {
+    const prev = lines[k - 1];
+    const starts = k === 0 || prev.y - l.y > 1.35 * pitch || heads.has(l) !== heads.has(prev) || isHeadingLine(l) || isHeadingLine(prev);
+    if (starts) blocks.push([]);
+    blocks[blocks.length - 1].push(l);
+  });
+  const numbered = (l: Line) => parseNumber(cellsOf([l], bounds)[numberCol].map((c) => c.text).join('')) !== null;
+  const at = blocks.map((b) => b.filter(numbered).length);
+  if (at.some((n) => n > 1) || !blocks.some((b) => b.findIndex(numbered) > 0)) return null;
+  return blocks.map((b) => ({ page, top: b[0].y, lines: b, cells: cellsOf(b, bounds), ruled: false }));
 }
 
 interface Found {
