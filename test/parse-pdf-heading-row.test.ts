@@ -121,3 +121,36 @@ describe('the first part of a column heading wrapped in a narrow column', () => 
     expect(isHeadingStart('')).toBe(false);
   });
 });
+
+describe('a cell’s last words printed right under the repeated column headings', () => {
+  // Headings centred over their columns, as Word sets them: 番号 ends within a character of the comment column.
+  const headings = (y: number) => [...runsFrom(68, y, ['番号']), ...runsFrom(175, y, ['意見の概要']), ...runsFrom(376, y, ['意見に対する考え方'])];
+  const pages: PdfPage[] = [
+    {
+      page: 1,
+      width: 595,
+      height: 842,
+      runs: [...headings(775), ...runsFrom(64, 760, ['1']), ...runsFrom(94, 760, ['指針を策定す']), ...runsFrom(316, 760, ['検討します。'])],
+      hRules: [],
+      vRules: [],
+    },
+    {
+      page: 2,
+      width: 595,
+      height: 842,
+      // 「べき。」 sits one line under the headings, as close as a wrapped heading's second line would.
+      runs: [...headings(775), ...runsFrom(94, 763, ['べき。']), ...runsFrom(64, 745, ['2']), ...runsFrom(94, 745, ['賛成する。']), ...runsFrom(316, 745, ['承ります。'])],
+      hRules: [],
+      vRules: [],
+    },
+  ];
+
+  it('belong to the row cut by the page break, not to the headings', () => {
+    const rows = pdfTable(pages)!.table.rows.map((r) => r.cells.map((c) => c.text));
+    expect(rows).toContainEqual(['1', '指針を策定すべき。', '検討します。']);
+    expect(rows.filter((r) => r[1].startsWith('意見の概要'))).toEqual([
+      ['番号', '意見の概要', '意見に対する考え方'],
+      ['番号', '意見の概要', '意見に対する考え方'],
+    ]);
+  });
+});

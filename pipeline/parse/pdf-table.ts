@@ -185,8 +185,16 @@ function headingLines(pages: Line[][]): Set<Line> {
 }
 
 function continuesHeading(l: Line, above: Line): boolean {
-  const under = (r: Run) => above.runs.some((h) => r.x >= h.x - r.size && r.x <= h.x + h.width + r.size);
-  return l.runs.every((r) => [...r.text.trim()].length <= 8 && parseNumber(r.text) === null && under(r));
+  return l.runs.every((r) => {
+    const h = above.runs.find((x) => r.x >= x.x - r.size && r.x <= x.x + x.width + r.size);
+    const text = r.text.trim();
+    if (!h || [...text].length > 8 || parseNumber(text) !== null) return false;
+    // A heading already whole (意見の概要) takes only a bracketed note under it; a cell's last words printed right
+    // under the repeated headings (「べき。」) are the row's, not the heading's.
+    const alone = matchRole(h.text.trim());
+    if (alone && alone.rank < 1000) return /^[（(【［\[]/.test(text);
+    return matchRole(h.text.trim() + text) !== null || isHeadingStart(h.text.trim() + text);
+  });
 }
 
 /** Column boundaries from the vertical rules of a page: ≥ 3 positions (two columns or more), else null. */
@@ -350,7 +358,7 @@ function bandsByNumbers(lines: Line[], bounds: number[], numberCol: number | und
  * A borderless table whose cells are centred vertically prints each number halfway down its row, so the lines above
  * it belong to that row, not to the one before. Its rows are then told apart by the cell padding: a gap between
  * lines clearly wider than the line pitch. Used only when those gap-separated blocks agree with the numbers (at most
- * one number each) and some number is not on its block's first line; otherwise null.
+ * one number each) and most numbers are not on their block's first line; otherwise null.
  */
 function bandsByGaps(lines: Line[], bounds: number[], numberCol: number, page: number, heads: Set<Line>): Band[] | null {
   if (lines.length < 3) return null;
@@ -365,8 +373,12 @@ function bandsByGaps(lines: Line[], bounds: number[], numberCol: number, page: n
     blocks[blocks.length - 1].push(l);
   });
   const numbered = (l: Line) => parseNumber(cellsOf([l], bounds)[numberCol].map((c) => c.text).join('')) !== null;
-  const at = blocks.map((b) => b.filter(numbered).length);
-  if (at.some((n) => n > 1) || !blocks.some((b) => b.findIndex(numbered) > 0)) return null;
+  if (blocks.some((b) => b.filter(numbered).length > 1)) return null;
+  // Centred: most numbered rows of two lines or more have their number below their first line. (A top-aligned
+  // table may show one such block, where a cell continued from the page before runs into the next row.)
+  const tall = blocks.filter((b) => b.length > 1 && b.some(numbered));
+  const late = tall.filter((b) => b.findIndex(numbered) > 0).length;
+  if (late < 2 || late * 2 <= tall.length) return null;
   return blocks.map((b) => ({ page, top: b[0].y, lines: b, cells: cellsOf(b, bounds), ruled: false }));
 }
 
