@@ -19,6 +19,15 @@ function runsFrom(x: number, y: number, pieces: string[]): Run[] {
   });
 }
 
+/** The column headings at height y (番号 at numberX: Word centres it, so it may end close to the comment column). */
+const headingsAt = (y: number, numberX = 61) => [...runsFrom(numberX, y, ['番号']), ...runsFrom(175, y, ['意見の概要']), ...runsFrom(376, y, ['意見に対する考え方'])];
+/** One line of a row at height y: its number (or ''), comment and answer text (either may be ''). */
+const rowLine = (y: number, number: string, comment: string, response: string) =>
+  [[64, number], [94, comment], [316, response]].flatMap(([x, text]) => (text ? runsFrom(x as number, y, [text as string]) : []));
+/** An A4 page without rules. */
+const plainPage = (page: number, runs: Run[]): PdfPage => ({ page, width: 595, height: 842, runs, hRules: [], vRules: [] });
+const tableRows = (pages: PdfPage[]) => pdfTable(pages)!.table.rows.map((r) => r.cells.map((c) => c.text));
+
 const cols = [52, 90, 312, 534];
 const rowRules = [785, 772, 740, 727, 690];
 const page: PdfPage = {
@@ -26,17 +35,11 @@ const page: PdfPage = {
   width: 595,
   height: 842,
   runs: [
-    ...runsFrom(61, 775, ['番号']),
-    ...runsFrom(175, 775, ['意見の概要']),
-    ...runsFrom(376, 775, ['意見に対する考え方']),
-    ...runsFrom(64, 760, ['1']),
-    ...runsFrom(94, 760, ['戦略全体に賛成する。']),
-    ...runsFrom(316, 760, ['ご意見として承ります。']),
+    ...headingsAt(775),
+    ...rowLine(760, '1', '戦略全体に賛成する。', 'ご意見として承ります。'),
     // The heading runs across both inner column rules: 「サイバー」 starts in the number column.
     ...runsFrom(57, 730, ['サイバー', '犯罪への対策を通じた', 'サイバー空間の安全・安心の', '確保に係る意見']),
-    ...runsFrom(64, 715, ['2']),
-    ...runsFrom(94, 715, ['詐欺対策を強化すべき。']),
-    ...runsFrom(316, 715, ['引き続き対策に努めてまいります。']),
+    ...rowLine(715, '2', '詐欺対策を強化すべき。', '引き続き対策に努めてまいります。'),
   ],
   hRules: rowRules.map((at) => ({ at, a: cols[0], b: cols[3] })),
   // Inner column rules stop at the heading row, as Word draws a merged cell.
@@ -52,7 +55,7 @@ const page: PdfPage = {
 
 describe('a section heading row that runs across the column rules', () => {
   it('stays one text in the first cell of its row', () => {
-    const rows = pdfTable([page])!.table.rows.map((r) => r.cells.map((c) => c.text));
+    const rows = tableRows([page]);
     expect(rows).toContainEqual(['サイバー犯罪への対策を通じたサイバー空間の安全・安心の確保に係る意見', '', '']);
     expect(rows).toContainEqual(['2', '詐欺対策を強化すべき。', '引き続き対策に努めてまいります。']);
   });
@@ -70,44 +73,29 @@ describe('a section heading row that runs across the column rules', () => {
       hRules: [785, 772, 755, 727, 690].map((at) => ({ at, a: cols[0], b: cols[3] })),
       vRules: page.vRules.map((v) => (v.a === 740 ? { ...v, a: 755 } : v)),
     } as PdfPage;
-    const rows = pdfTable([wrapped])!.table.rows.map((r) => r.cells.map((c) => c.text));
+    const rows = tableRows([wrapped]);
     expect(rows).toContainEqual(['サイバー犯罪への対策を通じたサイバー空間の安全・安心の確保に係る意見', '', '']);
   });
 
   it('a numbered row whose comment looks like a heading is still cut into its cells', () => {
     const numbered = { ...page, runs: page.runs.map((r) => (r.text === '詐欺対策を強化すべき。' ? { ...r, text: '第2章に係る意見' } : r)) };
-    const rows = pdfTable([numbered])!.table.rows.map((r) => r.cells.map((c) => c.text));
+    const rows = tableRows([numbered]);
     expect(rows).toContainEqual(['2', '第2章に係る意見', '引き続き対策に努めてまいります。']);
   });
 });
 
 describe('a wrapped cell line whose halves both contain a heading word', () => {
   // Borderless: rows start at numbers and column heading lines, so a cell line read as headings would cut the item.
-  const borderless: PdfPage = {
-    page: 1,
-    width: 595,
-    height: 842,
-    runs: [
-      ...runsFrom(61, 775, ['番号']),
-      ...runsFrom(175, 775, ['意見の概要']),
-      ...runsFrom(376, 775, ['意見に対する考え方']),
-      ...runsFrom(64, 760, ['1']),
-      ...runsFrom(94, 760, ['7頁の段落に関して、「サイバ']),
-      ...runsFrom(316, 760, ['緊迫度合いについては、「サイバ']),
-      ...runsFrom(94, 747, ['ー対応に必要な人材・技術']),
-      ...runsFrom(316, 747, ['ー対応能力を支える人材・技術']),
-      ...runsFrom(94, 734, ['とあるが、起源を示すべき。']),
-      ...runsFrom(316, 734, ['と記載しております。']),
-      ...runsFrom(64, 721, ['2']),
-      ...runsFrom(94, 721, ['賛成する。']),
-      ...runsFrom(316, 721, ['ご意見として承ります。']),
-    ],
-    hRules: [],
-    vRules: [],
-  };
+  const borderless = plainPage(1, [
+    ...headingsAt(775),
+    ...rowLine(760, '1', '7頁の段落に関して、「サイバ', '緊迫度合いについては、「サイバ'),
+    ...rowLine(747, '', 'ー対応に必要な人材・技術', 'ー対応能力を支える人材・技術'),
+    ...rowLine(734, '', 'とあるが、起源を示すべき。', 'と記載しております。'),
+    ...rowLine(721, '2', '賛成する。', 'ご意見として承ります。'),
+  ]);
 
   it('is cell text, not a repeated column heading: the item keeps its three lines', () => {
-    const rows = pdfTable([borderless])!.table.rows.map((r) => r.cells.map((c) => c.text));
+    const rows = tableRows([borderless]);
     expect(rows).toContainEqual(['1', '7頁の段落に関して、「サイバー対応に必要な人材・技術とあるが、起源を示すべき。', '緊迫度合いについては、「サイバー対応能力を支える人材・技術と記載しております。']);
   });
 });
@@ -123,30 +111,15 @@ describe('the first part of a column heading wrapped in a narrow column', () => 
 });
 
 describe('a cell’s last words printed right under the repeated column headings', () => {
-  // Headings centred over their columns, as Word sets them: 番号 ends within a character of the comment column.
-  const headings = (y: number) => [...runsFrom(68, y, ['番号']), ...runsFrom(175, y, ['意見の概要']), ...runsFrom(376, y, ['意見に対する考え方'])];
-  const pages: PdfPage[] = [
-    {
-      page: 1,
-      width: 595,
-      height: 842,
-      runs: [...headings(775), ...runsFrom(64, 760, ['1']), ...runsFrom(94, 760, ['指針を策定す']), ...runsFrom(316, 760, ['検討します。'])],
-      hRules: [],
-      vRules: [],
-    },
-    {
-      page: 2,
-      width: 595,
-      height: 842,
-      // 「べき。」 sits one line under the headings, as close as a wrapped heading's second line would.
-      runs: [...headings(775), ...runsFrom(94, 763, ['べき。']), ...runsFrom(64, 745, ['2']), ...runsFrom(94, 745, ['賛成する。']), ...runsFrom(316, 745, ['承ります。'])],
-      hRules: [],
-      vRules: [],
-    },
+  const pages = [
+    plainPage(1, [...headingsAt(775, 68), ...rowLine(760, '1', '指針を策定す', '検討します。')]),
+    // 「べき。」 sits one line under the headings, as close as a wrapped heading's second line would, and within a
+    // character of 番号 (centred over its column, as Word sets it).
+    plainPage(2, [...headingsAt(775, 68), ...rowLine(763, '', 'べき。', ''), ...rowLine(745, '2', '賛成する。', '承ります。')]),
   ];
 
   it('belong to the row cut by the page break, not to the headings', () => {
-    const rows = pdfTable(pages)!.table.rows.map((r) => r.cells.map((c) => c.text));
+    const rows = tableRows(pages);
     expect(rows).toContainEqual(['1', '指針を策定すべき。', '検討します。']);
     expect(rows.filter((r) => r[1].startsWith('意見の概要'))).toEqual([
       ['番号', '意見の概要', '意見に対する考え方'],
