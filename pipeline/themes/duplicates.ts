@@ -165,7 +165,6 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
   // Band keys are 52-bit and pair numbers reach m², both heap numbers: typed-array maps, not Map and Set.
   const buckets: NumberKeyMap[] = Array.from({ length: o.bands }, () => new NumberKeyMap());
   const bucketLists: number[][] = [];
-  const tested = new NumberKeyMap();
   // The share of equal signature positions estimates the Jaccard similarity (standard error ≤ 0.05 at 120
   // positions): pairs estimated far below the threshold skip the exact computation.
   const estimateFloor = o.jaccard - ESTIMATE_MARGIN;
@@ -200,9 +199,6 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
       for (const other of bucket) {
         if (uf.find(other) === uf.find(t)) continue;
         if (compared++ >= COMPARISONS_PER_BUCKET) break;
-        const pair = other * m + t;
-        if (tested.get(pair) !== undefined) continue;
-        tested.set(pair, 1);
         if (estimate(other, t) < estimateFloor) continue;
         const j = jaccard(sets[other], sets[t]);
         if (j >= o.jaccard) {
