@@ -4,6 +4,7 @@
 // Prints rows × stages (wall seconds from manifest.json), the command's wall and CPU time and its peak RSS.
 // Then the side-by-side ratios the issue asks for where the tools are installed (Debian's mecab, scikit-learn).
 //   npm run bench -- scale          BENCH_SCALE_SIZES=5000 BENCH_SCALE_MASS=0 npm run bench -- scale
+//   BENCH_SCALE_SIZES=50000,100000 BENCH_SCALE_MASS=0 BENCH_SCALE_RUNS=3 npm run bench -- scale   (the doubling, medians)
 // Bar (issue 14, this 2-core machine): 200k mass ≤ 60 s and ≤ 2 GB; 100k distinct ≤ 180 s and ≤ 4 GB; 20k ≤ 30 s.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -63,17 +64,26 @@ export async function bench(): Promise<void> {
   mkdirSync(join(ROOT, '.cache', 'bench', 'run'), { recursive: true }); // runOnce writes its config there
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores (wall times grow with it; CPU times do not)`);
   const results: { c: Case; m: Measured }[] = [];
-  for (const c of cases()) {
-    const input = await inputFor(c);
-    const cache = join(WORK, `cache-${c.rows}`);
-    rmSync(cache, { recursive: true, force: true });
-    const m = runOnce(input, join(WORK, `out-${c.rows}`), cache);
-    rmSync(cache, { recursive: true, force: true });
-    rmSync(join(WORK, `out-${c.rows}`), { recursive: true, force: true });
-    results.push({ c, m });
-    console.log(`  ${c.name}: ${sec(m.wallMs)} s wall, ${sec(m.cpuMs)} s CPU, ${(m.peakMb / 1024).toFixed(2)} GB peak`);
+  // BENCH_SCALE_RUNS=3 runs every case three times, the cases in turn (load drifts on a shared machine), and keeps
+  // each case's median run by wall time: one run of a 2-minute case varies by up to a quarter.
+  const runs = Math.max(1, Number(process.env.BENCH_SCALE_RUNS ?? 1));
+  const all = cases();
+  const measured = new Map<Case, Measured[]>(all.map((c) => [c, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const c of all) {
+      const input = await inputFor(c);
+      const cache = join(WORK, `cache-${c.rows}`);
+      rmSync(cache, { recursive: true, force: true });
+      const m = runOnce(input, join(WORK, `out-${c.rows}`), cache);
+      rmSync(cache, { recursive: true, force: true });
+      rmSync(join(WORK, `out-${c.rows}`), { recursive: true, force: true });
+      measured.get(c)!.push(m);
+      console.log(`  ${c.name}: ${sec(m.wallMs)} s wall, ${sec(m.cpuMs)} s CPU, ${(m.peakMb / 1024).toFixed(2)} GB peak`);
+    }
   }
-  console.log('\npubcom run (stage columns: wall seconds from manifest.json; one cold run each)');
+  const median = (ms: Measured[]) => [...ms].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((ms.length - 1) / 2)];
+  for (const c of all) results.push({ c, m: median(measured.get(c)!) });
+  console.log(`\npubcom run (stage columns: wall seconds from manifest.json; ${runs === 1 ? 'one cold run each' : `the median of ${runs} cold runs each, by wall time`})`);
   table(results);
   const at = (n: number) => results.find((r) => r.c.rows === n && !r.c.name.includes('mass'))?.m;
   const [half, whole] = [at(50000), at(100000)];
