@@ -229,17 +229,17 @@ function bandsByRules(lines: Line[], layout: PageLayout, page: number): Band[] {
  * unless the cells are centred vertically (bandsByGaps).
  */
 function bandsByNumbers(lines: Line[], bounds: number[], numberCol: number | undefined, page: number, heads: Set<Line>): Band[] {
-  const centred = numberCol === undefined ? null : bandsByGaps(lines, bounds, numberCol, page, heads);
+  // The lines with a number in the number column, read once for both ways of cutting the rows.
+  const numbered = new Set(numberCol === undefined ? [] : lines.filter((l) => parseNumber(cellsOf([l], bounds)[numberCol].map((c) => c.text).join('')) !== null));
+  const centred = numberCol === undefined ? null : bandsByGaps(lines, bounds, numbered, page, heads);
   if (centred) return centred;
   const bands: Band[] = [];
   const spacing = median(lines.slice(1).map((l, k) => lines[k].y - l.y), 14);
   lines.forEach((l, k) => {
-    const cells = cellsOf([l], bounds);
-    const num = numberCol !== undefined ? cells[numberCol].map((c) => c.text).join('') : '';
     const starts =
       k === 0 ||
       (heads.has(l) && !heads.has(lines[k - 1])) ||
-      (numberCol !== undefined && parseNumber(num) !== null) ||
+      numbered.has(l) ||
       isHeadingLine(l) ||
       (numberCol === undefined && lines[k - 1].y - l.y > 1.6 * spacing) ||
       (k > 0 && heads.has(lines[k - 1]) && !heads.has(l));
@@ -256,7 +256,7 @@ function bandsByNumbers(lines: Line[], bounds: number[], numberCol: number | und
  * lines clearly wider than the line pitch. Used only when those gap-separated blocks agree with the numbers (at most
  * one number each) and most numbers are not on their block's first line; otherwise null.
  */
-function bandsByGaps(lines: Line[], bounds: number[], numberCol: number, page: number, heads: Set<Line>): Band[] | null {
+function bandsByGaps(lines: Line[], bounds: number[], numbered: Set<Line>, page: number, heads: Set<Line>): Band[] | null {
   if (lines.length < 3) return null;
   // The pitch of a cell's lines; gaps under a line's height are centred cells' lines falling between another cell's.
   const size = median(lines.map((l) => l.size), 10);
@@ -268,12 +268,12 @@ function bandsByGaps(lines: Line[], bounds: number[], numberCol: number, page: n
     if (starts) blocks.push([]);
     blocks[blocks.length - 1].push(l);
   });
-  const numbered = (l: Line) => parseNumber(cellsOf([l], bounds)[numberCol].map((c) => c.text).join('')) !== null;
-  if (blocks.some((b) => b.filter(numbered).length > 1)) return null;
+  const has = (l: Line) => numbered.has(l);
+  if (blocks.some((b) => b.filter(has).length > 1)) return null;
   // Centred: most numbered rows of two lines or more have their number below their first line. (A top-aligned
   // table may show one such block, where a cell continued from the page before runs into the next row.)
-  const tall = blocks.filter((b) => b.length > 1 && b.some(numbered));
-  const late = tall.filter((b) => b.findIndex(numbered) > 0).length;
+  const tall = blocks.filter((b) => b.length > 1 && b.some(has));
+  const late = tall.filter((b) => b.findIndex(has) > 0).length;
   if (late < 2 || late * 2 <= tall.length) return null;
   return blocks.map((b) => ({ page, top: b[0].y, lines: b, cells: cellsOf(b, bounds), ruled: false }));
 }
