@@ -408,18 +408,15 @@ export function reduce(m: Matrix, count: number, projection: Float64Array[] = pc
 }
 
 /**
- * The q-quantile (linear interpolation) of the values with row i repeated weights[i] times, read off the sorted
- * distinct rows: the same number as sorting the expanded list.
+ * The q-quantiles (linear interpolation) of the values with row i repeated weights[i] times, read off the distinct
+ * rows sorted once: the same numbers as sorting the expanded list.
  */
-function quantile(values: Float64Array, q: number, weights?: Float64Array): number {
-  if (!values.length) return 0;
+function quantiles(values: Float64Array, qs: readonly number[], weights?: Float64Array): number[] {
+  if (!values.length) return qs.map(() => 0);
   const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
   const w = (i: number) => weightOf(weights, i);
   let total = 0;
   for (let i = 0; i < values.length; i++) total += w(i);
-  const pos = (total - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
   const at = (p: number): number => {
     let acc = 0;
     for (const i of order) {
@@ -428,8 +425,12 @@ function quantile(values: Float64Array, q: number, weights?: Float64Array): numb
     }
     return values[order[order.length - 1]];
   };
-  const a = at(lo);
-  return a + (at(hi) - a) * (pos - lo);
+  return qs.map((q) => {
+    const pos = (total - 1) * q;
+    const lo = Math.floor(pos);
+    const a = at(lo);
+    return a + (at(Math.ceil(pos)) - a) * (pos - lo);
+  });
 }
 
 /** Words joined into a cluster's name. */
@@ -497,8 +498,7 @@ export function discoverClusters(
     for (let j = 0; j < d; j++) s += m.data[i * d + j] * centres[c * d + j];
     distance[i] = r4(1 - s);
   }
-  const q1 = quantile(distance, 0.25, weights);
-  const q3 = quantile(distance, 0.75, weights);
+  const [q1, q3] = quantiles(distance, [0.25, 0.75], weights);
   const threshold = r4(q3 + o.outlierFence * (q3 - q1));
   const final: (number | null)[] = Array.from(labels, (c, i) => (distance[i] > threshold ? null : c));
   const sizes = new Array<number>(k).fill(0);
