@@ -41,6 +41,11 @@ export function peakRssMb(): number {
 
 export const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
+/** The run with the median value (the lower middle one for an even count). */
+export function medianBy<T>(runs: readonly T[], value: (r: T) => number): T {
+  return [...runs].sort((a, b) => value(a) - value(b))[Math.floor((runs.length - 1) / 2)];
+}
+
 /** The 1-minute load average: on this shared 2-core machine, wall times are only comparable with it beside them. */
 export function loadNote(): string {
   return `1-min load average ${loadavg()[0].toFixed(1)}`;

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { fitTexts, LsaEmbedder, loadLsaSettings, sampleRows, type LsaFitStats } from '../pipeline/embed/lsa.ts';
 import { charGramKeys } from '../pipeline/embed/lsa-features.ts';
 import { getTokenizer } from '../pipeline/tokenize/index.ts';
-import { fmt, isChild, loadNote, runChild, timed } from './child.ts';
+import { fmt, isChild, loadNote, medianBy, runChild, timed } from './child.ts';
 import { syntheticRows } from './synthetic.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -135,10 +135,6 @@ export async function bench(): Promise<void> {
 
 const RUNS = Number(process.env.BENCH_LSA_RUNS ?? 3);
 
-/** The run with the median value (the lower middle one for an even count). */
-function medianBy<T>(runs: T[], value: (r: T) => number): T {
-  return [...runs].sort((a, b) => value(a) - value(b))[Math.floor((runs.length - 1) / 2)];
-}
 
 if (isChild()) {
   console.log(JSON.stringify(await measureOurs()));

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { medianBy } from './child.ts';
 import { runOnce, type Measured } from './run.ts';
 import { mecabComparison } from './tokenize.ts';
 import { massRows, syntheticRows, toCsv, type SyntheticRow } from './synthetic.ts';
@@ -81,8 +82,7 @@ export async function bench(): Promise<void> {
       console.log(`  ${c.name}: ${sec(m.wallMs)} s wall, ${sec(m.cpuMs)} s CPU, ${(m.peakMb / 1024).toFixed(2)} GB peak`);
     }
   }
-  const median = (ms: Measured[]) => [...ms].sort((a, b) => a.wallMs - b.wallMs)[Math.floor((ms.length - 1) / 2)];
-  for (const c of all) results.push({ c, m: median(measured.get(c)!) });
+  for (const c of all) results.push({ c, m: medianBy(measured.get(c)!, (m) => m.wallMs) });
   console.log(`\npubcom run (stage columns: wall seconds from manifest.json; ${runs === 1 ? 'one cold run each' : `the median of ${runs} cold runs each, by wall time`})`);
   table(results);
   const at = (n: number) => results.find((r) => r.c.rows === n && !r.c.name.includes('mass'))?.m;

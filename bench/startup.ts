@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadNote } from './child.ts';
+import { loadNote, medianBy } from './child.ts';
 import { PRELOAD, runOnce } from './run.ts';
 import { syntheticRows, toCsv } from './synthetic.ts';
 
@@ -13,7 +13,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, '.cache', 'bench', 'startup');
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 7);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const median = (xs: number[]) => medianBy(xs, (x) => x);
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 function helpOnce(): { wallMs: number; cpuMs: number } {
