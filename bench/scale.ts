@@ -31,13 +31,13 @@ function cases(): Case[] {
   const sizes = (process.env.BENCH_SCALE_SIZES ?? '5000,20000').split(',').map(Number).filter((n) => n > 0);
   const mass = Number(process.env.BENCH_SCALE_MASS ?? 200000);
   const bars: Record<number, { seconds: number; mb: number }> = { 20000: { seconds: 30, mb: 2048 }, 100000: { seconds: 180, mb: 4096 } };
-  const out: Case[] = sizes.map((n) => ({ name: `${n} distinct`, rows: n, make: () => syntheticRows({ n }), bar: bars[n] }));
+  const out: Case[] = sizes.map((n) => ({ name: `${n} distinct`, rows: n, make: () => syntheticRows({ n, distinct: true }), bar: bars[n] }));
   if (mass > 0) out.push({ name: `${mass} mass (96% copies of 36)`, rows: mass, make: () => massRows({ n: mass }), bar: mass === 200000 ? { seconds: 60, mb: 2048 } : undefined });
   return out;
 }
 
 async function inputFor(c: Case): Promise<string> {
-  const file = join(WORK, `${c.name.split(' ')[0]}-${c.name.includes('mass') ? 'mass' : 'distinct'}.csv`);
+  const file = join(WORK, `${c.name.split(' ')[0]}-${c.name.includes('mass') ? 'mass' : 'all-distinct'}.csv`);
   if (!existsSync(file)) writeFileSync(file, toCsv(await c.make()));
   return file;
 }

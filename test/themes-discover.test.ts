@@ -6,7 +6,7 @@ import { createEmbedder } from '../pipeline/embed/index.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
 import { getTokenizer, type Tokenizer } from '../pipeline/tokenize/index.ts';
 import { DEFAULT_CODEBOOK, loadCodebook } from '../pipeline/themes/codebook.ts';
-import { chooseK, cTfIdf, discoverClusters, OUTLIER_ID } from '../pipeline/themes/discover.ts';
+import { chooseK, cTfIdf, discoverClusters, kmeans, OUTLIER_ID } from '../pipeline/themes/discover.ts';
 import { themeItems, type ThemesResult } from '../pipeline/themes/index.ts';
 import { nmi, silhouette, toMatrix } from '../pipeline/themes/metrics.ts';
 import { l2normalize } from '../pipeline/themes/vectors.ts';
@@ -66,6 +66,34 @@ describe('discovery on constructed data', () => {
     const a = discoverClusters(ids, vectors, words, [], { dimensions: 0, k: 5, fitRows: 30 });
     const b = discoverClusters(ids, vectors, words, [], { dimensions: 0, k: 5 });
     expect(JSON.stringify(a.clusters.map((c) => c.members))).not.toBe(JSON.stringify(b.clusters.map((c) => c.members)));
+  });
+
+  it('ends k-means with every row on its nearest centre, though bounds skip most distance computations', () => {
+    // Overlapping uniform data takes many iterations, so the bounds are moved many times; a fifth of the rows are
+    // copies. Once k-means stops, each label must be the row's nearest returned centre (lowest index on a tie)
+    // and the inertia the sum of those squared distances, as recomputing every row every iteration gives.
+    const rnd = mulberry32(11);
+    const vectors: Float32Array[] = [];
+    for (let i = 0; i < 800; i++) vectors.push(i % 5 === 4 ? vectors[i - 3] : Float32Array.from({ length: 8 }, () => rnd()));
+    const m = toMatrix(vectors);
+    const k = 9;
+    const { labels, centres, inertia } = kmeans(m, k, 5);
+    let total = 0;
+    for (let i = 0; i < m.n; i++) {
+      let best = 0;
+      let bestD = Infinity;
+      for (let c = 0; c < k; c++) {
+        let s = 0;
+        for (let j = 0; j < m.d; j++) {
+          const x = m.data[i * m.d + j] - centres[c * m.d + j];
+          s += x * x;
+        }
+        if (s < bestD) [best, bestD] = [c, s];
+      }
+      expect(labels[i]).toBe(best);
+      total += bestD;
+    }
+    expect(inertia).toBeCloseTo(total, 9);
   });
 
   it('puts a comment far from every centre in the outlier group', () => {

@@ -50,6 +50,40 @@ describe('duplicate comments', () => {
     // Empty texts are never a duplicate of each other.
     expect(groups.flatMap((g) => g.items)).not.toContain(`x${texts.length - 1}`);
   });
+  it('a text that bridges two groups joins both, as comparing every pair would', () => {
+    // G and H share a long middle (3-gram Jaccard 0.66, under the 0.7 threshold); the bridge is closer to each
+    // (0.89 to G, 0.75 to H). One band of one MinHash value puts every text in one bucket (their smallest shingle
+    // hash lies in the shared middle), in arrival order: G texts, H texts, the bridge. The bridge joins G on the
+    // first comparison; the run of G texts after it is then jumped over, and the H texts after the run must still
+    // be compared: single linkage puts all three in one group.
+    const p = '能動的サイバー防御の';
+    const q = '導入にあたっては通信の秘密との関係を丁寧に説明し国民の理解を得るとともに監視の対象と期間を法律で限定すべきである';
+    const r = '独立機関による事後検証';
+    const texts: string[] = [];
+    for (let i = 0; i < 10; i++) texts.push(`${p}${q}${r.slice(0, 4)}${i}`);
+    for (let i = 0; i < 10; i++) texts.push(`耐量子計算機暗号への移行の${q}${r}${i}`);
+    texts.push(`${p}${q}${r}`);
+    const ids = texts.map((_, i) => `x${i}`);
+    const gramsOf = (t: string) => {
+      const k = duplicateKey(t);
+      return new Set(Array.from({ length: k.length - 2 }, (_, i) => k.slice(i, i + 3)));
+    };
+    const sets = texts.map(gramsOf);
+    const parent = texts.map((_, i) => i);
+    const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+    for (let i = 0; i < texts.length; i++) {
+      for (let j = 0; j < i; j++) {
+        const inter = [...sets[i]].filter((g) => sets[j].has(g)).length;
+        if (inter / (sets[i].size + sets[j].size - inter) >= 0.7) parent[find(i)] = find(j);
+      }
+    }
+    // The reference: one group of every text, only through the bridge.
+    expect(new Set(texts.map((_, i) => find(i))).size).toBe(1);
+    const oneBucket = { bands: 1, rows: 1 };
+    expect(groupTexts(ids, texts, 'd', oneBucket).map((g) => g.items)).toEqual([ids]);
+    expect(groupTexts(ids.slice(0, -1), texts.slice(0, -1), 'd', oneBucket).map((g) => g.items.length)).toEqual([10, 10]);
+    expect(groupTexts(ids, texts, 'd').map((g) => g.items)).toEqual([ids]);
+  });
 });
 
 describe('response templates', () => {

@@ -126,6 +126,50 @@ function nearest(m: Matrix, i: number, centres: Float64Array, k: number, hint: n
   return best;
 }
 
+/** Bounds must clear each other by this factor to skip a row: far above the rounding of a few hundred sums. */
+const BOUND_MARGIN = 1 + 1e-9;
+
+function squaredDistance(m: Matrix, i: number, centres: Float64Array, c: number): number {
+  const { data, d } = m;
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const x = data[i * d + j] - centres[c * d + j];
+    s += x * x;
+  }
+  return s;
+}
+
+let secondDistance = Infinity;
+
+/**
+ * `nearest` without a hint, also leaving the squared distance to the second-nearest centre in `secondDistance`
+ * (Infinity with one centre). Same winner (lowest index on a tie) and the same sum for it as `nearest`; a sum is
+ * cut short only once it exceeds the second-nearest so far, which neither of the two can then be.
+ */
+function nearestTwo(m: Matrix, i: number, centres: Float64Array, k: number): number {
+  const { data, d } = m;
+  const off = i * d;
+  let best = -1;
+  let bestD = Infinity;
+  let secondD = Infinity;
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    const co = c * d;
+    for (let j = 0; j < d && s <= secondD; j++) {
+      const x = data[off + j] - centres[co + j];
+      s += x * x;
+    }
+    if (s < bestD) {
+      secondD = bestD;
+      bestD = s;
+      best = c;
+    } else if (s < secondD) secondD = s;
+  }
+  nearestDistance = bestD;
+  secondDistance = secondD;
+  return best;
+}
+
 const firstCopies = new WeakMap<Matrix, Int32Array>();
 
 /**
@@ -210,18 +254,43 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100, weight
   }
   const labels = new Int32Array(n).fill(-1);
   const dist = new Float64Array(n);
+  // Hamerly's bounds (2010): `upper` is at least a row's distance to its centre, `lower` at most its distance to
+  // any other centre. Centres move a known distance per iteration, so the bounds are moved by it; while
+  // upper < lower the nearest centre cannot have changed and only the distance to it is recomputed. The labels,
+  // distances and centres are those of recomputing every row (same sums in the same order); the margin absorbs
+  // rounding in the bounds, and a row inside it is recomputed in full.
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const previous = new Float64Array(k * d);
+  const moved = new Float64Array(k);
   for (let iter = 0; iter < maxIter; iter++) {
     let changed = 0;
     for (let i = 0; i < n; i++) {
       const r = copyOf[i];
-      const c = r !== i ? labels[r] : nearest(m, i, centres, k, labels[i]);
-      dist[i] = r !== i ? dist[r] : nearestDistance;
+      let c: number;
+      if (r !== i) {
+        c = labels[r];
+        dist[i] = dist[r];
+      } else {
+        c = labels[i];
+        if (c >= 0 && upper[i] * BOUND_MARGIN < lower[i]) {
+          dist[i] = squaredDistance(m, i, centres, c);
+          upper[i] = Math.sqrt(dist[i]);
+        }
+        if (c < 0 || !(upper[i] * BOUND_MARGIN < lower[i])) {
+          c = nearestTwo(m, i, centres, k);
+          dist[i] = nearestDistance;
+          upper[i] = Math.sqrt(nearestDistance);
+          lower[i] = Math.sqrt(secondDistance);
+        }
+      }
       if (labels[i] !== c) {
         labels[i] = c;
         changed++;
       }
     }
     if (changed === 0) break;
+    previous.set(centres);
     const counts = new Float64Array(k);
     centres.fill(0);
     for (let i = 0; i < n; i++) {
@@ -240,6 +309,20 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100, weight
         continue;
       }
       for (let j = 0; j < d; j++) centres[c * d + j] /= counts[c];
+    }
+    let farthest = 0;
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const x = centres[c * d + j] - previous[c * d + j];
+        s += x * x;
+      }
+      moved[c] = Math.sqrt(s);
+      farthest = Math.max(farthest, moved[c]);
+    }
+    for (let i = 0; i < n; i++) {
+      upper[i] += moved[labels[i]];
+      lower[i] -= farthest;
     }
   }
   let inertia = 0;

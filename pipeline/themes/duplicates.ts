@@ -65,31 +65,60 @@ function fnv1a(s: string, from: number, to: number): number {
   return h >>> 0;
 }
 
-/** Sorted distinct shingle hashes; a text shorter than one shingle is its own single shingle. */
-function shingles(key: string, n: number): Uint32Array {
-  if (key.length <= n) return Uint32Array.of(fnv1a(key, 0, key.length));
-  // Hashes above 2³¹ would be boxed in a Set: sort a typed array and drop repeats instead.
-  const all = new Uint32Array(key.length - n + 1);
-  for (let i = 0; i + n <= key.length; i++) all[i] = murmurMix(fnv1a(key, i, i + n));
-  all.sort();
-  let w = 0;
-  for (let r = 0; r < all.length; r++) if (r === 0 || all[r] !== all[r - 1]) all[w++] = all[r];
-  return all.slice(0, w);
+/**
+ * Every text's sorted distinct shingle hashes, packed in one array (text t holds data[offsets[t]..offsets[t+1]]).
+ * One small typed array per text was one ArrayBuffer each: tens of thousands of external allocations whose
+ * garbage collection grew faster than the round. A text shorter than one shingle is its own single shingle.
+ */
+interface ShingleSets {
+  offsets: Int32Array;
+  data: Uint32Array;
 }
 
-function jaccard(a: Uint32Array, b: Uint32Array): number {
-  let i = 0;
-  let j = 0;
+function shingleSets(keys: readonly string[], n: number): ShingleSets {
+  let total = 0;
+  let longest = 0;
+  for (const key of keys) {
+    const count = Math.max(1, key.length - n + 1);
+    total += count;
+    longest = Math.max(longest, count);
+  }
+  const offsets = new Int32Array(keys.length + 1);
+  const data = new Uint32Array(total);
+  // Hashes above 2³¹ would be boxed in a Set: sort a typed array and drop repeats instead.
+  const scratch = new Uint32Array(longest);
+  let w = 0;
+  keys.forEach((key, t) => {
+    offsets[t] = w;
+    if (key.length <= n) {
+      data[w++] = fnv1a(key, 0, key.length);
+      return;
+    }
+    const count = key.length - n + 1;
+    const all = scratch.subarray(0, count);
+    for (let i = 0; i < count; i++) all[i] = murmurMix(fnv1a(key, i, i + n));
+    all.sort();
+    for (let r = 0; r < count; r++) if (r === 0 || all[r] !== all[r - 1]) data[w++] = all[r];
+  });
+  offsets[keys.length] = w;
+  return { offsets, data };
+}
+
+function jaccard({ offsets, data }: ShingleSets, a: number, b: number): number {
+  let i = offsets[a];
+  let j = offsets[b];
+  const aEnd = offsets[a + 1];
+  const bEnd = offsets[b + 1];
   let inter = 0;
-  while (i < a.length && j < b.length) {
-    if (a[i] === b[j]) {
+  while (i < aEnd && j < bEnd) {
+    if (data[i] === data[j]) {
       inter++;
       i++;
       j++;
-    } else if (a[i] < b[j]) i++;
+    } else if (data[i] < data[j]) i++;
     else j++;
   }
-  const union = a.length + b.length - inter;
+  const union = aEnd - offsets[a] + (bEnd - offsets[b]) - inter;
   return union ? inter / union : 1;
 }
 
@@ -108,10 +137,10 @@ function murmurMix(h: number): number {
  * over its shingles instead of one per hash function. Empty bins borrow the next non-empty bin's value (with an
  * offset per step), so short texts still get full signatures; identical sets always get identical signatures.
  */
-function oneSignature(set: Uint32Array, sig: Uint32Array, seed: number): void {
+function oneSignature(set: Uint32Array, sig: Uint32Array, filled: Uint8Array, seed: number): void {
   const k = sig.length;
   sig.fill(0xffffffff);
-  const filled = new Uint8Array(k);
+  filled.fill(0);
   for (const s of set) {
     const h = murmurMix((s ^ Math.imul(seed, 0x9e3779b1)) >>> 0);
     const bin = h % k;
@@ -159,12 +188,27 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
   const m = keys.length;
   const uf = new UnionFind(m);
   const minJ = new Float64Array(m).fill(1);
-  const sets = keys.map((k) => shingles(k, o.shingle));
+  const sets = shingleSets(keys, o.shingle);
   const nHash = o.bands * o.rows;
   const sigs = new Uint32Array(m * nHash);
-  // Band keys are 52-bit and pair numbers reach m², both heap numbers: typed-array maps, not Map and Set.
+  const filled = new Uint8Array(nHash);
+  // Band keys are 52-bit, heap numbers: typed-array maps, not Map and Set.
   const buckets: NumberKeyMap[] = Array.from({ length: o.bands }, () => new NumberKeyMap());
-  const bucketLists: number[][] = [];
+  // Each bucket is a list of texts in the order they arrived, linked through typed arrays: one JS array per
+  // bucket was a million small arrays at 60,000 texts (most buckets hold one text). Entry b·m + t is text t in
+  // band b; a bucket's id is the entry that opened it.
+  const next = new Int32Array(m * o.bands).fill(-1);
+  const tail = new Int32Array(m * o.bands);
+  // Skipping the members of t's own group one by one made a bucket shared by a large near-duplicate group cost
+  // its size for every new member: quadratic in the group. `runEnd[e]` is the last entry of a run starting at e
+  // whose texts all share e's group; groups only ever merge, so a run found once stays one run, and is jumped over.
+  const runEnd = new Int32Array(m * o.bands);
+  const endOfRun = (e: number, root: number, offset: number): number => {
+    let last = runEnd[e];
+    for (let f = next[last]; f !== -1 && uf.find(f - offset) === root; f = next[last]) last = runEnd[f];
+    runEnd[e] = last;
+    return last;
+  };
   // The share of equal signature positions estimates the Jaccard similarity (standard error ≤ 0.05 at 120
   // positions): pairs estimated far below the threshold skip the exact computation.
   const estimateFloor = o.jaccard - ESTIMATE_MARGIN;
@@ -173,9 +217,28 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
     for (let h = 0; h < nHash; h++) if (sigs[a * nHash + h] === sigs[b * nHash + h]) same++;
     return same / nHash;
   };
+  // Most candidates are rejected by the estimate, and reading two 480-byte signatures from a 48 MB table at
+  // 100,000 texts was a cache miss per line: the comparisons slowed as the round grew. One byte of each position,
+  // four to a word, is read first: positions equal in full are equal in their byte, so a pair whose bytes agree
+  // too rarely fails the full estimate too, and is rejected without it (same pairs, same groups).
+  const words = Math.ceil(nHash / 4);
+  const padding = words * 4 - nHash;
+  const bytes = new Uint8Array(m * words * 4);
+  const packed = new Uint32Array(bytes.buffer);
+  const mayReachFloor = (a: number, b: number): boolean => {
+    let same = -padding;
+    for (let w = 0; w < words; w++) {
+      const x = packed[a * words + w] ^ packed[b * words + w];
+      // One high bit per zero byte of x, without a borrow between bytes; then the four bits summed.
+      const zeros = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
+      same += Math.imul((zeros >>> 7) & 0x01010101, 0x01010101) >>> 24;
+    }
+    return same >= estimateFloor * nHash;
+  };
   for (let t = 0; t < m; t++) {
     const sig = sigs.subarray(t * nHash, (t + 1) * nHash);
-    oneSignature(sets[t], sig, o.seed);
+    oneSignature(sets.data.subarray(sets.offsets[t], sets.offsets[t + 1]), sig, filled, o.seed);
+    for (let h = 0; h < nHash; h++) bytes[t * words * 4 + h] = sig[h];
     for (let b = 0; b < o.bands; b++) {
       // The band's values folded into one 52-bit number (a rare collision only adds a candidate, which is verified).
       let lo = 0x9e3779b9 ^ b;
@@ -186,28 +249,37 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
         hi = murmurMix((hi + Math.imul(v, 0x27d4eb2f)) >>> 0);
       }
       const key = (hi & 0xfffff) * 4294967296 + lo;
-      const listId = buckets[b].get(key);
-      if (listId === undefined) {
-        buckets[b].set(key, bucketLists.length);
-        bucketLists.push([t]);
+      const entry = b * m + t;
+      const opener = buckets[b].get(key);
+      if (opener === undefined) {
+        buckets[b].set(key, entry);
+        tail[entry] = entry;
+        runEnd[entry] = entry;
         continue;
       }
-      const bucket = bucketLists[listId];
       // Texts already in t's group need no comparison: near-identical variants of a mass submission join the
       // first one and skip the rest. The cap bounds the work on buckets of many distinct, dissimilar texts.
       let compared = 0;
-      for (const other of bucket) {
-        if (uf.find(other) === uf.find(t)) continue;
+      const offset = b * m;
+      for (let e = opener; e !== -1; e = next[e]) {
+        const other = e - offset;
+        const root = uf.find(t);
+        if (uf.find(other) === root) {
+          e = endOfRun(e, root, offset);
+          continue;
+        }
         if (compared++ >= COMPARISONS_PER_BUCKET) break;
-        if (estimate(other, t) < estimateFloor) continue;
-        const j = jaccard(sets[other], sets[t]);
+        if (!mayReachFloor(other, t) || estimate(other, t) < estimateFloor) continue;
+        const j = jaccard(sets, other, t);
         if (j >= o.jaccard) {
           const low = Math.min(minJ[uf.find(other)], minJ[uf.find(t)], j);
           uf.union(other, t);
           minJ[uf.find(t)] = low;
         }
       }
-      bucket.push(t);
+      next[tail[opener]] = entry;
+      tail[opener] = entry;
+      runEnd[entry] = entry;
     }
   }
 
