@@ -235,6 +235,10 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
     }
     return same >= estimateFloor * nHash;
   };
+  // A pair met again in a later band of t has the same estimate and Jaccard as before, and failed then (a pair
+  // that joined is in one group and jumped over): it still counts toward the bucket's cap, as it always has,
+  // but is not computed again. `testedWith[other] === t` marks the texts t has been compared with.
+  const testedWith = new Int32Array(m).fill(-1);
   for (let t = 0; t < m; t++) {
     const sig = sigs.subarray(t * nHash, (t + 1) * nHash);
     oneSignature(sets.data.subarray(sets.offsets[t], sets.offsets[t + 1]), sig, filled, o.seed);
@@ -269,6 +273,8 @@ export function groupTexts(ids: readonly string[], texts: readonly string[], pre
           continue;
         }
         if (compared++ >= COMPARISONS_PER_BUCKET) break;
+        if (testedWith[other] === t) continue;
+        testedWith[other] = t;
         if (!mayReachFloor(other, t) || estimate(other, t) < estimateFloor) continue;
         const j = jaccard(sets, other, t);
         if (j >= o.jaccard) {
