@@ -60,8 +60,8 @@ describe('needs_review in the run folder', () => {
     const plain = fixtureRun();
     const rows = csvRows((await renderReport(plain)).get('items.csv') as string);
     expect(rows.every((r) => r.rules_needs_review === '')).toBe(true);
-    expect(runSummary(plain, 'out', 0, 1000)).toContain('needs review (要確認): rules 0 · other 0');
-    expect(runSummary(reviewRun(), 'out', 0, 1000)).toContain('needs review (要確認): rules 3 · other 1');
+    expect(runSummary(plain, 'out', { withText: 0, blank: 0 }, 1000)).toContain('needs review (要確認): rules 0 · other 0');
+    expect(runSummary(reviewRun(), 'out', { withText: 0, blank: 0 }, 1000)).toContain('needs review (要確認): rules 3 · other 1');
   });
 });
 

@@ -116,7 +116,9 @@ describe('pubcom run on the seed', () => {
     expect(manifest.models.codebook).toMatchObject({ file: 'models/themes/cybersecurity.json', requested: 'auto' });
     expect(manifest.models.codebook.fits?.[0]).toMatchObject({ domain: 'cybersecurity', comments: 131, rule_hits: 126, fits: true });
     expect(report.items).toBe(131);
-    expect(first.summary).toMatch(/^pubcom run: 131 items/);
+    // The seed's 3 preamble lines and 2 separator rows, and its 35 blank lines: all 40 accounted lines skipped.
+    expect(first.summary).toMatch(/^pubcom run: 131 items; skipped 5 input parts with text and 35 blank lines or rows /);
+    expect(report.totals.lines.skipped).toBe(40);
   });
 
   it('puts every table and the items in one workbook', async () => {

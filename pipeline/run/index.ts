@@ -220,7 +220,8 @@ async function runInto(tx: Pick<RunTransaction, 'write' | 'writeYielding'>, { in
     peakRssMb: log.peakRssMb,
   });
   tx.write('manifest.json', JSON.stringify(manifest, null, 2) + '\n');
-  const summary = runSummary(run, out, parsed.report.skipped.length, timings.total);
+  const blank = parsed.report.accounts.filter((a) => a.fate === 'skipped' && a.chars === 0).length;
+  const summary = runSummary(run, out, { withText: parsed.report.skipped.length, blank }, timings.total);
   return { run, files: [...files.keys(), 'manifest.json'], timings, peakRssMb: log.peakRssMb, summary };
 }
 

@@ -10,7 +10,13 @@ function parseNotes(notes: readonly string[]): string[] {
   return [`  parse notes (${notes.length}; also in report.html 解析上の注意 and manifest.json):`, ...notes.map((n) => `    - ${n}`)];
 }
 
-export function runSummary(run: RunSet, out: string, skippedRows: number, totalMs: number): string {
+/** What parse left out: parts holding text (a title, a separator), and blank lines or rows (which hold none). */
+export interface SkippedInput {
+  withText: number;
+  blank: number;
+}
+
+export function runSummary(run: RunSet, out: string, skipped: SkippedInput, totalMs: number): string {
   const n = run.items.length;
   const tally = dispositionCounts(primaryLabels(run));
   const counts = DISPOSITIONS.map((d, k) => `${DISPOSITION_JA[d]} ${tally[k]}`);
@@ -25,7 +31,8 @@ export function runSummary(run: RunSet, out: string, skippedRows: number, totalM
     .filter(([k, c]) => c > 0 || k !== NO_STANCE)
     .map(([k, c]) => `${k} ${c}`);
   return [
-    `pubcom run: ${n} items, ${skippedRows} rows skipped (listed in parse-report.json)`,
+    // Both kinds are counted: a blank row skipped is still a row of the input that became no item.
+    `pubcom run: ${n} items; skipped ${skipped.withText} input parts with text and ${skipped.blank} blank lines or rows (each listed with its reason in parse-report.json)`,
     `  dispositions (${run.info.classifiers[0]?.name ?? '-'}): ${counts.join(' · ')}`,
     ...(review.length ? [`  needs review (要確認): ${review.join(' · ')}`] : []),
     ...(hasStance(run) ? [`  stance: ${stances.join(' · ')}`] : []),
