@@ -14,6 +14,7 @@ import { fmt, isChild, loadNote, medianBy, runChild, timed } from './child.ts';
 import { syntheticRows } from './synthetic.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RUNS = Number(process.env.BENCH_LSA_RUNS ?? 3);
 const WORK = join(ROOT, '.cache', 'bench', 'lsa-sklearn');
 const SCRIPT = fileURLToPath(new URL('./lsa_sklearn.py', import.meta.url));
 const DOCS = 20_000;
@@ -132,9 +133,6 @@ export async function bench(): Promise<void> {
       `CPU ${fmt(ours.cpu / one.cpu)}×; ${loadNote()}`,
   );
 }
-
-const RUNS = Number(process.env.BENCH_LSA_RUNS ?? 3);
-
 
 if (isChild()) {
   console.log(JSON.stringify(await measureOurs()));

@@ -18,6 +18,8 @@
 //       while p < end: v = splat(values[p]); r = d + indices[p]·l·8
 //         for cb: out[o+cb] = out[o+cb] + v·d[r+cb];  p += 1
 
+import type { Csr } from './linalg.ts';
+
 const I32 = 0x7f;
 const V128 = 0x7b;
 
@@ -138,19 +140,11 @@ const MAX_MEMORY = 2 ** 31;
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
-export interface CsrArrays {
-  rows: number;
-  cols: number;
-  indptr: Int32Array;
-  indices: Int32Array;
-  values: Float64Array;
-}
-
 /**
  * X · D through the kernel, or null when it cannot be used (odd l, no SIMD, or D too large for 32-bit memory):
  * the caller then runs the JavaScript loop, which gives the same bits.
  */
-export function csrTimesDenseSimd(x: CsrArrays, d: Float64Array, l: number): Float64Array | null {
+export function csrTimesDenseSimd(x: Csr, d: Float64Array, l: number): Float64Array | null {
   const mod = l % 2 === 0 ? kernel() : null;
   if (!mod) return null;
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_OUT_BYTES / (8 * l)));
@@ -185,7 +179,7 @@ export function csrTimesDenseSimd(x: CsrArrays, d: Float64Array, l: number): Flo
 }
 
 /** [first, end) row ranges of at most `rowsPerChunk` rows and (unless one row alone exceeds it) CHUNK_NNZ non-zeros. */
-function rowRuns(x: CsrArrays, rowsPerChunk: number): [number, number][] {
+function rowRuns(x: Csr, rowsPerChunk: number): [number, number][] {
   const runs: [number, number][] = [];
   let a = 0;
   while (a < x.rows) {

@@ -92,40 +92,6 @@ interface KMeansResult {
   inertia: number;
 }
 
-/**
- * Index of the nearest centre (the lowest index among equally near ones); its squared distance is left in
- * `nearestDistance` (no tuple per call: 10⁶ calls). The row's previous centre `hint` is measured first, so the
- * partial sums of the others stop early; the result is the same as scanning from centre 0.
- */
-let nearestDistance = 0;
-function nearest(m: Matrix, i: number, centres: Float64Array, k: number, hint: number): number {
-  const { data, d } = m;
-  const off = i * d;
-  let best = hint >= 0 && hint < k ? hint : 0;
-  let bestD = 0;
-  for (let j = 0; j < d; j++) {
-    const x = data[off + j] - centres[best * d + j];
-    bestD += x * x;
-  }
-  for (let c = 0; c < k; c++) {
-    if (c === best) continue;
-    let s = 0;
-    const co = c * d;
-    // Partial distance: the sum only grows, so a centre already farther cannot win (exact, not a heuristic). A tie
-    // is completed, since the lower index wins it.
-    for (let j = 0; j < d && s <= bestD; j++) {
-      const x = data[off + j] - centres[co + j];
-      s += x * x;
-    }
-    if (s < bestD || (s === bestD && c < best)) {
-      bestD = s;
-      best = c;
-    }
-  }
-  nearestDistance = bestD;
-  return best;
-}
-
 /** Bounds must clear each other by this factor to skip a row: far above the rounding of a few hundred sums. */
 const BOUND_MARGIN = 1 + 1e-9;
 
@@ -139,14 +105,18 @@ function squaredDistance(m: Matrix, i: number, centres: Float64Array, c: number)
   return s;
 }
 
+/** Squared distances to the nearest and second-nearest centre found by the last `nearest` call (no tuple per
+ * call: 10⁶ calls). */
+let nearestDistance = 0;
 let secondDistance = Infinity;
 
 /**
- * `nearest` without a hint, also leaving the squared distance to the second-nearest centre in `secondDistance`
- * (Infinity with one centre). Same winner (lowest index on a tie) and the same sum for it as `nearest`; a sum is
- * cut short only once it exceeds the second-nearest so far, which neither of the two can then be.
+ * Index of the nearest centre (the lowest index among equally near ones), its squared distance left in
+ * `nearestDistance` and the second-nearest one's in `secondDistance` (Infinity with one centre). A partial sum
+ * stops once it exceeds the second-nearest so far: the sum only grows, so that centre can be neither (exact, not
+ * a heuristic); a tie is completed, and the lower index wins it.
  */
-function nearestTwo(m: Matrix, i: number, centres: Float64Array, k: number): number {
+function nearest(m: Matrix, i: number, centres: Float64Array, k: number): number {
   const { data, d } = m;
   const off = i * d;
   let best = -1;
@@ -278,7 +248,7 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100, weight
           upper[i] = Math.sqrt(dist[i]);
         }
         if (c < 0 || !(upper[i] * BOUND_MARGIN < lower[i])) {
-          c = nearestTwo(m, i, centres, k);
+          c = nearest(m, i, centres, k);
           dist[i] = nearestDistance;
           upper[i] = Math.sqrt(nearestDistance);
           lower[i] = Math.sqrt(secondDistance);
@@ -363,7 +333,7 @@ function partition(m: Matrix, k: number, o: Required<Pick<DiscoverOptions, 'seed
   rows.forEach((r, i) => data.set(m.data.subarray(r * m.d, (r + 1) * m.d), i * m.d));
   const sample: Matrix = { ...m, n: rows.length, data };
   const fit = bestOf(sample, k, o.seed, o.restarts, weights && Float64Array.from(rows, (r) => weights[r]));
-  return Int32Array.from({ length: m.n }, (_, i) => nearest(m, i, fit.centres, k, -1));
+  return Int32Array.from({ length: m.n }, (_, i) => nearest(m, i, fit.centres, k));
 }
 
 /**
