@@ -14,16 +14,26 @@ import { SEED_FILE, syntheticRows, toCsv } from './synthetic.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, '.cache', 'bench', 'run');
-// Printed by the child at exit: peak resident memory of the whole command, the only way to see it from outside.
-export const PRELOAD =
-  `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();` +
-  `process.stderr.write('\\nPUBCOM_MAXRSS_KB='+u.maxRSS+' PUBCOM_CPU_US='+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+// Printed by the child at exit: peak resident memory of the whole command, the only way to see it from outside;
+// `more` adds fields (a JS expression appended to the line).
+const exitReport = (more = '') =>
+  `process.on('exit',()=>{const u=process.resourceUsage();` +
+  `process.stderr.write('\\nPUBCOM_MAXRSS_KB='+u.maxRSS+' PUBCOM_CPU_US='+(u.userCPUTime+u.systemCPUTime)${more}+'\\n')})`;
+export const PRELOAD = `data:text/javascript,${exitReport()}`;
+// Also the main thread's garbage-collection pauses, summed: at 100,000 rows they are a sixth of the wall time and
+// grow faster than the rows, so the scale bench shows them beside the stages.
+const PRELOAD_GC =
+  `data:text/javascript,import{PerformanceObserver as P}from'node:perf_hooks';let g=0;` +
+  `new P((l)=>{for(const e of l.getEntries())g+=e.duration}).observe({entryTypes:['gc']});` +
+  exitReport(`+' PUBCOM_GC_MS='+Math.round(g)`);
 
 export interface Measured {
   wallMs: number;
   /** CPU time of the command (user + system): the work done, whatever else shares the two cores. */
   cpuMs: number;
   peakMb: number;
+  /** Garbage-collection pauses of the main thread (PerformanceObserver 'gc' entries), summed. */
+  gcMs: number;
   stagesMs: Record<string, number>;
   stagesRssMb: Record<string, number>;
 }
@@ -33,7 +43,7 @@ export function runOnce(input: string, out: string, cacheDir: string): Measured 
   writeFileSync(config, JSON.stringify({ cache: { enabled: true, dir: cacheDir } }));
   rmSync(out, { recursive: true, force: true });
   const started = performance.now();
-  const r = spawnSync('node', ['--import', PRELOAD, join(ROOT, 'bin/pubcom.js'), 'run', input, '--out', out, '--config', config, '--quiet'], {
+  const r = spawnSync('node', ['--import', PRELOAD_GC, join(ROOT, 'bin/pubcom.js'), 'run', input, '--out', out, '--config', config, '--quiet'], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -42,8 +52,9 @@ export function runOnce(input: string, out: string, cacheDir: string): Measured 
   if (r.status !== 0) throw new Error(`pubcom run ${input} failed (exit ${r.status}):\n${r.stderr}`);
   const kb = Number(/PUBCOM_MAXRSS_KB=(\d+)/.exec(r.stderr)?.[1]);
   const cpuUs = Number(/PUBCOM_CPU_US=(\d+)/.exec(r.stderr)?.[1]);
+  const gcMs = Number(/PUBCOM_GC_MS=(\d+)/.exec(r.stderr)?.[1]);
   const manifest = Manifest.parse(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')));
-  return { wallMs, cpuMs: cpuUs / 1000, peakMb: kb / 1024, stagesMs: manifest.timings_ms, stagesRssMb: manifest.peak_rss_mb };
+  return { wallMs, cpuMs: cpuUs / 1000, peakMb: kb / 1024, gcMs, stagesMs: manifest.timings_ms, stagesRssMb: manifest.peak_rss_mb };
 }
 
 const median = (xs: number[]) => {
