@@ -2,6 +2,7 @@
 // sublinear TF-IDF rows. N-grams are keyed by numbers (UTF-16 codes packed into a double) rather than strings:
 // 20,000 comments yield ~5 M n-gram occurrences, and string keys made this the slowest part of fitting.
 import { NumberKeyMap } from '../core/number-key-map.ts';
+import type { Csr } from './linalg.ts';
 
 export interface FeatureSettings {
   char_ngrams: [number, number];
@@ -79,21 +80,33 @@ export class Vocabulary {
     return this.wordIndex.size;
   }
 
-  /** Vocabulary, IDF and the TF-IDF rows of the fitting corpus (in input order). */
-  static fit(docs: readonly RawDoc[], s: FeatureSettings): { vocab: Vocabulary; rows: SparseRow[] } {
+  /**
+   * Vocabulary, IDF and the TF-IDF rows of the fitting corpus (in input order), as one CSR matrix. Documents are
+   * read one at a time and only their distinct feature ids and counts are kept, in flat arrays for the whole
+   * corpus: a 100,000-comment round made 400 MB of n-gram key lists and six small typed arrays per comment when
+   * they were all kept, and the collector copied every one of them (its pauses grew faster than the corpus).
+   */
+  static fit(docs: Iterable<RawDoc>, s: FeatureSettings): { vocab: Vocabulary; rows: Csr } {
     const wordIds = new Map<string, number>();
     const gramIds = new NumberKeyMap();
     const wordKeys: string[] = [];
     const gramKeys: number[] = [];
     const wordDf: number[] = [];
     const gramDf: number[] = [];
-    const counted = docs.map((d) => {
-      const w = countIds(d.words, wordIds, wordKeys, wordDf);
-      const g = countIds(d.grams, gramIds, gramKeys, gramDf);
-      return { w, g };
-    });
+    // Per document: its distinct word ids then its distinct gram ids, each ascending, with their counts.
+    const ids: number[] = [];
+    const tfs: number[] = [];
+    const wordEnd: number[] = []; // where each document's gram ids begin in ids
+    const docEnd: number[] = []; // where each document ends in ids
+    for (const d of docs) {
+      countIds(d.words, wordIds, wordKeys, wordDf, ids, tfs);
+      wordEnd.push(ids.length);
+      countIds(d.grams, gramIds, gramKeys, gramDf, ids, tfs);
+      docEnd.push(ids.length);
+    }
+    const n = docEnd.length;
 
-    const minDf = docs.length >= s.min_df_from_docs ? s.min_df : 1;
+    const minDf = n >= s.min_df_from_docs ? s.min_df : 1;
     let words = wordKeys.map((_, id) => id).filter((id) => wordDf[id] >= minDf);
     let grams = gramKeys.map((_, id) => id).filter((id) => gramDf[id] >= minDf);
     if (words.length + grams.length > s.max_features) {
@@ -113,7 +126,6 @@ export class Vocabulary {
     words.sort((a, b) => compareStrings(wordKeys[a], wordKeys[b]));
     grams.sort((a, b) => gramKeys[a] - gramKeys[b]);
 
-    const n = docs.length;
     const idf = new Float64Array(words.length + grams.length);
     const wordRemap = new Int32Array(wordKeys.length).fill(-1);
     const gramRemap = new Int32Array(gramKeys.length).fill(-1);
@@ -131,20 +143,24 @@ export class Vocabulary {
       idf[i] = smoothIdf(n, gramDf[id]);
     });
     const vocab = new Vocabulary(wordIndex, gramIndex, idf, s.word_weight);
-    const rows = counted.map(({ w, g }) => {
-      const indices: number[] = [];
-      const tfs: number[] = [];
-      for (let k = 0; k < w.ids.length; k++) {
-        const i = wordRemap[w.ids[k]];
-        if (i >= 0) indices.push(i), tfs.push(w.tf[k]);
+    const indptr = new Int32Array(n + 1);
+    const indices = new Int32Array(ids.length);
+    const values = new Float64Array(ids.length);
+    const docIndices: number[] = [];
+    const docTfs: number[] = [];
+    let start = 0;
+    for (let doc = 0; doc < n; doc++) {
+      docIndices.length = 0;
+      docTfs.length = 0;
+      for (let k = start; k < docEnd[doc]; k++) {
+        const i = k < wordEnd[doc] ? wordRemap[ids[k]] : gramRemap[ids[k]];
+        if (i >= 0) docIndices.push(i), docTfs.push(tfs[k]);
       }
-      for (let k = 0; k < g.ids.length; k++) {
-        const i = gramRemap[g.ids[k]];
-        if (i >= 0) indices.push(i), tfs.push(g.tf[k]);
-      }
-      return vocab.weigh(indices, tfs);
-    });
-    return { vocab, rows };
+      indptr[doc + 1] = indptr[doc] + vocab.weighInto(docIndices, docTfs, indices, values, indptr[doc]);
+      start = docEnd[doc];
+    }
+    const nnz = indptr[n];
+    return { vocab, rows: { rows: n, cols: vocab.size, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) } };
   }
 
   /** TF-IDF row of a new document (features outside the vocabulary are ignored). */
@@ -158,16 +174,20 @@ export class Vocabulary {
       const i = this.gramIndex.get(g);
       if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
     }
-    return this.weigh([...tf.keys()], [...tf.values()]);
+    const out: SparseRow = { indices: new Int32Array(tf.size), values: new Float64Array(tf.size) };
+    this.weighInto([...tf.keys()], [...tf.values()], out.indices, out.values, 0);
+    return out;
   }
 
-  /** Sublinear TF × IDF, sorted by index; word and n-gram blocks each scaled to their share of a unit norm. */
-  private weigh(indices: number[], tfs: number[]): SparseRow {
+  /**
+   * Sublinear TF × IDF of one document, sorted by index, written from `at`; word and n-gram blocks each scaled
+   * to their share of a unit norm. Returns the number of entries written (one per index given).
+   */
+  weighInto(indices: readonly number[], tfs: readonly number[], outIndices: Int32Array, outValues: Float64Array, at: number): number {
     // Sort (index, position) pairs packed into one number: a typed-array sort, no comparator calls.
     const packed = new Float64Array(indices.length);
     for (let k = 0; k < indices.length; k++) packed[k] = indices[k] * PACK + k;
     packed.sort();
-    const out: SparseRow = { indices: new Int32Array(packed.length), values: new Float64Array(packed.length) };
     let wordNorm = 0;
     let gramNorm = 0;
     const wordCount = this.wordCount;
@@ -175,15 +195,15 @@ export class Vocabulary {
       const k = packed[p] % PACK;
       const i = indices[k];
       const v = (1 + Math.log(tfs[k])) * this.idf[i];
-      out.indices[p] = i;
-      out.values[p] = v;
+      outIndices[at + p] = i;
+      outValues[at + p] = v;
       if (i < wordCount) wordNorm += v * v;
       else gramNorm += v * v;
     }
     const wScale = wordNorm > 0 ? Math.sqrt(this.wordWeight / wordNorm) : 0;
     const gScale = gramNorm > 0 ? Math.sqrt((1 - this.wordWeight) / gramNorm) : 0;
-    for (let p = 0; p < out.indices.length; p++) out.values[p] *= out.indices[p] < wordCount ? wScale : gScale;
-    return out;
+    for (let p = at; p < at + packed.length; p++) outValues[p] *= outIndices[p] < wordCount ? wScale : gScale;
+    return packed.length;
   }
 }
 
@@ -200,8 +220,11 @@ function smoothIdf(n: number, df: number): number {
   return Math.log((1 + n) / (1 + df)) + 1;
 }
 
-/** Distinct ids (assigned on first sight) and their counts in one document; bumps document frequencies. */
-function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number[]): { ids: Int32Array; tf: Int32Array } {
+/**
+ * Appends one document's distinct ids (assigned on first sight), ascending, to `outIds` and their counts to
+ * `outTf`; bumps document frequencies.
+ */
+function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number[], outIds: number[], outTf: number[]): void {
   const local = new Int32Array(keys.length);
   keys.forEach((key, k) => {
     let id = ids.get(key);
@@ -214,8 +237,6 @@ function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number
     local[k] = id;
   });
   local.sort();
-  const outIds: number[] = [];
-  const outTf: number[] = [];
   for (let k = 0; k < local.length; k++) {
     if (k > 0 && local[k] === local[k - 1]) outTf[outTf.length - 1]++;
     else {
@@ -224,7 +245,6 @@ function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number
       df[local[k]]++;
     }
   }
-  return { ids: Int32Array.from(outIds), tf: Int32Array.from(outTf) };
 }
 
 export function compareStrings(a: string, b: string): number {

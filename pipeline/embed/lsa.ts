@@ -6,7 +6,7 @@ import { readModel } from '../core/models.ts';
 import { gaussian, seededSample } from '../core/random.ts';
 import { normalize } from '../core/text.ts';
 import { getTokenizer, type Tokenizer } from '../tokenize/index.ts';
-import { charGramKeys, Vocabulary, type RawDoc, type SparseRow } from './lsa-features.ts';
+import { charGramKeys, Vocabulary, type RawDoc } from './lsa-features.ts';
 import {
   crossProduct,
   csrTimesDense,
@@ -71,8 +71,12 @@ interface Fitted {
   proj: Float64Array;
   l: number;
   dim: number;
-  /** x·Bᵀ of each training text (computed while fitting), so embedding the fitted corpus costs almost nothing. */
-  fittedRows: Map<string, Float64Array>;
+  /**
+   * x·Bᵀ of every training text (computed while fitting), row by row, and each text's row: embedding the fitted
+   * corpus costs almost nothing.
+   */
+  docsTimesBt: Float64Array;
+  fittedRows: Map<string, number>;
 }
 
 export class LsaEmbedder implements Embedder {
@@ -115,10 +119,11 @@ export class LsaEmbedder implements Embedder {
     const s = this.settings;
     const started = performance.now();
     const texts = fitTexts(corpus);
-    const { vocab, rows } = Vocabulary.fit(
-      texts.map((t) => this.rawDoc(t, tokenizer)),
-      s,
-    );
+    // One document at a time: its n-gram keys are garbage before the next is made.
+    const rawDocs = function* (this: LsaEmbedder) {
+      for (const t of texts) yield this.rawDoc(t, tokenizer);
+    };
+    const { vocab, rows } = Vocabulary.fit(rawDocs.call(this), s);
     const n = texts.length;
     // The SVD sees at most svd_sample_docs documents, so they bound the dimension too.
     const dim = Math.min(s.dim, Math.min(n, s.svd_sample_docs) - 1, vocab.size - 1);
@@ -135,15 +140,15 @@ export class LsaEmbedder implements Embedder {
     const l = Math.min(dim + s.oversample, sample.length, vocab.size);
     const svdStart = performance.now();
     const whole = sample.length === n;
-    const svd = randomizedSvd(toCsr(whole ? rows : sample.map((i) => rows[i]), vocab.size), dim, l, s);
+    const svd = randomizedSvd(whole ? rows : csrRows(rows, sample), dim, l, s);
     const { bt, proj } = svd;
-    const docsTimesBt = whole ? svd.sampleTimesBt : allTimesBt(rows, sample, svd.sampleTimesBt, bt, l, vocab.size);
-    const fittedRows = new Map(texts.map((t, i) => [t, docsTimesBt.subarray(i * l, (i + 1) * l)]));
-    this.fitted = { vocab, bt, proj, l, dim, fittedRows };
+    const docsTimesBt = whole ? svd.sampleTimesBt : allTimesBt(rows, sample, svd.sampleTimesBt, bt, l);
+    const fittedRows = new Map(texts.map((t, i) => [t, i]));
+    this.fitted = { vocab, bt, proj, l, dim, docsTimesBt, fittedRows };
     this.fitStats = {
       docs: n,
       features: vocab.size,
-      nnz: rows.reduce((a, r) => a + r.indices.length, 0),
+      nnz: rows.indptr[rows.rows],
       svdDocs: sample.length,
       dim,
       l,
@@ -163,8 +168,8 @@ export class LsaEmbedder implements Embedder {
     texts.forEach((raw, i) => {
       const text = normalize(raw);
       const known = f.fittedRows.get(text);
-      if (known) {
-        t.set(known, i * f.l);
+      if (known !== undefined) {
+        t.set(f.docsTimesBt.subarray(known * f.l, (known + 1) * f.l), i * f.l);
         return;
       }
       const row = f.vocab.row(this.rawDoc(text, tokenizer));
@@ -181,29 +186,30 @@ export class LsaEmbedder implements Embedder {
   }
 }
 
-function toCsr(rows: readonly SparseRow[], cols: number): Csr {
+/** The given rows of a CSR matrix, in the order given. */
+function csrRows(m: Csr, rows: readonly number[]): Csr {
   const indptr = new Int32Array(rows.length + 1);
-  rows.forEach((r, i) => (indptr[i + 1] = indptr[i] + r.indices.length));
+  rows.forEach((r, i) => (indptr[i + 1] = indptr[i] + m.indptr[r + 1] - m.indptr[r]));
   const indices = new Int32Array(indptr[rows.length]);
   const values = new Float64Array(indptr[rows.length]);
   rows.forEach((r, i) => {
-    indices.set(r.indices, indptr[i]);
-    values.set(r.values, indptr[i]);
+    indices.set(m.indices.subarray(m.indptr[r], m.indptr[r + 1]), indptr[i]);
+    values.set(m.values.subarray(m.indptr[r], m.indptr[r + 1]), indptr[i]);
   });
-  return { rows: rows.length, cols, indptr, indices, values };
+  return { rows: rows.length, cols: m.cols, indptr, indices, values };
 }
 
 /**
  * X·Bᵀ for every document: the sampled rows' products exist already (the SVD computed them with the same
  * arithmetic), so only the other rows are multiplied and the two are interleaved back into corpus order.
  */
-function allTimesBt(rows: readonly SparseRow[], sample: readonly number[], sampleTimesBt: Float64Array, bt: Float64Array, l: number, cols: number): Float64Array {
-  const inSample = new Uint8Array(rows.length);
+function allTimesBt(x: Csr, sample: readonly number[], sampleTimesBt: Float64Array, bt: Float64Array, l: number): Float64Array {
+  const inSample = new Uint8Array(x.rows);
   for (const i of sample) inSample[i] = 1;
   const rest: number[] = [];
-  for (let i = 0; i < rows.length; i++) if (!inSample[i]) rest.push(i);
-  const restTimesBt = csrTimesDense(toCsr(rest.map((i) => rows[i]), cols), bt, l);
-  const out = new Float64Array(rows.length * l);
+  for (let i = 0; i < x.rows; i++) if (!inSample[i]) rest.push(i);
+  const restTimesBt = csrTimesDense(csrRows(x, rest), bt, l);
+  const out = new Float64Array(x.rows * l);
   sample.forEach((i, k) => out.set(sampleTimesBt.subarray(k * l, (k + 1) * l), i * l));
   rest.forEach((i, k) => out.set(restTimesBt.subarray(k * l, (k + 1) * l), i * l));
   return out;
