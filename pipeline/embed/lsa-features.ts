@@ -94,17 +94,17 @@ export class Vocabulary {
     const wordDf: number[] = [];
     const gramDf: number[] = [];
     // Per document: its distinct word ids then its distinct gram ids, each ascending, with their counts.
-    const ids: number[] = [];
-    const tfs: number[] = [];
-    const wordEnd: number[] = []; // where each document's gram ids begin in ids
-    const docEnd: number[] = []; // where each document ends in ids
+    const counts = new IdCounts();
+    const wordEnd: number[] = []; // where each document's gram ids begin in counts
+    const docEnd: number[] = []; // where each document ends in counts
     for (const d of docs) {
-      countIds(d.words, wordIds, wordKeys, wordDf, ids, tfs);
-      wordEnd.push(ids.length);
-      countIds(d.grams, gramIds, gramKeys, gramDf, ids, tfs);
-      docEnd.push(ids.length);
+      countIds(d.words, wordIds, wordKeys, wordDf, counts);
+      wordEnd.push(counts.used);
+      countIds(d.grams, gramIds, gramKeys, gramDf, counts);
+      docEnd.push(counts.used);
     }
     const n = docEnd.length;
+    const { ids, tfs } = counts;
 
     const minDf = n >= s.min_df_from_docs ? s.min_df : 1;
     let words = wordKeys.map((_, id) => id).filter((id) => wordDf[id] >= minDf);
@@ -144,20 +144,20 @@ export class Vocabulary {
     });
     const vocab = new Vocabulary(wordIndex, gramIndex, idf, s.word_weight);
     const indptr = new Int32Array(n + 1);
-    const indices = new Int32Array(ids.length);
-    const values = new Float64Array(ids.length);
-    const docIndices: number[] = [];
-    const docTfs: number[] = [];
-    let start = 0;
-    for (let doc = 0; doc < n; doc++) {
-      docIndices.length = 0;
-      docTfs.length = 0;
+    const indices = new Int32Array(counts.used);
+    const values = new Float64Array(counts.used);
+    // One document's kept features, in scratch arrays as long as the longest document.
+    let longest = 0;
+    for (let doc = 0, start = 0; doc < n; start = docEnd[doc++]) longest = Math.max(longest, docEnd[doc] - start);
+    const docIndices = new Int32Array(longest);
+    const docTfs = new Int32Array(longest);
+    for (let doc = 0, start = 0; doc < n; start = docEnd[doc++]) {
+      let kept = 0;
       for (let k = start; k < docEnd[doc]; k++) {
         const i = k < wordEnd[doc] ? wordRemap[ids[k]] : gramRemap[ids[k]];
-        if (i >= 0) docIndices.push(i), docTfs.push(tfs[k]);
+        if (i >= 0) (docIndices[kept] = i), (docTfs[kept++] = tfs[k]);
       }
-      indptr[doc + 1] = indptr[doc] + vocab.weighInto(docIndices, docTfs, indices, values, indptr[doc]);
-      start = docEnd[doc];
+      indptr[doc + 1] = indptr[doc] + vocab.weighInto(docIndices, docTfs, kept, indices, values, indptr[doc]);
     }
     const nnz = indptr[n];
     return { vocab, rows: { rows: n, cols: vocab.size, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) } };
@@ -175,18 +175,18 @@ export class Vocabulary {
       if (i !== undefined) tf.set(i, (tf.get(i) ?? 0) + 1);
     }
     const out: SparseRow = { indices: new Int32Array(tf.size), values: new Float64Array(tf.size) };
-    this.weighInto([...tf.keys()], [...tf.values()], out.indices, out.values, 0);
+    this.weighInto([...tf.keys()], [...tf.values()], tf.size, out.indices, out.values, 0);
     return out;
   }
 
   /**
-   * Sublinear TF × IDF of one document, sorted by index, written from `at`; word and n-gram blocks each scaled
-   * to their share of a unit norm. Returns the number of entries written (one per index given).
+   * Sublinear TF × IDF of one document (the first `count` indices and counts), sorted by index, written from
+   * `at`; word and n-gram blocks each scaled to their share of a unit norm. Returns `count`, the entries written.
    */
-  weighInto(indices: readonly number[], tfs: readonly number[], outIndices: Int32Array, outValues: Float64Array, at: number): number {
+  weighInto(indices: ArrayLike<number>, tfs: ArrayLike<number>, count: number, outIndices: Int32Array, outValues: Float64Array, at: number): number {
     // Sort (index, position) pairs packed into one number: a typed-array sort, no comparator calls.
-    const packed = new Float64Array(indices.length);
-    for (let k = 0; k < indices.length; k++) packed[k] = indices[k] * PACK + k;
+    const packed = new Float64Array(count);
+    for (let k = 0; k < count; k++) packed[k] = indices[k] * PACK + k;
     packed.sort();
     let wordNorm = 0;
     let gramNorm = 0;
@@ -220,11 +220,28 @@ function smoothIdf(n: number, df: number): number {
   return Math.log((1 + n) / (1 + df)) + 1;
 }
 
-/**
- * Appends one document's distinct ids (assigned on first sight), ascending, to `outIds` and their counts to
- * `outTf`; bumps document frequencies.
- */
-function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number[], outIds: number[], outTf: number[]): void {
+/** Distinct feature ids and their counts, document after document, in typed arrays that grow by doubling. */
+class IdCounts {
+  ids = new Int32Array(1 << 16);
+  tfs = new Int32Array(1 << 16);
+  used = 0;
+
+  push(id: number): void {
+    if (this.used === this.ids.length) {
+      const ids = new Int32Array(this.ids.length * 2);
+      const tfs = new Int32Array(this.ids.length * 2);
+      ids.set(this.ids);
+      tfs.set(this.tfs);
+      this.ids = ids;
+      this.tfs = tfs;
+    }
+    this.ids[this.used] = id;
+    this.tfs[this.used++] = 1;
+  }
+}
+
+/** Appends one document's distinct ids (assigned on first sight), ascending, with their counts; bumps document frequencies. */
+function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number[], out: IdCounts): void {
   const local = new Int32Array(keys.length);
   keys.forEach((key, k) => {
     let id = ids.get(key);
@@ -238,10 +255,9 @@ function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number
   });
   local.sort();
   for (let k = 0; k < local.length; k++) {
-    if (k > 0 && local[k] === local[k - 1]) outTf[outTf.length - 1]++;
+    if (k > 0 && local[k] === local[k - 1]) out.tfs[out.used - 1]++;
     else {
-      outIds.push(local[k]);
-      outTf.push(1);
+      out.push(local[k]);
       df[local[k]]++;
     }
   }
