@@ -120,10 +120,11 @@ export class LsaEmbedder implements Embedder {
     const started = performance.now();
     const texts = fitTexts(corpus);
     // One document at a time: its n-gram keys are garbage before the next is made.
-    const rawDocs = function* (this: LsaEmbedder) {
-      for (const t of texts) yield this.rawDoc(t, tokenizer);
-    };
-    const { vocab, rows } = Vocabulary.fit(rawDocs.call(this), s);
+    const rawDoc = (t: string) => this.rawDoc(t, tokenizer);
+    function* oneAtATime() {
+      for (const t of texts) yield rawDoc(t);
+    }
+    const { vocab, rows } = Vocabulary.fit(oneAtATime(), s);
     const n = texts.length;
     // The SVD sees at most svd_sample_docs documents, so they bound the dimension too.
     const dim = Math.min(s.dim, Math.min(n, s.svd_sample_docs) - 1, vocab.size - 1);
