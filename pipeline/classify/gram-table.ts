@@ -3,6 +3,7 @@
 // a string and hashing it dominated; then a trie of Maps did, and the match objects it returned kept the
 // garbage collector busy. Now the trie is flat typed arrays (a direct table for the root's children, open
 // addressing for the deeper edges), and matches go into reusable typed-array buffers: no allocation per n-gram.
+import { doubled } from '../core/arrays.ts';
 
 export interface GramTable {
   /** rootChild[code]: the node reached from the root by that UTF-16 code unit, or -1. */
@@ -88,14 +89,9 @@ export class GramMatches {
 
   push(feature: number, start: number, length: number): void {
     if (this.count === this.feature.length) {
-      const grow = <T extends Int32Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-        const b = make(a.length * 2);
-        b.set(a);
-        return b;
-      };
-      this.feature = grow(this.feature, (n) => new Int32Array(n));
-      this.start = grow(this.start, (n) => new Int32Array(n));
-      this.length = grow(this.length, (n) => new Uint8Array(n));
+      this.feature = doubled(this.feature);
+      this.start = doubled(this.start);
+      this.length = doubled(this.length);
     }
     this.feature[this.count] = feature;
     this.start[this.count] = start;

@@ -17,6 +17,15 @@ export function minOf(values: ArrayLike<number>, empty = Infinity): number {
   return min;
 }
 
+type GrowableArray = Int32Array | Uint8Array;
+
+/** A copy of `a` in an array of the same kind twice as long (the rest zero): for buffers that grow by doubling. */
+export function doubled<T extends GrowableArray>(a: T): T {
+  const b = new (a.constructor as new (length: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 /** Appends every element of `items` to `out` (any length), returning `out`. */
 export function pushAll<T>(out: T[], items: Iterable<T>): T[] {
   for (const x of items) out.push(x);

@@ -1,6 +1,7 @@
 // The TF-IDF side of lsa: vocabulary of content words and character n-grams, document frequencies, and
 // sublinear TF-IDF rows. N-grams are keyed by numbers (UTF-16 codes packed into a double) rather than strings:
 // 20,000 comments yield ~5 M n-gram occurrences, and string keys made this the slowest part of fitting.
+import { doubled } from '../core/arrays.ts';
 import { NumberKeyMap } from '../core/number-key-map.ts';
 import type { Csr } from './linalg.ts';
 
@@ -97,11 +98,14 @@ export class Vocabulary {
     const counts = new IdCounts();
     const wordEnd: number[] = []; // where each document's gram ids begin in counts
     const docEnd: number[] = []; // where each document ends in counts
+    let longest = 0; // the most distinct features of one document
     for (const d of docs) {
+      const start = counts.used;
       countIds(d.words, wordIds, wordKeys, wordDf, counts);
       wordEnd.push(counts.used);
       countIds(d.grams, gramIds, gramKeys, gramDf, counts);
       docEnd.push(counts.used);
+      longest = Math.max(longest, counts.used - start);
     }
     const n = docEnd.length;
     const { ids, tfs } = counts;
@@ -147,8 +151,6 @@ export class Vocabulary {
     const indices = new Int32Array(counts.used);
     const values = new Float64Array(counts.used);
     // One document's kept features, in scratch arrays as long as the longest document.
-    let longest = 0;
-    for (let doc = 0, start = 0; doc < n; start = docEnd[doc++]) longest = Math.max(longest, docEnd[doc] - start);
     const docIndices = new Int32Array(longest);
     const docTfs = new Int32Array(longest);
     for (let doc = 0, start = 0; doc < n; start = docEnd[doc++]) {
@@ -159,8 +161,9 @@ export class Vocabulary {
       }
       indptr[doc + 1] = indptr[doc] + vocab.weighInto(docIndices, docTfs, kept, indices, values, indptr[doc]);
     }
+    // Views, not copies: features under min_df leave the arrays' tails unused, and the matrix lives only while fitting.
     const nnz = indptr[n];
-    return { vocab, rows: { rows: n, cols: vocab.size, indptr, indices: indices.slice(0, nnz), values: values.slice(0, nnz) } };
+    return { vocab, rows: { rows: n, cols: vocab.size, indptr, indices: indices.subarray(0, nnz), values: values.subarray(0, nnz) } };
   }
 
   /** TF-IDF row of a new document (features outside the vocabulary are ignored). */
@@ -228,12 +231,8 @@ class IdCounts {
 
   push(id: number): void {
     if (this.used === this.ids.length) {
-      const ids = new Int32Array(this.ids.length * 2);
-      const tfs = new Int32Array(this.ids.length * 2);
-      ids.set(this.ids);
-      tfs.set(this.tfs);
-      this.ids = ids;
-      this.tfs = tfs;
+      this.ids = doubled(this.ids);
+      this.tfs = doubled(this.tfs);
     }
     this.ids[this.used] = id;
     this.tfs[this.used++] = 1;
