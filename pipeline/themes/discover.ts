@@ -95,11 +95,11 @@ interface KMeansResult {
 /** Bounds must clear each other by this factor to skip a row: far above the rounding of a few hundred sums. */
 const BOUND_MARGIN = 1 + 1e-9;
 
-function squaredDistance(m: Matrix, i: number, centres: Float64Array, c: number): number {
-  const { data, d } = m;
+/** Squared distance between the d values of `a` from `aAt` and those of `b` from `bAt`. */
+function squaredDistance(a: ArrayLike<number>, aAt: number, b: ArrayLike<number>, bAt: number, d: number): number {
   let s = 0;
   for (let j = 0; j < d; j++) {
-    const x = data[i * d + j] - centres[c * d + j];
+    const x = a[aAt + j] - b[bAt + j];
     s += x * x;
   }
   return s;
@@ -224,15 +224,14 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100, weight
   }
   const labels = new Int32Array(n).fill(-1);
   const dist = new Float64Array(n);
-  // Hamerly's bounds (2010): `upper` is at least a row's distance to its centre, `lower` at most its distance to
-  // any other centre. Centres move a known distance per iteration, so the bounds are moved by it; while
-  // upper < lower the nearest centre cannot have changed and only the distance to it is recomputed. The labels,
-  // distances and centres are those of recomputing every row (same sums in the same order); the margin absorbs
-  // rounding in the bounds, and a row inside it is recomputed in full.
-  const upper = new Float64Array(n);
+  // Hamerly's lower bound (2010): `lower` is at most a row's distance to any centre but its own. Centres move a
+  // known distance per iteration, so the bound is lowered by the largest move; while the row's distance to its own
+  // centre (recomputed every iteration: the inertia and outliers need it exact) stays under the bound, that centre
+  // is still the nearest and the others are not measured. The labels, distances and centres are those of
+  // recomputing every row (same sums in the same order); the margin absorbs rounding in the bound, and a row
+  // inside it is recomputed in full.
   const lower = new Float64Array(n);
   const previous = new Float64Array(k * d);
-  const moved = new Float64Array(k);
   for (let iter = 0; iter < maxIter; iter++) {
     let changed = 0;
     for (let i = 0; i < n; i++) {
@@ -243,14 +242,10 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100, weight
         dist[i] = dist[r];
       } else {
         c = labels[i];
-        if (c >= 0 && upper[i] * BOUND_MARGIN < lower[i]) {
-          dist[i] = squaredDistance(m, i, centres, c);
-          upper[i] = Math.sqrt(dist[i]);
-        }
-        if (c < 0 || !(upper[i] * BOUND_MARGIN < lower[i])) {
+        if (c >= 0) dist[i] = squaredDistance(data, i * d, centres, c * d, d);
+        if (c < 0 || !(Math.sqrt(dist[i]) * BOUND_MARGIN < lower[i])) {
           c = nearest(m, i, centres, k);
           dist[i] = nearestDistance;
-          upper[i] = Math.sqrt(nearestDistance);
           lower[i] = Math.sqrt(secondDistance);
         }
       }
@@ -281,19 +276,8 @@ export function kmeans(m: Matrix, k: number, seed: number, maxIter = 100, weight
       for (let j = 0; j < d; j++) centres[c * d + j] /= counts[c];
     }
     let farthest = 0;
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const x = centres[c * d + j] - previous[c * d + j];
-        s += x * x;
-      }
-      moved[c] = Math.sqrt(s);
-      farthest = Math.max(farthest, moved[c]);
-    }
-    for (let i = 0; i < n; i++) {
-      upper[i] += moved[labels[i]];
-      lower[i] -= farthest;
-    }
+    for (let c = 0; c < k; c++) farthest = Math.max(farthest, Math.sqrt(squaredDistance(centres, c * d, previous, c * d, d)));
+    for (let i = 0; i < n; i++) lower[i] -= farthest;
   }
   let inertia = 0;
   for (let i = 0; i < n; i++) inertia += w(i) * dist[i];
