@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../pipeline/core/random.ts';
 import { csrTimesDense, csrTimesDenseLoop, type Csr } from '../pipeline/embed/linalg.ts';
-import { csrTimesDenseSimd } from '../pipeline/embed/simd.ts';
+import { csrTimesDenseSimd, withKernelMemory } from '../pipeline/embed/simd.ts';
 
 /** Rows with 0 to 2·perRow non-zeros, so every row length modulo eight occurs (the kernel folds eight at a time). */
 function randomCsr(rows: number, cols: number, perRow: number, seed: number): Csr {
@@ -47,6 +47,22 @@ describe('the SIMD sparse × dense product', () => {
     expect(differing(simd, csrTimesDenseLoop(x, d, 138))).toBe(0);
     // csrTimesDense takes the kernel at this size, and the result is the same array either way.
     expect(differing(csrTimesDense(x, d, 138), simd)).toBe(0);
+  });
+
+  it('gives the same bits through one kept memory, as it grows and when a smaller product follows a larger', () => {
+    const small = randomCsr(200, 300, 10, 7);
+    // The small product's memory is its operand plus a 16 MB output chunk; the large operand alone is 22 MB.
+    const large = randomCsr(1_000, 20_000, 12, 8);
+    const dSmall = dense(300 * 20, 9);
+    const dLarge = dense(20_000 * 138, 10);
+    const results = withKernelMemory(() => [
+      csrTimesDenseSimd(small, dSmall, 20)!,
+      csrTimesDenseSimd(large, dLarge, 138)!,
+      csrTimesDenseSimd(small, dSmall, 20)!,
+    ]);
+    expect(differing(results[0], csrTimesDenseLoop(small, dSmall, 20))).toBe(0);
+    expect(differing(results[1], csrTimesDenseLoop(large, dLarge, 138))).toBe(0);
+    expect(differing(results[2], results[0])).toBe(0);
   });
 
   it('declines an odd column count, which the loop then serves', () => {

@@ -78,10 +78,10 @@ export function isCorpusDependent(embedder: Embedder): boolean {
 /** Researcher-edited data that shapes lsa vectors without showing in its id: its settings, term lists, filters. */
 const LSA_CONFIG_PATHS = ['lsa.json', 'terms', 'tokenize'];
 
-/** sha256 over the named files (folders: their files, sorted), 16 hex digits; missing paths count as empty. */
-/** Bumped whenever linalg.ts changes the order of floating-point operations. */
-export const LSA_ARITHMETIC = 3;
+/** Bumped whenever linalg.ts or the SVD in lsa.ts changes the floating-point operations or their order. */
+export const LSA_ARITHMETIC = 4;
 
+/** sha256 over the named files (folders: their files, sorted), 16 hex digits; missing paths count as empty. */
 export function configFingerprint(paths: readonly string[] = LSA_CONFIG_PATHS, root = MODELS_DIR): string {
   // The arithmetic's own version: a change in summation order (linalg.ts) changes the vectors' last bits, and a
   // cache filled by the earlier code must not make a cached rerun differ from an uncached one.
