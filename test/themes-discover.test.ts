@@ -72,28 +72,30 @@ describe('discovery on constructed data', () => {
     // Overlapping uniform data takes many iterations, so the bounds are moved many times; a fifth of the rows are
     // copies. Once k-means stops, each label must be the row's nearest returned centre (lowest index on a tie)
     // and the inertia the sum of those squared distances, as recomputing every row every iteration gives.
-    const rnd = mulberry32(11);
-    const vectors: Float32Array[] = [];
-    for (let i = 0; i < 800; i++) vectors.push(i % 5 === 4 ? vectors[i - 3] : Float32Array.from({ length: 8 }, () => rnd()));
-    const m = toMatrix(vectors);
+    const m = overlapping();
     const k = 9;
     const { labels, centres, inertia } = kmeans(m, k, 5);
-    let total = 0;
-    for (let i = 0; i < m.n; i++) {
-      let best = 0;
-      let bestD = Infinity;
-      for (let c = 0; c < k; c++) {
-        let s = 0;
-        for (let j = 0; j < m.d; j++) {
-          const x = m.data[i * m.d + j] - centres[c * m.d + j];
-          s += x * x;
-        }
-        if (s < bestD) [best, bestD] = [c, s];
-      }
-      expect(labels[i]).toBe(best);
-      total += bestD;
+    const exact = nearestCentres(m, centres, k);
+    expect(Array.from(labels)).toEqual(exact.labels);
+    expect(inertia).toBeCloseTo(exact.inertia, 9);
+  });
+
+  it('assigns every row to its nearest centre in every iteration, not only the last', () => {
+    // kmeans(…, T) stops after T assignments; its T-th assignment was made against the centres kmeans(…, T − 1)
+    // returns. A bound lowered by less than the centres moved skips a row whose nearest centre changed, and a
+    // later iteration can hide that: so each iteration is checked.
+    const m = overlapping();
+    const k = 9;
+    let before = kmeans(m, k, 5, 0);
+    let iterations = 0;
+    for (let t = 1; t <= 100; t++) {
+      const after = kmeans(m, k, 5, t);
+      expect(Array.from(after.labels)).toEqual(nearestCentres(m, before.centres, k).labels);
+      iterations = t;
+      if (Array.from(after.centres).every((v, j) => v === before.centres[j])) break;
+      before = after;
     }
-    expect(inertia).toBeCloseTo(total, 9);
+    expect(iterations).toBeGreaterThan(10);
   });
 
   it('puts a comment far from every centre in the outlier group', () => {
@@ -251,3 +253,32 @@ describe('discovery on the seed', () => {
     expect(new Set(xs).size).toBeGreaterThan(items.length / 2);
   });
 });
+
+/** 800 rows of overlapping uniform data in 8 dimensions, every fifth a copy of an earlier row. */
+function overlapping() {
+  const rnd = mulberry32(11);
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < 800; i++) vectors.push(i % 5 === 4 ? vectors[i - 3] : Float32Array.from({ length: 8 }, () => rnd()));
+  return toMatrix(vectors);
+}
+
+/** Each row's nearest centre by brute force (lowest index on a tie) and the sum of the squared distances. */
+function nearestCentres(m: ReturnType<typeof toMatrix>, centres: Float64Array, k: number): { labels: number[]; inertia: number } {
+  const labels: number[] = [];
+  let inertia = 0;
+  for (let i = 0; i < m.n; i++) {
+    let best = 0;
+    let bestD = Infinity;
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let j = 0; j < m.d; j++) {
+        const x = m.data[i * m.d + j] - centres[c * m.d + j];
+        s += x * x;
+      }
+      if (s < bestD) [best, bestD] = [c, s];
+    }
+    labels.push(best);
+    inertia += bestD;
+  }
+  return { labels, inertia };
+}
