@@ -67,7 +67,7 @@ export function measureFit(codebook: Codebook, items: readonly Item[], tokenizer
   let vocabHits = 0;
   for (const { item, count } of copies.values()) {
     if (prepared.get(item.comment).facts!.some((f) => f.ruleFired)) ruleHits += count;
-    if (matcher.find(normalize(normalize(item.comment))).length > 0) vocabHits += count;
+    if (matcher.find(normalize(item.comment)).length > 0) vocabHits += count;
   }
   const n = present.length;
   const min = codebook.fit ?? FIT_DEFAULTS;
