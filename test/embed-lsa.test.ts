@@ -119,3 +119,23 @@ describe('lsa embedder', () => {
     expect(bytes(v).equals(bytes(vectors))).toBe(true);
   });
 });
+
+describe('lsa features', () => {
+  it('fits each document the row it gets alone, also past the first chunk of the id counts', async () => {
+    const { Vocabulary, charGramKeys } = await import('../pipeline/embed/lsa-features.ts');
+    const { loadLsaSettings } = await import('../pipeline/embed/lsa.ts');
+    const s = loadLsaSettings();
+    const [lo, hi] = s.char_ngrams;
+    // The seed's comments ten times over: more distinct (document, feature) pairs than one chunk holds (2^18).
+    const docs = Array.from({ length: 10 }, () => comments).flat().map((t) => ({ words: tokenizer.contentWords(t), grams: charGramKeys(t, lo, hi) }));
+    const { vocab, rows } = Vocabulary.fit(docs, s);
+    const pairs = docs.reduce((n, d) => n + new Set(d.words).size + new Set(d.grams).size, 0);
+    expect(pairs).toBeGreaterThan(2 ** 18);
+    docs.forEach((d, i) => {
+      const alone = vocab.row(d);
+      const [a, b] = [rows.indptr[i], rows.indptr[i + 1]];
+      expect(Array.from(rows.indices.subarray(a, b))).toEqual(Array.from(alone.indices));
+      expect(Array.from(rows.values.subarray(a, b))).toEqual(Array.from(alone.values));
+    });
+  });
+});

@@ -1,7 +1,6 @@
 // The TF-IDF side of lsa: vocabulary of content words and character n-grams, document frequencies, and
 // sublinear TF-IDF rows. N-grams are keyed by numbers (UTF-16 codes packed into a double) rather than strings:
 // 20,000 comments yield ~5 M n-gram occurrences, and string keys made this the slowest part of fitting.
-import { doubled } from '../core/arrays.ts';
 import { NumberKeyMap } from '../core/number-key-map.ts';
 import type { Csr } from './linalg.ts';
 
@@ -83,7 +82,7 @@ export class Vocabulary {
 
   /**
    * Vocabulary, IDF and the TF-IDF rows of the fitting corpus (in input order), as one CSR matrix. Documents are
-   * read one at a time and only their distinct feature ids and counts are kept, in flat arrays for the whole
+   * read one at a time and only their distinct feature ids and counts are kept, in chunked arrays for the whole
    * corpus: a 100,000-comment round made 400 MB of n-gram key lists and six small typed arrays per comment when
    * they were all kept, and the collector copied every one of them (its pauses grew faster than the corpus).
    */
@@ -108,7 +107,6 @@ export class Vocabulary {
       longest = Math.max(longest, counts.used - start);
     }
     const n = docEnd.length;
-    const { ids, tfs } = counts;
 
     const minDf = n >= s.min_df_from_docs ? s.min_df : 1;
     let words = wordKeys.map((_, id) => id).filter((id) => wordDf[id] >= minDf);
@@ -156,8 +154,8 @@ export class Vocabulary {
     for (let doc = 0, start = 0; doc < n; start = docEnd[doc++]) {
       let kept = 0;
       for (let k = start; k < docEnd[doc]; k++) {
-        const i = k < wordEnd[doc] ? wordRemap[ids[k]] : gramRemap[ids[k]];
-        if (i >= 0) (docIndices[kept] = i), (docTfs[kept++] = tfs[k]);
+        const i = k < wordEnd[doc] ? wordRemap[counts.id(k)] : gramRemap[counts.id(k)];
+        if (i >= 0) (docIndices[kept] = i), (docTfs[kept++] = counts.tf(k));
       }
       indptr[doc + 1] = indptr[doc] + vocab.weighInto(docIndices, docTfs, kept, indices, values, indptr[doc]);
     }
@@ -223,21 +221,45 @@ function smoothIdf(n: number, df: number): number {
   return Math.log((1 + n) / (1 + df)) + 1;
 }
 
-/** Distinct feature ids and their counts, document after document, in typed arrays that grow by doubling. */
+/**
+ * Distinct feature ids and their counts, document after document, in fixed-size chunks that are never copied.
+ * (One array grown by doubling was copied, and a fresh one faulted in page by page, at every step: 150 ms of the
+ * features step of a 20,000-comment fit, and 1.5 times the final size while a copy was made.)
+ */
 class IdCounts {
-  ids = new Int32Array(1 << 16);
-  tfs = new Int32Array(1 << 16);
+  private readonly idChunks: Int32Array[] = [];
+  private readonly tfChunks: Int32Array[] = [];
   used = 0;
 
   push(id: number): void {
-    if (this.used === this.ids.length) {
-      this.ids = doubled(this.ids);
-      this.tfs = doubled(this.tfs);
+    const c = this.used >>> CHUNK_BITS;
+    if (c === this.idChunks.length) {
+      this.idChunks.push(new Int32Array(CHUNK));
+      this.tfChunks.push(new Int32Array(CHUNK));
     }
-    this.ids[this.used] = id;
-    this.tfs[this.used++] = 1;
+    const at = this.used & CHUNK_MASK;
+    this.idChunks[c][at] = id;
+    this.tfChunks[c][at] = 1;
+    this.used++;
+  }
+
+  /** Counts one more occurrence of the id pushed last. */
+  bumpLast(): void {
+    const k = this.used - 1;
+    this.tfChunks[k >>> CHUNK_BITS][k & CHUNK_MASK]++;
+  }
+
+  id(k: number): number {
+    return this.idChunks[k >>> CHUNK_BITS][k & CHUNK_MASK];
+  }
+
+  tf(k: number): number {
+    return this.tfChunks[k >>> CHUNK_BITS][k & CHUNK_MASK];
   }
 }
+const CHUNK_BITS = 18;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
 
 /** Appends one document's distinct ids (assigned on first sight), ascending, with their counts; bumps document frequencies. */
 function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number[], out: IdCounts): void {
@@ -254,7 +276,7 @@ function countIds<K>(keys: readonly K[], ids: IdMap<K>, keyList: K[], df: number
   });
   local.sort();
   for (let k = 0; k < local.length; k++) {
-    if (k > 0 && local[k] === local[k - 1]) out.tfs[out.used - 1]++;
+    if (k > 0 && local[k] === local[k - 1]) out.bumpLast();
     else {
       out.push(local[k]);
       df[local[k]]++;
