@@ -223,7 +223,7 @@ function smoothIdf(n: number, df: number): number {
 
 /**
  * Distinct feature ids and their counts, document after document, in fixed-size chunks that are never copied.
- * (One array grown by doubling was copied, and a fresh one faulted in page by page, at every step: 150 ms of the
+ * (One array grown by doubling was copied, and a fresh one faulted in page by page, at every step: ~200 ms of the
  * features step of a 20,000-comment fit, and 1.5 times the final size while a copy was made.)
  */
 class IdCounts {
