@@ -157,7 +157,8 @@ export class Vocabulary {
         const i = k < wordEnd[doc] ? wordRemap[counts.id(k)] : gramRemap[counts.id(k)];
         if (i >= 0) (docIndices[kept] = i), (docTfs[kept++] = counts.tf(k));
       }
-      indptr[doc + 1] = indptr[doc] + vocab.weighInto(docIndices, docTfs, kept, indices, values, indptr[doc]);
+      vocab.weighInto(docIndices, docTfs, kept, indices, values, indptr[doc]);
+      indptr[doc + 1] = indptr[doc] + kept;
     }
     // Views, not copies: features under min_df leave the arrays' tails unused, and the matrix lives only while fitting.
     const nnz = indptr[n];
@@ -181,10 +182,10 @@ export class Vocabulary {
   }
 
   /**
-   * Sublinear TF × IDF of one document (the first `count` indices and counts), sorted by index, written from
-   * `at`; word and n-gram blocks each scaled to their share of a unit norm. Returns `count`, the entries written.
+   * Sublinear TF × IDF of one document (the first `count` indices and counts), sorted by index, written to
+   * `count` entries from `at`; word and n-gram blocks each scaled to their share of a unit norm.
    */
-  weighInto(indices: ArrayLike<number>, tfs: ArrayLike<number>, count: number, outIndices: Int32Array, outValues: Float64Array, at: number): number {
+  weighInto(indices: ArrayLike<number>, tfs: ArrayLike<number>, count: number, outIndices: Int32Array, outValues: Float64Array, at: number): void {
     // Sort (index, position) pairs packed into one number: a typed-array sort, no comparator calls.
     const packed = new Float64Array(count);
     for (let k = 0; k < count; k++) packed[k] = indices[k] * PACK + k;
@@ -203,8 +204,7 @@ export class Vocabulary {
     }
     const wScale = wordNorm > 0 ? Math.sqrt(this.wordWeight / wordNorm) : 0;
     const gScale = gramNorm > 0 ? Math.sqrt((1 - this.wordWeight) / gramNorm) : 0;
-    for (let p = at; p < at + packed.length; p++) outValues[p] *= outIndices[p] < wordCount ? wScale : gScale;
-    return packed.length;
+    for (let p = at; p < at + count; p++) outValues[p] *= outIndices[p] < wordCount ? wScale : gScale;
   }
 }
 
