@@ -39,6 +39,11 @@ export const Item = z.object({
   section: z.string().nullable(),
   /** 該当箇所 as printed (第2章 P.12), when the table has such a column; the section stays the heading above. */
   location: z.string().nullable().optional(),
+  /**
+   * The document's own disposition code (対応区分: 反映, 記載済, 参考…) as printed, when the table has such a
+   * column; null for an item whose cell is blank. Never a label: the report sets the labels beside it.
+   */
+  category: z.string().nullable().optional(),
   /** Analysis copy: HTML removed, NFKC, whitespace collapsed. */
   comment: z.string(),
   response: z.string(),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { deriveModel, type ModelFile } from '../core/models.ts';
 import { normalize } from '../core/text.ts';
 
-export const ROLES = ['number', 'response', 'comment', 'section', 'location', 'id', 'group'] as const;
+export const ROLES = ['number', 'category', 'response', 'comment', 'section', 'location', 'id', 'group'] as const;
 export type Role = (typeof ROLES)[number];
 
 const RoleVocabulary = z.object({

@@ -62,7 +62,7 @@ export function parseCommand(program: Command): void {
     )
     .option(
       '--map <fields>',
-      'which column (or JSON field path) holds each item field: id, number, comment, response, section, group (e.g. --map number=No.,comment=意見の要旨,response=考え方)',
+      'which column (or JSON field path) holds each item field: id, number, comment, response, section, location, category (対応区分), group (e.g. --map number=No.,comment=意見の要旨,response=考え方)',
     )
     .option('--records <path>', 'JSON: dotted path to the array of records (e.g. --records data.items)')
     .option(

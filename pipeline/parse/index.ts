@@ -34,9 +34,9 @@ export interface ParseResult {
   report: ParseReport;
 }
 
-const MAP_FIELDS = ['id', 'number', 'comment', 'response', 'section', 'location', 'group'] as const;
+const MAP_FIELDS = ['id', 'number', 'comment', 'response', 'section', 'location', 'category', 'group'] as const;
 
-/** `--map id=…,number=…,comment=…,response=…,section=…,location=…,group=…` */
+/** `--map id=…,number=…,comment=…,response=…,section=…,location=…,category=…,group=…` */
 export function parseColumnMap(spec: string): ColumnMap {
   const map: ColumnMap = {};
   for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {

@@ -14,6 +14,7 @@ export interface RawItem {
   fallbackKey: string;
   section: string | null;
   location?: string | null;
+  category?: string | null;
   /** As found; several parts (cells of merged rows) are joined by "\n" in comment_raw. */
   commentRaw: string | readonly string[];
   responseRaw: string | readonly string[];
@@ -101,6 +102,7 @@ export function buildItem(raw: RawItem): Item {
     inferred_number: inferred,
     section: raw.section,
     ...(raw.location !== undefined ? { location: raw.location } : {}),
+    ...(raw.category !== undefined ? { category: raw.category } : {}),
     comment: comment.text,
     response: response.text,
     comment_raw: commentRaw,

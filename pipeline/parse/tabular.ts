@@ -173,6 +173,8 @@ interface Draft {
   response: string[];
   /** Master position of the response cell(s), so rows under one merged cell share a group. */
   responseCells: string[];
+  /** 対応区分 cell text(s) of the item's rows. */
+  category: string[];
   group: string | null;
   section: string | null;
   location: string | null;
@@ -255,6 +257,7 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
   for (let r = 0; r < table.rows.length; r++) assembler.addRow(r);
   const { drafts, warnings, accounts, preamble } = assembler;
   checkGroups(drafts, layout.names[layout.cols.group ?? -1] ?? 'group', warnings);
+  warnings.push(...unreadColumns(table, layout, assembler.itemRows()));
   const items = draftsToItems(drafts, table, opts, layout.cols);
   const out: LineAccount[] = accounts.map(({ draft, ...a }) => (draft === undefined ? a : { ...a, ref: items[draft].id }));
   if (!items.length) warnings.push('no items found below the column headings');
@@ -265,6 +268,29 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
     inputChars: table.rows.reduce((n, _, r) => n + assembler.rowChars(r), 0),
     ...(preamble.length ? { preamble } : {}),
   };
+}
+
+/**
+ * Columns no role reads (備考, 担当課, a submitter's name) whose cells hold text on item rows: their text is counted in
+ * the parse report's characters but kept nowhere, so each is named once, with an example and the --map that keeps
+ * it if it is one of the item's fields.
+ */
+function unreadColumns(table: Table, layout: Layout, itemRows: readonly number[]): string[] {
+  const read = new Set(Object.values(layout.cols));
+  const width = maxOf(itemRows.map((r) => table.rows[r].cells.length), 0);
+  const out: string[] = [];
+  for (let col = 0; col < width; col++) {
+    if (read.has(col)) continue;
+    const texts = itemRows.map((r) => table.rows[r].cells[col]).filter((c) => c && !c.copyOf && cleanText(c.text));
+    if (!texts.length) continue;
+    const name = cleanText(layout.names[col] ?? '') || `${col + 1}`;
+    const example = cleanText(texts[0]!.text);
+    out.push(
+      `${table.columnWord ?? 'column'} "${name}": text on ${texts.length} item row(s) (e.g. "${[...example].slice(0, 30).join('')}${[...example].length > 30 ? '…' : ''}") ` +
+        `is in no item field and not kept; if it is one (${ROLES.join(', ')}), name it with --map <field>=${name}`,
+    );
+  }
+  return out;
 }
 
 /**
@@ -294,6 +320,11 @@ class TableAssembler {
     this.headerKeys = layout.headerRow >= 0 ? this.rows[layout.headerRow].cells.map(cellKey) : [];
     this.anyNumbered =
       this.cols.number !== undefined && this.rows.some((_, r) => r > layout.headerRow && parseNumber(this.cell(r, 'number')?.text ?? ''));
+  }
+
+  /** Table row indexes that became (part of) an item. */
+  itemRows(): number[] {
+    return [...this.draftOfRow.keys()];
   }
 
   rowChars(r: number): number {
@@ -391,6 +422,7 @@ class TableAssembler {
       comment: [],
       response: [],
       responseCells: [],
+      category: [],
       group: groupText || carriedGroup,
       section: this.section,
       location: this.location || null,
@@ -415,6 +447,7 @@ class TableAssembler {
     const responseCell = this.cell(r, 'response');
     add(draft.comment, this.cell(r, 'comment'), this.cols.comment);
     add(draft.response, responseCell, this.cols.response);
+    add(draft.category, this.cell(r, 'category'), this.cols.category);
     if (responseCell && cleanText(responseCell.text) && this.cols.response !== undefined) {
       draft.responseCells.push(this.masterKey(r, this.cols.response));
     }
@@ -466,6 +499,7 @@ function draftsToItems(drafts: readonly Draft[], table: Table, opts: ParseOption
       fallbackKey: d.key ?? `r${d.rows[0]}`,
       section: d.section ?? locationSection(d.location),
       ...(cols.location !== undefined ? { location: d.location } : {}),
+      ...(cols.category !== undefined ? { category: cleanText(d.category.join(' ')) || null } : {}),
       commentRaw: d.comment,
       responseRaw: response,
       source: { file: opts.file, rows: d.rows, ...(table.sheet ? { sheet: table.sheet } : {}) },

@@ -10,6 +10,8 @@ export interface ColumnMap {
   section?: string;
   /** 該当箇所: where in the draft the comment points; kept apart from the section heading. */
   location?: string;
+  /** 対応区分: the document's own disposition code per comment (反映, 記載済, 参考…), kept verbatim. */
+  category?: string;
   group?: string;
 }
 

@@ -251,6 +251,7 @@ export function reportHtml(run: RunSet, tables: readonly Table[], options: Repor
     ['parse-notes', '解析上の注意'],
     ['summary', '概要'],
     ['by-section', 'セクション別'],
+    ...(byName.has('dispositions_by_category') ? ([['by-category', '対応区分']] as [string, string][]) : []),
     ['by-theme', 'テーマ別'],
     ['crosstab', 'テーマ×回答区分'],
     ...(byName.has('disposition_stance') ? ([['stance', '立場×回答区分']] as [string, string][]) : []),
@@ -316,6 +317,7 @@ ${legendCss}
 ${sectionBlock('parse-notes', '解析上の注意', parseNotes(run.info.parse_notes ?? [], run.info.analysis_notes ?? []))}
 ${sectionBlock('summary', '概要', summaryCards(run, labels) + tableHtml(byName.get('dispositions')!))}
 ${sectionBlock('by-section', '回答区分（セクション別）', `<figure>${stackedBars(sectionRows, 'セクション別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('dispositions_by_section')!))}
+${tableBlock('dispositions_by_category', 'by-category')}
 ${sectionBlock('by-theme', 'テーマ別', codebookNote(run) + `<figure>${stackedBars(themeRows, 'テーマ別の回答区分（行ごとの構成比）')}</figure>` + tableHtml(byName.get('themes')!))}
 ${sectionBlock('crosstab', 'テーマ × 回答区分', `<figure>${heatmap(crosstabRows, 'テーマ × 回答区分（件数と行パーセント）')}</figure>` + tableHtml(byName.get('theme_disposition')!))}
 ${tableBlock(

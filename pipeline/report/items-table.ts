@@ -3,7 +3,7 @@ import type { StanceEvidence } from '../core/schema.ts';
 import { DISPOSITION_JA, NEEDS_REVIEW_JA } from './labels.ts';
 import type { ItemLabel, RunSet } from './schema.ts';
 import { displayNumber, int, ratio, round3, text, type Cell, type Table } from '../core/tables/table.ts';
-import { hasStance, labelBy, needsReview } from './tables.ts';
+import { hasCategory, hasStance, labelBy, needsReview } from './tables.ts';
 import { SharedCache } from './shared.ts';
 
 export function evidenceText(label: ItemLabel): string {
@@ -27,6 +27,7 @@ export function itemsTable(run: RunSet): Table {
   const stance = hasStance(run);
   // 該当箇所 only when the input had such a column; the section stays the heading the item sits under.
   const location = run.items.some((it) => it.location !== undefined);
+  const category = hasCategory(run);
   const columns = [
     text('id', 'ID'),
     text('number', '番号'),
@@ -35,6 +36,7 @@ export function itemsTable(run: RunSet): Table {
     text('comment', '意見の概要'),
     text('response', '意見に対する考え方'),
     text('response_group', '共通回答グループ'),
+    ...(category ? [text('category', '対応区分（文書）')] : []),
     ...classifiers.flatMap((c) => [
       text(`${c.name}_label`, `${c.name} 区分`),
       text(`${c.name}_label_ja`, `${c.name} 区分（日本語）`),
@@ -86,6 +88,7 @@ export function itemsTable(run: RunSet): Table {
     it.comment,
     it.response,
     it.response_group,
+    ...(category ? [it.category ?? null] : []),
     ...labelsOf(it),
     ...(stance ? stanceOf(it) : []),
     themesOf(it),

@@ -42,6 +42,7 @@ export const THEME_PALETTE: readonly string[] = [
 
 export const NO_THEME = '(テーマなし)';
 export const NO_SECTION = '(セクションなし)';
+export const NO_CATEGORY = '(対応区分なし)';
 
 export function dispositionLabel(d: Disposition): string {
   return `${DISPOSITION_JA[d]} (${d})`;

@@ -2,7 +2,7 @@
 // Disposition tables use the primary classifier (the first configured); agreement compares all of them.
 import type { Disposition } from '../core/schema.ts';
 import { cohenKappa } from '../core/metrics.ts';
-import { DISPOSITIONS, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA } from './labels.ts';
+import { DISPOSITIONS, DISPOSITION_JA, NEEDS_REVIEW_JA, NO_CATEGORY, NO_SECTION, NO_STANCE, NO_THEME, STANCES, STANCE_JA } from './labels.ts';
 import type { ItemLabel, RunItem, RunSet } from './schema.ts';
 import { displayNumber, head, int, pct, pctCol, ratio, round3, text, type Cell, type Table } from '../core/tables/table.ts';
 
@@ -156,6 +156,30 @@ export function dispositionsBySectionTable(run: RunSet): Table {
     title: '回答区分（セクション別）',
     note: `文書中の見出しごとの回答区分（分類器: ${primaryName(run)}）。割合は各セクションの件数に対する行パーセント。`,
     columns: [text('section', 'セクション'), int('items', '件数'), ...dispositionColumns()],
+    rows,
+  };
+}
+
+/** Whether the input had a 対応区分 column (the document's own disposition code per comment). */
+export function hasCategory(run: RunSet): boolean {
+  return run.items.some((it) => it.category !== undefined);
+}
+
+/**
+ * The document's own 対応区分 beside the primary classifier's labels: where the ministry already coded each
+ * comment, this is the table that shows how far the classifier and the document agree, code by code.
+ */
+export function dispositionsByCategoryTable(run: RunSet): Table | null {
+  if (!hasCategory(run)) return null;
+  const labels = primaryLabels(run);
+  const rows = [...indexesBy(run.items, (it) => it.category ?? NO_CATEGORY)].map(([category, at]) => [category, at.length, ...dispositionCells(labels, at)]);
+  return {
+    name: 'dispositions_by_category',
+    title: '文書の対応区分 × 回答区分',
+    note:
+      `文書自身の対応区分（反映・記載済・参考など、原文の表記のまま）ごとの回答区分（分類器: ${primaryName(run)}）。` +
+      `件数と行パーセント。対応区分は分類に使っていない（分類器は回答文だけを読む）ため、両者の一致はそのまま分類の検証になる。${NO_CATEGORY} は対応区分の欄が空の意見。`,
+    columns: [text('category', '対応区分（文書）'), int('items', '件数'), ...dispositionColumns()],
     rows,
   };
 }
@@ -425,6 +449,7 @@ export function buildTables(run: RunSet): Table[] {
   return [
     dispositionsTable(run),
     dispositionsBySectionTable(run),
+    dispositionsByCategoryTable(run),
     themesTable(run),
     themeDispositionTable(run),
     dispositionStanceTable(run),

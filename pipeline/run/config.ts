@@ -22,6 +22,7 @@ const ColumnMapConfig = z
     response: z.string().optional(),
     section: z.string().optional(),
     location: z.string().optional(),
+    category: z.string().optional(),
     group: z.string().optional(),
   })
   .strict();
