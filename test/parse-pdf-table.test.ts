@@ -79,13 +79,14 @@ describe('a municipal table in landscape with 該当箇所 (4 columns) and with 
     expect(r.items.map((it) => it.section)).toEqual(items.map((_, k) => part(k)));
   });
 
-  it('5 columns, borderless, portrait: the 対応区分 column is not mixed into the answer', async () => {
+  it('5 columns, borderless, portrait: the 対応区分 column is not mixed into the answer, and is each item\'s category', async () => {
     const kinds = ['反映', '参考', '記載済', '原案どおり'];
     const rows = items.slice(0, 40).map((it, k) => ({ number: it.number, cells: [it.location, it.comment, it.response, kinds[k % 4]] }));
     const html = resultTableHtml({ title, columns: ['番号', '該当箇所', '意見の概要', '意見に対する考え方', '対応区分'], widths: [2, 3, 8, 8, 3], rows, ruled: false, footnote: '（注）区分：反映＝計画に反映したもの' });
     const r = await parseBytes(await printer.print(html, furniture(title)), 'plan-5col.pdf');
     expect(r.items).toHaveLength(40);
     expect(score(r.items, items.slice(0, 40)).wrong).toEqual([]);
+    expect(r.items.map((it) => it.category)).toEqual(items.slice(0, 40).map((_, k) => kinds[k % 4]));
     expect(reasons(r)).toContain('skipped:footnote below the table');
   });
 });

@@ -88,7 +88,7 @@ describe('a landscape municipal table with 該当箇所 (4 ruled columns) throug
     expect(r.items.map((it) => it.location)).toEqual(items.map((it) => it.location));
   });
 
-  it('-layout with a 対応区分 column at the right: its codes (反映, 参考…) stay out of the answers', async () => {
+  it('-layout with a 対応区分 column at the right: its codes (反映, 参考…) stay out of the answers and are each item\'s category', async () => {
     const some = items.slice(0, 40);
     const kinds = ['反映', '参考', '記載済', '原案どおり'];
     const rows = some.map((it, k) => ({ number: it.number, cells: [it.location, it.comment, it.response, kinds[k % 4]] }));
@@ -100,6 +100,7 @@ describe('a landscape municipal table with 該当箇所 (4 ruled columns) throug
     expect(r.items).toHaveLength(40);
     expect(scoreItems(r.items, some).wrong).toEqual([]);
     expect(r.items.filter((it) => /(反映|参考|記載済|原案どおり)$/.test(it.response))).toEqual([]);
+    expect(r.items.map((it) => it.category)).toEqual(some.map((_, k) => kinds[k % 4]));
   });
 
   it('-raw: every item found, all but one with both texts', async () => {

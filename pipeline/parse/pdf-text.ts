@@ -2,7 +2,7 @@
 // printed to PDF arrives as positioned runs of text: page furniture to drop, a number column, a comment
 // column and a response column side by side, and cells hard-wrapped over several lines and pages.
 import type { ItemFlag, LineAccount } from '../core/schema.ts';
-import { nonWhitespaceLength, normalize } from '../core/text.ts';
+import { cleanText, nonWhitespaceLength, normalize } from '../core/text.ts';
 import { decodeText } from './detect.ts';
 import { serialisedToDocument } from './pdf-serial.ts';
 import { rowOrderToDocument } from './pdf-rows.ts';
@@ -36,6 +36,8 @@ interface Geometry {
    * table readers leave such a column out of the item the same way.
    */
   afterResponseX?: number;
+  /** Set when that column is headed as the document's own code (対応区分): its text is then the item's category. */
+  categoryX?: number;
 }
 
 type Kind =
@@ -95,7 +97,10 @@ function isColumnHeadingLine(line: LayoutLine): Geometry | null {
       if (roles[i] === 'location') g.locationX ??= s.x;
       if (roles[i] === 'comment') g.commentX ??= s.x;
       if (roles[i] === 'response' && g.responseX === undefined) g.responseX = s.x;
-      else if (g.responseX !== undefined) g.afterResponseX ??= s.x;
+      else if (g.responseX !== undefined) {
+        g.afterResponseX ??= s.x;
+        if (roles[i] === 'category' && g.afterResponseX === s.x) g.categoryX = s.x;
+      }
     });
   }
   return g;
@@ -158,6 +163,7 @@ interface Draft {
   location: string[];
   comment: string[];
   response: string[];
+  category: string[];
   section: string | null;
   mode: 'comment' | 'response';
   /** One-column text: the item's lines by blank-separated paragraph, for reading-order output. */
@@ -174,6 +180,8 @@ interface Parsed {
   location: string;
   left: string;
   right: string;
+  /** Runs in the 対応区分 column, right of the response. */
+  codes: string;
   crossing: boolean;
 }
 
@@ -380,7 +388,7 @@ interface LineFates {
 }
 
 /** Items from the drafts, and every line's account: blank, header, item, heading or skipped with its reason. */
-function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fates: LineFates, opts: ParseOptions, hasLocation: boolean) {
+function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fates: LineFates, opts: ParseOptions, hasLocation: boolean, hasCategory: boolean) {
   const { draftOfLine, headingOfLine, skippedLine } = fates;
   const items = drafts.map((d) => {
     const flags = new Set(d.flags);
@@ -392,6 +400,7 @@ function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fate
       fallbackKey: `L${d.lines[0]}`,
       section: d.section,
       ...(hasLocation ? { location: joinWrapped(d.location) || null } : {}),
+      ...(hasCategory ? { category: cleanText(d.category.join(' ')) || null } : {}),
       commentRaw: joinWrapped(d.comment),
       responseRaw: joinWrapped(d.response),
       source: { file: opts.file, lines: d.lines, page: d.pages[0] },
@@ -423,7 +432,8 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   const { drafts, crossingPages, twoColumn, anyLabel } = assembler;
   explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, hasNumbers, locationHeading }, warnings);
   const hasLocation = locationHeading || [global, ...pageGeometry.values()].some((g) => g.locationX !== undefined);
-  const { items, accounts } = draftsToItems(drafts, lines, kinds, assembler, opts, hasLocation);
+  const hasCategory = [global, ...pageGeometry.values()].some((g) => g.categoryX !== undefined);
+  const { items, accounts } = draftsToItems(drafts, lines, kinds, assembler, opts, hasLocation, hasCategory);
   if (!items.length) warnings.push('no items found');
   return { items, accounts, warnings, inputChars };
 }
@@ -455,11 +465,13 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
   const left = segs.filter((s) => s.x >= locationEnd && s.x < boundary);
   const rightEnd = g.afterResponseX === undefined ? Infinity : g.afterResponseX - 2 * tol;
   const right = segs.filter((s) => s.x >= boundary && s.x < rightEnd);
+  const codes = g.categoryX === undefined ? [] : segs.filter((s) => s.x >= rightEnd);
   return {
     number,
     location: location.map((s) => s.text).join(' '),
     left: left.map((s) => s.text).join(' '),
     right: right.map((s) => s.text).join(' '),
+    codes: codes.map((s) => s.text).join(' '),
     crossing: left.some((s) => s.end > boundary + 2 * tol),
   };
 }
@@ -603,7 +615,7 @@ class DraftAssembler {
 
   private startDraft(number: string | null): number {
     this.drafts.push({
-      number, lines: [], pages: [], location: [], comment: [], response: [], section: this.section, mode: 'comment',
+      number, lines: [], pages: [], location: [], comment: [], response: [], category: [], section: this.section, mode: 'comment',
       paragraphs: [], paragraphRoles: [], lastBlock: -1, startsAlone: false, flags: new Set(),
     });
     if (number) this.lastNumber = number;
@@ -630,6 +642,7 @@ class DraftAssembler {
     if (left) (draft.mode === 'comment' ? draft.comment : draft.response).push(left);
     if (p.right) draft.response.push(p.right);
     if (p.location) draft.location.push(p.location);
+    if (p.codes) draft.category.push(p.codes);
   }
 }
 
