@@ -47,6 +47,10 @@ describe('content in parts (items.jsonl of rounds too large for one string)', ()
       skipped: undefined,
       fn: () => 1,
       response: campaign[(i + 1) % 2],
+      // As parsed items: the raw text is most often the analysis text itself (copied from a few bytes back), some
+      // times not; a short one is below the length that long texts are handled at.
+      comment_raw: i % 7 === 0 ? `原文 ${i} `.repeat(12) : i % 11 === 0 ? 'short' : i % 3 ? campaign[i % 2] : `独自の意見 ${i} `.repeat(10),
+      response_raw: campaign[(i + 1) % 2],
       labels: [{ label: 'accepted', evidence: [{ text: 'テスト', start: 0, end: 3 }] }],
       map: i % 5 ? { x: i / 7, y: -i } : null,
       // One object shared by many records (a campaign's themes), serialised once and copied after.
@@ -72,6 +76,12 @@ describe('content in parts (items.jsonl of rounds too large for one string)', ()
     expect(Buffer.concat([...hashedParts(jsonlBytes(records, 100), hash)]).toString('utf8')).toBe(expected);
     expect(hash.digest('hex')).toBe(sha256(expected));
     expect(joinContent(jsonlBytes(records, 100))).toBe(expected);
+    // Recycled buffers (how the report writes items.jsonl): each part is consumed before the next is made.
+    for (const chunk of [64, 300, 1 << 24]) {
+      const recycled = createHash('sha256');
+      for (const part of jsonlBytes(records, chunk, true)) recycled.update(part);
+      expect(recycled.digest('hex')).toBe(sha256(expected));
+    }
   });
 });
 
