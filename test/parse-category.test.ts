@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseBytes, parseColumnMap } from '../pipeline/parse/index.ts';
 import { itemsTable } from '../pipeline/report/items-table.ts';
 import { buildTables } from '../pipeline/report/tables.ts';
+import { runSummary } from '../pipeline/run/summary.ts';
 import { fixtureRun } from './helpers/report-fixture.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`../data/fixtures/csv/${name}`, import.meta.url));
@@ -60,11 +61,13 @@ describe('the report sets the classifier beside the 対応区分', () => {
     const items = itemsTable(run);
     const c = items.columns.findIndex((x) => x.key === 'category');
     expect(items.rows.map((r) => r[c])).toEqual(['反映', '記載済', '記載済', null, '参考', '記載済', null, '反映']);
+    expect(runSummary(run, 'out', { withText: 0, blank: 0 }, 1000)).toContain("document's own 対応区分: 反映 2 · 記載済 3 · (対応区分なし) 2 · 参考 1 (");
   });
 
   it('has neither the table nor the items column when the input had no 対応区分', () => {
     const run = fixtureRun();
     expect(buildTables(run).some((t) => t.name === 'dispositions_by_category')).toBe(false);
     expect(itemsTable(run).columns.some((c) => c.key === 'category')).toBe(false);
+    expect(runSummary(run, 'out', { withText: 0, blank: 0 }, 1000)).not.toContain('対応区分');
   });
 });

@@ -1,8 +1,8 @@
 // The few lines `pubcom run` prints at the end: what came out, where, and how long it took.
-import { DISPOSITIONS, DISPOSITION_JA, NO_STANCE, STANCES } from '../report/labels.ts';
+import { DISPOSITIONS, DISPOSITION_JA, NO_CATEGORY, NO_STANCE, STANCES } from '../report/labels.ts';
 import type { RunSet } from '../report/schema.ts';
 import { clusterCount } from './index.ts';
-import { dispositionCounts, hasStance, indexesBy, primaryLabels, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
+import { dispositionCounts, hasCategory, hasStance, indexesBy, primaryLabels, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
 
 /** Every parse note, so a run that had to guess never looks clean. */
 function parseNotes(notes: readonly string[]): string[] {
@@ -14,6 +14,11 @@ function parseNotes(notes: readonly string[]): string[] {
 export interface SkippedInput {
   withText: number;
   blank: number;
+}
+
+/** The document's codes with their counts, in order of first appearance. */
+function categoryCounts(run: RunSet): string {
+  return [...indexesBy(run.items, (it) => it.category ?? NO_CATEGORY)].map(([code, at]) => `${code} ${at.length}`).join(' · ');
 }
 
 export function runSummary(run: RunSet, out: string, skipped: SkippedInput, totalMs: number): string {
@@ -36,6 +41,7 @@ export function runSummary(run: RunSet, out: string, skipped: SkippedInput, tota
     `  dispositions (${run.info.classifiers[0]?.name ?? '-'}): ${counts.join(' · ')}`,
     ...(review.length ? [`  needs review (要確認): ${review.join(' · ')}`] : []),
     ...(hasStance(run) ? [`  stance: ${stances.join(' · ')}`] : []),
+    ...(hasCategory(run) ? [`  document's own 対応区分: ${categoryCounts(run)} (beside the labels: tables/dispositions_by_category)`] : []),
     ...(run.info.codebook ? [`  codebook: ${run.info.codebook.reason}`] : []),
     `  themes: ${themed} of ${n} items themed${run.info.codebook && !run.info.codebook.applied ? ' (by discovered cluster; no codebook)' : ''}; ` +
       `${clusterCount(run.info.clusters)}; ${templates} response templates; ${dups} duplicate groups`,
