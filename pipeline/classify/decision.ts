@@ -10,14 +10,15 @@ import { ANSWERED_LABELS, Stance, type Disposition } from '../core/schema.ts';
  * What a sentence of a response does. Conclusions: change (the draft is edited), keep (the draft stays),
  * refuse (cannot / will not / declines to answer), consider (future consideration, reference, forwarding),
  * acknowledge (noted, thanks). Reasons: covered_text (the draft already says it), covered_measure (law, systems or
- * programmes already in place), rebut (the premise is wrong, the choice is right, not necessary). Positions:
+ * programmes already in place), covered_change (the setting the comment asks to change has been changed already, or
+ * its change is planned: 対象年齢を18歳まで拡大しております), rebut (the premise is wrong, the choice is right, not necessary). Positions:
  * policy (a statement of the government's course: 〜を進めていきます, 〜が重要です, 〜を目指しています), effort (a
  * generic promise of effort: 努めてまいります).
  * keep_covered is derived, never written in a rule: a keep whose own sentence gives coverage as the reason
  * (…に含まれることから、原案のとおりとします), or whose sentence opens with このため／したがって after a sentence of
  * coverage (see linkKeepToCoverage in rules.ts).
  */
-export const Move = z.enum(['change', 'keep', 'keep_covered', 'refuse', 'rebut', 'covered_text', 'covered_measure', 'consider', 'acknowledge', 'policy', 'effort']);
+export const Move = z.enum(['change', 'keep', 'keep_covered', 'refuse', 'rebut', 'covered_text', 'covered_measure', 'covered_change', 'consider', 'acknowledge', 'policy', 'effort']);
 export type Move = z.infer<typeof Move>;
 
 /** The label a move argues for on its own (`also` lists these); a policy statement argues for none by itself. */
@@ -29,6 +30,7 @@ export const MOVE_LABEL: Record<Move, Exclude<Disposition, 'none'> | null> = {
   rebut: 'declined',
   covered_text: 'referred',
   covered_measure: 'referred',
+  covered_change: 'referred',
   consider: 'deferred',
   acknowledge: 'deferred',
   policy: null,

@@ -177,7 +177,7 @@ interface Decision {
 
 // A sentence that draws the conclusion of the one before it (…に記載しております。このため、原案のとおりとします。).
 const THEREFORE = /^(?:このため|そのため|したがって|従って|よって|以上から|以上のことから|以上により|こうしたことから)、?/u;
-const COVERED: ReadonlySet<Move> = new Set(['covered_text', 'covered_measure']);
+const COVERED: ReadonlySet<Move> = new Set(['covered_text', 'covered_measure', 'covered_change']);
 
 /**
  * keep_covered: the draft is kept *because* the point is covered (guideline §1a.1), which the response says by
