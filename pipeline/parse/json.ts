@@ -175,7 +175,8 @@ export const readJson: FormatReader = async (input, opts) => {
     return { index: i + 1, cells };
   });
 
-  const doc = tableToDocument({ rows, columns, columnWord: 'field' }, opts);
+  const readByReader = join ? [join.recordKey, `join.${join.key}`] : [];
+  const doc = tableToDocument({ rows, columns, columnWord: 'field', readByReader }, opts);
   pushAll(doc.warnings, warnings);
   // Joined records no record used still count towards the input: list them as skipped.
   joined.forEach((m, j) => {

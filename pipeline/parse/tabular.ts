@@ -30,6 +30,8 @@ export interface Table {
   columns?: string[];
   /** What the reader calls a column in messages: "column" (default) or "field". */
   columnWord?: string;
+  /** Columns the reader itself used (JSON --join keys): read, so never reported as left unread. */
+  readByReader?: string[];
 }
 
 /** Rows searched for the header; results published by ministries put a title and notes above it. */
@@ -276,7 +278,8 @@ export function tableToDocument(table: Table, opts: ParseOptions): ParsedDocumen
  * it if it is one of the item's fields.
  */
 function unreadColumns(table: Table, layout: Layout, itemRows: readonly number[]): string[] {
-  const read = new Set(Object.values(layout.cols));
+  const read = new Set<number>(Object.values(layout.cols));
+  for (const name of table.readByReader ?? []) read.add(layout.names.indexOf(name));
   const width = maxOf(itemRows.map((r) => table.rows[r].cells.length), 0);
   const out: string[] = [];
   for (let col = 0; col < width; col++) {
