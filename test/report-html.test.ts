@@ -93,6 +93,18 @@ describe('report.html in Chromium', () => {
     await page.close();
   });
 
+  it("shows the document's own 対応区分 on each card that has one, and its table in the contents", async () => {
+    const run = fixtureRun();
+    run.items.forEach((it, i) => (it.category = i === 3 ? null : i % 2 ? '記載済' : '反映'));
+    const { page, errors } = await open((await renderReport(run)).get('report.html') as string, 'category');
+    expect(await page.locator('#item-2 .chip', { hasText: '対応区分' }).textContent()).toBe('対応区分（文書） 記載済');
+    expect(await page.locator('#item-4 .chip', { hasText: '対応区分' }).count()).toBe(0);
+    expect(await page.locator('nav.toc a[href="#by-category"]').count()).toBe(1);
+    expect(await page.locator('#by-category table tbody tr').count()).toBe(3);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('opens a compressed, aggregated report (as a large round gets) at report.html#item-6, and marks search hits', async () => {
     const run = fixtureRun();
     // The duplicate pair (No.4, No.5) at one spot of the map, as identical comments are.

@@ -18,8 +18,8 @@ export type Pieces = number[];
 
 /**
  * One item, as a row: [id, number, section, comment, response, evidence marks, labels, stance | 0, themes,
- * duplicate group, response template, cluster, response group, map mark]. Embedded as columns (one array per
- * field), which deflate packs tighter than rows.
+ * duplicate group, response template, cluster, response group, map mark, the document's own 対応区分]. Embedded as
+ * columns (one array per field), which deflate packs tighter than rows.
  * - id: null when it is `idPrefix` + the number (the usual `<slug>#<n>`), else the id; number: the display
  *   number, as a number when it is one (ids and numbers are unique, so a string table would not shorten them)
  * - evidence marks: [start, end, label, why, 1 = primary classifier's evidence / 0 = another's], character
@@ -30,7 +30,7 @@ export type Pieces = number[];
  *   n-gram 「いて、」 alone says nothing to a reader), cut = 1 when the phrase was cut before, + 2 after; a span
  *   not in the response (quoted from another item) is [-1, span text, 0, 0, 0, …]
  * - stance: [stance | -1, confidence, [[span, rule]…]]
- * - groups and cluster: string index or -1; map mark: index of the map mark that stands for the item, or -1
+ * - groups, cluster and 対応区分: string index or -1; map mark: index of the map mark that stands for the item, or -1
  * Labels index `labelOrder` (DISPOSITIONS order), themes index `themeIds`; every other number is a string index.
  */
 export type ItemRow = [
@@ -48,6 +48,7 @@ export type ItemRow = [
   number,
   number,
   number,
+  number,
 ];
 
 export interface ItemData {
@@ -60,6 +61,9 @@ export interface ItemData {
   /** ItemRow fields as columns: columns[f][i] is field f of item i. */
   columns: unknown[][];
 }
+
+/** Fields of an ItemRow. */
+const ITEM_FIELDS = 15;
 
 /** Sentence pieces: each ends after 。！？ or a line break, so they recur across comments and answers. */
 const PIECE = /[^。！？!?\n]*[。！？!?\n]+|[^。！？!?\n]+/g;
@@ -152,7 +156,7 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
   const first = run.items[0];
   const idPrefix = first && first.id.endsWith(displayNumber(first)) ? first.id.slice(0, first.id.length - displayNumber(first).length) : '';
   // Filled column by column as each item's row is made: no array of rows beside the columns.
-  const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+  const columns: unknown[][] = Array.from({ length: ITEM_FIELDS }, () => []);
   // Copies of a campaign text share their label list (run/enrich.ts), stance evidence and theme list, and their
   // response: the fields made from those are made once and the same arrays reused (the JSON is the same; a
   // 200,000-row mass round no longer builds 200,000 of each).
@@ -188,8 +192,9 @@ export function itemData(run: RunSet, sections: readonly string[], themeIds: rea
       t.opt(it.cluster),
       t.opt(it.response_group),
       markOf.get(it.id) ?? -1,
+      t.opt(it.category),
     ];
-    for (let f = 0; f < 14; f++) columns[f].push(row[f]);
+    for (let f = 0; f < ITEM_FIELDS; f++) columns[f].push(row[f]);
   }
   return { strings: t.strings, labelOrder: DISPOSITIONS, themeIds: [...themeIds], idPrefix, columns };
 }

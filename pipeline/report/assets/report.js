@@ -19,7 +19,7 @@
     });
     var LABELS = data.labelOrder;
     // Row fields (item-data.ts ItemRow).
-    var ID = 0, NUM = 1, SEC = 2, COM = 3, RESP = 4, MARKS = 5, LAB = 6, ST = 7, THEMES = 8, DUP = 9, TPL = 10, CLU = 11, GRP = 12, MARK = 13;
+    var ID = 0, NUM = 1, SEC = 2, COM = 3, RESP = 4, MARKS = 5, LAB = 6, ST = 7, THEMES = 8, DUP = 9, TPL = 10, CLU = 11, GRP = 12, MARK = 13, CAT = 14;
     var str = function (i) { return i < 0 ? null : S[i]; };
     var text = function (pieces) { var out = ''; for (var k = 0; k < pieces.length; k++) out += S[pieces[k]]; return out; };
     var labelOf = function (row, c) { var l = row[LAB][c]; return l && l[0] >= 0 ? LABELS[l[0]] : ''; };
@@ -142,6 +142,7 @@
         c.appendChild(document.createTextNode(data.themes[id] || id));
         h.appendChild(c);
       });
+      if (r[CAT] >= 0) h.appendChild(el('span', 'chip', '対応区分（文書） ' + S[r[CAT]]));
       if (r[TPL] >= 0) h.appendChild(el('span', 'chip', '回答テンプレート ' + S[r[TPL]]));
       if (r[GRP] >= 0) h.appendChild(el('span', 'chip', '共通回答 ' + S[r[GRP]]));
       if (r[DUP] >= 0) h.appendChild(el('span', 'chip', '重複 ' + S[r[DUP]]));
