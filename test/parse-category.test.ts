@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readLabelFile } from '../pipeline/eval/label-file.ts';
 import { describe, expect, it } from 'vitest';
 import { parseBytes, parseColumnMap } from '../pipeline/parse/index.ts';
 import { itemsTable } from '../pipeline/report/items-table.ts';
@@ -69,5 +71,36 @@ describe('the report sets the classifier beside the 対応区分', () => {
     expect(buildTables(run).some((t) => t.name === 'dispositions_by_category')).toBe(false);
     expect(itemsTable(run).columns.some((c) => c.key === 'category')).toBe(false);
     expect(runSummary(run, 'out', { withText: 0, blank: 0 }, 1000)).not.toContain('対応区分');
+  });
+});
+
+describe("compare reads the document's own 対応区分 as a label set (classifier \"category\")", () => {
+  const dir = join(import.meta.dirname, '.tmp', 'parse-category');
+  const write = (name: string, items: unknown[]) => {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, name);
+    writeFileSync(file, items.map((it) => JSON.stringify(it)).join('\n') + '\n');
+    return file;
+  };
+
+  it('takes each code as the label its spelling names; blank and unknown codes are skipped with the reason', async () => {
+    const run = fixtureRun();
+    const codes = ['反映', '記載済', '参考', '原案どおり', null, 'その他', '対応済み', '修正'];
+    run.items.forEach((it, i) => (it.category = codes[i]));
+    const read = await readLabelFile(write('coded.jsonl', run.items), { classifier: 'category' });
+    expect(read.classifier).toBe('category');
+    expect(read.rows.map((r) => [r.keys.id, r.record.label, r.record.evidence_text])).toEqual([
+      ['fixture#1', 'accepted', '対応区分「反映」'],
+      ['fixture#2', 'referred', '対応区分「記載済」'],
+      ['fixture#3', 'deferred', '対応区分「参考」'],
+      ['fixture#4', 'declined', '対応区分「原案どおり」'],
+      ['fixture#7', 'referred', '対応区分「対応済み」'],
+      ['fixture#8', 'accepted', '対応区分「修正」'],
+    ]);
+    expect(read.skipped.map((s) => s.reason)).toEqual(['fixture#5: 対応区分 blank', 'fixture#6: 対応区分 "その他" is no label spelling (models/labels/taxonomy.json aliases)']);
+  });
+
+  it('refuses a run whose input had no 対応区分, naming why', async () => {
+    await expect(readLabelFile(write('plain.jsonl', fixtureRun().items), { classifier: 'category' })).rejects.toThrow(/no 対応区分 in this run/);
   });
 });

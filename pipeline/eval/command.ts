@@ -127,11 +127,13 @@ a CSV (UTF-8 with or without BOM, or Shift_JIS) or XLSX sheet with a key column 
 column (label / disposition / 分類 / 判定 / 区分), optionally also, confidence, evidence (根拠) and rule. Labels may be
 written in English or Japanese (the tool's own names 反映（修正）, 既に対応・記載, 参考・今後検討, 不採用, 回答なし, and coder
 words such as 修正する, 反映済み, 対応済, 記載あり, 参考とする, 今後検討, 対応困難: models/labels/taxonomy.json). Rows with an
-empty label cell are listed as skipped, never scored.
+empty label cell are listed as skipped, never scored. For a run whose input had a 対応区分 column, the classifier name
+"category" reads the document's own codes as labels (反映, 記載済, 参考, 原案どおり…; a code no spelling names is skipped).
 
 Examples:
   pubcom compare reports/seed/items.jsonl reports/seed/items.jsonl --classifier-a rules --classifier-b ensemble
   pubcom compare reports/seed/items.jsonl coder.csv --classifier rules --name-b 佐藤
+  pubcom compare reports/city/items.jsonl reports/city/items.jsonl --classifier-a rules --classifier-b category
   pubcom compare reports/before/items.jsonl reports/after/items.jsonl --classifier ensemble
   pubcom compare labels.rules.jsonl labels.ensemble.jsonl --items items.jsonl
   pubcom compare coder1.csv coder2.xlsx --name-a 佐藤 --name-b 鈴木 --format xlsx --out agreement.xlsx`,

@@ -295,6 +295,48 @@ function looksLikeRunItem(value: unknown): boolean {
   return Array.isArray(r.labels) && r.label === undefined && r.disposition === undefined;
 }
 
+/**
+ * Read from a run's items.jsonl in place of a classifier's labels: the document's own 対応区分 (the items'
+ * `category`), each code taken as the label its spelling names in models/labels/taxonomy.json (反映, 記載済,
+ * 参考, 原案どおり…), so that `compare` sets a classifier beside the ministry's own coding.
+ */
+export const DOCUMENT_CATEGORY = 'category';
+
+function categoryRows(items: readonly { item: RunItem; where: string }[], file: string): { rows: Keyed<LabelRow>[]; skipped: SkippedRow[] } {
+  if (items.every(({ item }) => item.category === undefined)) {
+    throw new InputError(file, `no 対応区分 in this run: its input had no such column, so there is no "${DOCUMENT_CATEGORY}" to read`);
+  }
+  const rows: Keyed<LabelRow>[] = [];
+  const skipped: SkippedRow[] = [];
+  for (const { item, where } of items) {
+    const code = item.category ?? null;
+    const label = code === null ? null : labelFromName(code);
+    if (code === null || label === null) {
+      skipped.push({
+        where,
+        reason: code === null ? `${item.id}: 対応区分 blank` : `${item.id}: 対応区分 "${code}" is no label spelling (models/labels/taxonomy.json aliases)`,
+      });
+      continue;
+    }
+    rows.push({
+      keys: { id: item.id, number: item.number ?? item.inferred_number, comment_head: item.comment },
+      where,
+      record: {
+        label,
+        also: [],
+        confidence: null,
+        evidence: [],
+        evidence_text: `対応区分「${code}」`,
+        classifier: DOCUMENT_CATEGORY,
+        comment: item.comment,
+        response: item.response,
+        reason: null,
+      },
+    });
+  }
+  return { rows, skipped };
+}
+
 function readRunRows(
   values: readonly { value: unknown; line: number }[],
   file: string,
@@ -309,6 +351,7 @@ function readRunRows(
     }
     return { item: parsed.data, where: `line ${line}` };
   });
+  if (wanted === DOCUMENT_CATEGORY) return { ...categoryRows(items, file), classifier: DOCUMENT_CATEGORY };
   // Configured order, as the run wrote it; a classifier that abstained on the first item still counts.
   const names = [...new Set(items.flatMap(({ item }) => item.labels.map((l) => l.classifier)))];
   if (names.length === 0) throw new InputError(file, 'this run\'s items carry no classifier labels');
