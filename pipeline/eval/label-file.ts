@@ -295,6 +295,19 @@ function looksLikeRunItem(value: unknown): boolean {
   return Array.isArray(r.labels) && r.label === undefined && r.disposition === undefined;
 }
 
+/** A run item as a label row: its keys and texts, with the label fields of whichever source the label came from. */
+function runItemRow(
+  item: RunItem,
+  where: string,
+  label: Pick<LabelRow, 'label' | 'also' | 'confidence' | 'evidence' | 'evidence_text' | 'classifier'>,
+): Keyed<LabelRow> {
+  return {
+    keys: { id: item.id, number: item.number ?? item.inferred_number, comment_head: item.comment },
+    where,
+    record: { ...label, comment: item.comment, response: item.response, reason: null },
+  };
+}
+
 /**
  * Read from a run's items.jsonl in place of a classifier's labels: the document's own 対応区分 (the items'
  * `category`), each code taken as the label its spelling names in models/labels/taxonomy.json (反映, 記載済,
@@ -318,21 +331,7 @@ function categoryRows(items: readonly { item: RunItem; where: string }[], file: 
       });
       continue;
     }
-    rows.push({
-      keys: { id: item.id, number: item.number ?? item.inferred_number, comment_head: item.comment },
-      where,
-      record: {
-        label,
-        also: [],
-        confidence: null,
-        evidence: [],
-        evidence_text: `対応区分「${code}」`,
-        classifier: DOCUMENT_CATEGORY,
-        comment: item.comment,
-        response: item.response,
-        reason: null,
-      },
-    });
+    rows.push(runItemRow(item, where, { label, also: [], confidence: null, evidence: [], evidence_text: `対応区分「${code}」`, classifier: DOCUMENT_CATEGORY }));
   }
   return { rows, skipped };
 }
@@ -373,21 +372,16 @@ function readRunRows(
       skipped.push({ where, reason: `no "${classifier}" label for ${item.id}` });
       continue;
     }
-    rows.push({
-      keys: { id: item.id, number: item.number ?? item.inferred_number, comment_head: item.comment },
-      where,
-      record: {
+    rows.push(
+      runItemRow(item, where, {
         label: l.label,
         also: l.also.filter((x) => x !== l.label),
         confidence: l.confidence,
         evidence: l.evidence,
         evidence_text: renderEvidence(l.evidence),
         classifier: `${l.classifier}@${l.version}`,
-        comment: item.comment,
-        response: item.response,
-        reason: null,
-      },
-    });
+      }),
+    );
   }
   return { rows, skipped, classifier };
 }

@@ -160,6 +160,11 @@ export function dispositionsBySectionTable(run: RunSet): Table {
   };
 }
 
+/** The item's 対応区分 as a table key: a blank cell counts under its own row. */
+export function categoryKey(item: RunItem): string {
+  return item.category ?? NO_CATEGORY;
+}
+
 /** Whether the input had a 対応区分 column (the document's own disposition code per comment). */
 export function hasCategory(run: RunSet): boolean {
   return run.items.some((it) => it.category !== undefined);
@@ -172,7 +177,7 @@ export function hasCategory(run: RunSet): boolean {
 export function dispositionsByCategoryTable(run: RunSet): Table | null {
   if (!hasCategory(run)) return null;
   const labels = primaryLabels(run);
-  const rows = [...indexesBy(run.items, (it) => it.category ?? NO_CATEGORY)].map(([category, at]) => [category, at.length, ...dispositionCells(labels, at)]);
+  const rows = [...indexesBy(run.items, categoryKey)].map(([category, at]) => [category, at.length, ...dispositionCells(labels, at)]);
   return {
     name: 'dispositions_by_category',
     title: '文書の対応区分 × 回答区分',

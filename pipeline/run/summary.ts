@@ -1,8 +1,8 @@
 // The few lines `pubcom run` prints at the end: what came out, where, and how long it took.
-import { DISPOSITIONS, DISPOSITION_JA, NO_CATEGORY, NO_STANCE, STANCES } from '../report/labels.ts';
+import { DISPOSITIONS, DISPOSITION_JA, NO_STANCE, STANCES } from '../report/labels.ts';
 import type { RunSet } from '../report/schema.ts';
 import { clusterCount } from './index.ts';
-import { dispositionCounts, hasCategory, hasStance, indexesBy, primaryLabels, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
+import { categoryKey, dispositionCounts, hasCategory, hasStance, indexesBy, primaryLabels, reviewCount, stanceKey, stanceLabel } from '../report/tables.ts';
 
 /** Every parse note, so a run that had to guess never looks clean. */
 function parseNotes(notes: readonly string[]): string[] {
@@ -18,7 +18,7 @@ export interface SkippedInput {
 
 /** The document's codes with their counts, in order of first appearance. */
 function categoryCounts(run: RunSet): string {
-  return [...indexesBy(run.items, (it) => it.category ?? NO_CATEGORY)].map(([code, at]) => `${code} ${at.length}`).join(' · ');
+  return [...indexesBy(run.items, categoryKey)].map(([code, at]) => `${code} ${at.length}`).join(' · ');
 }
 
 export function runSummary(run: RunSet, out: string, skipped: SkippedInput, totalMs: number): string {
