@@ -109,3 +109,15 @@ export function parseNumber(text: string): string | null {
   if (!m) return null;
   return (m[1] ?? m[2]).replace(/[‐－]/g, '-');
 }
+
+/**
+ * A table's number cell, which may hold several numbers when the document merged their rows into one (the 環境省
+ * result table prints "56⏎57⏎58" beside one comment and one answer): those come back joined by commas, "56,57,58",
+ * instead of run together as "565758".
+ */
+export function parseNumberCell(text: string): string | null {
+  const parts = normalize(text).trim().split(/[\s,、・]+/);
+  if (parts.length < 2) return parseNumber(text);
+  const numbers = parts.map(parseNumber);
+  return numbers.every((n) => n !== null) ? numbers.join(',') : parseNumber(text);
+}

@@ -140,10 +140,12 @@ function numberingChecks(numbers: (string | null)[]): string[] {
   const out: string[] = [];
   let last: number | null = null;
   for (const n of numbers) {
-    if (n === null || !/^\d+$/.test(n)) continue;
-    const v = Number(n);
+    // A merged cell's list ("56,57,58") runs from its first number to its last.
+    if (n === null || !/^\d+(,\d+)*$/.test(n)) continue;
+    const list = n.split(',').map(Number);
+    const v = list[0];
     if (last !== null && v > last + 1) out.push(`numbering jumps from No.${last} to No.${v}: ${v - last - 1} number(s) missing (rows merged or left out?)`);
-    last = v;
+    last = list[list.length - 1];
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.ts';
 import { cleanText, nonWhitespaceLength } from '../core/text.ts';
 import { buildItem } from './item.ts';
 import type { ColumnMap, ParseOptions, ParsedDocument } from './types.ts';
-import { ROLES, headingKey, isSectionHeading, matchRole, parseNumber, type Role } from './columns.ts';
+import { ROLES, headingKey, isSectionHeading, matchRole, parseNumberCell, type Role } from './columns.ts';
 import { maxOf } from '../core/arrays.ts';
 
 export interface TableCell {
@@ -322,7 +322,7 @@ class TableAssembler {
     this.cols = layout.cols;
     this.headerKeys = layout.headerRow >= 0 ? this.rows[layout.headerRow].cells.map(cellKey) : [];
     this.anyNumbered =
-      this.cols.number !== undefined && this.rows.some((_, r) => r > layout.headerRow && parseNumber(this.cell(r, 'number')?.text ?? ''));
+      this.cols.number !== undefined && this.rows.some((_, r) => r > layout.headerRow && parseNumberCell(this.cell(r, 'number')?.text ?? ''));
   }
 
   /** Table row indexes that became (part of) an item. */
@@ -365,7 +365,7 @@ class TableAssembler {
     const notItem = nonItemFate(r, this.layout.headerRow, chars, hasText, (x) => this.isRepeatedHeader(x));
     if (notItem) return account(...notItem);
 
-    const number = parseNumber(this.cell(r, 'number')?.text ?? '');
+    const number = parseNumberCell(this.cell(r, 'number')?.text ?? '');
     const heading = number ? null : rowHeading(row, r, own, this.cols);
     if (heading !== null) {
       this.section = heading;

@@ -1,0 +1,27 @@
+// A result table may merge several comments' numbers into one cell beside one comment and one answer: the 環境省
+// table (data/real/env6th…csv) prints "56⏎57⏎58" in its No column. The numbers are kept as a list, not run together.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseBytes } from '../pipeline/parse/index.ts';
+import { parseNumberCell } from '../pipeline/parse/columns.ts';
+
+const ENV6TH = new URL('../data/real/env6th_6th_environment_basic_plan_pc_results_2024.csv', import.meta.url);
+
+describe('a number cell holding several numbers', () => {
+  it('reads as their comma-joined list; one number or a non-number reads as before', () => {
+    expect(parseNumberCell('56\n57\n58')).toBe('56,57,58');
+    expect(parseNumberCell('１２、１３')).toBe('12,13');
+    expect(parseNumberCell('3-1')).toBe('3-1');
+    expect(parseNumberCell(' 7 ')).toBe('7');
+    expect(parseNumberCell('56 参考')).toBeNull();
+  });
+
+  it('on the 環境省 document: one item numbered 56,57,58, no false numbering jump, every record an item', async () => {
+    const { items, report } = await parseBytes(readFileSync(ENV6TH), 'env6th.csv', {});
+    expect(items).toHaveLength(383);
+    const merged = items.filter((it) => it.number?.includes(','));
+    expect(merged.map((it) => it.number)).toEqual(['56,57,58']);
+    expect(items[items.indexOf(merged[0]) + 1].number).toBe('59');
+    expect(report.warnings.filter((w) => w.includes('numbering jumps'))).toEqual([]);
+  });
+});
