@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toJsonl } from '../pipeline/core/io.ts';
-import { buildRealSets, readRealSet, METI_HELDOUT_FROM } from '../pipeline/eval/real-sets.ts';
+import { buildRealSets, readRealSet, ENV6TH_HELDOUT_FROM, METI_HELDOUT_FROM } from '../pipeline/eval/real-sets.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -28,5 +28,12 @@ describe('real labelled sets', () => {
     expect(meti.filter((r) => r.split === 'dev').map((r) => Number(r.number))).toEqual(Array.from({ length: METI_HELDOUT_FROM - 1 }, (_, i) => i + 1));
     // The ministry's PDF extraction used the Kangxi radical ⾄ for 至: the analysis copy is NFKC.
     expect(meti.some((r) => r.response.includes('\u2F84'))).toBe(false);
+    const env = readRealSet(ROOT, 'env6th-an');
+    expect(env).toHaveLength(383);
+    expect(count(env)).toEqual({ accepted: 119, referred: 118, declined: 79, deferred: 67 });
+    expect(env.filter((r) => r.split === 'dev').map((r) => Number(r.number))).toEqual(Array.from({ length: ENV6TH_HELDOUT_FROM - 1 }, (_, i) => i + 1));
+    // Three votes per answer and a majority stance on all but split ones; the comment is the opinion itself.
+    expect(env.every((r) => r.votes?.length === 3 && r.votes.filter((v) => v === r.disposition).length >= 2)).toBe(true);
+    expect(env.filter((r) => r.stance === null).length).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ export const RealLabelled = z
   .strict();
 export type RealLabelled = z.infer<typeof RealLabelled>;
 
-export const REAL_SETS = ['seed', 'meti-ene7th'] as const;
+export const REAL_SETS = ['seed', 'meti-ene7th', 'env6th-an'] as const;
 export type RealSetName = (typeof REAL_SETS)[number];
 
 export function readRealSet(root: string, name: RealSetName): RealLabelled[] {
@@ -87,6 +87,50 @@ function metiSet(root: string): RealLabelled[] {
   });
 }
 
+const Env6thGold = z
+  .object({
+    /** The CSV's `id` column (its `No` runs apart from record 56 on). */
+    id: z.string(),
+    comment_head: z.string(),
+    disposition: Disposition,
+    also: z.array(Disposition),
+    votes: z.array(Disposition),
+    unanimous: z.boolean(),
+    cue: z.string(),
+    stance: Stance.nullable(),
+    stance_votes: z.array(Stance),
+  })
+  .strict();
+
+/** Records 1–192 are for development; 193–383 are the held-out part. */
+export const ENV6TH_HELDOUT_FROM = 193;
+
+function env6thSet(root: string): RealLabelled[] {
+  const csv = readFileSync(join(root, 'data/real/env6th_6th_environment_basic_plan_pc_results_2024.csv'), 'utf8');
+  const rows = parseCsv(csv, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const gold = readJsonl(join(root, 'data/real/env6th-an.gold.jsonl'), Env6thGold);
+  return gold.map((g) => {
+    const r = byId.get(g.id);
+    if (!r) throw new Error(`env6th-an: gold id ${g.id} has no CSV record`);
+    const comment = cleanText(r.comment);
+    if (commentHead(comment) !== g.comment_head) throw new Error(`env6th-an: record ${g.id}'s comment does not match the gold's comment_head`);
+    return {
+      id: `env6th-an#${g.id}`,
+      doc: 'env6th-an',
+      number: g.id,
+      comment,
+      response: cleanText(r.reply),
+      disposition: g.disposition,
+      also: g.also,
+      stance: g.stance,
+      split: Number(g.id) >= ENV6TH_HELDOUT_FROM ? 'heldout' : 'dev',
+      votes: g.votes,
+      cue: g.cue,
+    } satisfies RealLabelled;
+  });
+}
+
 async function seedSet(root: string): Promise<RealLabelled[]> {
   const { parseDocument } = await import('../parse/index.ts');
   const { items } = await parseDocument(join(root, 'seeds/000_555981824ba784d2.txt'));
@@ -123,5 +167,5 @@ async function seedSet(root: string): Promise<RealLabelled[]> {
 }
 
 export async function buildRealSets(root: string): Promise<Record<RealSetName, RealLabelled[]>> {
-  return { seed: await seedSet(root), 'meti-ene7th': metiSet(root) };
+  return { seed: await seedSet(root), 'meti-ene7th': metiSet(root), 'env6th-an': env6thSet(root) };
 }
