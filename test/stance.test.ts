@@ -84,6 +84,10 @@ describe('stanceOf', () => {
       ['共通基盤を整備してはいかがか。', 'request'],
       ['「…原子力を最大限活用する」との記載を削除すべき。', 'oppose'],
       ['「反対」という語は使わず「異論」とすべき。', 'request'],
+      // A request and a direct question of equal weight: the request wins the tie (stance 1.8).
+      ['米国の規制を日本でも取り入れて下さい。なぜ規制しないのですか?', 'request'],
+      // 必要ない decides beside a request for something else (stance 1.8).
+      ['営農型太陽光発電の促進は必要ない。それよりむしろ、カーポートでとっていくべき。', 'oppose'],
     ];
     for (const [text, want] of cases) expect(stanceOf(text).stance, text).toBe(want);
   });
