@@ -339,6 +339,8 @@ function barLines(rows: readonly SummaryRow[]): string[] {
   if (rulesSeed) check((rulesSeed.macro_f1 ?? 0) >= 0.95 && rulesSeed.none_exact === true, `rules on seed: macro-F1 ${fmt(rulesSeed.macro_f1)} (≥ 0.95), none exact ${rulesSeed.none_exact ? 'yes' : 'no'}`);
   const held = find('rules', 'meti-ene7th (held-out)', 'direct');
   if (held) check((held.macro_f1 ?? 0) >= 0.85, `rules on meti-ene7th held-out (groups 181–355): macro-F1 ${fmt(held.macro_f1)} (≥ 0.85)`);
+  const heldEnv = find('rules', 'env6th-an (held-out)', 'direct');
+  if (heldEnv) check((heldEnv.macro_f1 ?? 0) >= 0.85, `rules on env6th-an held-out (records 193–383, model annotators): macro-F1 ${fmt(heldEnv.macro_f1)} (≥ 0.85)`);
   for (const set of REAL_EVAL_SETS) {
     const rules = find('rules', set, 'direct');
     const ens = find('ensemble', set, 'leave-one-document-out');
