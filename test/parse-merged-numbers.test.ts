@@ -2,7 +2,7 @@
 // table (data/real/env6th…csv) prints "56⏎57⏎58" in its No column. The numbers are kept as a list, not run together.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseBytes } from '../pipeline/parse/index.ts';
+import { parseBytes, parseColumnMap } from '../pipeline/parse/index.ts';
 import { parseNumberCell } from '../pipeline/parse/columns.ts';
 
 const ENV6TH = new URL('../data/real/env6th_6th_environment_basic_plan_pc_results_2024.csv', import.meta.url);
@@ -23,5 +23,16 @@ describe('a number cell holding several numbers', () => {
     expect(merged.map((it) => it.number)).toEqual(['56,57,58']);
     expect(items[items.indexOf(merged[0]) + 1].number).toBe('59');
     expect(report.warnings.filter((w) => w.includes('numbering jumps'))).toEqual([]);
+  });
+
+  it("the unread 'label' column's note suggests a --map that keeps every column read and reads label as the section", async () => {
+    const bytes = readFileSync(ENV6TH);
+    const auto = await parseBytes(bytes, 'env6th.csv', {});
+    const note = auto.report.warnings.find((w) => w.startsWith('column "label"'))!;
+    const suggested = /--map <field>=(\S+)$/.exec(note)![1];
+    const mapped = await parseBytes(bytes, 'env6th.csv', { map: parseColumnMap(`section=${suggested}`) });
+    expect(mapped.items.map((it) => [it.comment, it.response])).toEqual(auto.items.map((it) => [it.comment, it.response]));
+    expect(mapped.items[0].section).toBe('全体的な意見');
+    expect(mapped.report.warnings.filter((w) => w.startsWith('column "label"'))).toEqual([]);
   });
 });

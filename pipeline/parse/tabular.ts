@@ -281,6 +281,12 @@ function unreadColumns(table: Table, layout: Layout, itemRows: readonly number[]
   const read = new Set<number>(Object.values(layout.cols));
   for (const name of table.readByReader ?? []) read.add(layout.names.indexOf(name));
   const width = maxOf(itemRows.map((r) => table.rows[r].cells.length), 0);
+  // A --map names every column it reads (roles it leaves out are not guessed), so the suggestion carries the columns
+  // read now: adding one role alone would lose the comment column found automatically.
+  const current = ROLES.flatMap((role) => {
+    const col = layout.cols[role];
+    return col === undefined ? [] : [`${role}=${cleanText(layout.names[col] ?? '') || col + 1}`];
+  }).join(',');
   const out: string[] = [];
   for (let col = 0; col < width; col++) {
     if (read.has(col)) continue;
@@ -290,7 +296,7 @@ function unreadColumns(table: Table, layout: Layout, itemRows: readonly number[]
     const example = cleanText(texts[0]!.text);
     out.push(
       `${table.columnWord ?? 'column'} "${name}": text on ${texts.length} item row(s) (e.g. "${[...example].slice(0, 30).join('')}${[...example].length > 30 ? '…' : ''}") ` +
-        `is in no item field and not kept; if it is one (${ROLES.join(', ')}), name it with --map <field>=${name}`,
+        `is in no item field and not kept; if it is one (${ROLES.join(', ')}), name it with --map <field>=${name}${current ? `,${current}` : ''}`,
     );
   }
   return out;
