@@ -82,7 +82,7 @@ The model file holds the supervised weights, the labelled examples similarity se
 stacker, the settings used (models/labels/classifier-settings.json) and the training rows' sha256.
 
 Examples:
-  pubcom train --gold data/labels/real/seed.jsonl data/labels/real/meti-ene7th.jsonl --embedder none --out models/classifiers/default.json
+  pubcom train --gold data/labels/real/seed.jsonl data/labels/real/meti-ene7th.jsonl data/labels/real/env6th-an.jsonl --embedder none --out models/classifiers/default.json
   pubcom train --gold data/labels/seed.gold.jsonl --items seeds/000_555981824ba784d2.txt --out models/classifiers/seed-only.json
   pubcom train --gold my-labels.jsonl --embedder none --out models/classifiers/mine.json
 `;
