@@ -5,6 +5,7 @@
 //   - meti-ene7th (held-out): groups 181–355, never read while building: the team's own estimate for new text.
 //   - env6th-an (dev) / (held-out): 環境省's 6th environment basic plan results, records 1–192 / 193–383, labelled by
 //     three independent model annotators (data/labels/real/README.md); the held-out part is scored once.
+//   - env5th (held-out): 環境省's 5th environment basic plan results (2018), 100 answers, model annotators, never read.
 //   Learned classifiers are scored leave-one-document-out: trained on the dev rows of the other real documents,
 //   never on a row of the document they label. The held-out part is also scored "trained on dev" (every dev row
 //   of every real document, its own document's groups 1–180 included), the setting of a model shipped after
@@ -356,7 +357,7 @@ function barLines(rows: readonly SummaryRow[]): string[] {
   return out;
 }
 
-const REAL_EVAL_SETS = ['seed (dev)', 'meti-ene7th (dev)', 'env6th-an (dev)', 'meti-ene7th (held-out)', 'env6th-an (held-out)'];
+const REAL_EVAL_SETS = ['seed (dev)', 'meti-ene7th (dev)', 'env6th-an (dev)', 'meti-ene7th (held-out)', 'env6th-an (held-out)', 'env5th (held-out)'];
 
 function isSynthetic(set: EvalSet): boolean {
   return !REAL_EVAL_SETS.includes(set.name);
@@ -377,7 +378,7 @@ export async function runAll(
     realSet('seed', 'dev'),
     realSet('meti-ene7th', 'dev'),
     realSet('env6th-an', 'dev'),
-    ...(opts.heldout === false ? [] : [realSet('meti-ene7th', 'heldout'), realSet('env6th-an', 'heldout')]),
+    ...(opts.heldout === false ? [] : [realSet('meti-ene7th', 'heldout'), realSet('env6th-an', 'heldout'), realSet('env5th', 'heldout')]),
   ];
   const synthetic = [tuningMinistriesSet(), otherMinistriesSet()];
   const realDev = real.filter((s) => s.name.endsWith('(dev)')).flatMap((s) => s.rows);

@@ -35,5 +35,10 @@ describe('real labelled sets', () => {
     // Three votes per answer and a majority stance on all but split ones; the comment is the opinion itself.
     expect(env.every((r) => r.votes?.length === 3 && r.votes.filter((v) => v === r.disposition).length >= 2)).toBe(true);
     expect(env.filter((r) => r.stance === null).length).toBe(0);
+    // The 2018 round: a blind set, every answer held out.
+    const env5 = readRealSet(ROOT, 'env5th');
+    expect(env5).toHaveLength(100);
+    expect(count(env5)).toEqual({ declined: 46, referred: 30, deferred: 13, accepted: 11 });
+    expect(env5.every((r) => r.split === 'heldout' && r.votes?.length === 3)).toBe(true);
   });
 });

@@ -36,7 +36,7 @@ export const RealLabelled = z
   .strict();
 export type RealLabelled = z.infer<typeof RealLabelled>;
 
-export const REAL_SETS = ['seed', 'meti-ene7th', 'env6th-an'] as const;
+export const REAL_SETS = ['seed', 'meti-ene7th', 'env6th-an', 'env5th'] as const;
 export type RealSetName = (typeof REAL_SETS)[number];
 
 export function readRealSet(root: string, name: RealSetName): RealLabelled[] {
@@ -87,9 +87,10 @@ function metiSet(root: string): RealLabelled[] {
   });
 }
 
-const Env6thGold = z
+/** A gold file of model annotators (three votes a record), keyed by the source CSV's own record id. */
+const ModelAnnotatedGold = z
   .object({
-    /** The CSV's `id` column (its `No` runs apart from record 56 on). */
+    /** The CSV's id column (the 環境省 No column runs apart from it). */
     id: z.string(),
     comment_head: z.string(),
     disposition: Disposition,
@@ -102,29 +103,42 @@ const Env6thGold = z
   })
   .strict();
 
-/** Records 1–192 are for development; 193–383 are the held-out part. */
+interface ModelAnnotatedSource {
+  doc: string;
+  csv: string;
+  gold: string;
+  /** Records with this id and above are the held-out part; 1 makes the whole document held out. */
+  heldoutFrom: number;
+}
+
+/** 環境省 第六次環境基本計画: records 1–192 are for development; 193–383 are the held-out part. */
 export const ENV6TH_HELDOUT_FROM = 193;
 
-function env6thSet(root: string): RealLabelled[] {
-  const csv = readFileSync(join(root, 'data/real/env6th_6th_environment_basic_plan_pc_results_2024.csv'), 'utf8');
-  const rows = parseCsv(csv, { columns: true, skip_empty_lines: true }) as Record<string, string>[];
+const MODEL_ANNOTATED: Record<'env6th-an' | 'env5th', ModelAnnotatedSource> = {
+  'env6th-an': { doc: 'env6th-an', csv: 'env6th_6th_environment_basic_plan_pc_results_2024.csv', gold: 'env6th-an.gold.jsonl', heldoutFrom: ENV6TH_HELDOUT_FROM },
+  // 環境省 第五次環境基本計画 (2018): scored blind, never read; every record is held out.
+  env5th: { doc: 'env5th', csv: 'env5th_5th_environment_basic_plan_pc_results_2018.csv', gold: 'env5th.gold.jsonl', heldoutFrom: 1 },
+};
+
+function modelAnnotatedSet(root: string, src: ModelAnnotatedSource): RealLabelled[] {
+  const rows = parseCsv(readFileSync(join(root, 'data/real', src.csv), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const gold = readJsonl(join(root, 'data/real/env6th-an.gold.jsonl'), Env6thGold);
+  const gold = readJsonl(join(root, 'data/real', src.gold), ModelAnnotatedGold);
   return gold.map((g) => {
     const r = byId.get(g.id);
-    if (!r) throw new Error(`env6th-an: gold id ${g.id} has no CSV record`);
+    if (!r) throw new Error(`${src.doc}: gold id ${g.id} has no CSV record`);
     const comment = cleanText(r.comment);
-    if (commentHead(comment) !== g.comment_head) throw new Error(`env6th-an: record ${g.id}'s comment does not match the gold's comment_head`);
+    if (commentHead(comment) !== g.comment_head) throw new Error(`${src.doc}: record ${g.id}'s comment does not match the gold's comment_head`);
     return {
-      id: `env6th-an#${g.id}`,
-      doc: 'env6th-an',
+      id: `${src.doc}#${g.id}`,
+      doc: src.doc,
       number: g.id,
       comment,
       response: cleanText(r.reply),
       disposition: g.disposition,
       also: g.also,
       stance: g.stance,
-      split: Number(g.id) >= ENV6TH_HELDOUT_FROM ? 'heldout' : 'dev',
+      split: Number(g.id) >= src.heldoutFrom ? 'heldout' : 'dev',
       votes: g.votes,
       cue: g.cue,
     } satisfies RealLabelled;
@@ -167,5 +181,7 @@ async function seedSet(root: string): Promise<RealLabelled[]> {
 }
 
 export async function buildRealSets(root: string): Promise<Record<RealSetName, RealLabelled[]>> {
-  return { seed: await seedSet(root), 'meti-ene7th': metiSet(root), 'env6th-an': env6thSet(root) };
+  return { seed: await seedSet(root), 'meti-ene7th': metiSet(root), 'env6th-an': modelAnnotatedSet(root, MODEL_ANNOTATED['env6th-an']),
+    env5th: modelAnnotatedSet(root, MODEL_ANNOTATED.env5th),
+  };
 }
