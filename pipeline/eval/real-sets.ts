@@ -43,15 +43,20 @@ export function readRealSet(root: string, name: RealSetName): RealLabelled[] {
   return readJsonl(join(root, 'data/labels/real', `${name}.jsonl`), RealLabelled);
 }
 
-const MetiGold = z.object({
-  group: z.string(),
-  rows: z.array(z.string()),
+/** What a panel of three annotators records per answer: the majority label, the votes and the deciding phrase. */
+const panelFields = {
   comment_head: z.string(),
   disposition: Disposition,
   also: z.array(Disposition),
   votes: z.array(Disposition),
   unanimous: z.boolean(),
   cue: z.string(),
+};
+
+const MetiGold = z.object({
+  group: z.string(),
+  rows: z.array(z.string()),
+  ...panelFields,
 });
 
 /** Groups 1–180 are for development; 181–355 are the held-out part. */
@@ -92,12 +97,7 @@ const ModelAnnotatedGold = z
   .object({
     /** The CSV's id column (the 環境省 No column runs apart from it). */
     id: z.string(),
-    comment_head: z.string(),
-    disposition: Disposition,
-    also: z.array(Disposition),
-    votes: z.array(Disposition),
-    unanimous: z.boolean(),
-    cue: z.string(),
+    ...panelFields,
     stance: Stance.nullable(),
     stance_votes: z.array(Stance),
   })
