@@ -181,7 +181,10 @@ async function seedSet(root: string): Promise<RealLabelled[]> {
 }
 
 export async function buildRealSets(root: string): Promise<Record<RealSetName, RealLabelled[]>> {
-  return { seed: await seedSet(root), 'meti-ene7th': metiSet(root), 'env6th-an': modelAnnotatedSet(root, MODEL_ANNOTATED['env6th-an']),
+  return {
+    seed: await seedSet(root),
+    'meti-ene7th': metiSet(root),
+    'env6th-an': modelAnnotatedSet(root, MODEL_ANNOTATED['env6th-an']),
     env5th: modelAnnotatedSet(root, MODEL_ANNOTATED.env5th),
   };
 }
