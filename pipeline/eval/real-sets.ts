@@ -104,7 +104,6 @@ const ModelAnnotatedGold = z
   .strict();
 
 interface ModelAnnotatedSource {
-  doc: string;
   csv: string;
   gold: string;
   /** Records with this id and above are the held-out part; 1 makes the whole document held out. */
@@ -114,24 +113,27 @@ interface ModelAnnotatedSource {
 /** 環境省 第六次環境基本計画: records 1–192 are for development; 193–383 are the held-out part. */
 export const ENV6TH_HELDOUT_FROM = 193;
 
-const MODEL_ANNOTATED: Record<'env6th-an' | 'env5th', ModelAnnotatedSource> = {
-  'env6th-an': { doc: 'env6th-an', csv: 'env6th_6th_environment_basic_plan_pc_results_2024.csv', gold: 'env6th-an.gold.jsonl', heldoutFrom: ENV6TH_HELDOUT_FROM },
+type ModelAnnotatedName = 'env6th-an' | 'env5th';
+
+const MODEL_ANNOTATED: Record<ModelAnnotatedName, ModelAnnotatedSource> = {
+  'env6th-an': { csv: 'env6th_6th_environment_basic_plan_pc_results_2024.csv', gold: 'env6th-an.gold.jsonl', heldoutFrom: ENV6TH_HELDOUT_FROM },
   // 環境省 第五次環境基本計画 (2018): scored blind, never read; every record is held out.
-  env5th: { doc: 'env5th', csv: 'env5th_5th_environment_basic_plan_pc_results_2018.csv', gold: 'env5th.gold.jsonl', heldoutFrom: 1 },
+  env5th: { csv: 'env5th_5th_environment_basic_plan_pc_results_2018.csv', gold: 'env5th.gold.jsonl', heldoutFrom: 1 },
 };
 
-function modelAnnotatedSet(root: string, src: ModelAnnotatedSource): RealLabelled[] {
+function modelAnnotatedSet(root: string, doc: ModelAnnotatedName): RealLabelled[] {
+  const src = MODEL_ANNOTATED[doc];
   const rows = parseCsv(readFileSync(join(root, 'data/real', src.csv), 'utf8'), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
   const byId = new Map(rows.map((r) => [r.id, r]));
   const gold = readJsonl(join(root, 'data/real', src.gold), ModelAnnotatedGold);
   return gold.map((g) => {
     const r = byId.get(g.id);
-    if (!r) throw new Error(`${src.doc}: gold id ${g.id} has no CSV record`);
+    if (!r) throw new Error(`${doc}: gold id ${g.id} has no CSV record`);
     const comment = cleanText(r.comment);
-    if (commentHead(comment) !== g.comment_head) throw new Error(`${src.doc}: record ${g.id}'s comment does not match the gold's comment_head`);
+    if (commentHead(comment) !== g.comment_head) throw new Error(`${doc}: record ${g.id}'s comment does not match the gold's comment_head`);
     return {
-      id: `${src.doc}#${g.id}`,
-      doc: src.doc,
+      id: `${doc}#${g.id}`,
+      doc,
       number: g.id,
       comment,
       response: cleanText(r.reply),
@@ -184,7 +186,7 @@ export async function buildRealSets(root: string): Promise<Record<RealSetName, R
   return {
     seed: await seedSet(root),
     'meti-ene7th': metiSet(root),
-    'env6th-an': modelAnnotatedSet(root, MODEL_ANNOTATED['env6th-an']),
-    env5th: modelAnnotatedSet(root, MODEL_ANNOTATED.env5th),
+    'env6th-an': modelAnnotatedSet(root, 'env6th-an'),
+    env5th: modelAnnotatedSet(root, 'env5th'),
   };
 }
