@@ -7,7 +7,7 @@ import { createEmbedder } from '../pipeline/embed/index.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
 import { getTokenizer } from '../pipeline/tokenize/index.ts';
 import { checkCodebook, DEFAULT_CODEBOOK, loadCodebook, type Codebook } from '../pipeline/themes/codebook.ts';
-import { decideTheme } from '../pipeline/themes/assign.ts';
+import { decideTheme, themeFacts } from '../pipeline/themes/assign.ts';
 import { themeItems } from '../pipeline/themes/index.ts';
 import { ruleDocument } from '../pipeline/themes/rule-lang.ts';
 
@@ -88,6 +88,22 @@ describe('the shipped codebook', () => {
     expect(fires('重要インフラ事業者・地方公共団体はもちろんのこと')).toBe(false);
     expect(fires('地方の事業者にも支援が届く仕組みが必要')).toBe(true);
     expect(recordOf('70').themes.map((t) => t.theme)).not.toContain('sme');
+  });
+
+  it('keeps one shared, frozen record for every theme a comment gives nothing to (kept per comment until themes)', async () => {
+    const tokenizer = await getTokenizer();
+    const text = '量子コンピュータに備え、耐量子計算機暗号への移行を急ぐべきだ。';
+    const facts = themeFacts(codebook, ruleDocument(text, tokenizer.tokenize(text)));
+    const pqc = facts[codebook.themes.findIndex((t) => t.id === 'pqc')];
+    expect(pqc.ruleFired).toBe(true);
+    expect(pqc.ruleHits.length).toBeGreaterThan(0);
+    const silent = facts.filter((f) => !f.ruleFired && !f.keywordFired && !f.ruleHits.length && !f.keywordHits.length);
+    expect(silent.length).toBeGreaterThan(5);
+    expect(new Set(silent).size).toBe(1);
+    expect(Object.isFrozen(silent[0]) && Object.isFrozen(silent[0].ruleHits)).toBe(true);
+    // The themes' records get their own hit lists, so editing a record cannot reach the facts.
+    const hits = recordOf('1').themes[0].hits;
+    expect(Object.isFrozen(hits)).toBe(false);
   });
 
   it('gives every item one record in input order, themes sorted by score, primary first', () => {

@@ -10,8 +10,8 @@ export type ThemeSource = 'rule' | 'similarity' | 'both';
 export interface ThemeEvidence {
   theme: string;
   ruleFired: boolean;
-  ruleHits: string[];
-  keywordHits: string[];
+  ruleHits: readonly string[];
+  keywordHits: readonly string[];
   similarity: number;
   score: number;
   assigned: ThemeSource | null;
@@ -30,10 +30,23 @@ function keywordNode(theme: LoadedTheme): PositionalNode {
 /** What a comment's tokens say about one theme: whether its coding rule and its keywords fire, and on what. */
 export interface ThemeFacts {
   ruleFired: boolean;
-  ruleHits: string[];
+  ruleHits: readonly string[];
   keywordFired: boolean;
-  keywordHits: string[];
+  keywordHits: readonly string[];
 }
+
+/**
+ * Most themes find nothing in most comments. These facts are kept for every distinct comment until the themes
+ * stage: one object and two empty arrays per theme and comment were 110 MB of long-lived heap at 100,000 comments
+ * (heap after the codebook stage 502 → 390 MB), and every young-generation collection takes longer as that heap
+ * grows. Frozen, so a reader that tried to add to it would throw rather than change every comment's facts.
+ */
+const NOTHING_FOUND: ThemeFacts = Object.freeze({
+  ruleFired: false,
+  ruleHits: Object.freeze([]),
+  keywordFired: false,
+  keywordHits: Object.freeze([]),
+});
 
 /**
  * The token side of every theme's decision for one comment. Computed once per distinct comment (by the run's
@@ -43,6 +56,7 @@ export function themeFacts(codebook: Codebook, doc: RuleDocument, keywords: read
   return codebook.themes.map((theme, t) => {
     const rule = evaluateRule(theme.ast, doc);
     const kw = evaluateRule(keywords[t], doc);
+    if (!rule.matched && !kw.matched && !rule.hits.length && !kw.hits.length) return NOTHING_FOUND;
     return { ruleFired: rule.matched, ruleHits: dedupe(rule.hits), keywordFired: kw.matched, keywordHits: dedupe(kw.hits) };
   });
 }
@@ -128,7 +142,7 @@ export function assignThemes(
         theme: d.theme,
         score: d.score,
         source: d.assigned as ThemeSource,
-        hits: d.ruleFired ? d.ruleHits : d.keywordHits,
+        hits: [...(d.ruleFired ? d.ruleHits : d.keywordHits)],
       })),
     });
   });
