@@ -148,7 +148,7 @@ export async function classifyStage(items: readonly Item[], config: ResolvedConf
   const out: ClassifierOutput[] = [];
   const rules = loadRunRules(config);
   // The classifiers share one analysis of the responses, remembered per inputs array (classify/base.ts). Keyed by
-  // the run's own items, it lived as long as they do, to the end of the run: 170 MB at 50,000 rows that every later
+  // the run's own items, it lived as long as they do, to the end of the run: 100 MB at 50,000 rows that every later
   // collection had to walk. A copy of the array is the key instead, so the analysis goes when this stage ends.
   const inputs = items.slice();
   for (const name of config.classifiers) {
