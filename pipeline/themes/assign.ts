@@ -1,7 +1,7 @@
 // Codebook + seeded-similarity assignment: every theme whose rule fires or whose seed the comment resembles.
 import type { ThemeRecord } from '../core/schema.ts';
 import type { Codebook, LoadedTheme } from './codebook.ts';
-import { dedupe, evaluateRule, type PositionalNode, type RuleDocument } from './rule-lang.ts';
+import { evaluateRule, type PositionalNode, type RuleDocument } from './rule-lang.ts';
 import { dot } from './vectors.ts';
 
 export type ThemeSource = 'rule' | 'similarity' | 'both';
@@ -53,12 +53,15 @@ const NOTHING_FOUND: ThemeFacts = Object.freeze({
  * tokenize stage, or by themeItems), so the tokens need not be kept until the vectors exist.
  */
 export function themeFacts(codebook: Codebook, doc: RuleDocument, keywords: readonly PositionalNode[] = codebook.themes.map(keywordNode)): ThemeFacts[] {
-  return codebook.themes.map((theme, t) => {
-    const rule = evaluateRule(theme.ast, doc);
-    const kw = evaluateRule(keywords[t], doc);
-    if (!rule.matched && !kw.matched && !rule.hits.length && !kw.hits.length) return NOTHING_FOUND;
-    return { ruleFired: rule.matched, ruleHits: dedupe(rule.hits), keywordFired: kw.matched, keywordHits: dedupe(kw.hits) };
-  });
+  return codebook.themes.map((theme, t) => factsOf(theme, keywords[t], doc));
+}
+
+function factsOf(theme: LoadedTheme, keywords: PositionalNode, doc: RuleDocument): ThemeFacts {
+  // evaluateRule's hits are already distinct, and empty where it does not match.
+  const rule = evaluateRule(theme.ast, doc);
+  const kw = evaluateRule(keywords, doc);
+  if (!rule.matched && !kw.matched) return NOTHING_FOUND;
+  return { ruleFired: rule.matched, ruleHits: rule.hits, keywordFired: kw.matched, keywordHits: kw.hits };
 }
 
 export { keywordNode };
@@ -78,9 +81,7 @@ export function decideTheme(
   similarity: number,
   keywords: PositionalNode = keywordNode(theme),
 ): ThemeEvidence {
-  const rule = evaluateRule(theme.ast, doc);
-  const kw = evaluateRule(keywords, doc);
-  return decideFromFacts(codebook, theme, { ruleFired: rule.matched, ruleHits: dedupe(rule.hits), keywordFired: kw.matched, keywordHits: dedupe(kw.hits) }, similarity);
+  return decideFromFacts(codebook, theme, factsOf(theme, keywords, doc), similarity);
 }
 
 /** decideTheme's thresholds over facts already computed. */
