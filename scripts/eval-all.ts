@@ -353,7 +353,8 @@ function barLines(rows: readonly SummaryRow[]): string[] {
   const rulesSeed = find('rules', 'seed (dev)', 'direct');
   if (rulesSeed) check((rulesSeed.macro_f1 ?? 0) >= 0.95 && rulesSeed.none_exact === true, `rules on seed: macro-F1 ${fmt(rulesSeed.macro_f1)} (≥ 0.95), none exact ${rulesSeed.none_exact ? 'yes' : 'no'}`);
   for (const part of REAL_PARTS) {
-    const held = part.bar === undefined ? undefined : find('rules', realSetName(part.name, part.split), 'direct');
+    if (part.bar === undefined) continue;
+    const held = find('rules', realSetName(part.name, part.split), 'direct');
     if (held) check((held.macro_f1 ?? 0) >= 0.85, `rules on ${part.name} held-out (${part.bar}): macro-F1 ${fmt(held.macro_f1)} (≥ 0.85)`);
   }
   for (const set of REAL_EVAL_SETS) {
