@@ -30,8 +30,8 @@ export class PreparedComments {
   /**
    * One string per distinct word. Each token's base form is a fresh string of its own, so 100,000 comments kept
    * millions of copies of a few tens of thousands of words in their word and noun lists, live to the end of the
-   * run (50,000 comments' analyses: 75 MB, shared 57 MB); a larger long-lived heap makes every young-generation
-   * collection slower, in every stage.
+   * run (50,000 comments' word and noun lists with their maps: 75 MB, shared 57 MB); a larger long-lived heap makes
+   * every young-generation collection slower, in every stage.
    */
   private readonly vocabulary = new Map<string, string>();
   private readonly keywords: PositionalNode[];
