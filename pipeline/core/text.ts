@@ -30,6 +30,20 @@ export function stripHtml(s: string): string {
     .replace(/&amp;/g, '&');
 }
 
+/**
+ * A pool that hands back one string object per distinct value: equal strings made separately (cells of a table,
+ * tokens' base forms) are each a copy of their own, and many copies kept for long fill the heap.
+ */
+export function stringPool(): (s: string) => string {
+  const pool = new Map<string, string>();
+  return (s) => {
+    const known = pool.get(s);
+    if (known !== undefined) return known;
+    pool.set(s, s);
+    return s;
+  };
+}
+
 /** NFKC and collapsed whitespace: the analysis copy of a text. */
 export function normalize(s: string): string {
   return s.normalize('NFKC').replace(/\s+/g, ' ').trim();

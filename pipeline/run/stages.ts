@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import { stringPool } from '../core/text.ts';
 import { sha256 } from '../core/hash.ts';
 import type { Item, StanceRecord } from '../core/schema.ts';
 import { projectRelative, publicPath } from '../core/paths.ts';
@@ -39,14 +40,7 @@ export async function parseStage(input: string, label: string, config: ResolvedC
  * lookup of a text (analyses, report encodings) also finds its hash already computed. Values are unchanged.
  */
 export function shareTexts(items: Item[]): void {
-  const pool = new Map<string, string>();
-  const one = (s: string): string => {
-    if (!s) return s;
-    const known = pool.get(s);
-    if (known !== undefined) return known;
-    pool.set(s, s);
-    return s;
-  };
+  const one = stringPool();
   for (const it of items) {
     it.comment = one(it.comment);
     it.comment_raw = one(it.comment_raw);

@@ -1,6 +1,6 @@
 // What the later stages need from a comment's tokens, computed once per distinct comment and kept instead of the
 // tokens: 20,000 comments' token objects are hundreds of megabytes, these are a few words and flags each.
-import { normalize } from '../core/text.ts';
+import { normalize, stringPool } from '../core/text.ts';
 import type { Token } from '../core/schema.ts';
 import type { Tokenizer } from '../tokenize/index.ts';
 import { keywordNode, themeFacts, type ThemeFacts } from './assign.ts';
@@ -33,7 +33,7 @@ export class PreparedComments {
    * run (50,000 comments' word and noun lists with their maps: 75 MB, shared 57 MB); a larger long-lived heap makes
    * every young-generation collection slower, in every stage.
    */
-  private readonly vocabulary = new Map<string, string>();
+  private readonly intern = stringPool();
   private readonly keywords: PositionalNode[];
   /** Tokens over the distinct normalised comments analysed. */
   tokens = 0;
@@ -71,13 +71,6 @@ export class PreparedComments {
   wordsOf(normalized: string): string[] | undefined {
     return this.byNormalized.get(normalized)?.words;
   }
-
-  private readonly intern = (word: string): string => {
-    const known = this.vocabulary.get(word);
-    if (known !== undefined) return known;
-    this.vocabulary.set(word, word);
-    return word;
-  };
 
   private analyse(text: string): PreparedComment {
     const tokens: Token[] = this.tokenizer.tokenize(text);
