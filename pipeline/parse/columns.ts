@@ -79,6 +79,29 @@ export function matchRole(heading: string): RoleMatch | null {
   return contained ? { role: contained.role, rank: 1000 } : null;
 }
 
+/** Brackets a one-column layout puts around a label (【市の考え方】, [お寄せいただいた意見], （回答）). */
+const LABEL_RE =
+  /^(?:[【〔\[［（(<＜]\s*([^【】〔〕\[\]［］（）()<>＜＞\s:：、。]{1,24})\s*[】〕\]］）)>＞]|([^【】〔〕\[\]［］（）()<>＜＞\s:：、。]{1,12})\s*[:：])\s*/;
+
+/**
+ * A column name used as a label at the start of a line, as one-column result documents print each comment and
+ * answer: bracketed (【市の考え方】, [お寄せいただいた意見]) or before a colon (回答：, 意見の概要:). Only the comment
+ * and response roles are labels. `length` covers the label and the spaces after it.
+ */
+export function lineLabel(text: string): { role: 'comment' | 'response'; length: number } | null {
+  const m = LABEL_RE.exec(text);
+  if (!m) return null;
+  const role = matchRole(m[1] ?? m[2])?.role;
+  return role === 'comment' || role === 'response' ? { role, length: m[0].length } : null;
+}
+
+/** The printed number before a label, separated by a space ("1 意見：…", "2 [お寄せいただいた意見]"), or null. */
+export function numberBeforeLabel(text: string): { number: string; rest: string } | null {
+  const m = /^(\S+)[ \u3000]+(.+)$/.exec(text);
+  const number = m ? parseNumber(m[1]) : null;
+  return m && number && lineLabel(m[2]) ? { number, rest: m[2] } : null;
+}
+
 /**
  * The first part of a column heading wrapped in a narrow column (「N」 of 「No.」, 「通し番」 of 「通し番号」): the
  * start of a known heading name, not the whole of one.

@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { extname } from 'node:path';
 import iconv from 'iconv-lite';
 import { InputError } from '../core/errors.ts';
+import { lineLabel, numberBeforeLabel } from './columns.ts';
 
 export const FORMATS = ['auto', 'text', 'pdf-text', 'csv', 'xlsx', 'json', 'html', 'pdf'] as const;
 export type FormatChoice = (typeof FORMATS)[number];
@@ -217,6 +218,25 @@ export function textKind(text: string): 'text' | 'pdf-text' | 'csv' {
   const tabRows = lines.filter((l) => l.split('\t').filter((c) => c.trim() !== '').length >= 2).length;
   if (tabRows >= 2) return 'text';
   const pageMarks = lines.filter((l) => /^\s*(?:[-－]\s*\d+\s*[-－]|\d+\s*[/／]\s*\d+|\d+\s*ページ)\s*$/.test(l)).length;
-  if (text.includes('\f') || pageMarks >= 2) return 'pdf-text';
+  if (text.includes('\f') || pageMarks >= 2 || isLabelled(lines)) return 'pdf-text';
   return looksLikeCsv(text) ? 'csv' : 'text';
+}
+
+/**
+ * Comments and answers printed one after another under labels (1 意見：… ⏎ 回答：…, 【意見】 ⏎ … ⏎ 【市の考え方】),
+ * as web pages and Word documents of municipalities give them: no table to find, which the PDF-text reader's
+ * one-column mode reads.
+ */
+function isLabelled(lines: string[]): boolean {
+  let comments = 0;
+  let responses = 0;
+  for (const line of lines) {
+    const text = line.trim();
+    const role = lineLabel(numberBeforeLabel(text)?.rest ?? text)?.role;
+    if (role === 'comment') comments++;
+    if (role === 'response') responses++;
+  }
+  // Answers alone may carry the label (1 ⏎ comment ⏎ 回答：…); one such line could be a sentence that happens to
+  // start like a label, two make the layout.
+  return responses >= 2 || (responses >= 1 && comments >= 1);
 }

@@ -7,7 +7,7 @@ import { decodeText } from './detect.ts';
 import { serialisedToDocument } from './pdf-serial.ts';
 import { rowOrderToDocument } from './pdf-rows.ts';
 import { buildItem } from './item.ts';
-import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
+import { isSectionHeading, lineLabel, matchRole, numberBeforeLabel, parseNumber } from './columns.ts';
 import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
 
 /** A run of text on a line; x and end in column units (characters for pdftotext, half-ems for pdf.ts). */
@@ -106,11 +106,10 @@ function isColumnHeadingLine(line: LayoutLine): Geometry | null {
   return g;
 }
 
-// Labels in one-column layouts, bracketed (【市の考え方】) or followed by a colon (回答：).
-const labelRe = (words: string) =>
-  new RegExp(`^(?:[【〔\\[［（(<＜]\\s*(?:${words})\\s*[】〕\\]］）)>＞]|(?:${words})\\s*[:：])\\s*`);
-const RESPONSE_LABEL = labelRe('(?:[^\\s】〕\\]］）)>＞:：]{0,6}の)?(?:考え方|回答|対応|見解)');
-const COMMENT_LABEL = labelRe('(?:ご|御)?意見(?:の概要|の要旨|の内容|内容|要旨)?');
+/** A line that is nothing but a label (【意見】, 回答：): it switches the column, it does not head the table. */
+function isBareLabel(text: string): boolean {
+  return lineLabel(text)?.length === text.length;
+}
 
 /** Most common x among the given positions, allowing `tol` either way; returns the cluster's leftmost x. */
 function modeX(xs: number[], tol: number): { x: number; count: number } | null {
@@ -262,7 +261,7 @@ function layoutOf(lines: LayoutLine[], tol: number) {
     const g = isColumnHeadingLine(l);
     if (!g) {
       // Reading-order output prints each column heading on a line of its own.
-      const m = l.segments.length === 1 ? matchRole(l.segments[0].text) : null;
+      const m = l.segments.length === 1 && !isBareLabel(l.segments[0].text) ? matchRole(l.segments[0].text) : null;
       if (m && m.rank < 1000 && ['number', 'location', 'comment', 'response'].includes(m.role)) {
         kinds[i] = { fate: 'header', reason: 'column heading', role: m.role };
         if (m.role === 'location') locationHeading = true;
@@ -339,11 +338,12 @@ interface LayoutFacts {
   crossingPages: Map<number, number>;
   twoColumn: boolean;
   anyLabel: boolean;
+  labelled: boolean;
   hasNumbers: boolean;
 }
 
 /** Reading-order text re-cut into comment and response, and a warning for everything the layout could not tell. */
-function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLabel, hasNumbers, locationHeading }: LayoutFacts, warnings: string[]): void {
+function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLabel, labelled, hasNumbers, locationHeading }: LayoutFacts, warnings: string[]): void {
   // Reading-order output (pdftotext without -layout, a pdfjs text dump): each cell is a paragraph after a
   // number printed alone, so an item's first paragraph is the comment and the rest the response.
   const readingOrder =
@@ -377,7 +377,11 @@ function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLa
     );
   }
   if (!hasNumbers && drafts.length) {
-    warnings.push('no item numbers found: each block of lines between blank lines was taken as one item');
+    warnings.push(
+      labelled
+        ? 'no item numbers found: each comment label (意見, 【意見】…) after an answer began an item'
+        : 'no item numbers found: each block of lines between blank lines was taken as one item',
+    );
   }
 }
 
@@ -426,16 +430,31 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   const warnings: string[] = [];
   const { kinds, pages, content, global, pageGeometry, locationHeading } = layoutOf(lines, tol);
   const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
-  const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text));
-  const assembler = new DraftAssembler(lines, hasNumbers, global.responseX !== undefined, locationHeading);
+  const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text) || numberBeforeLabel(lines[i].segments[0].text));
+  const oneColumn = global.responseX === undefined;
+  const assembler = new DraftAssembler(lines, hasNumbers, !oneColumn, locationHeading, oneColumn && labelledLayout(lines, content));
   for (const [b, block] of contentBlocks(lines, kinds).entries()) assembler.addBlock(block, b, (l, prev) => parseLayoutLine(l, prev, geometryOf(l.page), tol));
-  const { drafts, crossingPages, twoColumn, anyLabel } = assembler;
-  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, hasNumbers, locationHeading }, warnings);
+  const { drafts, crossingPages, twoColumn, anyLabel, labelled } = assembler;
+  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, labelled, hasNumbers, locationHeading }, warnings);
   const hasLocation = locationHeading || [global, ...pageGeometry.values()].some((g) => g.locationX !== undefined);
   const hasCategory = [global, ...pageGeometry.values()].some((g) => g.categoryX !== undefined);
   const { items, accounts } = draftsToItems(drafts, lines, kinds, assembler, opts, hasLocation, hasCategory);
   if (!items.length) warnings.push('no items found');
   return { items, accounts, warnings, inputChars };
+}
+
+/**
+ * One column with both kinds of label (【意見】 … 【回答】 …): each comment label begins an item, so answers
+ * that run over several paragraphs stay one answer.
+ */
+function labelledLayout(lines: LayoutLine[], content: number[]): boolean {
+  const roles = new Set<string>();
+  for (const i of content) {
+    const text = lines[i].segments[0].text;
+    const role = lineLabel(numberBeforeLabel(text)?.rest ?? text)?.role;
+    if (role) roles.add(role);
+  }
+  return roles.size === 2;
 }
 
 /** A line cut at the response column: its number (when it starts a comment), the comment side and the response side. */
@@ -448,11 +467,13 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
   if (n && first.x < boundary && plausibleNext(prevNumber, n)) {
     number = n;
     segs = segs.slice(1);
-  } else if (g.commentX !== undefined && first.x < (g.locationX ?? g.commentX) - tol) {
-    // Number and text printed with a single space in the number column: "12 通学路の…".
+  } else {
+    // Number and text printed with a single space in the number column ("12 通学路の…"), or before a label in a
+    // one-column layout ("1 意見：…", "2 [お寄せいただいた意見]").
     const m = /^(\S+)[ \u3000]+(.+)$/.exec(first.text);
     const n2 = m ? parseNumber(m[1]) : null;
-    if (m && n2 && plausibleNext(prevNumber, n2)) {
+    const numberColumn = g.commentX !== undefined && first.x < (g.locationX ?? g.commentX) - tol;
+    if (m && n2 && (numberColumn || (g.responseX === undefined && numberBeforeLabel(first.text))) && plausibleNext(prevNumber, n2)) {
       number = n2;
       segs = [{ x: first.x + m[1].length + 1, end: first.end, text: m[2] }, ...segs.slice(1)];
     }
@@ -557,17 +578,33 @@ class DraftAssembler {
     readonly twoColumn: boolean,
     /** Column headings include 該当箇所: a heading-like line (第2章 P.12) right after an item's number is its location. */
     private readonly locationColumn = false,
+    /** One column under comment and answer labels (labelledLayout). */
+    readonly labelled = false,
   ) {}
 
   addBlock(block: Block, b: number, parseLine: (l: LayoutLine, prev: string | null) => Parsed): void {
     const { lines } = this;
-    const headingLike = block.lines.map((i) => lines[i].segments.length === 1 && isSectionHeading(lines[i].raw));
+    const headingLike = block.lines.map((i) => lines[i].segments.length === 1 && isSectionHeading(lines[i].raw) && !isBareLabel(lines[i].raw.trim()));
     let prev: string | null = this.lastNumber;
-    const parsed = block.lines.map((i, k) => {
-      const p = parseLine(lines[i], prev);
+    let beforePrev: string | null = prev;
+    const parsed: Parsed[] = [];
+    block.lines.forEach((i, k) => {
+      let p = parseLine(lines[i], prev);
       if (headingLike[k] && !p.right) p.number = null;
-      if (p.number) prev = p.number;
-      return p;
+      // A count printed alone above the first item (意見総数 ⏎ 25 ⏎ 1 ⏎ …) took the numbering, and the items'
+      // own 1, 2, … then looked like no sequence: a bare number directly followed by a bare number that continues
+      // what came before it was text, not an item's number.
+      const last = parsed[k - 1];
+      if (!p.number && last?.number && !last.left && !last.right && lines[i].segments.length === 1) {
+        const again = parseLine(lines[i], beforePrev);
+        if (again.number) {
+          parsed[k - 1] = { ...last, number: null, left: lines[block.lines[k - 1]].segments.map((s) => s.text).join(' ') };
+          prev = beforePrev;
+          p = again;
+        }
+      }
+      if (p.number) (beforePrev = prev), (prev = p.number);
+      parsed.push(p);
     });
     const centredAt = this.centredNumber(block, parsed, headingLike);
     block.lines.forEach((i, k) => {
@@ -589,15 +626,24 @@ class DraftAssembler {
         this.drafts[this.current].flags.add('number_on_later_row');
       } else if (p.number && !(centredAt > 0 && k === centredAt)) {
         this.current = this.startDraft(p.number);
-      } else if (!this.hasNumbers && k === 0) {
+      } else if (this.labelled && this.beginsComment(p)) {
+        this.current = this.startDraft(null);
+      } else if (!this.hasNumbers && !this.labelled && k === 0) {
         this.current = this.startDraft(null);
       }
       if (this.current === null) {
-        this.skippedLine.set(i, this.drafts.length ? 'text between a heading and the next numbered comment' : 'text before the first numbered comment');
+        const what = this.hasNumbers ? 'numbered' : 'labelled';
+        this.skippedLine.set(i, this.drafts.length ? `text between a heading and the next ${what} comment` : `text before the first ${what} comment`);
         return;
       }
       this.addToDraft(this.current, i, p, b, block.afterHeading);
     });
+  }
+
+  /** A comment label after an answer (or before any item) begins the next item; one after a comment continues it. */
+  private beginsComment(p: Parsed): boolean {
+    if (lineLabel(p.left)?.role !== 'comment') return false;
+    return this.current === null || this.drafts[this.current].mode === 'response';
   }
 
   /**
@@ -631,11 +677,10 @@ class DraftAssembler {
     let left = p.left;
     if (!this.twoColumn && left) {
       // One column: a label such as 【市の考え方】 switches from the comment to the response.
-      const r = RESPONSE_LABEL.exec(left);
-      const c = r ? null : COMMENT_LABEL.exec(left);
-      if (r) (draft.mode = 'response'), (left = left.slice(r[0].length));
-      else if (c && draft.mode === 'comment') left = left.slice(c[0].length);
-      if (r || c) this.anyLabel = true;
+      const label = lineLabel(left);
+      if (label?.role === 'response') draft.mode = 'response';
+      if (label && draft.mode === label.role) left = left.slice(label.length);
+      if (label) this.anyLabel = true;
       if (left && draft.lastBlock !== block) (draft.paragraphs.push([]), draft.paragraphRoles.push(afterHeading));
       if (left) (draft.paragraphs.at(-1)!.push(left), (draft.lastBlock = block));
     }

@@ -1,0 +1,56 @@
+// Municipal results copied from web pages and Word files print no table: each comment and answer stands under a
+// label ([お寄せいただいた意見] / [市の検討結果と理由], 【意見】 / 【回答】, 回答：), with or without a number. Read as a
+// table they came out as one item holding every answer, or as items made of the answers' paragraphs.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ParseReport } from '../pipeline/core/schema.ts';
+import { parseDocument } from '../pipeline/parse/index.ts';
+
+const DIR = join(import.meta.dirname, '..', 'data/fixtures/pdf-text');
+
+/** Every input character went to an item, a heading, a header or a skipped line. */
+function expectBalanced(report: ParseReport): void {
+  const byFate = (f: string) => report.accounts.filter((a) => a.fate === f).reduce((n, a) => n + a.chars, 0);
+  expect(byFate('item') + byFate('heading') + byFate('header') + byFate('skipped')).toBe(report.totals.input_chars);
+}
+
+const skippedReasons = (report: ParseReport) => report.accounts.filter((a) => a.fate === 'skipped' && a.reason !== 'blank line').map((a) => [a.index, a.reason]);
+
+describe('one-column results under labels', () => {
+  it('numbered labels in brackets (西東京市): each number begins an item, the answer label switches to the answer', async () => {
+    const { items, report } = await parseDocument(join(DIR, 'labelled-numbered.txt'));
+    expect(report.format).toBe('pdf-text');
+    expect(items.map((i) => i.number)).toEqual(['1', '2']);
+    expect(items[0].comment).toBe('財政フレームがなければ、経済的な実現性を詳細に検討できないのでは。');
+    expect(items[0].response).toMatch(/^財政フレームについては、.*お示ししてまいります。$/);
+    // The second answer runs over two lines; neither label is left in the text.
+    expect(items[1].response).toMatch(/^成果指標につきましては、.*施策評価を実施しました。$/);
+    expect(items.map((i) => i.comment + i.response).join('')).not.toMatch(/お寄せいただいた意見|検討結果と理由/);
+    expectBalanced(report);
+  });
+
+  it('unnumbered 【意見】 / 【回答】 blocks: a comment label after an answer begins the next item; an answer of two paragraphs stays one', async () => {
+    const { items, report } = await parseDocument(join(DIR, 'labelled-blocks.txt'));
+    expect(report.format).toBe('pdf-text');
+    expect(items).toHaveLength(2);
+    expect(items[0].comment).toMatch(/^パブリックコメント制度を継続するからには/);
+    expect(items[0].response).toMatch(/お知らせするようにします。\s*島根県におけるパブリックコメント手続は/);
+    // 【市の考え方】 is an answer label like 【回答】.
+    expect(items[1].comment).toMatch(/^評価指標のほぼすべてが空欄である。/);
+    expect(items[1].response).toBe('成果指標につきましては、平成29年度の実績を整理し、お示しします。');
+    expect(skippedReasons(report)).toEqual([[1, 'text before the first labelled comment']]);
+    expect(report.warnings.join('\n')).toContain('each comment label');
+    expectBalanced(report);
+  });
+
+  it('a count printed alone above the items (意見総数 ⏎ 25) does not take the numbering', async () => {
+    const { items, report } = await parseDocument(join(DIR, 'count-above-items.txt'));
+    expect(items.map((i) => i.number)).toEqual(['1', '2']);
+    expect(items[0].comment).toBe('財政フレームがなければ、経済的な実現性を詳細に検討できないのでは。');
+    expect(items[0].response).toMatch(/^財政フレームについては、/);
+    expect(items[1].response).toMatch(/^成果指標につきましては、/);
+    // The preamble, the count with it, is accounted as skipped text, not glued to item 1.
+    expect(skippedReasons(report).map(([index]) => index)).toEqual([1, 2, 3, 4, 5]);
+    expectBalanced(report);
+  });
+});
