@@ -9,7 +9,7 @@
 // answers vs comments); a row whose lines all read as the comment has no answer. Borders that another reading
 // scores almost as well are named in a warning.
 import { normalize } from '../core/text.ts';
-import { isSectionHeading, matchRole, parseNumber } from './columns.ts';
+import { isSectionHeading, lineLabel, matchRole, parseNumber } from './columns.ts';
 import { finishDrafts, followsNumber, furnitureOf, runningTitles, type Draft, type Fate } from './pdf-serial.ts';
 import { ANSWER_VOICE as POLITE, COMMENT_VOICE, scorer, widthMetric, type CutLine } from './pdf-serial-cut.ts';
 import type { LayoutLine } from './pdf-text.ts';
@@ -20,7 +20,6 @@ import type { ParseOptions, ParsedDocument } from './types.ts';
 const ROW_START = /^((?:No\.?\s*)?[0-9０-９]{1,4}(?:[-‐－][0-9０-９]{1,3})?|[（(][0-9０-９]{1,3}[)）]|[①-⑳㉑-㉟㊱-㊿])(?:[ \u3000]+(\S.*))?$/;
 const NO_START = /^[、。，．,.）)」』】]/;
 const COUNTER = /^(?:年度|年(?:[間後前]|から|まで|に|の|を|は)|か月|ヶ月|カ月|点目|箇所|か所|[%％]|割|倍|回目|件(?:の|を|が|に))/;
-const RESPONSE_LABEL = /^[【〔［[(（<＜]\s*[^】〕］\])）>＞]{0,8}(?:考え方|回答|対応|見解)\s*[】〕］\])）>＞]/;
 // What a row read with no answer costs: most rows have one, so the answer-side evidence must be poor.
 const NO_ANSWER = 3;
 // A 該当箇所 value as printed: 第2章, P.12, 3-1, 2(1)ア, 12ページ, 全体… (one space-separated token of it).
@@ -104,7 +103,7 @@ export function rowOrderToDocument(lines: LayoutLine[], opts: ParseOptions, inpu
   if (!lines.some((l) => isHeadingRow(l.raw))) return null;
   // Columns side by side (-layout) or one-column labelled text are other readers' business.
   if (content.filter((l) => l.segments.length > 1).length > 0.1 * content.length) return null;
-  if (content.some((l) => RESPONSE_LABEL.test(normalize(l.raw)))) return null;
+  if (content.some((l) => lineLabel(normalize(l.raw).trim())?.role === 'response')) return null;
   const starts: Start[] = [];
   let last: string | null = null;
   let afterHeading = false;
