@@ -91,7 +91,7 @@ describe('pubcom parse on bad input: exit 2, the file named, nothing written', (
       'a text that is not a result table',
       'minutes.txt',
       () => Buffer.from('第3回 検討会 議事録\n\n日時：令和7年5月12日\n委員長から開会の挨拶があった。\n次回は6月に開催する。\n'),
-      /not a result table/,
+      /not a result table: .*try --format pdf-text/,
     ],
   ];
   it.each(cases)('%s', async (_, name, bytes, message) => {

@@ -139,7 +139,8 @@ function classify(lines: TextLine[], file: string): void {
   if (!candidates.length) {
     throw new InputError(
       file,
-      'not a result table: no column header row (意見の概要 / 意見に対する考え方) and no numbered tab-separated rows',
+      'not a result table: no column header row (意見の概要 / 意見に対する考え方) and no numbered tab-separated rows; ' +
+        'for text copied from a PDF or a web page (columns aligned by spaces, or cells one after another), try --format pdf-text',
     );
   }
   const start = minOf(candidates);
