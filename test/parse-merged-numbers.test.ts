@@ -16,6 +16,13 @@ describe('a number cell holding several numbers', () => {
     expect(parseNumberCell('56 参考')).toBeNull();
   });
 
+  it('three-part numbers and a 1-1 typed with the long-vowel mark or a minus sign are numbers; a date is not', () => {
+    expect(parseNumberCell('2-1-1')).toBe('2-1-1');
+    expect(parseNumberCell('1ー1')).toBe('1-1');
+    expect(parseNumberCell('3−2')).toBe('3-2');
+    expect(parseNumberCell('2025-01-01')).toBeNull();
+  });
+
   it('on the 環境省 document: one item numbered 56,57,58, no false numbering jump, every record an item', async () => {
     const { items, report } = await parseBytes(readFileSync(ENV6TH), 'env6th.csv', {});
     expect(items).toHaveLength(383);

@@ -122,7 +122,9 @@ export function isSectionHeading(text: string): boolean {
   return headingRes.some((re) => re.test(body) || re.test(t));
 }
 
-const NUMBER_RE = /^(?:No\.?|NO\.?|no\.?|№|番号)?\s*([0-9]+(?:[-‐－][0-9]+)?)[.．、]?$|^[（(]([0-9]+)[)）]$/;
+// Dashes typed between the parts of 1-1: the hyphen, its full-width form, the long-vowel mark ー and the minus sign.
+// Three parts (2-1-1) only with short parts, so that a date (2025-01-01) is not read as a number.
+const NUMBER_RE = /^(?:No\.?|NO\.?|no\.?|№|番号)?\s*([0-9]+(?:[-‐－ー−][0-9]+)?|[0-9]{1,3}(?:[-‐－ー−][0-9]{1,3}){2})[.．、]?$|^[（(]([0-9]+)[)）]$/;
 
 /** The printed number in a number cell ("No.3", "３", "（12）", "3-1"), as NFKC digits; null if the cell is not one. */
 export function parseNumber(text: string): string | null {
@@ -130,7 +132,7 @@ export function parseNumber(text: string): string | null {
   const t = normalize(text).replace(/\s+/g, '');
   const m = NUMBER_RE.exec(t);
   if (!m) return null;
-  return (m[1] ?? m[2]).replace(/[‐－]/g, '-');
+  return (m[1] ?? m[2]).replace(/[‐－ー−]/g, '-');
 }
 
 /**
