@@ -69,6 +69,40 @@ function autoColumns(names: string[], taken: Set<number> = new Set(), preset: Co
   return cols;
 }
 
+/** Longest cell a disposition code column holds (A, 反映, 原案どおり, 記載済み); an answer runs longer somewhere. */
+const CODE_MAX_CHARS = 8;
+
+/**
+ * A table may head a column of short codes (A/B/C, 反映/参考) 対応 beside the column of answers (市の対応): the exact name
+ * 対応 outranks the contains match, and every response came out as "A". Among the columns whose headings name a response,
+ * one whose filled cells are all codes is not the answer when another holds longer text; the code column stays unread,
+ * so the report names it with the --map category= that reads it, as for any other unread column.
+ */
+function answerOverCodes(cols: Columns, names: string[], rows: readonly TableRow[], taken: ReadonlySet<number>): Columns {
+  if (cols.response === undefined) return cols;
+  const others = new Set(Object.entries(cols).flatMap(([role, col]) => (role === 'response' ? [] : [col])));
+  const candidates = names
+    .map((name, col) => ({ col, m: matchRole(cleanText(name)) }))
+    .filter(({ col, m }) => m?.role === 'response' && !others.has(col) && !taken.has(col))
+    .sort((a, b) => a.m!.rank - b.m!.rank);
+  if (candidates.length < 2) return cols;
+  const isCodes = (col: number): boolean => {
+    let filled = 0;
+    for (const row of rows) {
+      const c = row.cells[col];
+      if (!c || c.copyOf) continue;
+      const t = cleanText(c.text);
+      if (!t) continue;
+      if ([...t].length > CODE_MAX_CHARS) return false;
+      filled++;
+    }
+    return filled > 0;
+  };
+  if (!isCodes(cols.response)) return cols;
+  const answer = candidates.find(({ col }) => col !== cols.response && !isCodes(col));
+  return answer ? { ...cols, response: answer.col } : cols;
+}
+
 function looksLikeHeader(row: TableRow): Columns | null {
   const names = row.cells.map((c) => (c.copyOf ? '' : c.text));
   const cols = autoColumns(names);
@@ -113,7 +147,7 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
       if (pick) all.response = pick.i;
     }
     if (all.comment === undefined) throw noCommentColumn(opts.file, names, word);
-    return { headerRow: -1, cols: all, names };
+    return { headerRow: -1, cols: mapped.length ? all : answerOverCodes(all, last, table.rows, own), names };
   }
 
   if (mapped.length) {
@@ -152,7 +186,10 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
 
   for (let r = 0; r < scan.length; r++) {
     const cols = looksLikeHeader(scan[r]);
-    if (cols) return { headerRow: r, cols, names: scan[r].cells.map((c) => c.text) };
+    if (cols) {
+      const names = scan[r].cells.map((c) => (c.copyOf ? '' : c.text));
+      return { headerRow: r, cols: answerOverCodes(cols, names, table.rows.slice(r + 1), new Set()), names: scan[r].cells.map((c) => c.text) };
+    }
   }
   const firstFilled = scan.find((r) => r.cells.some((c) => c.text.trim()));
   throw noCommentColumn(opts.file, firstFilled ? firstFilled.cells.map((c) => c.text) : [], word);
