@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ParseReport } from '../pipeline/core/schema.ts';
+import { textKind } from '../pipeline/parse/detect.ts';
 import { parseBytes } from '../pipeline/parse/index.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`../data/fixtures/${path}`, import.meta.url));
@@ -23,5 +24,37 @@ describe('a column of codes headed 対応 beside the answers headed 市の対応
     expect(items.every((it) => it.response.length > 8)).toBe(true);
     expect(report.warnings).toEqual([expect.stringMatching(/^column "対応": text on 4 item row\(s\) \(e\.g\. "C"\) is in no item field and not kept; .*--map <field>=対応,number=No\.,response=市の対応,comment=ご意見の要旨$/)]);
     expectAccounted(report, 5);
+  });
+});
+
+describe('tab-separated text with quoted cells spanning lines (Excel "Text (tab-delimited)" / "Unicode text")', () => {
+  const bytes = fixture('csv/excel-tab-delimited.txt');
+  const expectRead = (items: { number: string | null; comment: string; response: string }[]) => {
+    expect(items.map((it) => it.number)).toEqual(['1', '2', '3']);
+    expect(items[0].comment).toBe('計画期間が10年は長すぎる。 5年にすべき。');
+    expect(items[0].response).toBe('本計画は長期的な視点で取り組む必要があるため、計画期間を10年としています。');
+    expect(items[1].response).toBe(
+      'ご意見を踏まえ、次のとおり修正します。 ・「路線の再編」を「路線の維持・再編」に改めます。 ・第4章に利用者数の目標(年間1,200,000人)を加えます。',
+    );
+  };
+
+  it('is read by the CSV reader when the format is auto, in UTF-8 and in UTF-16', async () => {
+    for (const [name, input] of [
+      ['excel-tab-delimited.txt', bytes],
+      ['excel-unicode.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(bytes.toString('utf8'), 'utf16le')])],
+      ['excel-tab-delimited.tsv', bytes],
+    ] as const) {
+      const { items, report } = await parseBytes(input, name, {});
+      expect(report.format, name).toBe('csv');
+      expectRead(items);
+      expectAccounted(report, 4);
+    }
+  });
+
+  it('a tab-separated table whose quotes open no cell stays with the text reader (the seed)', () => {
+    const seed = readFileSync(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url), 'utf8');
+    expect(seed).toContain('style="');
+    expect(textKind(seed)).toBe('text');
+    expect(textKind(bytes.toString('utf8'))).toBe('csv');
   });
 });
