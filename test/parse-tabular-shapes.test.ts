@@ -58,3 +58,29 @@ describe('tab-separated text with quoted cells spanning lines (Excel "Text (tab-
     expect(textKind(bytes.toString('utf8'))).toBe('csv');
   });
 });
+
+describe('an answer written only in the first row of its comments (a merged cell saved as CSV)', () => {
+  it('invents no answer; a warning names the items left blank directly below an answered row', async () => {
+    const { items, report } = await parseBytes(fixture('csv/answer-merged-saved-as-csv.csv'), 'answer-merged-saved-as-csv.csv', {});
+    expect(items.map((it) => [it.number, it.response === ''])).toEqual([
+      ['1', false],
+      ['2', true],
+      ['3', true],
+      ['4', false],
+      ['5', true],
+    ]);
+    expect(report.warnings).toEqual([
+      '2 item(s) have an empty answer directly below an answered row (No.2, No.3: rows 3–4, below No.1): the answer cell may have ' +
+        'been merged in the source, and a merged cell saved as CSV keeps its text in its first row only; their response is left ' +
+        'empty, and the XLSX (merged cells are read) or a CSV with the answer filled in gives them their answer',
+    ]);
+    expectAccounted(report, 7);
+  });
+
+  it('says nothing when every blank answer follows a heading or another unanswered comment', async () => {
+    const csv = '番号,ご意見の概要,市の考え方\n1,説明会を土日にも開催してほしい。,\n2,資料を図書館にも置いてほしい。,\n';
+    const { items, report } = await parseBytes(Buffer.from(csv), 'unanswered.csv', {});
+    expect(items.map((it) => it.response)).toEqual(['', '']);
+    expect(report.warnings).toEqual([]);
+  });
+});
