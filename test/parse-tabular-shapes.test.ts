@@ -84,3 +84,22 @@ describe('an answer written only in the first row of its comments (a merged cell
     expect(report.warnings).toEqual([]);
   });
 });
+
+describe('a numbered row titling the rows numbered under it (1 above 1-1, 1-2)', () => {
+  it('is the section heading of those rows only, not an item; a short unanswered comment numbered like its neighbours stays an item', async () => {
+    const { items, report } = await parseBytes(fixture('csv/numbered-headings.csv'), 'numbered-headings.csv', {});
+    expect(items.map((it) => [it.number, it.section])).toEqual([
+      ['1-1', '計画全体について'],
+      ['1-2', '計画全体について'],
+      ['2-1', '公共交通について'],
+      ['3', null],
+      ['4', null],
+    ]);
+    expect(items[3].comment).toBe('用語が難しい。');
+    expect(report.accounts.filter((a) => a.fate === 'heading').map((a) => [a.index, a.ref])).toEqual([
+      [2, '計画全体について'],
+      [5, '公共交通について'],
+    ]);
+    expectAccounted(report, 8);
+  });
+});

@@ -355,6 +355,8 @@ class TableAssembler {
   private readonly headerKeys: string[];
   private readonly anyNumbered: boolean;
   private section: string | null = null;
+  /** The number of the numbered heading row the section came from (1 of 「1 計画全体について」), else null. */
+  private sectionNumber: string | null = null;
   private location: string | null = null;
 
   constructor(
@@ -409,16 +411,36 @@ class TableAssembler {
     if (notItem) return account(...notItem);
 
     const number = parseNumberCell(this.cell(r, 'number')?.text ?? '');
-    const heading = number ? null : rowHeading(row, r, own, this.cols);
+    const heading = number ? this.numberedHeading(r, number, own) : rowHeading(row, r, own, this.cols);
     if (heading !== null) {
       this.section = heading;
+      this.sectionNumber = number;
       this.location = null;
       return account('heading', undefined, heading);
     }
+    // A number outside the numbered heading's (3 after 2-1) is past the part that heading titles.
+    if (number && this.sectionNumber && !number.startsWith(`${this.sectionNumber}-`)) this.section = this.sectionNumber = null;
     this.carryColumns(r);
     const d = this.continuedDraft(r, number) ?? this.newDraft(r, number);
     this.addText(r, d);
     this.accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
+  }
+
+  /**
+   * A numbered row that titles the rows numbered under it (「1 計画全体について」 above 1-1, 1-2): no answer, one short
+   * text, and the next numbered row's number continues this one's. Read as an item, it was a comment without an answer.
+   */
+  private numberedHeading(r: number, number: string, own: { c: TableCell; i: number }[]): string | null {
+    if (number.includes(',') || this.text(r, 'response')) return null;
+    const texts = own.filter(({ i }) => i !== this.cols.number);
+    if (texts.length !== 1) return null;
+    const t = cleanText(texts[0].c.text);
+    if ([...t].length > HEADING_MAX_CHARS || /。$/.test(t)) return null;
+    for (let next = r + 1; next < this.rows.length; next++) {
+      const n = parseNumberCell(this.cell(next, 'number')?.text ?? '');
+      if (n) return n.startsWith(`${number}-`) ? t : null;
+    }
+    return null;
   }
 
   private text(r: number, role: Role): string {
@@ -515,6 +537,9 @@ function nonItemFate(
   return null;
 }
 
+/** Longest text a row alone can hold and still be a heading rather than a comment. */
+const HEADING_MAX_CHARS = 60;
+
 /** A single text alone on an unnumbered row naming a part of the draft, or one cell spanning the whole table. */
 function rowHeading(row: TableRow, r: number, own: { c: TableCell; i: number }[], cols: Columns): string | null {
   const only = own.length === 1 ? own[0] : undefined;
@@ -524,7 +549,7 @@ function rowHeading(row: TableRow, r: number, own: { c: TableCell; i: number }[]
   const t = cleanText(only.c.text);
   const spansAll = row.cells.every(sameCell);
   const inRoleText = only.i === cols.comment || only.i === cols.response || only.i === cols.section;
-  return (spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= 60 && !/。$/.test(t))
+  return (spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= HEADING_MAX_CHARS && !/。$/.test(t))
     ? t
     : null;
 }
