@@ -77,6 +77,12 @@ describe('an answer written only in the first row of its comments (a merged cell
     expectAccounted(report, 7);
   });
 
+  it('names unnumbered items by their rows', async () => {
+    const csv = 'ご意見の概要,市の考え方\n水力発電を推進すべき。,水力発電の導入を進めます。\n小水力発電も支援してほしい。,\n';
+    const { report } = await parseBytes(Buffer.from(csv), 'unnumbered.csv', {});
+    expect(report.warnings).toEqual([expect.stringMatching(/^1 item\(s\) have an empty answer directly below an answered row \(row 3, below row 2\): /)]);
+  });
+
   it('says nothing when every blank answer follows a heading or another unanswered comment', async () => {
     const csv = '番号,ご意見の概要,市の考え方\n1,説明会を土日にも開催してほしい。,\n2,資料を図書館にも置いてほしい。,\n';
     const { items, report } = await parseBytes(Buffer.from(csv), 'unanswered.csv', {});

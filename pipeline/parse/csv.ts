@@ -160,7 +160,7 @@ const SHOWN_BLANK_RUNS = 10;
  * whose empty answer sits directly below an answered row are named, with the inputs that give them their answer.
  */
 export function blanksBelowAnswers(items: readonly Item[]): string[] {
-  const label = (it: Item) => (it.number ? `No.${it.number}` : `row ${it.source.rows?.[0]}`);
+  const label = (it: Item) => (it.number ? `No.${it.number}` : `row ${it.source.rows?.at(-1)}`);
   const runs: { above: Item; blanks: Item[] }[] = [];
   let run: { above: Item; blanks: Item[] } | null = null;
   items.forEach((it, i) => {
@@ -183,7 +183,10 @@ export function blanksBelowAnswers(items: readonly Item[]): string[] {
   };
   const shown = runs
     .slice(0, SHOWN_BLANK_RUNS)
-    .map((r) => `${r.blanks.map(label).join(', ')}: ${rowsOf(r.blanks)}, below ${label(r.above)}`)
+    .map((r) => {
+      const numbers = r.blanks.flatMap((it) => (it.number ? [`No.${it.number}`] : []));
+      return `${numbers.length ? `${numbers.join(', ')}: ` : ''}${rowsOf(r.blanks)}, below ${label(r.above)}`;
+    })
     .join('; ');
   const more = runs.length > SHOWN_BLANK_RUNS ? `; and ${runs.length - SHOWN_BLANK_RUNS} more place(s)` : '';
   return [
