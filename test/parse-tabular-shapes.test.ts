@@ -109,3 +109,20 @@ describe('a numbered row titling the rows numbered under it (1 above 1-1, 1-2)',
     expectAccounted(report, 8);
   });
 });
+
+describe('notes printed under the table (※, （注）)', () => {
+  it('are accounted as notes below the table, not read into the last item', async () => {
+    const { items, report } = await parseBytes(fixture('csv/notes-below-table.csv'), 'notes-below-table.csv', {});
+    expect(items.map((it) => it.number)).toEqual(['1', '2', '3']);
+    expect(items[2].comment).toBe('※印の付いた施策の説明を増やしてほしい。');
+    expect(items[2].source.rows).toEqual([4]);
+    expect(items[2].flags).not.toContain('merged_rows');
+    expect(report.accounts.slice(-3).map((a) => [a.index, a.fate, a.reason])).toEqual([
+      [5, 'skipped', 'empty row'],
+      [6, 'header', 'note below the table (※, 注)'],
+      [7, 'header', 'note below the table (※, 注)'],
+    ]);
+    expect(report.warnings).toEqual([]);
+    expectAccounted(report, 7);
+  });
+});

@@ -354,6 +354,12 @@ class TableAssembler {
   private readonly cols: Layout['cols'];
   private readonly headerKeys: string[];
   private readonly anyNumbered: boolean;
+  /**
+   * First row of the notes printed under the table (「※ 取りまとめの都合上…」): from there on every row with text
+   * starts with a note mark and has no answer. Read as rows, a note became the last comment's text, or (in the number
+   * column) a row of that item whose text no field kept.
+   */
+  private readonly notesFrom: number;
   private section: string | null = null;
   /** The number of the numbered heading row the section came from (1 of 「1 計画全体について」), else null. */
   private sectionNumber: string | null = null;
@@ -368,6 +374,13 @@ class TableAssembler {
     this.headerKeys = layout.headerRow >= 0 ? this.rows[layout.headerRow].cells.map(cellKey) : [];
     this.anyNumbered =
       this.cols.number !== undefined && this.rows.some((_, r) => r > layout.headerRow && parseNumberCell(this.cell(r, 'number')?.text ?? ''));
+    this.notesFrom = this.rows.length;
+    for (let r = this.rows.length - 1; r > layout.headerRow; r--) {
+      const own = this.rows[r].cells.filter((c) => !c.copyOf && cleanText(c.text));
+      if (!own.length) continue;
+      if (this.text(r, 'response') || !NOTE_MARK.test(cleanText(own[0].text))) break;
+      this.notesFrom = r;
+    }
   }
 
   /** Table row indexes that became (part of) an item. */
@@ -409,6 +422,7 @@ class TableAssembler {
     const hasText = own.length > 0 || row.cells.some((c) => c.copyOf && cleanText(c.text));
     const notItem = nonItemFate(r, this.layout.headerRow, chars, hasText, (x) => this.isRepeatedHeader(x));
     if (notItem) return account(...notItem);
+    if (r >= this.notesFrom) return account('header', 'note below the table (※, 注)');
 
     const number = parseNumberCell(this.cell(r, 'number')?.text ?? '');
     const heading = number ? this.numberedHeading(r, number, own) : rowHeading(row, r, own, this.cols);
@@ -536,6 +550,9 @@ function nonItemFate(
   if (isRepeatedHeader(r)) return ['header', 'repeated column headings'];
   return null;
 }
+
+/** How a note under a table starts: ※, 注 with a number or a colon, (注). Only such marks, so no comment is taken for one. */
+const NOTE_MARK = /^(?:※|\(注[0-9]*\)|注[0-9]*[:.、 ])/;
 
 /** Longest text a row alone can hold and still be a heading rather than a comment. */
 const HEADING_MAX_CHARS = 60;
