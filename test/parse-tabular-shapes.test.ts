@@ -126,3 +126,13 @@ describe('notes printed under the table (※, （注）)', () => {
     expectAccounted(report, 7);
   });
 });
+
+describe('a JSON key ending in a dot (No.)', () => {
+  it('is the number field, as the column heading No. is', async () => {
+    const { items, report } = await parseBytes(fixture('json/dotted-keys.json'), 'dotted-keys.json', {});
+    expect(items.map((it) => it.number)).toEqual(['1', '2', '3']);
+    expect(items[1].response).toBe('ご意見を踏まえ、「路線の再編」を「路線の維持・再編」に修正します。');
+    expect(report.warnings).toEqual([]);
+    expectAccounted(report, 3);
+  });
+});

@@ -134,9 +134,10 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
       }
       cols[role] = col;
     }
-    // Field paths are matched on their last part (opinion.summary → summary). Joined records answer the
-    // main ones, so a joined text field is the response: join.text, join.answer.
-    const last = names.map((n) => n.split('.').pop()!);
+    // Field paths are matched on their last part (opinion.summary → summary); a key ending in a dot (No.) leaves an
+    // empty part after it, so the last non-empty one is the key. Joined records answer the main ones, so a joined text
+    // field is the response: join.text, join.answer.
+    const last = names.map((n) => n.split('.').filter(Boolean).pop() ?? n);
     const own = new Set(names.flatMap((n, i) => (n.startsWith('join.') ? [i] : [])));
     // An explicit --map wins: roles it does not name are not guessed from other fields (a field called
     // "group" must not become the response group).
