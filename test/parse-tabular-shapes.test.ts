@@ -51,6 +51,19 @@ describe('tab-separated text with quoted cells spanning lines (Excel "Text (tab-
     }
   });
 
+  it('is split at its tabs even when its first rows hold more commas than tabs', async () => {
+    const tsv = [
+      '番号\t意見の概要\t意見に対する考え方',
+      '1\t"再エネ導入量を1,000万kW、2,000万kW、3,000万kWと段階的に示し、\n費用は1,200億円、1,500億円とすべき。"\t導入量の見通しは、1,000万kW単位で資料編に示しています。',
+      '2\tバス路線の廃止に反対。\tご意見を踏まえ修正します。',
+    ].join('\r\n');
+    const { items, report } = await parseBytes(Buffer.from(tsv), 'figures.txt', {});
+    expect(report.format).toBe('csv');
+    expect(items.map((it) => it.number)).toEqual(['1', '2']);
+    expect(items[0].comment).toBe('再エネ導入量を1,000万kW、2,000万kW、3,000万kWと段階的に示し、 費用は1,200億円、1,500億円とすべき。');
+    expect(items[0].response).toBe('導入量の見通しは、1,000万kW単位で資料編に示しています。');
+  });
+
   it('a tab-separated table whose quotes open no cell stays with the text reader (the seed)', () => {
     const seed = readFileSync(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url), 'utf8');
     expect(seed).toContain('style="');

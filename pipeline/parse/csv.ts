@@ -7,12 +7,18 @@ import { tableToDocument, textCell, type Table, type TableCell } from './tabular
 import type { Item } from '../core/schema.ts';
 import type { FormatReader } from './types.ts';
 
-/** Tab when the first lines hold more tabs than commas (Excel's "Unicode text" export), else comma. */
+/**
+ * Tab when more of the first lines hold a tab than a comma (Excel's "Unicode text" and tab-delimited exports), else
+ * comma; on a tie, the more frequent of the two. Lines rather than counts: a tab-separated comment quoting figures
+ * (1,000万kW、2,000万kW、3,000万kW) holds more commas than its row holds tabs, but every row holds a tab.
+ */
 function guessDelimiter(text: string): string {
-  const head = text.split(/\r?\n/, 10).join('\n');
-  const tabs = head.split('\t').length;
-  const commas = head.split(',').length;
-  return tabs > commas ? '\t' : ',';
+  const lines = text.split(/\r?\n/, 10);
+  const tabLines = lines.filter((l) => l.includes('\t')).length;
+  const commaLines = lines.filter((l) => l.includes(',')).length;
+  if (tabLines !== commaLines) return tabLines > commaLines ? '\t' : ',';
+  const head = lines.join('\n');
+  return head.split('\t').length > head.split(',').length ? '\t' : ',';
 }
 
 /**
