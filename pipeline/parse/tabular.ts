@@ -552,7 +552,7 @@ function nonItemFate(
   return null;
 }
 
-/** How a note under a table starts: ※, 注 with a number or a colon, (注). Only such marks, so no comment is taken for one. */
+/** How a note under a table starts: ※, (注), or 注 before a number, colon, full stop, 、 or space (注意… is no note). */
 const NOTE_MARK = /^(?:※|\(注[0-9]*\)|注[0-9]*[:.、 ])/;
 
 /** Longest text a row alone can hold and still be a heading rather than a comment. */
