@@ -4,14 +4,21 @@ import { parse } from 'csv-parse/sync';
 import { InputError } from '../core/errors.ts';
 import { decodeText } from './detect.ts';
 import { tableToDocument, textCell, type Table, type TableCell } from './tabular.ts';
+import type { Item } from '../core/schema.ts';
 import type { FormatReader } from './types.ts';
 
-/** Tab when the first lines hold more tabs than commas (Excel's "Unicode text" export), else comma. */
+/**
+ * Tab when more of the first lines hold a tab than a comma (Excel's "Unicode text" and tab-delimited exports), else
+ * comma; on a tie, the more frequent of the two. Lines rather than counts: a tab-separated comment quoting figures
+ * (1,000万kW、2,000万kW、3,000万kW) holds more commas than its row holds tabs, but every row holds a tab.
+ */
 function guessDelimiter(text: string): string {
-  const head = text.split(/\r?\n/, 10).join('\n');
-  const tabs = head.split('\t').length;
-  const commas = head.split(',').length;
-  return tabs > commas ? '\t' : ',';
+  const lines = text.split(/\r?\n/, 10);
+  const tabLines = lines.filter((l) => l.includes('\t')).length;
+  const commaLines = lines.filter((l) => l.includes(',')).length;
+  if (tabLines !== commaLines) return tabLines > commaLines ? '\t' : ',';
+  const head = lines.join('\n');
+  return head.split('\t').length > head.split(',').length ? '\t' : ',';
 }
 
 /**
@@ -150,10 +157,55 @@ function numberingChecks(numbers: (string | null)[]): string[] {
   return out;
 }
 
+/** Items named in full in the blank-answer warning; the rest are counted. */
+const SHOWN_BLANK_RUNS = 10;
+
+/**
+ * A merged answer cell saved as CSV keeps its text in its first row only, so the comments sharing it come out with an
+ * empty answer. A blank answer can also be a real one (a comment left unanswered), so nothing is filled in: the items
+ * whose empty answer sits directly below an answered row are named, with the inputs that give them their answer.
+ */
+export function blanksBelowAnswers(items: readonly Item[]): string[] {
+  const label = (it: Item) => (it.number ? `No.${it.number}` : `row ${it.source.rows?.at(-1)}`);
+  const runs: { above: Item; blanks: Item[] }[] = [];
+  let run: { above: Item; blanks: Item[] } | null = null;
+  items.forEach((it, i) => {
+    const prev = items[i - 1];
+    const first = it.source.rows?.[0];
+    const below = prev !== undefined && first !== undefined && first === (prev.source.rows?.at(-1) ?? -1) + 1;
+    if (it.response || !below) {
+      run = null;
+      return;
+    }
+    if (run) run.blanks.push(it);
+    else if (prev.response) runs.push((run = { above: prev, blanks: [it] }));
+  });
+  if (!runs.length) return [];
+  const count = runs.reduce((n, r) => n + r.blanks.length, 0);
+  const rowsOf = (blanks: Item[]) => {
+    const from = blanks[0].source.rows![0];
+    const to = blanks[blanks.length - 1].source.rows!.at(-1)!;
+    return from === to ? `row ${from}` : `rows ${from}–${to}`;
+  };
+  const shown = runs
+    .slice(0, SHOWN_BLANK_RUNS)
+    .map((r) => {
+      const numbers = r.blanks.flatMap((it) => (it.number ? [`No.${it.number}`] : []));
+      return `${numbers.length ? `${numbers.join(', ')}: ` : ''}${rowsOf(r.blanks)}, below ${label(r.above)}`;
+    })
+    .join('; ');
+  const more = runs.length > SHOWN_BLANK_RUNS ? `; and ${runs.length - SHOWN_BLANK_RUNS} more place(s)` : '';
+  return [
+    `${count} item(s) have an empty answer directly below an answered row (${shown}${more}): the answer cell may have been merged ` +
+      'in the source, and a merged cell saved as CSV keeps its text in its first row only; their response is left empty, and the ' +
+      'XLSX (merged cells are read) or a CSV with the answer filled in gives them their answer',
+  ];
+}
+
 export const readCsv: FormatReader = async (input, opts) => {
   const { text } = decodeText(opts.file, input);
   const table = csvTable(text, opts.file);
   const doc = tableToDocument(table, opts);
-  doc.warnings.push(...table.warnings, ...numberingChecks(doc.items.map((it) => it.number)));
+  doc.warnings.push(...table.warnings, ...numberingChecks(doc.items.map((it) => it.number)), ...blanksBelowAnswers(doc.items));
   return doc;
 };

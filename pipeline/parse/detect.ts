@@ -210,13 +210,26 @@ function looksLikeCsv(text: string): boolean {
 }
 
 /**
+ * A cell that opens with a quote at the start of a line or after a tab and closes with a quote on a later line, before
+ * a tab or a line end: how Excel's tab-delimited and "Unicode text" exports write a cell holding line breaks. A quote
+ * inside a cell's text (style="…" in a copied web page) opens no cell.
+ */
+const QUOTED_MULTILINE_CELL = /(?:^|\t)"(?:[^"]|"")*?[\r\n](?:[^"]|"")*"(?=\t|\r|\n|$)/m;
+
+/** The head of the text searched for such a cell: an export writes one near the top, and a huge file is not scanned. */
+const QUOTE_SCAN_CHARS = 65536;
+
+/**
  * A plain-text file is a tab-separated table (the text reader), text taken from a PDF (pdftotext or pdfjs output:
- * no tabs, page breaks and page numbers; the PDF-text reader re-joins its wrapped lines), or a CSV saved as .txt.
+ * no tabs, page breaks and page numbers; the PDF-text reader re-joins its wrapped lines), or a CSV saved as .txt
+ * (comma-separated, or tab-separated with quoted cells spanning lines).
  */
 export function textKind(text: string): 'text' | 'pdf-text' | 'csv' {
   const lines = text.split(/\r\n|\n|\r/);
   const tabRows = lines.filter((l) => l.split('\t').filter((c) => c.trim() !== '').length >= 2).length;
-  if (tabRows >= 2) return 'text';
+  // The text reader takes each line for a row, so a quoted cell spanning lines would be cut into rows and paired wrong;
+  // the CSV reader reads the quotes (and guesses the tab delimiter).
+  if (tabRows >= 2) return QUOTED_MULTILINE_CELL.test(text.slice(0, QUOTE_SCAN_CHARS)) ? 'csv' : 'text';
   const pageMarks = lines.filter((l) => /^\s*(?:[-－]\s*\d+\s*[-－]|\d+\s*[/／]\s*\d+|\d+\s*ページ)\s*$/.test(l)).length;
   if (text.includes('\f') || pageMarks >= 2 || isLabelled(lines)) return 'pdf-text';
   return looksLikeCsv(text) ? 'csv' : 'text';

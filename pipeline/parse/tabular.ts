@@ -69,6 +69,40 @@ function autoColumns(names: string[], taken: Set<number> = new Set(), preset: Co
   return cols;
 }
 
+/** Longest cell a disposition code column holds (A, 反映, 原案どおり, 記載済み); an answer runs longer somewhere. */
+const CODE_MAX_CHARS = 8;
+
+/**
+ * A table may head a column of short codes (A/B/C, 反映/参考) 対応 beside the column of answers (市の対応): the exact name
+ * 対応 outranks the contains match, and every response came out as "A". Among the columns whose headings name a response,
+ * one whose filled cells are all codes is not the answer when another holds longer text; the code column stays unread,
+ * so the report names it with the --map category= that reads it, as for any other unread column.
+ */
+function answerOverCodes(cols: Columns, names: string[], rows: readonly TableRow[], taken: ReadonlySet<number>): Columns {
+  if (cols.response === undefined) return cols;
+  const others = new Set(Object.entries(cols).flatMap(([role, col]) => (role === 'response' ? [] : [col])));
+  const candidates = names
+    .map((name, col) => ({ col, m: matchRole(cleanText(name)) }))
+    .filter(({ col, m }) => m?.role === 'response' && !others.has(col) && !taken.has(col))
+    .sort((a, b) => a.m!.rank - b.m!.rank);
+  if (candidates.length < 2) return cols;
+  const isCodes = (col: number): boolean => {
+    let filled = 0;
+    for (const row of rows) {
+      const c = row.cells[col];
+      if (!c || c.copyOf) continue;
+      const t = cleanText(c.text);
+      if (!t) continue;
+      if ([...t].length > CODE_MAX_CHARS) return false;
+      filled++;
+    }
+    return filled > 0;
+  };
+  if (!isCodes(cols.response)) return cols;
+  const answer = candidates.find(({ col }) => col !== cols.response && !isCodes(col));
+  return answer ? { ...cols, response: answer.col } : cols;
+}
+
 function looksLikeHeader(row: TableRow): Columns | null {
   const names = row.cells.map((c) => (c.copyOf ? '' : c.text));
   const cols = autoColumns(names);
@@ -100,9 +134,10 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
       }
       cols[role] = col;
     }
-    // Field paths are matched on their last part (opinion.summary → summary). Joined records answer the
-    // main ones, so a joined text field is the response: join.text, join.answer.
-    const last = names.map((n) => n.split('.').pop()!);
+    // Field paths are matched on their last part (opinion.summary → summary); a key ending in a dot (No.) leaves an
+    // empty part after it, so the last non-empty one is the key. Joined records answer the main ones, so a joined text
+    // field is the response: join.text, join.answer.
+    const last = names.map((n) => n.split('.').filter(Boolean).pop() ?? n);
     const own = new Set(names.flatMap((n, i) => (n.startsWith('join.') ? [i] : [])));
     // An explicit --map wins: roles it does not name are not guessed from other fields (a field called
     // "group" must not become the response group).
@@ -113,7 +148,7 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
       if (pick) all.response = pick.i;
     }
     if (all.comment === undefined) throw noCommentColumn(opts.file, names, word);
-    return { headerRow: -1, cols: all, names };
+    return { headerRow: -1, cols: mapped.length ? all : answerOverCodes(all, last, table.rows, own), names };
   }
 
   if (mapped.length) {
@@ -152,7 +187,10 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
 
   for (let r = 0; r < scan.length; r++) {
     const cols = looksLikeHeader(scan[r]);
-    if (cols) return { headerRow: r, cols, names: scan[r].cells.map((c) => c.text) };
+    if (cols) {
+      const names = scan[r].cells.map((c) => (c.copyOf ? '' : c.text));
+      return { headerRow: r, cols: answerOverCodes(cols, names, table.rows.slice(r + 1), new Set()), names: scan[r].cells.map((c) => c.text) };
+    }
   }
   const firstFilled = scan.find((r) => r.cells.some((c) => c.text.trim()));
   throw noCommentColumn(opts.file, firstFilled ? firstFilled.cells.map((c) => c.text) : [], word);
@@ -317,7 +355,15 @@ class TableAssembler {
   private readonly cols: Layout['cols'];
   private readonly headerKeys: string[];
   private readonly anyNumbered: boolean;
+  /**
+   * First row of the notes printed under the table (「※ 取りまとめの都合上…」): from there on every row with text
+   * starts with a note mark and has no answer. Read as rows, a note became the last comment's text, or (in the number
+   * column) a row of that item whose text no field kept.
+   */
+  private readonly notesFrom: number;
   private section: string | null = null;
+  /** The number of the numbered heading row the section came from (1 of 「1 計画全体について」), else null. */
+  private sectionNumber: string | null = null;
   private location: string | null = null;
 
   constructor(
@@ -329,6 +375,13 @@ class TableAssembler {
     this.headerKeys = layout.headerRow >= 0 ? this.rows[layout.headerRow].cells.map(cellKey) : [];
     this.anyNumbered =
       this.cols.number !== undefined && this.rows.some((_, r) => r > layout.headerRow && parseNumberCell(this.cell(r, 'number')?.text ?? ''));
+    this.notesFrom = this.rows.length;
+    for (let r = this.rows.length - 1; r > layout.headerRow; r--) {
+      const own = this.rows[r].cells.filter((c) => !c.copyOf && cleanText(c.text));
+      if (!own.length) continue;
+      if (this.text(r, 'response') || !NOTE_MARK.test(cleanText(own[0].text))) break;
+      this.notesFrom = r;
+    }
   }
 
   /** Table row indexes that became (part of) an item. */
@@ -370,18 +423,39 @@ class TableAssembler {
     const hasText = own.length > 0 || row.cells.some((c) => c.copyOf && cleanText(c.text));
     const notItem = nonItemFate(r, this.layout.headerRow, chars, hasText, (x) => this.isRepeatedHeader(x));
     if (notItem) return account(...notItem);
+    if (r >= this.notesFrom) return account('header', 'note below the table (※, 注)');
 
     const number = parseNumberCell(this.cell(r, 'number')?.text ?? '');
-    const heading = number ? null : rowHeading(row, r, own, this.cols);
+    const heading = number ? this.numberedHeading(r, number, own) : rowHeading(row, r, own, this.cols);
     if (heading !== null) {
       this.section = heading;
+      this.sectionNumber = number;
       this.location = null;
       return account('heading', undefined, heading);
     }
+    // A number outside the numbered heading's (3 after 2-1) is past the part that heading titles.
+    if (number && this.sectionNumber && !number.startsWith(`${this.sectionNumber}-`)) this.section = this.sectionNumber = null;
     this.carryColumns(r);
     const d = this.continuedDraft(r, number) ?? this.newDraft(r, number);
     this.addText(r, d);
     this.accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
+  }
+
+  /**
+   * A numbered row that titles the rows numbered under it (「1 計画全体について」 above 1-1, 1-2): no answer, one short
+   * text, and the next numbered row's number continues this one's. Read as an item, it was a comment without an answer.
+   */
+  private numberedHeading(r: number, number: string, own: { c: TableCell; i: number }[]): string | null {
+    if (number.includes(',') || this.text(r, 'response')) return null;
+    const texts = own.filter(({ i }) => i !== this.cols.number);
+    if (texts.length !== 1) return null;
+    const t = cleanText(texts[0].c.text);
+    if ([...t].length > HEADING_MAX_CHARS || /。$/.test(t)) return null;
+    for (let next = r + 1; next < this.rows.length; next++) {
+      const n = parseNumberCell(this.cell(next, 'number')?.text ?? '');
+      if (n) return n.startsWith(`${number}-`) ? t : null;
+    }
+    return null;
   }
 
   private text(r: number, role: Role): string {
@@ -478,6 +552,12 @@ function nonItemFate(
   return null;
 }
 
+/** How a note under a table starts: ※, (注), or 注 before a number, colon, full stop, 、 or space (注意… is no note). */
+const NOTE_MARK = /^(?:※|\(注[0-9]*\)|注[0-9]*[:.、 ])/;
+
+/** Longest text a row alone can hold and still be a heading rather than a comment. */
+const HEADING_MAX_CHARS = 60;
+
 /** A single text alone on an unnumbered row naming a part of the draft, or one cell spanning the whole table. */
 function rowHeading(row: TableRow, r: number, own: { c: TableCell; i: number }[], cols: Columns): string | null {
   const only = own.length === 1 ? own[0] : undefined;
@@ -487,7 +567,7 @@ function rowHeading(row: TableRow, r: number, own: { c: TableCell; i: number }[]
   const t = cleanText(only.c.text);
   const spansAll = row.cells.every(sameCell);
   const inRoleText = only.i === cols.comment || only.i === cols.response || only.i === cols.section;
-  return (spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= 60 && !/。$/.test(t))
+  return (spansAll && row.cells.length > 1 && [...t].length <= 80) || isSectionHeading(t) || (!inRoleText && [...t].length <= HEADING_MAX_CHARS && !/。$/.test(t))
     ? t
     : null;
 }

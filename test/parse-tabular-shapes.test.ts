@@ -1,0 +1,151 @@
+// Table shapes the tabular readers met in real exports (a tester's reports): each fixture is read the way a
+// researcher reads the printed table, and every row stays accounted for.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ParseReport } from '../pipeline/core/schema.ts';
+import { textKind } from '../pipeline/parse/detect.ts';
+import { parseBytes } from '../pipeline/parse/index.ts';
+
+const fixture = (path: string) => readFileSync(new URL(`../data/fixtures/${path}`, import.meta.url));
+
+/** Every row has one fate (an item row names its item), and the characters of the fates add up to the input's. */
+function expectAccounted(report: ParseReport, rows: number): void {
+  const t = report.totals;
+  expect(t.item_chars + t.heading_chars + t.header_chars + t.skipped_chars).toBe(t.input_chars);
+  expect(report.accounts.map((a) => a.index)).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
+  expect(report.accounts.filter((a) => a.fate === 'item' && !a.ref)).toEqual([]);
+}
+
+describe('a column of codes headed 対応 beside the answers headed 市の対応', () => {
+  it('the answers are the response; the codes are not, and the report names their column', async () => {
+    const { items, report } = await parseBytes(fixture('csv/answer-and-code.csv'), 'answer-and-code.csv', {});
+    expect(items.map((it) => it.number)).toEqual(['1', '2', '3', '4']);
+    expect(items[1].response).toBe('ご意見を踏まえ、「路線の再編」を「路線の維持・再編」に修正します。');
+    expect(items.every((it) => it.response.length > 8)).toBe(true);
+    expect(report.warnings).toEqual([expect.stringMatching(/^column "対応": text on 4 item row\(s\) \(e\.g\. "C"\) is in no item field and not kept; .*--map <field>=対応,number=No\.,response=市の対応,comment=ご意見の要旨$/)]);
+    expectAccounted(report, 5);
+  });
+});
+
+describe('tab-separated text with quoted cells spanning lines (Excel "Text (tab-delimited)" / "Unicode text")', () => {
+  const bytes = fixture('csv/excel-tab-delimited.txt');
+  const expectRead = (items: { number: string | null; comment: string; response: string }[]) => {
+    expect(items.map((it) => it.number)).toEqual(['1', '2', '3']);
+    expect(items[0].comment).toBe('計画期間が10年は長すぎる。 5年にすべき。');
+    expect(items[0].response).toBe('本計画は長期的な視点で取り組む必要があるため、計画期間を10年としています。');
+    expect(items[1].response).toBe(
+      'ご意見を踏まえ、次のとおり修正します。 ・「路線の再編」を「路線の維持・再編」に改めます。 ・第4章に利用者数の目標(年間1,200,000人)を加えます。',
+    );
+  };
+
+  it('is read by the CSV reader when the format is auto, in UTF-8 and in UTF-16', async () => {
+    for (const [name, input] of [
+      ['excel-tab-delimited.txt', bytes],
+      ['excel-unicode.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(bytes.toString('utf8'), 'utf16le')])],
+      ['excel-tab-delimited.tsv', bytes],
+    ] as const) {
+      const { items, report } = await parseBytes(input, name, {});
+      expect(report.format, name).toBe('csv');
+      expectRead(items);
+      expectAccounted(report, 4);
+    }
+  });
+
+  it('is split at its tabs even when its first rows hold more commas than tabs', async () => {
+    const tsv = [
+      '番号\t意見の概要\t意見に対する考え方',
+      '1\t"再エネ導入量を1,000万kW、2,000万kW、3,000万kWと段階的に示し、\n費用は1,200億円、1,500億円とすべき。"\t導入量の見通しは、1,000万kW単位で資料編に示しています。',
+      '2\tバス路線の廃止に反対。\tご意見を踏まえ修正します。',
+    ].join('\r\n');
+    const { items, report } = await parseBytes(Buffer.from(tsv), 'figures.txt', {});
+    expect(report.format).toBe('csv');
+    expect(items.map((it) => it.number)).toEqual(['1', '2']);
+    expect(items[0].comment).toBe('再エネ導入量を1,000万kW、2,000万kW、3,000万kWと段階的に示し、 費用は1,200億円、1,500億円とすべき。');
+    expect(items[0].response).toBe('導入量の見通しは、1,000万kW単位で資料編に示しています。');
+  });
+
+  it('a tab-separated table whose quotes open no cell stays with the text reader (the seed)', () => {
+    const seed = readFileSync(new URL('../seeds/000_555981824ba784d2.txt', import.meta.url), 'utf8');
+    expect(seed).toContain('style="');
+    expect(textKind(seed)).toBe('text');
+    expect(textKind(bytes.toString('utf8'))).toBe('csv');
+  });
+});
+
+describe('an answer written only in the first row of its comments (a merged cell saved as CSV)', () => {
+  it('invents no answer; a warning names the items left blank directly below an answered row', async () => {
+    const { items, report } = await parseBytes(fixture('csv/answer-merged-saved-as-csv.csv'), 'answer-merged-saved-as-csv.csv', {});
+    expect(items.map((it) => [it.number, it.response === ''])).toEqual([
+      ['1', false],
+      ['2', true],
+      ['3', true],
+      ['4', false],
+      ['5', true],
+    ]);
+    expect(report.warnings).toEqual([
+      '2 item(s) have an empty answer directly below an answered row (No.2, No.3: rows 3–4, below No.1): the answer cell may have ' +
+        'been merged in the source, and a merged cell saved as CSV keeps its text in its first row only; their response is left ' +
+        'empty, and the XLSX (merged cells are read) or a CSV with the answer filled in gives them their answer',
+    ]);
+    expectAccounted(report, 7);
+  });
+
+  it('names unnumbered items by their rows', async () => {
+    const csv = 'ご意見の概要,市の考え方\n水力発電を推進すべき。,水力発電の導入を進めます。\n小水力発電も支援してほしい。,\n';
+    const { report } = await parseBytes(Buffer.from(csv), 'unnumbered.csv', {});
+    expect(report.warnings).toEqual([expect.stringMatching(/^1 item\(s\) have an empty answer directly below an answered row \(row 3, below row 2\): /)]);
+  });
+
+  it('says nothing when every blank answer follows a heading or another unanswered comment', async () => {
+    const csv = '番号,ご意見の概要,市の考え方\n1,説明会を土日にも開催してほしい。,\n2,資料を図書館にも置いてほしい。,\n';
+    const { items, report } = await parseBytes(Buffer.from(csv), 'unanswered.csv', {});
+    expect(items.map((it) => it.response)).toEqual(['', '']);
+    expect(report.warnings).toEqual([]);
+  });
+});
+
+describe('a numbered row titling the rows numbered under it (1 above 1-1, 1-2)', () => {
+  it('is the section heading of those rows only, not an item; a short unanswered comment numbered like its neighbours stays an item', async () => {
+    const { items, report } = await parseBytes(fixture('csv/numbered-headings.csv'), 'numbered-headings.csv', {});
+    expect(items.map((it) => [it.number, it.section])).toEqual([
+      ['1-1', '計画全体について'],
+      ['1-2', '計画全体について'],
+      ['2-1', '公共交通について'],
+      ['3', null],
+      ['4', null],
+    ]);
+    expect(items[3].comment).toBe('用語が難しい。');
+    expect(report.accounts.filter((a) => a.fate === 'heading').map((a) => [a.index, a.ref])).toEqual([
+      [2, '計画全体について'],
+      [5, '公共交通について'],
+    ]);
+    expectAccounted(report, 8);
+  });
+});
+
+describe('notes printed under the table (※, （注）)', () => {
+  it('are accounted as notes below the table, not read into the last item', async () => {
+    const { items, report } = await parseBytes(fixture('csv/notes-below-table.csv'), 'notes-below-table.csv', {});
+    expect(items.map((it) => it.number)).toEqual(['1', '2', '3']);
+    expect(items[2].comment).toBe('※印の付いた施策の説明を増やしてほしい。');
+    expect(items[2].source.rows).toEqual([4]);
+    expect(items[2].flags).not.toContain('merged_rows');
+    expect(report.accounts.slice(-3).map((a) => [a.index, a.fate, a.reason])).toEqual([
+      [5, 'skipped', 'empty row'],
+      [6, 'header', 'note below the table (※, 注)'],
+      [7, 'header', 'note below the table (※, 注)'],
+    ]);
+    expect(report.warnings).toEqual([]);
+    expectAccounted(report, 7);
+  });
+});
+
+describe('a JSON key ending in a dot (No.)', () => {
+  it('is the number field, as the column heading No. is', async () => {
+    const { items, report } = await parseBytes(fixture('json/dotted-keys.json'), 'dotted-keys.json', {});
+    expect(items.map((it) => it.number)).toEqual(['1', '2', '3']);
+    expect(items[1].response).toBe('ご意見を踏まえ、「路線の再編」を「路線の維持・再編」に修正します。');
+    expect(report.warnings).toEqual([]);
+    expectAccounted(report, 3);
+  });
+});
