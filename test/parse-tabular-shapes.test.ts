@@ -1,10 +1,11 @@
 // Table shapes the tabular readers met in real exports (a tester's reports): each fixture is read the way a
 // researcher reads the printed table, and every row stays accounted for.
 import { readFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { ParseReport } from '../pipeline/core/schema.ts';
 import { textKind } from '../pipeline/parse/detect.ts';
-import { parseBytes } from '../pipeline/parse/index.ts';
+import { parseBytes, parseColumnMap } from '../pipeline/parse/index.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`../data/fixtures/${path}`, import.meta.url));
 
@@ -147,5 +148,65 @@ describe('a JSON key ending in a dot (No.)', () => {
     expect(items[1].response).toBe('ご意見を踏まえ、「路線の再編」を「路線の維持・再編」に修正します。');
     expect(report.warnings).toEqual([]);
     expectAccounted(report, 3);
+  });
+});
+
+describe('headings on two rows under a heading merged over two columns (ご意見 over 該当箇所 | 意見の概要)', () => {
+  /** The CSV fixture's table as the workbook it was saved from: 番号 and 市の考え方 merged down, ご意見 across. */
+  async function twoRowHeaderXlsx(): Promise<Uint8Array> {
+    const [, , ...data] = fixture('csv/two-row-header.csv').toString('utf8').trim().split('\n').map((l) => l.split(','));
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('意見と市の考え方');
+    ws.getRow(1).values = ['番号', 'ご意見', null, '市の考え方'];
+    ws.getRow(2).values = [null, '該当箇所', '意見の概要', null];
+    ws.mergeCells('A1:A2');
+    ws.mergeCells('B1:C1');
+    ws.mergeCells('D1:D2');
+    data.forEach(([n, ...rest], i) => (ws.getRow(i + 3).values = [Number(n), ...rest]));
+    return new Uint8Array(await wb.xlsx.writeBuffer());
+  }
+
+  const expectRead = (items: { number: string | null; location?: string | null; comment: string; response: string }[]) => {
+    expect(items.map((it) => [it.number, it.location])).toEqual([
+      ['1', 'P.3'],
+      ['2', '第4章 P.12'],
+      ['3', '第5章 P.20'],
+    ]);
+    expect(items[0].comment).toBe('計画期間が10年は長すぎる。5年にすべき。');
+    expect(items[2].response).toBe('利用者の多い停留所から順次整備します。');
+  };
+
+  it('are one header: the comment is 意見の概要, the location 該当箇所, and both rows are column headings', async () => {
+    for (const [name, bytes] of [
+      ['two-row-header.csv', fixture('csv/two-row-header.csv')],
+      ['two-row-header.xlsx', await twoRowHeaderXlsx()],
+    ] as const) {
+      const { items, report } = await parseBytes(bytes, name, {});
+      expectRead(items);
+      expect(report.accounts.slice(0, 2).map((a) => [a.index, a.fate, a.reason]), name).toEqual([
+        [1, 'header', 'column headings'],
+        [2, 'header', 'column headings'],
+      ]);
+      expect(report.warnings, name).toEqual([]);
+      expectAccounted(report, 5);
+    }
+  });
+
+  it('--map names the columns by their lower-row names', async () => {
+    const map = parseColumnMap('number=番号,location=該当箇所,comment=意見の概要,response=市の考え方');
+    for (const [name, bytes] of [
+      ['two-row-header.csv', fixture('csv/two-row-header.csv')],
+      ['two-row-header.xlsx', await twoRowHeaderXlsx()],
+    ] as const) {
+      const { items, report } = await parseBytes(bytes, name, { map });
+      expectRead(items);
+      expectAccounted(report, 5);
+    }
+  });
+
+  it('a first row of short texts under a plain header is still an item', async () => {
+    const csv = '番号,ご意見の概要,市の考え方\n,該当箇所の表記,回答\n1,用語が難しい。,用語集を設けます。\n';
+    const { items } = await parseBytes(Buffer.from(csv), 'plain.csv', {});
+    expect(items.map((it) => it.comment)).toEqual(['該当箇所の表記', '用語が難しい。']);
   });
 });

@@ -52,3 +52,37 @@ describe('XLSX with several sheets', () => {
     await expect(parseBytes(workbook, 'kotsu.xlsx', { sheets: ['路線'] })).rejects.toThrow(/--sheet 路線: no such sheet; sheets: "表紙", "計画全体", "個別路線", "集計"/);
   });
 });
+
+describe('a summary sheet of counts before the result table (意見の内訳: 項目 | 意見件数)', () => {
+  let book: Uint8Array;
+
+  beforeAll(async () => {
+    const wb = new ExcelJS.Workbook();
+    const summary = wb.addWorksheet('意見の内訳');
+    summary.getCell('A1').value = '意見募集の結果（概要）';
+    summary.getRow(3).values = ['項目', '意見件数'];
+    summary.getRow(4).values = ['計画全体', 2];
+    summary.getRow(5).values = ['個別路線', 1];
+    summary.getRow(6).values = ['合計', 3];
+    const table = wb.addWorksheet('意見と市の考え方');
+    table.addRow(['番号', 'ご意見の概要', '市の考え方']);
+    table.addRow([1, 'バスの減便で通院が難しくなった。', '交通事業者と協議してまいります。']);
+    table.addRow([2, 'デマンド交通の区域を広げるべき。', '運行区域の拡大を検討します。']);
+    table.addRow([3, '駅東口からのバス路線を新設してほしい。', '需要調査の結果を踏まえて検討します。']);
+    book = new Uint8Array(await wb.xlsx.writeBuffer());
+  });
+
+  it('is not read as a result table: the items come from the table sheet, and the summary is listed with why', async () => {
+    const { items, report } = await parseBytes(book, 'naiyaku.xlsx');
+    expect(items.map((it) => [it.id, it.sheet])).toEqual([
+      ['naiyaku#1', '意見と市の考え方'],
+      ['naiyaku#2', '意見と市の考え方'],
+      ['naiyaku#3', '意見と市の考え方'],
+    ]);
+    expect(items[1].comment).toBe('デマンド交通の区域を広げるべき。');
+    expect(report.accounts.map((a) => [a.index, a.fate])).toEqual([
+      [1, 'header'], [2, 'item'], [3, 'item'], [4, 'item'],
+    ]);
+    expect(report.warnings).toEqual([expect.stringMatching(/^sheets not read: "意見の内訳" \(a summary, not a result table: .*only numbers/)]);
+  });
+});

@@ -44,8 +44,10 @@ export function textCell(text: string): TableCell {
 type Columns = Partial<Record<Role, number>>;
 
 interface Layout {
-  /** Index into rows of the header row; -1 when columns come from Table.columns or --map positions. */
+  /** Index into rows of the (first) header row; -1 when columns come from Table.columns or --map positions. */
   headerRow: number;
+  /** Rows the headings take from headerRow on: 2 when a second row names the columns a heading above groups. */
+  headerRows: number;
   cols: Columns;
   names: string[];
 }
@@ -103,13 +105,40 @@ function answerOverCodes(cols: Columns, names: string[], rows: readonly TableRow
   return answer ? { ...cols, response: answer.col } : cols;
 }
 
-function looksLikeHeader(row: TableRow): Columns | null {
-  const names = row.cells.map((c) => (c.copyOf ? '' : c.text));
+function looksLikeHeader(cells: readonly TableCell[]): Columns | null {
+  const names = cells.map((c) => (c.copyOf ? '' : c.text));
   const cols = autoColumns(names);
   if (cols.comment === undefined) return null;
   const others = (['number', 'response', 'section'] as const).filter((r) => cols[r] !== undefined).length;
   // Alone, only an exact comment heading (意見の概要) counts: a list of comments not yet answered.
   return others >= 1 || (matchRole(cleanText(names[cols.comment]))?.rank ?? 1000) < 1000 ? cols : null;
+}
+
+/**
+ * Headings printed on two rows, as a workbook prints a heading merged over the columns it groups (番号 | ご意見 over
+ * two columns | 市の考え方, then 該当箇所 | 意見の概要 under ご意見): read alone, the upper row took the group heading as
+ * the comment column and the lower row became an item. The lower row is a second heading row only if it holds
+ * names, no numbers or sentences (so a first item row never is), puts each under a blank or merged upper cell or
+ * under a heading spanning the column to its right, and names a comment, location or response column where the
+ * upper row is blank or merged. Each column is then named by its lower name where it has one, as the more specific.
+ */
+function subHeadingCells(upper: TableRow, lower: TableRow | undefined): TableCell[] | null {
+  if (!lower) return null;
+  const own = (c: TableCell | undefined): string => (c && !c.copyOf ? cleanText(c.text) : '');
+  const open = (col: number): boolean => !own(upper.cells[col]);
+  const spansRight = (col: number): boolean => !open(col) && col + 1 < upper.cells.length && open(col + 1);
+  const names = lower.cells.map((c, col) => ({ col, t: own(c) })).filter(({ t }) => t);
+  if (!names.length) return null;
+  let namesRoleUnderOpen = false;
+  for (const { col, t } of names) {
+    if (parseNumberCell(t) || [...t].length > 24 || t.includes('。')) return null;
+    if (!open(col) && !spansRight(col)) return null;
+    const role = matchRole(t)?.role;
+    if (open(col) && (role === 'comment' || role === 'location' || role === 'response')) namesRoleUnderOpen = true;
+  }
+  if (!namesRoleUnderOpen) return null;
+  const width = Math.max(upper.cells.length, lower.cells.length);
+  return Array.from({ length: width }, (_, col) => (own(lower.cells[col]) ? lower.cells[col] : (upper.cells[col] ?? textCell(''))));
 }
 
 function describeColumns(names: string[]): string {
@@ -148,23 +177,31 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
       if (pick) all.response = pick.i;
     }
     if (all.comment === undefined) throw noCommentColumn(opts.file, names, word);
-    return { headerRow: -1, cols: mapped.length ? all : answerOverCodes(all, last, table.rows, own), names };
+    return { headerRow: -1, headerRows: 0, cols: mapped.length ? all : answerOverCodes(all, last, table.rows, own), names };
   }
 
   if (mapped.length) {
     const wanted = mapped.map((role) => ({ role, name: map[role as keyof ColumnMap]! }));
     let bestRow = -1;
     let bestHits = -1;
+    let bestCells: TableCell[] = [];
+    const hitsOf = (cells: TableCell[]) => {
+      const keys = cells.map((c) => (c.copyOf ? '' : cellKey(c)));
+      return { keys, hits: wanted.filter((w) => keys.includes(headingKey(w.name))).length };
+    };
     for (let r = 0; r < scan.length; r++) {
-      const keys = scan[r].cells.map((c) => (c.copyOf ? '' : cellKey(c)));
-      const hits = wanted.filter((w) => keys.includes(headingKey(w.name))).length;
-      if (hits > bestHits) [bestRow, bestHits] = [r, hits];
-      if (hits === wanted.length) {
+      const one = { cells: scan[r].cells, rows: 1, ...hitsOf(scan[r].cells) };
+      // A title merged above the headings is no heading row: the upper row must name a mapped column itself.
+      const lower = one.hits ? subHeadingCells(scan[r], scan[r + 1]) : null;
+      const two = lower ? { cells: lower, rows: 2, ...hitsOf(lower) } : null;
+      const head = two && two.hits > one.hits ? two : one;
+      if (head.hits > bestHits) [bestRow, bestHits, bestCells] = [r, head.hits, head.cells];
+      if (head.hits === wanted.length) {
         const cols: Columns = {};
-        for (const w of wanted) cols[w.role] = keys.indexOf(headingKey(w.name));
-        const names = scan[r].cells.map((c) => c.text);
+        for (const w of wanted) cols[w.role] = head.keys.indexOf(headingKey(w.name));
+        const names = head.cells.map((c) => c.text);
         if (cols.comment === undefined) throw noCommentColumn(opts.file, names, word);
-        return { headerRow: r, cols, names };
+        return { headerRow: r, headerRows: head.rows, cols, names };
       }
     }
     // Headerless tables: --map comment=2 addresses columns by 1-based position.
@@ -173,9 +210,9 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
       for (const w of wanted) cols[w.role] = Number(w.name) - 1;
       if (cols.comment === undefined) throw new InputError(opts.file, '--map by position needs comment=<column number>');
       const width = maxOf(table.rows.map((r) => r.cells.length), 0);
-      return { headerRow: -1, cols, names: Array.from({ length: width }, (_, i) => String(i + 1)) };
+      return { headerRow: -1, headerRows: 0, cols, names: Array.from({ length: width }, (_, i) => String(i + 1)) };
     }
-    const names = bestRow >= 0 ? scan[bestRow].cells.map((c) => c.text) : [];
+    const names = bestCells.map((c) => c.text);
     const keys = names.map((n) => headingKey(cleanText(n)));
     const missing = wanted.find((w) => !keys.includes(headingKey(w.name)))!;
     throw new InputError(
@@ -186,11 +223,13 @@ function findLayout(table: Table, opts: ParseOptions): Layout {
   }
 
   for (let r = 0; r < scan.length; r++) {
-    const cols = looksLikeHeader(scan[r]);
-    if (cols) {
-      const names = scan[r].cells.map((c) => (c.copyOf ? '' : c.text));
-      return { headerRow: r, cols: answerOverCodes(cols, names, table.rows.slice(r + 1), new Set()), names: scan[r].cells.map((c) => c.text) };
-    }
+    const upperCols = looksLikeHeader(scan[r].cells);
+    if (!upperCols) continue;
+    const lower = subHeadingCells(scan[r], scan[r + 1]);
+    const lowerCols = lower && looksLikeHeader(lower);
+    const [cells, cols, rows] = lower && lowerCols ? [lower, lowerCols, 2] : [scan[r].cells, upperCols, 1];
+    const names = cells.map((c) => (c.copyOf ? '' : c.text));
+    return { headerRow: r, headerRows: rows, cols: answerOverCodes(cols, names, table.rows.slice(r + rows), new Set()), names: cells.map((c) => c.text) };
   }
   const firstFilled = scan.find((r) => r.cells.some((c) => c.text.trim()));
   throw noCommentColumn(opts.file, firstFilled ? firstFilled.cells.map((c) => c.text) : [], word);
@@ -353,7 +392,8 @@ class TableAssembler {
   private readonly draftOfRow = new Map<number, number>();
   private readonly rows: Table['rows'];
   private readonly cols: Layout['cols'];
-  private readonly headerKeys: string[];
+  /** Heading keys of each header row, to know the headings repeated further down (on each printed page). */
+  private readonly headerKeys: string[][];
   private readonly anyNumbered: boolean;
   /**
    * First row of the notes printed under the table (「※ 取りまとめの都合上…」): from there on every row with text
@@ -372,11 +412,12 @@ class TableAssembler {
   ) {
     this.rows = table.rows;
     this.cols = layout.cols;
-    this.headerKeys = layout.headerRow >= 0 ? this.rows[layout.headerRow].cells.map(cellKey) : [];
+    this.headerKeys = Array.from({ length: layout.headerRows }, (_, i) => this.rows[layout.headerRow + i].cells.map(cellKey));
+    const lastHeaderRow = layout.headerRow + layout.headerRows - 1;
     this.anyNumbered =
-      this.cols.number !== undefined && this.rows.some((_, r) => r > layout.headerRow && parseNumberCell(this.cell(r, 'number')?.text ?? ''));
+      this.cols.number !== undefined && this.rows.some((_, r) => r > lastHeaderRow && parseNumberCell(this.cell(r, 'number')?.text ?? ''));
     this.notesFrom = this.rows.length;
-    for (let r = this.rows.length - 1; r > layout.headerRow; r--) {
+    for (let r = this.rows.length - 1; r > lastHeaderRow; r--) {
       const own = this.rows[r].cells.filter((c) => !c.copyOf && cleanText(c.text));
       if (!own.length) continue;
       if (this.text(r, 'response') || !NOTE_MARK.test(cleanText(own[0].text))) break;
@@ -405,10 +446,8 @@ class TableAssembler {
 
   private isRepeatedHeader(r: number): boolean {
     const roleCols = Object.values(this.cols) as number[];
-    return (
-      this.layout.headerRow >= 0 &&
-      roleCols.every((c) => cellKey(this.rows[r].cells[c]) === this.headerKeys[c]) &&
-      roleCols.some((c) => this.headerKeys[c])
+    return this.headerKeys.some(
+      (keys) => roleCols.every((c) => cellKey(this.rows[r].cells[c]) === keys[c]) && roleCols.some((c) => keys[c]),
     );
   }
 
@@ -421,7 +460,7 @@ class TableAssembler {
     if (r < this.layout.headerRow && chars) this.preamble.push(row.cells.filter((c) => !c.copyOf).map((c) => c.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
     const own = row.cells.map((c, i) => ({ c, i })).filter(({ c }) => !c.copyOf && cleanText(c.text));
     const hasText = own.length > 0 || row.cells.some((c) => c.copyOf && cleanText(c.text));
-    const notItem = nonItemFate(r, this.layout.headerRow, chars, hasText, (x) => this.isRepeatedHeader(x));
+    const notItem = nonItemFate(r, this.layout, chars, hasText, (x) => this.isRepeatedHeader(x));
     if (notItem) return account(...notItem);
     if (r >= this.notesFrom) return account('header', 'note below the table (※, 注)');
 
@@ -540,13 +579,13 @@ class TableAssembler {
 /** The fate of a row that is no item: above or at the column headings, empty, or the headings repeated. */
 function nonItemFate(
   r: number,
-  headerRow: number,
+  { headerRow, headerRows }: Layout,
   chars: number,
   hasText: boolean,
   isRepeatedHeader: (r: number) => boolean,
 ): [LineAccount['fate'], string] | null {
   if (r < headerRow) return chars ? ['header', 'above the column headings (title, notes)'] : ['skipped', 'empty row'];
-  if (r === headerRow) return ['header', 'column headings'];
+  if (r >= headerRow && r < headerRow + headerRows) return ['header', 'column headings'];
   if (!hasText) return ['skipped', 'empty row'];
   if (isRepeatedHeader(r)) return ['header', 'repeated column headings'];
   return null;

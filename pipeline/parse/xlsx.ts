@@ -2,7 +2,7 @@
 // top-left cell only; a response merged over several items' rows is one shared response.
 import ExcelJS from 'exceljs';
 import { InputError } from '../core/errors.ts';
-import { nonWhitespaceLength } from '../core/text.ts';
+import { nonWhitespaceLength, normalize } from '../core/text.ts';
 import { tableToDocument, type Table, type TableCell } from './tabular.ts';
 import type { FormatReader, ParsedDocument, ParseOptions } from './types.ts';
 
@@ -83,12 +83,21 @@ interface SheetResult {
   skipped?: string;
 }
 
+/** A count as a summary sheet prints it (12, 1,234, 12件, 3人). */
+const COUNT_RE = /^[0-9][0-9,.]*(?:件|人|名|通)?$/;
+
 /** One sheet as a result table, or the reason it is not one. */
 function readSheet(ws: ExcelJS.Worksheet, opts: ParseOptions, slug: string): SheetResult {
   if (!ws.actualRowCount) return { name: ws.name, skipped: 'empty' };
   try {
     const doc = tableToDocument(sheetTable(ws), { ...opts, slug });
     if (!doc.items.length) return { name: ws.name, skipped: 'no items below the column headings' };
+    // A summary sheet before the results (意見の内訳: 項目 | 意見件数) heads its counts with a name holding 意見 and a
+    // topic column: it looks like a table, and its counts came out as comments ("2", under section 計画全体).
+    // No comment is a bare number, so a sheet whose every comment is one is not a result table.
+    if (doc.items.every((it) => COUNT_RE.test(normalize(it.comment).replace(/\s/g, '')))) {
+      return { name: ws.name, skipped: 'a summary, not a result table: its comment column holds only numbers (counts)' };
+    }
     return { name: ws.name, doc };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
