@@ -7,6 +7,7 @@ import type { ParseReport } from '../pipeline/core/schema.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
 
 const DIR = join(import.meta.dirname, '..', 'data/fixtures/pdf-text');
+const HTML = join(import.meta.dirname, '..', 'data/fixtures/html');
 
 /** Every input character went to an item, a heading, a header or a skipped line. */
 function expectBalanced(report: ParseReport): void {
@@ -40,6 +41,19 @@ describe('one-column results under labels', () => {
     expect(items[1].response).toBe('成果指標につきましては、平成29年度の実績を整理し、お示しします。');
     expect(skippedReasons(report)).toEqual([[1, 'text before the first labelled comment']]);
     expect(report.warnings.join('\n')).toContain('each comment label');
+    expectBalanced(report);
+  });
+
+  it('an HTML page with no table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {
+    const { items, report } = await parseDocument(join(HTML, 'labelled-no-table.html'));
+    expect(report.format).toBe('html');
+    expect(items).toHaveLength(2);
+    expect(items[0].comment).toMatch(/^パブリックコメント制度を継続するからには/);
+    expect(items[0].response).toMatch(/お知らせするようにします。\s*島根県におけるパブリックコメント手続は.*行っています。$/);
+    // The label and its text share a paragraph (【意見】<br>…), and the footer's お問い合わせ is not the last answer's.
+    expect(items[1].comment).toMatch(/^評価指標のほぼすべてが空欄である。/);
+    expect(items[1].response).toBe('成果指標につきましては、平成29年度の実績を整理し、お示しします。');
+    expect(report.warnings[0]).toMatch(/^no <table> on the page: .*; 24 characters of navigation, site header and footer were not read$/);
     expectBalanced(report);
   });
 

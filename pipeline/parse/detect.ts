@@ -240,7 +240,7 @@ export function textKind(text: string): 'text' | 'pdf-text' | 'csv' {
  * as web pages and Word documents of municipalities give them: no table to find, which the PDF-text reader's
  * one-column mode reads.
  */
-function isLabelled(lines: string[]): boolean {
+export function isLabelled(lines: readonly string[]): boolean {
   let comments = 0;
   let responses = 0;
   for (const line of lines) {

@@ -1,9 +1,12 @@
 // HTML result pages: every <table> row in document order, with rowspan/colspan laid out on a grid,
 // plus <h1>–<h6> and <caption> as one-cell rows (section titles between tables). Cells keep their inner
 // HTML so <u> edits survive for the item builder. Row numbers count these rows in document order.
+// A page with no table that prints each comment and answer under labels (【意見】 … 【市の考え方】 …) is read
+// as the text it shows, one line per block element, by the PDF-text reader's one-column mode.
 import { parse, serialize, type DefaultTreeAdapterMap } from 'parse5';
 import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
-import { decodeText } from './detect.ts';
+import { decodeText, isLabelled } from './detect.ts';
+import { readPdfText } from './pdf-text.ts';
 import { tableToDocument, type Table, type TableCell } from './tabular.ts';
 import type { FormatReader } from './types.ts';
 import { maxOf, pushAll } from '../core/arrays.ts';
@@ -99,12 +102,54 @@ export const MAX_HTML_DEPTH = 1000;
 /** The deepest nesting of the tree. */
 const treeDepth = (root: Node): number => maxDepth<Node>(root, (node) => ('childNodes' in node ? node.childNodes : []));
 
-export function htmlTable(html: string, file = 'html'): Table & { outsideChars: number } {
-  const blocks: Block[] = [];
-  const outside = { chars: 0 };
+function parsePage(html: string, file: string): Node {
   const tree = parse(html);
   const depth = treeDepth(tree);
   if (depth > MAX_HTML_DEPTH) throw new InputError(file, `elements nested ${depth} deep; the limit is ${MAX_HTML_DEPTH} (is this a result page?)`);
+  return tree;
+}
+
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'form',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'ul',
+]);
+
+/** A page's furniture: navigation, site header and footer (お問い合わせ…) would be read as the last answer's text. */
+const CHROME_TAGS = new Set(['nav', 'header', 'footer', 'aside']);
+
+/**
+ * The text a browser shows, one line per block element (p, div, li, br…); scripts, styles and the page's furniture
+ * (CHROME_TAGS, whose characters are counted in `chromeChars`) left out.
+ */
+export function pageText(tree: Node): { text: string; chromeChars: number } {
+  const parts: string[] = [];
+  let chromeChars = 0;
+  const visit = (node: Node) => {
+    if (node.nodeName === '#text') parts.push((node as DefaultTreeAdapterMap['textNode']).value.replace(/\s+/g, ' '));
+    if (!isElement(node) && !('childNodes' in node)) return;
+    if (isElement(node) && ['script', 'style', 'template', 'head'].includes(node.tagName)) return;
+    if (isElement(node) && CHROME_TAGS.has(node.tagName)) {
+      chromeChars += htmlChars(serialize(node));
+      return;
+    }
+    const block = isElement(node) && BLOCK_TAGS.has(node.tagName);
+    if (block) parts.push('\n');
+    if ('childNodes' in node) for (const child of node.childNodes) visit(child);
+    if (block) parts.push('\n');
+  };
+  visit(tree);
+  const text = parts
+    .join('')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join('\n');
+  return { text, chromeChars };
+}
+
+export function htmlTable(html: string, file = 'html', tree = parsePage(html, file)): Table & { outsideChars: number; tables: number } {
+  const blocks: Block[] = [];
+  const outside = { chars: 0 };
   collectBlocks(tree, blocks, outside);
   const grid: TableCell[][] = [];
   const headingRows: number[] = [];
@@ -123,12 +168,24 @@ export function htmlTable(html: string, file = 'html'): Table & { outsideChars: 
       cells[c] = headingRows.includes(r) ? { text: cells[0].text, chars: 0, copyOf: { row: r, col: 0 } } : { text: '', chars: 0 };
     }
   }
-  return { rows: grid.map((cells, r) => ({ index: r + 1, cells })), outsideChars: outside.chars };
+  return { rows: grid.map((cells, r) => ({ index: r + 1, cells })), outsideChars: outside.chars, tables: blocks.filter((b) => b.kind === 'table').length };
 }
 
 export const readHtml: FormatReader = async (input, opts) => {
   const { text } = decodeText(opts.file, input);
-  const table = htmlTable(text, opts.file);
+  const tree = parsePage(text, opts.file);
+  const table = htmlTable(text, opts.file, tree);
+  if (!table.tables) {
+    const shown = pageText(tree);
+    if (isLabelled(shown.text.split('\n'))) {
+      const doc = await readPdfText(Buffer.from(shown.text), opts);
+      const chrome = shown.chromeChars ? `; ${shown.chromeChars} characters of navigation, site header and footer were not read` : '';
+      doc.warnings.unshift(
+        `no <table> on the page: its text was read one line per block element (p, div, li…), each comment and answer under its label; line numbers count those lines, not the lines of the HTML source${chrome}`,
+      );
+      return doc;
+    }
+  }
   const doc = tableToDocument(table, opts);
   // The accounting covers table cells and headings; say how much other page text (navigation, notes) there was.
   if (table.outsideChars) {
