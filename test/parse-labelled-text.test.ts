@@ -44,8 +44,8 @@ describe('one-column results under labels', () => {
     expectBalanced(report);
   });
 
-  it('an HTML page with no table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {
-    const { items, report } = await parseDocument(join(HTML, 'labelled-no-table.html'));
+  it('an HTML page whose only table is no result table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {
+    const { items, report } = await parseDocument(join(HTML, 'labelled-paragraphs.html'));
     expect(report.format).toBe('html');
     expect(items).toHaveLength(2);
     expect(items[0].comment).toMatch(/^パブリックコメント制度を継続するからには/);
@@ -53,7 +53,9 @@ describe('one-column results under labels', () => {
     // The label and its text share a paragraph (【意見】<br>…), and the footer's お問い合わせ is not the last answer's.
     expect(items[1].comment).toMatch(/^評価指標のほぼすべてが空欄である。/);
     expect(items[1].response).toBe('成果指標につきましては、平成29年度の実績を整理し、お示しします。');
-    expect(report.warnings[0]).toMatch(/^no <table> on the page: .*; 24 characters of navigation, site header and footer were not read$/);
+    expect(report.warnings[0]).toMatch(/^no result table among the page's 1 table\(s\): .*; 24 characters of navigation, site header and footer were not read$/);
+    // The consultation's table is text before the first comment, a line per row.
+    expect(report.accounts.filter((a) => a.fate === 'skipped').map((a) => a.reason)).toEqual(Array(3).fill('text before the first labelled comment'));
     expectBalanced(report);
   });
 

@@ -112,6 +112,7 @@ function parsePage(html: string, file: string): Node {
 const BLOCK_TAGS = new Set([
   'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'form',
   'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'ul',
+  'caption', 'table', 'tr',
 ]);
 
 /** A page's furniture: navigation, site header and footer (お問い合わせ…) would be read as the last answer's text. */
@@ -134,6 +135,8 @@ export function pageText(tree: Node): { text: string; chromeChars: number } {
     }
     const block = isElement(node) && BLOCK_TAGS.has(node.tagName);
     if (block) parts.push('\n');
+    // Cells of a row stay on its line, apart.
+    if (isElement(node) && (node.tagName === 'td' || node.tagName === 'th')) parts.push(' ');
     if ('childNodes' in node) for (const child of node.childNodes) visit(child);
     if (block) parts.push('\n');
   };
@@ -175,21 +178,26 @@ export const readHtml: FormatReader = async (input, opts) => {
   const { text } = decodeText(opts.file, input);
   const tree = parsePage(text, opts.file);
   const table = htmlTable(text, opts.file, tree);
-  if (!table.tables) {
-    const shown = pageText(tree);
-    if (isLabelled(shown.text.split('\n'))) {
-      const doc = await readPdfText(Buffer.from(shown.text), opts);
-      const chrome = shown.chromeChars ? `; ${shown.chromeChars} characters of navigation, site header and footer were not read` : '';
-      doc.warnings.unshift(
-        `no <table> on the page: its text was read one line per block element (p, div, li…), each comment and answer under its label; line numbers count those lines, not the lines of the HTML source${chrome}`,
-      );
-      return doc;
+  // A page's only tables may be no result table (募集期間 and 意見件数 set out in a small table above the results).
+  let noResultTable: InputError | null = null;
+  try {
+    const doc = tableToDocument(table, opts);
+    // The accounting covers table cells and headings; say how much other page text (navigation, notes) there was.
+    if (table.outsideChars) {
+      doc.warnings.push(`${table.outsideChars} characters of text outside the tables and headings (page title, notes, navigation) were not read`);
     }
+    return doc;
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    noResultTable = e;
   }
-  const doc = tableToDocument(table, opts);
-  // The accounting covers table cells and headings; say how much other page text (navigation, notes) there was.
-  if (table.outsideChars) {
-    doc.warnings.push(`${table.outsideChars} characters of text outside the tables and headings (page title, notes, navigation) were not read`);
-  }
+  const shown = pageText(tree);
+  if (!isLabelled(shown.text.split('\n'))) throw noResultTable;
+  const doc = await readPdfText(Buffer.from(shown.text), opts);
+  const where = table.tables ? `no result table among the page's ${table.tables} table(s)` : 'no <table> on the page';
+  const chrome = shown.chromeChars ? `; ${shown.chromeChars} characters of navigation, site header and footer were not read` : '';
+  doc.warnings.unshift(
+    `${where}: its text was read one line per block element (p, div, li…), each comment and answer under its label; line numbers count those lines, not the lines of the HTML source${chrome}`,
+  );
   return doc;
 };
