@@ -59,6 +59,15 @@ describe('one-column results under labels', () => {
     expectBalanced(report);
   });
 
+  it('an HTML definition list per comment (<dt>お寄せいただいた意見</dt><dd>…</dd>), numbered by headings: its terms are the labels', async () => {
+    const { items, report } = await parseDocument(join(HTML, 'labelled-dl.html'));
+    expect(items.map((i) => i.number)).toEqual(['1', '2']);
+    expect(items[0].comment).toBe('財政フレームがなければ、経済的な実現性を詳細に検討できないのでは。');
+    expect(items[0].response).toMatch(/^財政フレームについては、.*お示ししてまいります。$/);
+    expect(items[1].response).toBe('成果指標につきましては、平成29年度の実績を整理し、お示しします。');
+    expectBalanced(report);
+  });
+
   it('a count printed alone above the items (意見総数 ⏎ 25) does not take the numbering', async () => {
     const { items, report } = await parseDocument(join(DIR, 'count-above-items.txt'));
     expect(items.map((i) => i.number)).toEqual(['1', '2']);

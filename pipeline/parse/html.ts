@@ -7,6 +7,7 @@ import { parse, serialize, type DefaultTreeAdapterMap } from 'parse5';
 import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
 import { decodeText, isLabelled } from './detect.ts';
 import { readPdfText } from './pdf-text.ts';
+import { matchRole } from './columns.ts';
 import { tableToDocument, type Table, type TableCell } from './tabular.ts';
 import type { FormatReader } from './types.ts';
 import { maxOf, pushAll } from '../core/arrays.ts';
@@ -137,6 +138,16 @@ export function pageText(tree: Node): { text: string; chromeChars: number } {
     if (block) parts.push('\n');
     // Cells of a row stay on its line, apart.
     if (isElement(node) && (node.tagName === 'td' || node.tagName === 'th')) parts.push(' ');
+    // A definition list's terms are its labels (<dt>ご意見</dt><dd>…</dd><dt>市の考え方</dt><dd>…</dd>): written as
+    // the bracketed labels the one-column reader knows.
+    if (isElement(node) && node.tagName === 'dt') {
+      const term = stripHtml(serialize(node)).replace(/\s+/g, ' ').trim();
+      const role = matchRole(term)?.role;
+      if (role === 'comment' || role === 'response') {
+        parts.push(`\n【${term}】\n`);
+        return;
+      }
+    }
     if ('childNodes' in node) for (const child of node.childNodes) visit(child);
     if (block) parts.push('\n');
   };
