@@ -1,15 +1,16 @@
 // HTML result pages: every <table> row in document order, with rowspan/colspan laid out on a grid,
 // plus <h1>–<h6> and <caption> as one-cell rows (section titles between tables). Cells keep their inner
 // HTML so <u> edits survive for the item builder. Row numbers count these rows in document order.
-// A page with no table that prints each comment and answer under labels (【意見】 … 【市の考え方】 …) is read
-// as the text it shows, one line per block element, by the PDF-text reader's one-column mode.
+// A page with no result table that prints each comment and answer under labels (【意見】 … 【市の考え方】 …, or
+// <dt>ご意見</dt><dd>…</dd>) is read as the text it shows, one line per block element, by the PDF-text reader's
+// one-column mode.
 import { parse, serialize, type DefaultTreeAdapterMap } from 'parse5';
 import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
 import { decodeText, isLabelled } from './detect.ts';
 import { readPdfText } from './pdf-text.ts';
 import { matchRole } from './columns.ts';
 import { tableToDocument, type Table, type TableCell } from './tabular.ts';
-import type { FormatReader } from './types.ts';
+import type { FormatReader, ParsedDocument, ParseOptions } from './types.ts';
 import { maxOf, pushAll } from '../core/arrays.ts';
 import { InputError } from '../core/errors.ts';
 import { maxDepth } from '../core/depth.ts';
@@ -111,9 +112,8 @@ function parsePage(html: string, file: string): Node {
 }
 
 const BLOCK_TAGS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'br', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'footer', 'form',
-  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'ul',
-  'caption', 'table', 'tr',
+  'address', 'article', 'blockquote', 'br', 'caption', 'dd', 'div', 'dl', 'dt', 'figcaption', 'figure', 'form',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'li', 'main', 'ol', 'p', 'pre', 'section', 'table', 'tr', 'ul',
 ]);
 
 /** A page's furniture: navigation, site header and footer (お問い合わせ…) would be read as the last answer's text. */
@@ -189,26 +189,30 @@ export const readHtml: FormatReader = async (input, opts) => {
   const { text } = decodeText(opts.file, input);
   const tree = parsePage(text, opts.file);
   const table = htmlTable(text, opts.file, tree);
-  // A page's only tables may be no result table (募集期間 and 意見件数 set out in a small table above the results).
-  let noResultTable: InputError | null = null;
+  let doc: ParsedDocument;
   try {
-    const doc = tableToDocument(table, opts);
-    // The accounting covers table cells and headings; say how much other page text (navigation, notes) there was.
-    if (table.outsideChars) {
-      doc.warnings.push(`${table.outsideChars} characters of text outside the tables and headings (page title, notes, navigation) were not read`);
-    }
-    return doc;
+    doc = tableToDocument(table, opts);
   } catch (e) {
+    // A page's only tables may be no result table (募集期間 and 意見件数 set out in a small table above the results).
     if (!(e instanceof InputError)) throw e;
-    noResultTable = e;
+    return labelledPage(tree, table.tables, opts, e);
   }
+  // The accounting covers table cells and headings; say how much other page text (navigation, notes) there was.
+  if (table.outsideChars) {
+    doc.warnings.push(`${table.outsideChars} characters of text outside the tables and headings (page title, notes, navigation) were not read`);
+  }
+  return doc;
+};
+
+/** The page's text read under its labels, or, where it has none, the error that no table was a result table. */
+async function labelledPage(tree: Node, tables: number, opts: ParseOptions, noResultTable: InputError): Promise<ParsedDocument> {
   const shown = pageText(tree);
   if (!isLabelled(shown.text.split('\n'))) throw noResultTable;
   const doc = await readPdfText(Buffer.from(shown.text), opts);
-  const where = table.tables ? `no result table among the page's ${table.tables} table(s)` : 'no <table> on the page';
+  const where = tables ? `no result table among the page's ${tables} table(s)` : 'no <table> on the page';
   const chrome = shown.chromeChars ? `; ${shown.chromeChars} characters of navigation, site header and footer were not read` : '';
   doc.warnings.unshift(
     `${where}: its text was read one line per block element (p, div, li…), each comment and answer under its label; line numbers count those lines, not the lines of the HTML source${chrome}`,
   );
   return doc;
-};
+}
