@@ -44,6 +44,19 @@ describe('one-column results under labels', () => {
     expectBalanced(report);
   });
 
+  it('labels after a bullet (■ご意見 / ■市の考え方); a bulleted heading that only contains a column name (■意見募集の結果) is no label', async () => {
+    const { items, report } = await parseDocument(join(DIR, 'labelled-bullets.txt'));
+    expect(report.format).toBe('pdf-text');
+    expect(items.map((i) => i.number)).toEqual(['1', '2']);
+    expect(items[0].comment).toBe('財政フレームがなければ、経済的な実現性を詳細に検討できないのでは。');
+    expect(items[1].response).toBe('成果指標につきましては、平成29年度の実績を整理し、お示しします。');
+    expect(skippedReasons(report)).toEqual([
+      [1, 'text before the first numbered comment'],
+      [2, 'text before the first numbered comment'],
+    ]);
+    expectBalanced(report);
+  });
+
   it('an HTML page whose only table is no result table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {
     const { items, report } = await parseDocument(join(HTML, 'labelled-paragraphs.html'));
     expect(report.format).toBe('html');

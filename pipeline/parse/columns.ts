@@ -83,16 +83,24 @@ export function matchRole(heading: string): RoleMatch | null {
 const LABEL_RE =
   /^(?:[【〔\[［（(<＜]\s*([^【】〔〕\[\]［］（）()<>＜＞\s:：、。]{1,24})\s*[】〕\]］）)>＞]|([^【】〔〕\[\]［］（）()<>＜＞\s:：、。]{1,12})\s*[:：])\s*/;
 
+const BULLET_LABEL_RE = /^[■□●○◆◇◎▼▽]\s*([^\s:：、。]{1,24})\s*$/;
+
 /**
  * A column name used as a label at the start of a line, as one-column result documents print each comment and
- * answer: bracketed (【市の考え方】, [お寄せいただいた意見]) or before a colon (回答：, 意見の概要:). Only the comment
- * and response roles are labels. `length` covers the label and the spaces after it.
+ * answer: bracketed (【市の考え方】, [お寄せいただいた意見]), before a colon (回答：, 意見の概要:) or after a bullet,
+ * alone (■ご意見). Only the comment and response roles are labels. `length` covers the label and the spaces after it.
  */
 export function lineLabel(text: string): { role: 'comment' | 'response'; length: number } | null {
   const m = LABEL_RE.exec(text);
-  if (!m) return null;
-  const role = matchRole(m[1] ?? m[2])?.role;
-  return role === 'comment' || role === 'response' ? { role, length: m[0].length } : null;
+  if (m) {
+    const role = matchRole(m[1] ?? m[2])?.role;
+    return role === 'comment' || role === 'response' ? { role, length: m[0].length } : null;
+  }
+  // A bullet before a label alone on its line (■ご意見, ●市の考え方): only a column's exact name, since a bullet also
+  // starts headings that merely contain one (■意見募集の結果).
+  const b = BULLET_LABEL_RE.exec(text);
+  const match = b ? matchRole(b[1]) : null;
+  return match && match.rank < 1000 && (match.role === 'comment' || match.role === 'response') ? { role: match.role, length: b![0].length } : null;
 }
 
 /** The printed number before a label, separated by a space ("1 意見：…", "2 [お寄せいただいた意見]"), or null. */
