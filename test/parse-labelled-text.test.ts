@@ -57,6 +57,17 @@ describe('one-column results under labels', () => {
     expectBalanced(report);
   });
 
+  it('an indented list in a labelled comment (  •  …) is not a second column; 前文 and 第1 … head the items', async () => {
+    const { items, report } = await parseDocument(join(DIR, 'labelled-lists.txt'));
+    expect(items.map((i) => i.section)).toEqual(['前文', '第1 対象の考え方']);
+    expect(items[0].comment).toMatch(/^「事業の円滑な実施のため重要」は、/);
+    expect(items[0].response).toMatch(/記載することとします。$/);
+    // The page excerpt ends inside the second item's comment: its three listed points, no answer.
+    expect(items[1].comment.match(/•/g)).toHaveLength(3);
+    expect(items[1].response).toBe('');
+    expectBalanced(report);
+  });
+
   it('an HTML page whose only table is no result table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {
     const { items, report } = await parseDocument(join(HTML, 'labelled-paragraphs.html'));
     expect(report.format).toBe('html');

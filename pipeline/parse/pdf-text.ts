@@ -288,7 +288,9 @@ function layoutOf(lines: LayoutLine[], tol: number) {
   // Column geometry where no heading line gave it: the usual x of runs after the first.
   const content = lines.map((_, i) => i).filter((i) => kinds[i].fate === 'content');
   let global: Geometry = { ...pageGeometry.get(pages.find((p) => pageGeometry.has(p)) ?? -1) };
-  if (global.responseX === undefined) {
+  // Text under comment and answer labels is one column by construction: an indented list in an answer (  •  …) must
+  // not be taken for a second column.
+  if (global.responseX === undefined && !labelledLayout(lines, content)) {
     const later = content.flatMap((i) => {
       const segs = lines[i].segments;
       const start = parseNumber(segs[0].text) ? 1 : 0;
