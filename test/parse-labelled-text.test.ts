@@ -68,6 +68,20 @@ describe('one-column results under labels', () => {
     expectBalanced(report);
   });
 
+  it('reading order with bracketed cells (愛媛県): 該当箇所 after the number, 【理由】 inside the comment, the answer after its code 【修正する】', async () => {
+    const { items, report } = await parseDocument(join(DIR, 'reading-order-codes.txt'));
+    // Found without --format: the column headings stand on lines of their own.
+    expect(report.format).toBe('pdf-text');
+    expect(items).toHaveLength(1);
+    const [item] = items;
+    expect(item.number).toBe('1');
+    expect(item.location).toBe('風水害等対策編 21頁、地震災害対策編 31頁、津波災害対策編 31頁');
+    expect(item.category).toBe('修正する');
+    expect(item.comment).toMatch(/^「2の3の1 県民の果たすべき役割」.*追加してはどうか。.*【理由】.*実施すべきと考える。$/s);
+    expect(item.response).toMatch(/^保険・共済の加入は、.*備えるよう努める。」$/s);
+    expectBalanced(report);
+  });
+
   it('an HTML page whose only table is no result table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {
     const { items, report } = await parseDocument(join(HTML, 'labelled-paragraphs.html'));
     expect(report.format).toBe('html');

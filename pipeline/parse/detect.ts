@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { extname } from 'node:path';
 import iconv from 'iconv-lite';
 import { InputError } from '../core/errors.ts';
-import { lineLabel, numberBeforeLabel } from './columns.ts';
+import { lineLabel, matchRole, numberBeforeLabel } from './columns.ts';
 
 export const FORMATS = ['auto', 'text', 'pdf-text', 'csv', 'xlsx', 'json', 'html', 'pdf'] as const;
 export type FormatChoice = (typeof FORMATS)[number];
@@ -231,8 +231,25 @@ export function textKind(text: string): 'text' | 'pdf-text' | 'csv' {
   // the CSV reader reads the quotes (and guesses the tab delimiter).
   if (tabRows >= 2) return QUOTED_MULTILINE_CELL.test(text.slice(0, QUOTE_SCAN_CHARS)) ? 'csv' : 'text';
   const pageMarks = lines.filter((l) => /^\s*(?:[-－]\s*\d+\s*[-－]|\d+\s*[/／]\s*\d+|\d+\s*ページ)\s*$/.test(l)).length;
-  if (text.includes('\f') || pageMarks >= 2 || isLabelled(lines)) return 'pdf-text';
+  if (text.includes('\f') || pageMarks >= 2 || isLabelled(lines) || namesBothColumns(lines)) return 'pdf-text';
   return looksLikeCsv(text) ? 'csv' : 'text';
+}
+
+/**
+ * A line that is nothing but the comment column's name and one that is nothing but the answer column's
+ * (寄せられた意見の要旨 ⏎ 県の考え方): a table printed in reading order, each heading on its own line, which the
+ * PDF-text reader reads.
+ */
+function namesBothColumns(lines: readonly string[]): boolean {
+  const roles = new Set<string>();
+  for (const line of lines) {
+    const text = line.trim();
+    if (!text || /[、。]/.test(text)) continue;
+    const role = matchRole(text)?.role;
+    if (role === 'comment' || role === 'response') roles.add(role);
+    if (roles.size === 2) return true;
+  }
+  return false;
 }
 
 /**

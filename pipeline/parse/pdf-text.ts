@@ -7,6 +7,7 @@ import { decodeText } from './detect.ts';
 import { serialisedToDocument } from './pdf-serial.ts';
 import { rowOrderToDocument } from './pdf-rows.ts';
 import { buildItem } from './item.ts';
+import { labelFromName } from '../core/label-names.ts';
 import { isSectionHeading, lineLabel, matchRole, numberBeforeLabel, parseNumber } from './columns.ts';
 import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
 
@@ -171,6 +172,8 @@ interface Draft {
   paragraphRoles: (string | null)[];
   lastBlock: number;
   startsAlone: boolean;
+  /** Paragraphs before the answer's bracketed code (【修正する】): the comment's; those after it, the answer's. */
+  codeAt?: number;
   flags: Set<ItemFlag>;
 }
 
@@ -357,6 +360,11 @@ function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLa
       const paragraphs = d.paragraphs.slice(skip);
       const roles = d.paragraphRoles.slice(skip);
       if (paragraphs.length < 2) continue;
+      if (d.codeAt !== undefined) {
+        d.comment = paragraphs.slice(0, d.codeAt - skip).flat();
+        d.response = paragraphs.slice(d.codeAt - skip).flat();
+        continue;
+      }
       // A paragraph after a repeated 「意見の概要」 heading continues the comment across a page break.
       d.comment = paragraphs.filter((_, k) => k === 0 || roles[k] === 'comment').flat();
       d.response = paragraphs.filter((_, k) => k > 0 && roles[k] !== 'comment').flat();
@@ -434,12 +442,13 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
   const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text) || numberBeforeLabel(lines[i].segments[0].text));
   const oneColumn = global.responseX === undefined;
-  const assembler = new DraftAssembler(lines, hasNumbers, !oneColumn, locationHeading, oneColumn && labelledLayout(lines, content));
+  const answerCodes = oneColumn && content.some((i) => labelFromName(/^【([^】]+)】$/.exec(lines[i].raw.trim())?.[1] ?? '') !== null);
+  const assembler = new DraftAssembler(lines, hasNumbers, !oneColumn, locationHeading, oneColumn && labelledLayout(lines, content), answerCodes);
   for (const [b, block] of contentBlocks(lines, kinds).entries()) assembler.addBlock(block, b, (l, prev) => parseLayoutLine(l, prev, geometryOf(l.page), tol));
   const { drafts, crossingPages, twoColumn, anyLabel, labelled } = assembler;
   explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, labelled, hasNumbers, locationHeading }, warnings);
-  const hasLocation = locationHeading || [global, ...pageGeometry.values()].some((g) => g.locationX !== undefined);
-  const hasCategory = [global, ...pageGeometry.values()].some((g) => g.categoryX !== undefined);
+  const hasLocation = locationHeading || assembler.sawLocation || [global, ...pageGeometry.values()].some((g) => g.locationX !== undefined);
+  const hasCategory = assembler.sawCategory || [global, ...pageGeometry.values()].some((g) => g.categoryX !== undefined);
   const { items, accounts } = draftsToItems(drafts, lines, kinds, assembler, opts, hasLocation, hasCategory);
   if (!items.length) warnings.push('no items found');
   return { items, accounts, warnings, inputChars };
@@ -570,6 +579,9 @@ class DraftAssembler {
   readonly skippedLine = new Map<number, string>();
   readonly crossingPages = new Map<number, number>();
   anyLabel = false;
+  /** Bracketed 該当箇所 and answer codes were found in the items (bracketedCell): the items carry those fields. */
+  sawLocation = false;
+  sawCategory = false;
   private section: string | null = null;
   private lastNumber: string | null = null;
   private current: number | null = null;
@@ -582,6 +594,8 @@ class DraftAssembler {
     private readonly locationColumn = false,
     /** One column under comment and answer labels (labelledLayout). */
     readonly labelled = false,
+    /** Answers headed by a bracketed disposition code on its own line (【修正する】): see bracketedCell. */
+    private readonly answerCodes = false,
   ) {}
 
   addBlock(block: Block, b: number, parseLine: (l: LayoutLine, prev: string | null) => Parsed): void {
@@ -616,7 +630,14 @@ class DraftAssembler {
       const current = this.current;
       const prevText = current !== null ? this.drafts[current].comment.concat(this.drafts[current].response).at(-1) ?? '' : '';
       const awaitsLocation = this.locationColumn && current !== null && !this.drafts[current].comment.length && !this.drafts[current].response.length;
-      if (headingLike[k] && !p.right && !awaitsLocation && (k === 0 || SENTENCE_END.test(prevText) || current === null)) {
+      const bracketed = headingLike[k] && !p.right ? this.bracketedCell(current, l) : null;
+      if (bracketed && bracketed !== 'text') {
+        // Not a heading: the item's 該当箇所 or its answer's code, kept apart from the comment and answer.
+        const inner = p.left.replace(/^【|】$/g, '');
+        if (bracketed === 'location') (p.location = inner), (this.sawLocation = true);
+        else (p.codes = inner), (this.sawCategory = true), (this.drafts[current!].codeAt = this.drafts[current!].paragraphs.length);
+        p.left = '';
+      } else if (bracketed !== 'text' && headingLike[k] && !p.right && !awaitsLocation && (k === 0 || SENTENCE_END.test(prevText) || current === null)) {
         if (p.crossing) this.crossingPages.set(l.page, this.crossingPages.get(l.page)! - 1);
         this.section = normalize(l.raw);
         this.headingOfLine.set(i, this.section);
@@ -640,6 +661,22 @@ class DraftAssembler {
       }
       this.addToDraft(this.current, i, p, b, block.afterHeading);
     });
+  }
+
+  /**
+   * A bracketed line inside an item whose number stood alone (reading order: the cells follow as paragraphs), as
+   * 愛媛県 prints them: right after the number it is the item's 該当箇所 (【風水害等対策編 21頁】); where the document
+   * heads its answers with a disposition code (answerCodes: 【修正する】, 【参考】), that code begins the answer, and a
+   * bracketed line before it (【理由】) is part of the comment. Taken for section headings, they had ended the item,
+   * and its comment and answer were skipped. 'text' keeps the line as the cell's text; null leaves it a heading.
+   */
+  private bracketedCell(current: number | null, l: LayoutLine): 'location' | 'code' | 'text' | null {
+    const d = current === null ? null : this.drafts[current];
+    const m = /^【([^】]+)】$/.exec(l.raw.trim());
+    if (!m || !d || !d.startsAlone || this.twoColumn || d.response.length || d.codeAt !== undefined) return null;
+    if (!d.paragraphs.length && !d.location.length) return 'location';
+    if (!this.answerCodes) return d.paragraphs.length === 1 ? 'code' : null;
+    return labelFromName(m[1]) ? 'code' : 'text';
   }
 
   /** A comment label after an answer (or before any item) begins the next item; one after a comment continues it. */
