@@ -675,7 +675,7 @@ class DraftAssembler {
     const m = /^【([^】]+)】$/.exec(l.raw.trim());
     if (!m || !d || !d.startsAlone || this.twoColumn || d.response.length || d.codeAt !== undefined) return null;
     if (!d.paragraphs.length && !d.location.length) return 'location';
-    if (!this.answerCodes) return d.paragraphs.length === 1 ? 'code' : null;
+    if (!this.answerCodes) return null;
     return labelFromName(m[1]) ? 'code' : 'text';
   }
 
