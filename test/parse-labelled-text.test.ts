@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParseReport } from '../pipeline/core/schema.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
+import { textKind } from '../pipeline/parse/detect.ts';
 
 const DIR = join(import.meta.dirname, '..', 'data/fixtures/pdf-text');
 const HTML = join(import.meta.dirname, '..', 'data/fixtures/html');
@@ -115,5 +116,17 @@ describe('one-column results under labels', () => {
     // The preamble, the count with it, is accounted as skipped text, not glued to item 1.
     expect(skippedReasons(report).map(([index]) => index)).toEqual([1, 2, 3, 4, 5]);
     expectBalanced(report);
+  });
+});
+
+describe('automatic detection of plain text', () => {
+  it('prose with ASCII commas is no CSV (八千代市 writes its answers with ,); a CSV saved as .txt still is', () => {
+    const prose = [
+      '今回市が出したパブリックコメント全体に言えますが,基本計画の後期だから見直しは難しいとか,そういうことではなく。',
+      'やちよ男女共同参画プランの基本計画の計画期間は,平成23年度から平成32年度までとしておりますが,必要に応じて見直します。',
+    ].join('\n');
+    expect(textKind(prose)).not.toBe('csv');
+    const csv = ['No,label,comment,reply', '1-1,賛成,"エネルギー基本計画に賛成である。",ご意見として承ります。', '2-1,その他,再エネを増やすべき。,原案のとおりとします。'].join('\n');
+    expect(textKind(csv)).toBe('csv');
   });
 });

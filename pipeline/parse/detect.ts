@@ -206,7 +206,10 @@ export function detectFormat(file: string, bytes: Uint8Array): Format {
 function looksLikeCsv(text: string): boolean {
   const lines = text.split(/\r?\n/).filter((l) => l.trim()).slice(0, 20);
   if (lines.some((l) => l.split('\t').filter((c) => c.trim()).length >= 2)) return false;
-  return lines.filter((l) => /^(?:"[^"]*"|[^,"]*)(?:,(?:"[^"]*"|[^,"]*))+$/.test(l)).length >= 2;
+  const rows = lines.filter((l) => /^(?:"[^"]*"|[^,"]*)(?:,(?:"[^"]*"|[^,"]*))+$/.test(l));
+  // Prose with ASCII commas (…言えますが,基本計画の…) splits too; a table's text has a header naming its columns.
+  const namesColumns = rows.some((l) => l.split(',').some((f) => matchRole(f.replace(/^\s*"|"\s*$/g, '').trim())));
+  return rows.length >= 2 && namesColumns;
 }
 
 /**
