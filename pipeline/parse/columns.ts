@@ -110,6 +110,11 @@ export function numberBeforeLabel(text: string): { number: string; rest: string 
   return m && number && lineLabel(m[2]) ? { number, rest: m[2] } : null;
 }
 
+/** The role of the label a line starts with, after its printed number if it has one ("1 意見：…"), or undefined. */
+export function lineLabelRole(text: string): 'comment' | 'response' | undefined {
+  return lineLabel(numberBeforeLabel(text)?.rest ?? text)?.role;
+}
+
 /**
  * The first part of a column heading wrapped in a narrow column (「N」 of 「No.」, 「通し番」 of 「通し番号」): the
  * start of a known heading name, not the whole of one.

@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { extname } from 'node:path';
 import iconv from 'iconv-lite';
 import { InputError } from '../core/errors.ts';
-import { lineLabel, matchRole, numberBeforeLabel } from './columns.ts';
+import { lineLabelRole, matchRole } from './columns.ts';
 
 export const FORMATS = ['auto', 'text', 'pdf-text', 'csv', 'xlsx', 'json', 'html', 'pdf'] as const;
 export type FormatChoice = (typeof FORMATS)[number];
@@ -264,8 +264,7 @@ export function isLabelled(lines: readonly string[]): boolean {
   let comments = 0;
   let responses = 0;
   for (const line of lines) {
-    const text = line.trim();
-    const role = lineLabel(numberBeforeLabel(text)?.rest ?? text)?.role;
+    const role = lineLabelRole(line.trim());
     if (role === 'comment') comments++;
     if (role === 'response') responses++;
   }

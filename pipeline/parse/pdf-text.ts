@@ -8,7 +8,7 @@ import { serialisedToDocument } from './pdf-serial.ts';
 import { rowOrderToDocument } from './pdf-rows.ts';
 import { buildItem } from './item.ts';
 import { labelFromName } from '../core/label-names.ts';
-import { isSectionHeading, lineLabel, matchRole, numberBeforeLabel, parseNumber } from './columns.ts';
+import { isSectionHeading, lineLabel, lineLabelRole, matchRole, numberBeforeLabel, parseNumber } from './columns.ts';
 import type { FormatReader, ParseOptions, ParsedDocument } from './types.ts';
 
 /** A run of text on a line; x and end in column units (characters for pdftotext, half-ems for pdf.ts). */
@@ -461,8 +461,7 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
 function labelledLayout(lines: LayoutLine[], content: number[]): boolean {
   const roles = new Set<string>();
   for (const i of content) {
-    const text = lines[i].segments[0].text;
-    const role = lineLabel(numberBeforeLabel(text)?.rest ?? text)?.role;
+    const role = lineLabelRole(lines[i].segments[0].text);
     if (role) roles.add(role);
   }
   return roles.size === 2;
@@ -484,7 +483,7 @@ function parseLayoutLine(l: LayoutLine, prevNumber: string | null, g: Geometry, 
     const m = /^(\S+)[ \u3000]+(.+)$/.exec(first.text);
     const n2 = m ? parseNumber(m[1]) : null;
     const numberColumn = g.commentX !== undefined && first.x < (g.locationX ?? g.commentX) - tol;
-    if (m && n2 && (numberColumn || (g.responseX === undefined && numberBeforeLabel(first.text))) && plausibleNext(prevNumber, n2)) {
+    if (m && n2 && (numberColumn || (g.responseX === undefined && lineLabel(m[2]))) && plausibleNext(prevNumber, n2)) {
       number = n2;
       segs = [{ x: first.x + m[1].length + 1, end: first.end, text: m[2] }, ...segs.slice(1)];
     }
