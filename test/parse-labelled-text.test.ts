@@ -6,15 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type { ParseReport } from '../pipeline/core/schema.ts';
 import { parseDocument } from '../pipeline/parse/index.ts';
 import { textKind } from '../pipeline/parse/detect.ts';
+import { expectCharsAddUp } from './helpers/parse-report.ts';
 
 const DIR = join(import.meta.dirname, '..', 'data/fixtures/pdf-text');
 const HTML = join(import.meta.dirname, '..', 'data/fixtures/html');
 
-/** Every input character went to an item, a heading, a header or a skipped line. */
-function expectBalanced(report: ParseReport): void {
-  const byFate = (f: string) => report.accounts.filter((a) => a.fate === f).reduce((n, a) => n + a.chars, 0);
-  expect(byFate('item') + byFate('heading') + byFate('header') + byFate('skipped')).toBe(report.totals.input_chars);
-}
 
 const skippedReasons = (report: ParseReport) => report.accounts.filter((a) => a.fate === 'skipped' && a.reason !== 'blank line').map((a) => [a.index, a.reason]);
 
@@ -28,7 +24,7 @@ describe('one-column results under labels', () => {
     // The second answer runs over two lines; neither label is left in the text.
     expect(items[1].response).toMatch(/^成果指標につきましては、.*施策評価を実施しました。$/);
     expect(items.map((i) => i.comment + i.response).join('')).not.toMatch(/お寄せいただいた意見|検討結果と理由/);
-    expectBalanced(report);
+    expectCharsAddUp(report);
   });
 
   it('unnumbered 【意見】 / 【回答】 blocks: a comment label after an answer begins the next item; an answer of two paragraphs stays one', async () => {
@@ -42,7 +38,7 @@ describe('one-column results under labels', () => {
     expect(items[1].response).toBe('成果指標につきましては、平成29年度の実績を整理し、お示しします。');
     expect(skippedReasons(report)).toEqual([[1, 'text before the first labelled comment']]);
     expect(report.warnings.join('\n')).toContain('each comment label');
-    expectBalanced(report);
+    expectCharsAddUp(report);
   });
 
   it('labels after a bullet (■ご意見 / ■市の考え方); a bulleted heading that only contains a column name (■意見募集の結果) is no label', async () => {
@@ -55,7 +51,7 @@ describe('one-column results under labels', () => {
       [1, 'text before the first numbered comment'],
       [2, 'text before the first numbered comment'],
     ]);
-    expectBalanced(report);
+    expectCharsAddUp(report);
   });
 
   it('an indented list in a labelled comment (  •  …) is not a second column; 前文 and 第1 … head the items', async () => {
@@ -66,7 +62,7 @@ describe('one-column results under labels', () => {
     // The page excerpt ends inside the second item's comment: its three listed points, no answer.
     expect(items[1].comment.match(/•/g)).toHaveLength(3);
     expect(items[1].response).toBe('');
-    expectBalanced(report);
+    expectCharsAddUp(report);
   });
 
   it('reading order with bracketed cells (愛媛県): 該当箇所 after the number, 【理由】 inside the comment, the answer after its code 【修正する】', async () => {
@@ -80,7 +76,7 @@ describe('one-column results under labels', () => {
     expect(item.category).toBe('修正する');
     expect(item.comment).toMatch(/^「2の3の1 県民の果たすべき役割」.*追加してはどうか。.*【理由】.*実施すべきと考える。$/s);
     expect(item.response).toMatch(/^保険・共済の加入は、.*備えるよう努める。」$/s);
-    expectBalanced(report);
+    expectCharsAddUp(report);
   });
 
   it('an HTML page whose only table is no result table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {
@@ -95,7 +91,7 @@ describe('one-column results under labels', () => {
     expect(report.warnings[0]).toMatch(/^no result table among the page's 1 table\(s\): .*; 24 characters of navigation, site header and footer were not read$/);
     // The consultation's table is text before the first comment, a line per row.
     expect(report.accounts.filter((a) => a.fate === 'skipped').map((a) => a.reason)).toEqual(Array(3).fill('text before the first labelled comment'));
-    expectBalanced(report);
+    expectCharsAddUp(report);
   });
 
   it('an HTML definition list per comment (<dt>お寄せいただいた意見</dt><dd>…</dd>), numbered by headings: its terms are the labels', async () => {
@@ -104,7 +100,7 @@ describe('one-column results under labels', () => {
     expect(items[0].comment).toBe('財政フレームがなければ、経済的な実現性を詳細に検討できないのでは。');
     expect(items[0].response).toMatch(/^財政フレームについては、.*お示ししてまいります。$/);
     expect(items[1].response).toBe('成果指標につきましては、平成29年度の実績を整理し、お示しします。');
-    expectBalanced(report);
+    expectCharsAddUp(report);
   });
 
   it('a count printed alone above the items (意見総数 ⏎ 25) does not take the numbering', async () => {
@@ -115,7 +111,7 @@ describe('one-column results under labels', () => {
     expect(items[1].response).toMatch(/^成果指標につきましては、/);
     // The preamble, the count with it, is accounted as skipped text, not glued to item 1.
     expect(skippedReasons(report).map(([index]) => index)).toEqual([1, 2, 3, 4, 5]);
-    expectBalanced(report);
+    expectCharsAddUp(report);
   });
 });
 

@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { ParseReport } from '../pipeline/core/schema.ts';
 import { textKind } from '../pipeline/parse/detect.ts';
 import { parseBytes, parseColumnMap } from '../pipeline/parse/index.ts';
+import { expectCharsAddUp } from './helpers/parse-report.ts';
 
 const fixture = (path: string) => readFileSync(new URL(`../data/fixtures/${path}`, import.meta.url));
 
 /** Every row has one fate (an item row names its item), and the characters of the fates add up to the input's. */
 function expectAccounted(report: ParseReport, rows: number): void {
-  const t = report.totals;
-  expect(t.item_chars + t.heading_chars + t.header_chars + t.skipped_chars).toBe(t.input_chars);
+  expectCharsAddUp(report);
   expect(report.accounts.map((a) => a.index)).toEqual(Array.from({ length: rows }, (_, i) => i + 1));
   expect(report.accounts.filter((a) => a.fate === 'item' && !a.ref)).toEqual([]);
 }
