@@ -76,6 +76,7 @@ describe('one-column results under labels', () => {
     expect(item.category).toBe('修正する');
     expect(item.comment).toMatch(/^「2の3の1 県民の果たすべき役割」.*追加してはどうか。.*【理由】.*実施すべきと考える。$/s);
     expect(item.response).toMatch(/^保険・共済の加入は、.*備えるよう努める。」$/s);
+    expect(report.warnings.join('\n')).toContain('in 1 item(s) an answer code on its own line');
     expectCharsAddUp(report);
   });
 

@@ -369,8 +369,12 @@ function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLa
       d.comment = paragraphs.filter((_, k) => k === 0 || roles[k] === 'comment').flat();
       d.response = paragraphs.filter((_, k) => k > 0 && roles[k] !== 'comment').flat();
     }
+    const byCode = drafts.filter((d) => d.codeAt !== undefined).length;
+    const split = byCode
+      ? `; in ${byCode} item(s) an answer code on its own line (【修正する】…) divided them instead: the paragraphs before it the comment, those after it the response`
+      : '';
     warnings.push(
-      `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response`,
+      `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response${split}`,
     );
   }
 
