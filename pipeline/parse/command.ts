@@ -42,6 +42,7 @@ Input formats (--format auto picks by extension and content):
   xlsx      Excel workbook
   json      JSON document (see --records, --join, --map)
   html      HTML page with a <table>, rowspans included
+  markdown  Markdown pipe table (| 番号 | 意見の概要 | 考え方 |), as web clippers and note apps export a page's table
   pdf       PDF, text extracted with pdfjs-dist
 
 Exit codes: 0 parsed; 2 bad input or flags (the message names the file and the problem; nothing is written);

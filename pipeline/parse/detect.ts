@@ -5,12 +5,12 @@ import iconv from 'iconv-lite';
 import { InputError } from '../core/errors.ts';
 import { lineLabelRole, matchRole } from './columns.ts';
 
-export const FORMATS = ['auto', 'text', 'pdf-text', 'csv', 'xlsx', 'json', 'html', 'pdf'] as const;
+export const FORMATS = ['auto', 'text', 'pdf-text', 'csv', 'xlsx', 'json', 'html', 'markdown', 'pdf'] as const;
 export type FormatChoice = (typeof FORMATS)[number];
 export type Format = Exclude<FormatChoice, 'auto'>;
 
 /** Formats whose bytes are text: they must decode, and must not look like binary. */
-export const TEXT_FORMATS: readonly Format[] = ['text', 'pdf-text', 'csv', 'json', 'html'];
+export const TEXT_FORMATS: readonly Format[] = ['text', 'pdf-text', 'csv', 'json', 'html', 'markdown'];
 
 const BY_EXTENSION: Record<string, Format> = {
   '.txt': 'text',
@@ -24,6 +24,8 @@ const BY_EXTENSION: Record<string, Format> = {
   '.html': 'html',
   '.htm': 'html',
   '.xhtml': 'html',
+  '.md': 'markdown',
+  '.markdown': 'markdown',
   '.pdf': 'pdf',
 };
 
@@ -199,7 +201,34 @@ export function detectFormat(file: string, bytes: Uint8Array): Format {
     }
   }
   if (/^<(?:!doctype|html|table|body|head|meta)\b/i.test(head) || /<table\b/i.test(head)) return 'html';
+  if (hasPipeTable(head)) return 'markdown';
   return looksLikeCsv(head) ? 'csv' : 'text';
+}
+
+// Markdown pipe tables (the markdown reader): found here, where every text file's kind is decided.
+/** The row under a table's header: cells of dashes, each with an optional alignment colon. */
+export const DELIMITER_ROW = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+
+/** A line that can be a table row: it holds a pipe that is not escaped (\|). */
+export const hasPipe = (line: string): boolean => /(^|[^\\])\|/.test(line);
+
+/**
+ * The line indexes (0-based) where a pipe table starts: a row with pipes directly above a delimiter row that has a
+ * pipe too (a bare --- under a line is a heading underline or a rule, not a table).
+ */
+export function pipeTableStarts(lines: readonly string[]): Set<number> {
+  const starts = new Set<number>();
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (hasPipe(lines[i]) && !DELIMITER_ROW.test(lines[i]) && DELIMITER_ROW.test(lines[i + 1]) && hasPipe(lines[i + 1])) starts.add(i);
+  }
+  return starts;
+}
+
+/** True when the text holds at least one pipe table (a header row, its delimiter row and one row below). */
+export function hasPipeTable(text: string): boolean {
+  const lines = text.split(/\r\n|\n|\r/, 400);
+  for (const i of pipeTableStarts(lines)) if (i + 2 < lines.length && hasPipe(lines[i + 2])) return true;
+  return false;
 }
 
 /** Comma-separated lines and no tab-separated ones. */
@@ -225,9 +254,10 @@ const QUOTE_SCAN_CHARS = 65536;
 /**
  * A plain-text file is a tab-separated table (the text reader), text taken from a PDF (pdftotext or pdfjs output:
  * no tabs, page breaks and page numbers; the PDF-text reader re-joins its wrapped lines), or a CSV saved as .txt
- * (comma-separated, or tab-separated with quoted cells spanning lines).
+ * (comma-separated, or tab-separated with quoted cells spanning lines), or a Markdown pipe table saved as .txt.
  */
-export function textKind(text: string): 'text' | 'pdf-text' | 'csv' {
+export function textKind(text: string): 'text' | 'pdf-text' | 'csv' | 'markdown' {
+  if (hasPipeTable(text)) return 'markdown';
   const lines = text.split(/\r\n|\n|\r/);
   const tabRows = lines.filter((l) => l.split('\t').filter((c) => c.trim() !== '').length >= 2).length;
   // The text reader takes each line for a row, so a quoted cell spanning lines would be cut into rows and paired wrong;

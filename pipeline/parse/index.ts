@@ -66,6 +66,7 @@ const READERS: Record<Exclude<Format, 'text'>, () => Promise<FormatReader>> = {
   xlsx: async () => (await import('./xlsx.ts')).readXlsx,
   json: async () => (await import('./json.ts')).readJson,
   html: async () => (await import('./html.ts')).readHtml,
+  markdown: async () => (await import('./markdown.ts')).readMarkdown,
   pdf: async () => (await import('./pdf.ts')).readPdf,
 };
 
@@ -116,7 +117,7 @@ export async function parseBytes(bytes: Uint8Array, file: string, opts: ParseDoc
     if (format === 'text') {
       // An explicit --format text still covers PDF-extracted text; only auto turns a comma-separated .txt into CSV.
       const kind = textKind(decoded.text);
-      if (kind === 'pdf-text' || (kind === 'csv' && (!opts.format || opts.format === 'auto'))) format = kind;
+      if (kind === 'pdf-text' || ((kind === 'csv' || kind === 'markdown') && (!opts.format || opts.format === 'auto'))) format = kind;
     }
     doc = format === 'text' ? readTextString(decoded.text, parseOpts) : await (await loadReader(format))(bytes, parseOpts);
   } else {

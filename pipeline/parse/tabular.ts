@@ -457,8 +457,13 @@ class TableAssembler {
     const account = (fate: LineAccount['fate'], reason?: string, ref?: string): void => {
       this.accounts.push({ unit: 'row', index: row.index, fate, chars, ...(ref ? { ref } : {}), ...(reason ? { reason } : {}) });
     };
-    if (r < this.layout.headerRow && chars) this.preamble.push(row.cells.filter((c) => !c.copyOf).map((c) => c.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
     const own = row.cells.map((c, i) => ({ c, i })).filter(({ c }) => !c.copyOf && cleanText(c.text));
+    const above = this.sectionAboveHeadings(r, own);
+    if (above !== null) {
+      this.section = above;
+      return account('heading', undefined, above);
+    }
+    if (r < this.layout.headerRow && chars) this.preamble.push(row.cells.filter((c) => !c.copyOf).map((c) => c.text.replace(/\s+/g, ' ').trim()).filter(Boolean).join(' '));
     const hasText = own.length > 0 || row.cells.some((c) => c.copyOf && cleanText(c.text));
     const notItem = nonItemFate(r, this.layout, chars, hasText, (x) => this.isRepeatedHeader(x));
     if (notItem) return account(...notItem);
@@ -478,6 +483,18 @@ class TableAssembler {
     const d = this.continuedDraft(r, number) ?? this.newDraft(r, number);
     this.addText(r, d);
     this.accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
+  }
+
+  /**
+   * A part of the draft named on the last row above the column headings (第1章 計画の概要 printed over the table, as a
+   * page's heading before its first table): the section of the rows below, as the same heading between two tables is.
+   * Only a text that names a part (isSectionHeading), so that the document's title stays a title.
+   */
+  private sectionAboveHeadings(r: number, own: { c: TableCell; i: number }[]): string | null {
+    if (r >= this.layout.headerRow || own.length !== 1) return null;
+    for (let next = r + 1; next < this.layout.headerRow; next++) if (this.rowChars(next)) return null;
+    const text = cleanText(own[0].c.text);
+    return isSectionHeading(text) ? text : null;
   }
 
   /**

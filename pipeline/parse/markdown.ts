@@ -1,0 +1,68 @@
+// Result tables written as Markdown pipe tables (| 番号 | ご意見の概要 | 市の考え方 |), as web clippers, wiki and
+// note-taking exports and chat assistants give a web page's table. Each table row becomes a row of the tabular
+// reader, numbered by its line in the file; a `#` heading between tables becomes a one-cell row (a section title),
+// as HTML headings do. Pipes, the |---| delimiter rows and other lines are not table text: their characters are
+// counted and said in a note, like the text outside an HTML page's tables.
+import { InputError } from '../core/errors.ts';
+import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
+import { maxOf } from '../core/arrays.ts';
+import { DELIMITER_ROW, decodeText, hasPipe, pipeTableStarts } from './detect.ts';
+import { tableToDocument, type TableCell, type TableRow } from './tabular.ts';
+import type { FormatReader } from './types.ts';
+
+/** An ATX heading (# 第1章 総則): a section title between tables. */
+const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+
+/** The cells of one pipe-table row: split on unescaped pipes, the outer pipes dropped, `\|` read as a pipe. */
+export function pipeCells(line: string): string[] {
+  let body = line.trim();
+  if (body.startsWith('|')) body = body.slice(1);
+  if (body.endsWith('|') && !body.endsWith('\\|')) body = body.slice(0, -1);
+  return body.split(/(?<!\\)\|/).map((c) => c.replace(/\\\|/g, '|').trim());
+}
+
+// `<br>` inside a cell is Markdown's only line break in a table; stripHtml turns it into one, as for HTML cells.
+const cellChars = (text: string): number => nonWhitespaceLength(stripHtml(text));
+
+export const readMarkdown: FormatReader = async (input, opts) => {
+  const { text } = decodeText(opts.file, input);
+  const lines = text.split(/\r\n|\n|\r/);
+  const starts = pipeTableStarts(lines);
+  if (!starts.size) {
+    throw new InputError(opts.file, 'not a Markdown result table: no pipe table (a | header | row above a |---| row) found');
+  }
+  const rows: TableRow[] = [];
+  const headingRows = new Set<number>();
+  let outside = 0;
+  let outsideLines = 0;
+  let inTable = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (starts.has(i)) inTable = true;
+    else if (inTable && (!hasPipe(line) || !line.trim())) inTable = false;
+    if (inTable) {
+      if (DELIMITER_ROW.test(line)) continue;
+      rows.push({ index: i + 1, cells: pipeCells(line).map((c): TableCell => ({ text: c, chars: cellChars(c) })) });
+      continue;
+    }
+    const heading = HEADING.exec(line);
+    if (heading && heading[2]) {
+      headingRows.add(rows.length);
+      rows.push({ index: i + 1, cells: [{ text: heading[2], chars: cellChars(heading[2]) }] });
+    } else if (line.trim()) {
+      outside += nonWhitespaceLength(line);
+      outsideLines++;
+    }
+  }
+  // A heading spans the table's width, as a merged cell does; a short row is padded with empty cells.
+  const width = maxOf(rows.map((r) => r.cells.length), 0) || 1;
+  for (const [r, row] of rows.entries()) {
+    for (let c = row.cells.length; c < width; c++) {
+      row.cells.push(headingRows.has(r) ? { text: row.cells[0].text, chars: 0, copyOf: { row: r, col: 0 } } : { text: '', chars: 0 });
+    }
+  }
+  const doc = tableToDocument({ rows }, opts);
+  doc.warnings.unshift(`read as Markdown pipe table(s); row numbers are the file's line numbers`);
+  if (outside) doc.warnings.push(`${outside} characters on ${outsideLines} line(s) outside the tables and # headings (title, notes) were not read`);
+  return doc;
+};
