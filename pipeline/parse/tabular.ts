@@ -77,8 +77,9 @@ const CODE_MAX_CHARS = 8;
 /**
  * A table may head a column of short codes (A/B/C, 反映/参考) 対応 beside the column of answers (市の対応): the exact name
  * 対応 outranks the contains match, and every response came out as "A". Among the columns whose headings name a response,
- * one whose filled cells are all codes is not the answer when another holds longer text; the code column stays unread,
- * so the report names it with the --map category= that reads it, as for any other unread column.
+ * one whose filled cells are all codes is not the answer when another holds longer text. The codes are then the
+ * document's own disposition code (対応区分), read as the item's category when no column is one already: kept
+ * verbatim beside the labels (dispositions_by_category), never read by a classifier.
  */
 function answerOverCodes(cols: Columns, names: string[], rows: readonly TableRow[], taken: ReadonlySet<number>): Columns {
   if (cols.response === undefined) return cols;
@@ -102,7 +103,8 @@ function answerOverCodes(cols: Columns, names: string[], rows: readonly TableRow
   };
   if (!isCodes(cols.response)) return cols;
   const answer = candidates.find(({ col }) => col !== cols.response && !isCodes(col));
-  return answer ? { ...cols, response: answer.col } : cols;
+  if (!answer) return cols;
+  return { ...cols, response: answer.col, ...(cols.category === undefined ? { category: cols.response } : {}) };
 }
 
 function looksLikeHeader(cells: readonly TableCell[]): Columns | null {
