@@ -5,7 +5,9 @@
 //   - meti-ene7th (held-out): groups 181–355, never read while building: the team's own estimate for new text.
 //   - env6th-an (dev) / (held-out): 環境省's 6th environment basic plan results, records 1–192 / 193–383, labelled by
 //     three independent model annotators (data/labels/real/README.md); the held-out part is scored once.
-//   - env5th (held-out): 環境省's 5th environment basic plan results (2018), 100 answers, model annotators, never read.
+//   - env5th (held-out): 環境省's 5th environment basic plan results (2018), 100 answers, model annotators; scored
+//     blind once (rules 2.18: 0.768), read since rules 2.22, so its figure is now a fit. It stays off the dev rows the
+//     learned classifiers train on, so they are still never trained on it when they label it.
 //   Learned classifiers are scored leave-one-document-out: trained on the dev rows of the other real documents,
 //   never on a row of the document they label. The held-out part is also scored "trained on dev" (every dev row
 //   of every real document, its own document's groups 1–180 included), the setting of a model shipped after
@@ -131,7 +133,7 @@ const REAL_PARTS: readonly { name: RealSetName; split: 'dev' | 'heldout'; bar?: 
   { name: 'env6th-an', split: 'dev' },
   { name: 'meti-ene7th', split: 'heldout', bar: 'groups 181–355' },
   { name: 'env6th-an', split: 'heldout', bar: 'records 193–383, model annotators' },
-  { name: 'env5th', split: 'heldout', bar: '2018, 100 answers, model annotators, blind' },
+  { name: 'env5th', split: 'heldout', bar: '2018, 100 answers, model annotators; blind 0.768 with rules 2.18, read since 2.22' },
 ];
 
 function realSetName(name: RealSetName, split: 'dev' | 'heldout'): string {

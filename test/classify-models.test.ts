@@ -102,13 +102,13 @@ describe('pubcom train model', () => {
   it('the shipped default model matches the current rules and the real labelled sets, comments included', async () => {
     const shipped = readModel(fileURLToPath(new URL('../models/classifiers/default.json', import.meta.url)));
     // If this fails after editing models/labels/*.json or data/labels/real/, retrain:
-    //   pubcom train --gold data/labels/real/seed.jsonl data/labels/real/meti-ene7th.jsonl data/labels/real/env6th-an.jsonl --embedder none --out models/classifiers/default.json
+    //   pubcom train --gold data/labels/real/seed.jsonl data/labels/real/meti-ene7th.jsonl data/labels/real/env6th-an.jsonl data/labels/real/env5th.jsonl --embedder none --out models/classifiers/default.json
     expect(shipped.rules_version).toBe(loadRules().version);
     // Trained with --embedder none: similarity adds nothing measured (it is far below the rules) and would triple
     // the ensemble's time (20,000 responses: 28 s against 9.6 s) and cost every small run its example embedding.
     expect(shipped.ensemble?.uses_similarity).toBe(false);
     const { readLabelledRows } = await import('../pipeline/classify/inputs.ts');
-    const real = ['seed', 'meti-ene7th', 'env6th-an'].map((n) => fileURLToPath(new URL(`../data/labels/real/${n}.jsonl`, import.meta.url)));
+    const real = ['seed', 'meti-ene7th', 'env6th-an', 'env5th'].map((n) => fileURLToPath(new URL(`../data/labels/real/${n}.jsonl`, import.meta.url)));
     const realRows = (await Promise.all(real.map((f) => readLabelledRows(f)))).flatMap((r) => r.rows);
     const usable = realRows.filter((r) => r.label !== 'none' && normalize(r.response));
     expect(shipped.training.rows).toBe(usable.length);
