@@ -211,3 +211,20 @@ describe('headings on two rows under a heading merged over two columns (ご意�
     expect(items.map((it) => it.comment)).toEqual(['該当箇所の表記', '用語が難しい。']);
   });
 });
+
+describe('a note between numbered rows (※以下の2件は…まとめて掲載)', () => {
+  it('is accounted as a note, not glued to the comment above', async () => {
+    const csv = [
+      'No.,ご意見の概要,市の考え方',
+      '1,バスの便数を増やしてほしい。,今後の参考とさせていただきます。',
+      ',※以下の2件は同趣旨のご意見をまとめて掲載しています。,',
+      '2,駅前に駐輪場を整備すべき。,第3章に記載しております。',
+      ',利用者が多い駅から順に整備してほしい。,',
+      '',
+    ].join('\n');
+    const { items, report } = await parseBytes(Buffer.from(csv), 'note-inside.csv', {});
+    expect(items.map((it) => it.comment)).toEqual(['バスの便数を増やしてほしい。', '駅前に駐輪場を整備すべき。 利用者が多い駅から順に整備してほしい。']);
+    expect(report.accounts.find((a) => a.index === 3)).toMatchObject({ fate: 'header', reason: 'note inside the table (※, 注)' });
+    expectAccounted(report, 5);
+  });
+});

@@ -472,6 +472,11 @@ class TableAssembler {
     if (r >= this.notesFrom) return account('header', 'note below the table (※, 注)');
 
     const number = parseNumberCell(this.cell(r, 'number')?.text ?? '');
+    // A note between numbered rows (※以下の2件は同趣旨のご意見をまとめて掲載しています) belongs to no comment: read as a
+    // continuation row, it became the text of the comment above.
+    if (!number && this.anyNumbered && own.length === 1 && !this.text(r, 'response') && NOTE_MARK.test(cleanText(own[0].c.text))) {
+      return account('header', 'note inside the table (※, 注)');
+    }
     const heading = number ? this.numberedHeading(r, number, own) : rowHeading(row, r, own, this.cols);
     if (heading !== null) {
       this.section = heading;
