@@ -80,6 +80,19 @@ describe('one-column results under labels', () => {
     expectCharsAddUp(report);
   });
 
+  it('a table flattened one cell per line, no blank lines: an item with one line per named column is cut line by line', async () => {
+    const { items, report } = await parseDocument(join(DIR, 'flattened-cells.txt'));
+    expect(report.format).toBe('pdf-text');
+    expect(items.map((it) => [it.number, it.location])).toEqual([['1', '第2章 1(1)'], ['2', '第4章 施策2'], ['3', null]]);
+    expect(items[0].comment).toBe('高齢者が利用しやすいよう、バスの便数を増やしてほしい。');
+    expect(items[0].response).toBe('ご意見を踏まえ、計画に「高齢者の移動手段の確保」を追記しました。');
+    expect(items[1].response).toBe('第4章の施策2において、デマンド型交通の導入検討を記載しております。');
+    // Four lines for three columns: where the comment ends cannot be counted, so the item stays whole and says so.
+    expect(items[2].flags).toContain('missing_response');
+    expect(report.warnings.join('\n')).toContain('2 item(s) had no blank line between cells and exactly 3 lines, one per column named in the headings');
+    expectCharsAddUp(report);
+  });
+
   it('an HTML page whose only table is no result table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {
     const { items, report } = await parseDocument(join(HTML, 'labelled-paragraphs.html'));
     expect(report.format).toBe('html');

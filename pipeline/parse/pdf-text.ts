@@ -259,6 +259,8 @@ function layoutOf(lines: LayoutLine[], tol: number) {
   let firstHeading = -1;
   // A 該当箇所 heading printed alone (reading-order output): each item's first paragraph is then its location.
   let locationHeading = false;
+  // The text columns whose headings stand one per line (意見の概要 ⏎ 市の考え方): how many cells an item has.
+  const cellRoles = new Set<string>();
   lines.forEach((l, i) => {
     if (kinds[i].fate !== 'content') return;
     const g = isColumnHeadingLine(l);
@@ -268,6 +270,7 @@ function layoutOf(lines: LayoutLine[], tol: number) {
       if (m && m.rank < 1000 && ['number', 'location', 'comment', 'response'].includes(m.role)) {
         kinds[i] = { fate: 'header', reason: 'column heading', role: m.role };
         if (m.role === 'location') locationHeading = true;
+        if (m.role !== 'number') cellRoles.add(m.role);
         if (firstHeading < 0) firstHeading = i;
       }
       return;
@@ -311,7 +314,8 @@ function layoutOf(lines: LayoutLine[], tol: number) {
     const m = modeX(firsts.filter((x) => global.responseX === undefined || x < global.responseX - tol), tol);
     if (m) global.commentX = m.x;
   }
-  return { kinds, pages, content, global, pageGeometry, locationHeading };
+  const cellColumns = cellRoles.has('comment') && cellRoles.has('response') ? cellRoles.size : 0;
+  return { kinds, pages, content, global, pageGeometry, locationHeading, cellColumns };
 }
 
 /**
@@ -340,6 +344,8 @@ interface LayoutFacts {
   pages: number[];
   /** The column headings, printed one per line, include 該当箇所. */
   locationHeading: boolean;
+  /** How many text columns (comment, response, 該当箇所) have their heading printed on a line of its own; 0 if not both comment and response. */
+  cellColumns: number;
   crossingPages: Map<number, number>;
   twoColumn: boolean;
   anyLabel: boolean;
@@ -348,13 +354,21 @@ interface LayoutFacts {
 }
 
 /** Reading-order text re-cut into comment and response, and a warning for everything the layout could not tell. */
-function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLabel, labelled, hasNumbers, locationHeading }: LayoutFacts, warnings: string[]): void {
+function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLabel, labelled, hasNumbers, locationHeading, cellColumns }: LayoutFacts, warnings: string[]): void {
   // Reading-order output (pdftotext without -layout, a pdfjs text dump): each cell is a paragraph after a
   // number printed alone, so an item's first paragraph is the comment and the rest the response.
   const readingOrder =
     !twoColumn && !anyLabel && drafts.length > 0 && drafts.filter((d) => d.startsAlone).length >= drafts.length / 2;
   if (readingOrder) {
+    let linePerCell = 0;
     for (const d of drafts) {
+      // A table flattened one cell per line with no blank line between cells (a web page's table copied as text):
+      // an item with exactly as many lines as the headings name columns has one line per cell.
+      if (cellColumns >= 2 && d.codeAt === undefined && d.paragraphs.length === 1 && d.paragraphs[0].length === cellColumns) {
+        d.paragraphs = d.paragraphs[0].map((line) => [line]);
+        d.paragraphRoles = d.paragraphs.map((_, k) => (k === 0 ? d.paragraphRoles[0] : null));
+        linePerCell++;
+      }
       const skip = locationHeading && d.paragraphs.length >= 3 ? 1 : 0;
       if (skip) d.location = d.paragraphs[0];
       const paragraphs = d.paragraphs.slice(skip);
@@ -370,9 +384,13 @@ function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLa
       d.response = paragraphs.filter((_, k) => k > 0 && roles[k] !== 'comment').flat();
     }
     const byCode = drafts.filter((d) => d.codeAt !== undefined).length;
-    const split = byCode
-      ? `; in ${byCode} item(s) an answer code on its own line (【修正する】…) divided them instead: the paragraphs before it the comment, those after it the response`
-      : '';
+    const split =
+      (byCode
+        ? `; in ${byCode} item(s) an answer code on its own line (【修正する】…) divided them instead: the paragraphs before it the comment, those after it the response`
+        : '') +
+      (linePerCell
+        ? `; ${linePerCell} item(s) had no blank line between cells and exactly ${cellColumns} lines, one per column named in the headings: each line was taken as one cell`
+        : '');
     warnings.push(
       `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response${split}`,
     );
@@ -442,7 +460,7 @@ function draftsToItems(drafts: Draft[], lines: LayoutLine[], kinds: Kind[], fate
 
 export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: number, inputChars: number): ParsedDocument {
   const warnings: string[] = [];
-  const { kinds, pages, content, global, pageGeometry, locationHeading } = layoutOf(lines, tol);
+  const { kinds, pages, content, global, pageGeometry, locationHeading, cellColumns } = layoutOf(lines, tol);
   const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
   const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text) || numberBeforeLabel(lines[i].segments[0].text));
   const oneColumn = global.responseX === undefined;
@@ -450,7 +468,7 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   const assembler = new DraftAssembler(lines, hasNumbers, !oneColumn, locationHeading, oneColumn && labelledLayout(lines, content), answerCodes);
   for (const [b, block] of contentBlocks(lines, kinds).entries()) assembler.addBlock(block, b, (l, prev) => parseLayoutLine(l, prev, geometryOf(l.page), tol));
   const { drafts, crossingPages, twoColumn, anyLabel, labelled } = assembler;
-  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, labelled, hasNumbers, locationHeading }, warnings);
+  explainLayout(drafts, { pages, crossingPages, twoColumn, anyLabel, labelled, hasNumbers, locationHeading, cellColumns }, warnings);
   const hasLocation = locationHeading || assembler.sawLocation || [global, ...pageGeometry.values()].some((g) => g.locationX !== undefined);
   const hasCategory = assembler.sawCategory || [global, ...pageGeometry.values()].some((g) => g.categoryX !== undefined);
   const { items, accounts } = draftsToItems(drafts, lines, kinds, assembler, opts, hasLocation, hasCategory);
