@@ -83,7 +83,7 @@ describe('one-column results under labels', () => {
   it('a table flattened one cell per line, no blank lines: an item with one line per named column is cut line by line', async () => {
     const { items, report } = await parseDocument(join(DIR, 'flattened-cells.txt'));
     expect(report.format).toBe('pdf-text');
-    expect(items.map((it) => [it.number, it.location])).toEqual([['1', '第2章 1(1)'], ['2', '第4章 施策2'], ['3', null]]);
+    expect(items.map((it) => [it.number, it.location])).toEqual([['1', 'P5'], ['2', '12ページ'], ['3', null]]);
     expect(items[0].comment).toBe('高齢者が利用しやすいよう、バスの便数を増やしてほしい。');
     expect(items[0].response).toBe('ご意見を踏まえ、計画に「高齢者の移動手段の確保」を追記しました。');
     expect(items[1].response).toBe('第4章の施策2において、デマンド型交通の導入検討を記載しております。');

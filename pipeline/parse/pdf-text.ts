@@ -280,6 +280,19 @@ function layoutOf(lines: LayoutLine[], tol: number) {
     if (g.responseX !== undefined && !pageGeometry.has(l.page)) pageGeometry.set(l.page, g);
   });
 
+  // With 該当箇所 headed on a line of its own, a page reference right after a number printed alone (1 ⏎ P5) is that
+  // item's 該当箇所, not the page's number.
+  if (locationHeading) {
+    let previous = -1;
+    lines.forEach((l, i) => {
+      if (kinds[i].fate === 'blank') return;
+      const afterNumber = previous >= 0 && kinds[previous].fate === 'content' && parseNumber(normalize(lines[previous].raw)) !== null;
+      const k = kinds[i];
+      if (afterNumber && k.fate === 'header' && k.reason === 'page number') kinds[i] = { fate: 'content' };
+      previous = i;
+    });
+  }
+
   // Cell starts before running titles: a centred title can sit where a centred heading does, not where cells start.
   for (const [page, g] of pageGeometry) pageGeometry.set(page, alignToCells(g, nonBlank(page).filter((i) => kinds[i].fate === 'content').map((i) => lines[i]), tol));
   markRunningTitles(lines, kinds, pages, nonBlank, pageGeometry, tol);
