@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ParseReport } from '../pipeline/core/schema.ts';
-import { parseDocument } from '../pipeline/parse/index.ts';
+import { parseBytes, parseDocument } from '../pipeline/parse/index.ts';
 import { textKind } from '../pipeline/parse/detect.ts';
 import { expectCharsAddUp } from './helpers/parse-report.ts';
 
@@ -89,8 +89,19 @@ describe('one-column results under labels', () => {
     expect(items[1].response).toBe('第4章の施策2において、デマンド型交通の導入検討を記載しております。');
     // Four lines for three columns: where the comment ends cannot be counted, so the item stays whole and says so.
     expect(items[2].flags).toContain('missing_response');
+    expect(items.map((it) => it.flags.includes('cells_by_line'))).toEqual([true, true, false]);
     expect(report.warnings.join('\n')).toContain('2 item(s) had no blank line between cells and exactly 3 lines, one per column named in the headings');
+    expect(report.warnings.join('\n')).toContain('check them: 1, 2)');
     expectCharsAddUp(report);
+  });
+
+  it("a page footer after a number printed at the foot of a page stays the page number, not the item's 該当箇所", async () => {
+    const text = ['番号', '該当箇所', 'ご意見の概要', '市の考え方', '1', 'P5', 'バスを増やしてほしい。', '今後の参考とさせていただきます。', '2', '- 1 -', '\f第3章', '駐輪場を整備すべき。', '第3章に記載しております。', ''].join('\n');
+    const { items } = await parseBytes(Buffer.from(text), 'footer.txt', {});
+    expect(items.map((it) => [it.number, it.location, it.comment, it.response])).toEqual([
+      ['1', 'P5', 'バスを増やしてほしい。', '今後の参考とさせていただきます。'],
+      ['2', '第3章', '駐輪場を整備すべき。', '第3章に記載しております。'],
+    ]);
   });
 
   it('an HTML page whose only table is no result table, its comments and answers in paragraphs under labels: read as the text it shows, without its navigation and footer', async () => {

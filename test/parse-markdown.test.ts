@@ -46,9 +46,28 @@ describe('a Markdown pipe table', () => {
     expect(asTxt.items.map((it) => [it.comment, it.response])).toEqual(asMd.items.map((it) => [it.comment, it.response]));
   });
 
-  it('is not seen in text without a |---| row under a row of pipes', () => {
-    expect(textKind(fixture('../../seeds/000_555981824ba784d2.txt').toString('utf8'))).not.toBe('markdown');
+  it('is not seen in text without a |---| row under a row of pipes and a row below it', () => {
+    // A bare --- (a rule or a heading underline) is no delimiter row, nor is a delimiter row with no row under it.
     expect(textKind('番号 | 意見 | 考え方\n1 | バスを増やして | 検討します\n---\n2 | 駅に駐輪場を | 参考にします\n')).not.toBe('markdown');
+    expect(textKind('番号 | 意見 | 考え方\n|---|---|---|\n')).not.toBe('markdown');
+    expect(textKind('番号 | 意見 | 考え方\n|-|:-|-:|\n1 | バスを増やして | 検討します\n')).toBe('markdown');
+  });
+
+  it("reads a cell's text without inline Markdown, and names rows with more cells than the delimiter row", async () => {
+    const md = [
+      '| No. | ご意見の要旨 | 市の考え方 |',
+      '|-|-|-|',
+      '| 1 | **バス**を増やしてほしい。 | [第3章](https://example.jp/plan.pdf)に`記載`しております。 |',
+      '| 2 | 交通（予約制|定時制）の導入を検討すべき。 | 施策2において記載しております。 |',
+      '',
+    ].join('\n');
+    const { items, report } = await parseBytes(Buffer.from(md), 'inline.md', {});
+    expect(items[0].comment).toBe('バスを増やしてほしい。');
+    expect(items[0].response).toBe('第3章に記載しております。');
+    expect(report.warnings).toContain(
+      "line(s) 4: more cells than the table's delimiter row (a | inside a cell not written \\|?); their cells were read in order, so text may sit in the wrong column",
+    );
+    expectCharsAddUp(report);
   });
 
   it('splits cells on pipes that are not escaped', () => {
@@ -60,7 +79,7 @@ describe('a Markdown pipe table', () => {
 describe('a section heading printed just above the column headings', () => {
   const page = (above: string) =>
     Buffer.from(
-      `<html><body><h1>〇〇市環境基本計画（案）への意見と市の考え方</h1>${above}` +
+      `<html><body><h1>〇〇市環境基本計画（案）に対する意見</h1>${above}` +
         '<table><tr><th>番号</th><th>意見の概要</th><th>市の考え方</th></tr>' +
         '<tr><td>1</td><td>計画に生物多様性の記述を増やしてほしい。</td><td>第3章に記載しております。</td></tr></table>' +
         '<h2>第2章 施策</h2><table><tr><th>番号</th><th>意見の概要</th><th>市の考え方</th></tr>' +
@@ -71,13 +90,15 @@ describe('a section heading printed just above the column headings', () => {
     const { items, report } = await parseBytes(page('<h2>第1章 計画の基本的事項</h2>'), 'plan.html', {});
     expect(items.map((it) => it.section)).toEqual(['第1章 計画の基本的事項', '第2章 施策']);
     expect(report.accounts.filter((a) => a.fate === 'heading').map((a) => a.ref)).toEqual(['第1章 計画の基本的事項', '第2章 施策']);
-    expect(report.preamble).toEqual(['〇〇市環境基本計画（案）への意見と市の考え方']);
+    expect(report.preamble).toEqual(['〇〇市環境基本計画（案）に対する意見']);
     expectCharsAddUp(report);
   });
 
-  it('but the document title alone above the headings stays a title', async () => {
+  it('but a title above the headings stays a title, even one worded as a heading (…に対する意見, 【別紙】)', async () => {
     const { items, report } = await parseBytes(page(''), 'plan.html', {});
     expect(items.map((it) => it.section)).toEqual([null, '第2章 施策']);
-    expect(report.preamble).toHaveLength(1);
+    expect(report.preamble).toEqual(['〇〇市環境基本計画（案）に対する意見']);
+    const annex = await parseBytes(page('<h2>【別紙】</h2>'), 'plan.html', {});
+    expect(annex.items.map((it) => it.section)).toEqual([null, '第2章 施策']);
   });
 });

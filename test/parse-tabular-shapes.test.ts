@@ -227,4 +227,10 @@ describe('a note between numbered rows (※以下の2件は…まとめて掲載
     expect(report.accounts.find((a) => a.index === 3)).toMatchObject({ fate: 'header', reason: 'note inside the table (※, 注)' });
     expectAccounted(report, 5);
   });
+
+  it("but a ※ line that goes on with the comment (no word about the listing) stays the comment's", async () => {
+    const csv = 'No.,ご意見の概要,市の考え方\n1,バスの便数を増やしてほしい。,今後の参考とさせていただきます。\n,※特に通院時間帯に増便してほしい。,\n2,駐輪場を整備すべき。,第3章に記載しております。\n';
+    const { items } = await parseBytes(Buffer.from(csv), 'note-comment.csv', {});
+    expect(items[0].comment).toBe('バスの便数を増やしてほしい。 ※特に通院時間帯に増便してほしい。');
+  });
 });

@@ -27,6 +27,11 @@ export const ItemFlag = z.enum([
   'duplicate_number',
   /** A later row of a merged item repeats text already in it; the analysis copy keeps it once (raw keeps both). */
   'repeated_text',
+  /**
+   * Reading-order text with no blank line between cells: each of the item's lines was taken as one cell because
+   * their count matched the columns. A wrapped cell beside an empty one counts the same, so check these items.
+   */
+  'cells_by_line',
 ]);
 export type ItemFlag = z.infer<typeof ItemFlag>;
 

@@ -207,7 +207,7 @@ export function detectFormat(file: string, bytes: Uint8Array): Format {
 
 // Markdown pipe tables (the markdown reader): found here, where every text file's kind is decided.
 /** The row under a table's header: cells of dashes, each with an optional alignment colon. */
-export const DELIMITER_ROW = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
+const DELIMITER_ROW = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 
 /** A line that can be a table row: it holds a pipe that is not escaped (\|). */
 export const hasPipe = (line: string): boolean => /(^|[^\\])\|/.test(line);

@@ -6,7 +6,7 @@
 import { InputError } from '../core/errors.ts';
 import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
 import { maxOf } from '../core/arrays.ts';
-import { DELIMITER_ROW, decodeText, hasPipe, pipeTableStarts } from './detect.ts';
+import { decodeText, hasPipe, pipeTableStarts } from './detect.ts';
 import { tableToDocument, type TableCell, type TableRow } from './tabular.ts';
 import type { FormatReader } from './types.ts';
 
@@ -19,6 +19,14 @@ export function pipeCells(line: string): string[] {
   if (body.startsWith('|')) body = body.slice(1);
   if (body.endsWith('|') && !body.endsWith('\\|')) body = body.slice(0, -1);
   return body.split(/(?<!\\)\|/).map((c) => c.replace(/\\\|/g, '|').trim());
+}
+
+/** A cell's text without inline Markdown: **bold**, __bold__, `code` and [text](address) keep only their text. */
+export function plainInline(cell: string): string {
+  return cell
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/(\*\*|__)(.+?)\1/g, '$2')
+    .replace(/`([^`]*)`/g, '$1');
 }
 
 // `<br>` inside a cell is Markdown's only line break in a table; stripHtml turns it into one, as for HTML cells.
@@ -36,13 +44,20 @@ export const readMarkdown: FormatReader = async (input, opts) => {
   let outside = 0;
   let outsideLines = 0;
   let inTable = false;
+  // Cells a table's delimiter row has: a row with more had a pipe inside a cell that was not escaped (\|).
+  let delimiterCells = 0;
+  const overfull: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (starts.has(i)) inTable = true;
-    else if (inTable && (!hasPipe(line) || !line.trim())) inTable = false;
+    if (starts.has(i)) {
+      inTable = true;
+      delimiterCells = pipeCells(lines[i + 1]).length;
+    } else if (inTable && (!hasPipe(line) || !line.trim())) inTable = false;
     if (inTable) {
-      if (DELIMITER_ROW.test(line)) continue;
-      rows.push({ index: i + 1, cells: pipeCells(line).map((c): TableCell => ({ text: c, chars: cellChars(c) })) });
+      if (starts.has(i - 1)) continue; // the delimiter row
+      const cells = pipeCells(line);
+      if (cells.length > delimiterCells) overfull.push(i + 1);
+      rows.push({ index: i + 1, cells: cells.map((c): TableCell => { const text = plainInline(c); return { text, chars: cellChars(text) }; }) });
       continue;
     }
     const heading = HEADING.exec(line);
@@ -63,6 +78,10 @@ export const readMarkdown: FormatReader = async (input, opts) => {
   }
   const doc = tableToDocument({ rows }, opts);
   doc.warnings.unshift(`read as Markdown pipe table(s); row numbers are the file's line numbers`);
+  if (overfull.length) {
+    const shown = overfull.slice(0, 10).join(', ') + (overfull.length > 10 ? ', …' : '');
+    doc.warnings.push(`line(s) ${shown}: more cells than the table's delimiter row (a | inside a cell not written \\|?); their cells were read in order, so text may sit in the wrong column`);
+  }
   if (outside) doc.warnings.push(`${outside} characters on ${outsideLines} line(s) outside the tables and # headings (title, notes) were not read`);
   return doc;
 };

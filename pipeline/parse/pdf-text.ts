@@ -82,6 +82,9 @@ const PAGE_NUMBER_RES = [
   /^\d+\s*\/\s*\d+\s*(ページ|頁)$/,
 ];
 
+/** The page-number forms that are also how a 該当箇所 cites the draft's page (P5, P.12, 12ページ, 第3頁). */
+const PAGE_REFERENCE = /^(?:(?:p|P|ページ)\.?\s*\d+|第?\s*\d+\s*(?:ページ|頁))$/;
+
 function isColumnHeadingLine(line: LayoutLine): Geometry | null {
   const parts = line.segments.length > 1 ? line.segments.map((s) => s.text) : normalize(line.raw).split(' ');
   if (parts.length < 2) return null;
@@ -281,14 +284,18 @@ function layoutOf(lines: LayoutLine[], tol: number) {
   });
 
   // With 該当箇所 headed on a line of its own, a page reference right after a number printed alone (1 ⏎ P5) is that
-  // item's 該当箇所, not the page's number.
+  // item's 該当箇所, not the page's number. Only a reference (P5, 12ページ), and not as the page's last line: a
+  // footer (- 1 -, 1/5, a bare 1) after a number printed at the foot of a page stays the page's number.
   if (locationHeading) {
     let previous = -1;
     lines.forEach((l, i) => {
       if (kinds[i].fate === 'blank') return;
       const afterNumber = previous >= 0 && kinds[previous].fate === 'content' && parseNumber(normalize(lines[previous].raw)) !== null;
       const k = kinds[i];
-      if (afterNumber && k.fate === 'header' && k.reason === 'page number') kinds[i] = { fate: 'content' };
+      const lastOfPage = nonBlank(l.page).at(-1) === i;
+      if (afterNumber && !lastOfPage && k.fate === 'header' && k.reason === 'page number' && PAGE_REFERENCE.test(normalize(l.raw))) {
+        kinds[i] = { fate: 'content' };
+      }
       previous = i;
     });
   }
@@ -373,14 +380,15 @@ function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLa
   const readingOrder =
     !twoColumn && !anyLabel && drafts.length > 0 && drafts.filter((d) => d.startsAlone).length >= drafts.length / 2;
   if (readingOrder) {
-    let linePerCell = 0;
+    const linePerCell: string[] = [];
     for (const d of drafts) {
       // A table flattened one cell per line with no blank line between cells (a web page's table copied as text):
       // an item with exactly as many lines as the headings name columns has one line per cell.
       if (cellColumns >= 2 && d.codeAt === undefined && d.paragraphs.length === 1 && d.paragraphs[0].length === cellColumns) {
         d.paragraphs = d.paragraphs[0].map((line) => [line]);
         d.paragraphRoles = d.paragraphs.map((_, k) => (k === 0 ? d.paragraphRoles[0] : null));
-        linePerCell++;
+        d.flags.add('cells_by_line');
+        linePerCell.push(d.number ?? `L${d.lines[0]}`);
       }
       const skip = locationHeading && d.paragraphs.length >= 3 ? 1 : 0;
       if (skip) d.location = d.paragraphs[0];
@@ -401,8 +409,8 @@ function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLa
       (byCode
         ? `; in ${byCode} item(s) an answer code on its own line (【修正する】…) divided them instead: the paragraphs before it the comment, those after it the response`
         : '') +
-      (linePerCell
-        ? `; ${linePerCell} item(s) had no blank line between cells and exactly ${cellColumns} lines, one per column named in the headings: each line was taken as one cell`
+      (linePerCell.length
+        ? `; ${linePerCell.length} item(s) had no blank line between cells and exactly ${cellColumns} lines, one per column named in the headings: each line was taken as one cell (flag cells_by_line; a wrapped cell beside an empty one counts the same, so check them: ${linePerCell.slice(0, 10).join(', ')}${linePerCell.length > 10 ? ', …' : ''})`
         : '');
     warnings.push(
       `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response${split}`,

@@ -473,8 +473,10 @@ class TableAssembler {
 
     const number = parseNumberCell(this.cell(r, 'number')?.text ?? '');
     // A note between numbered rows (※以下の2件は同趣旨のご意見をまとめて掲載しています) belongs to no comment: read as a
-    // continuation row, it became the text of the comment above.
-    if (!number && this.anyNumbered && own.length === 1 && !this.text(r, 'response') && NOTE_MARK.test(cleanText(own[0].c.text))) {
+    // continuation row, it became the text of the comment above. Only a note about the listing itself: a comment may
+    // go on with a ※ line of its own (※特に通院時間帯に増便してほしい。).
+    const note = own.length === 1 ? cleanText(own[0].c.text) : '';
+    if (!number && this.anyNumbered && !this.text(r, 'response') && NOTE_MARK.test(note) && LISTING_NOTE.test(note)) {
       return account('header', 'note inside the table (※, 注)');
     }
     const heading = number ? this.numberedHeading(r, number, own) : rowHeading(row, r, own, this.cols);
@@ -493,15 +495,16 @@ class TableAssembler {
   }
 
   /**
-   * A part of the draft named on the last row above the column headings (第1章 計画の概要 printed over the table, as a
-   * page's heading before its first table): the section of the rows below, as the same heading between two tables is.
-   * Only a text that names a part (isSectionHeading), so that the document's title stays a title.
+   * A numbered part of the draft named on the last row above the column headings (第1章 計画の概要 printed over the
+   * table, as a page's heading before its first table): the section of the rows below, as the same heading between
+   * two tables is. Only 第N章/節/部/編 or 第N and a title: the other heading forms (…に対する意見, 【別紙】) are how a
+   * document's title reads, and the title stays a title.
    */
   private sectionAboveHeadings(r: number, own: { c: TableCell; i: number }[]): string | null {
     if (r >= this.layout.headerRow || own.length !== 1) return null;
     for (let next = r + 1; next < this.layout.headerRow; next++) if (this.rowChars(next)) return null;
     const text = cleanText(own[0].c.text);
-    return isSectionHeading(text) ? text : null;
+    return NUMBERED_PART.test(text) && isSectionHeading(text) ? text : null;
   }
 
   /**
@@ -617,6 +620,12 @@ function nonItemFate(
 
 /** How a note under a table starts: ※, (注), or 注 before a number, colon, full stop, 、 or space (注意… is no note). */
 const NOTE_MARK = /^(?:※|\(注[0-9]*\)|注[0-9]*[:.、 ])/;
+
+/** 第1章 …, 第2節, 第3 対象の考え方: a numbered part of the draft. */
+const NUMBERED_PART = /^第[0-9一二三四五六七八九十]+(?:[章節部編]|\s)/;
+
+/** What a note about the listing talks of: the comments, their count, how they are grouped or shortened. */
+const LISTING_NOTE = /(意見|[0-9]件|掲載|まとめ|要約|抜粋|同趣旨|以下|上記|再掲)/;
 
 /** Longest text a row alone can hold and still be a heading rather than a comment. */
 const HEADING_MAX_CHARS = 60;
