@@ -234,3 +234,23 @@ describe('a note between numbered rows (※以下の2件は…まとめて掲載
     expect(items[0].comment).toBe('バスの便数を増やしてほしい。 ※特に通院時間帯に増便してほしい。');
   });
 });
+
+describe('a third heading row of units under the headings ((ページ) under 該当箇所)', () => {
+  it('is a heading row, not a section every item carries', async () => {
+    const csv = [
+      'No.,ご意見,,市の考え方',
+      ',該当箇所,意見の概要,',
+      ',(ページ),,',
+      '1,P3,計画期間が長すぎる。,本計画は長期的な視点で取り組む必要があります。',
+      '2,P5,高齢者の移動手段を明記してほしい。,ご意見を踏まえ追記しました。',
+      '',
+    ].join('\n');
+    const { items, report } = await parseBytes(Buffer.from(csv), 'three-row-header.csv', {});
+    expect(items.map((it) => [it.section, it.location, it.comment])).toEqual([
+      [null, 'P3', '計画期間が長すぎる。'],
+      [null, 'P5', '高齢者の移動手段を明記してほしい。'],
+    ]);
+    expect(report.accounts.find((a) => a.index === 3)).toMatchObject({ fate: 'header' });
+    expectAccounted(report, 5);
+  });
+});

@@ -472,6 +472,7 @@ class TableAssembler {
     if (r >= this.notesFrom) return account('header', 'note below the table (※, 注)');
 
     const number = parseNumberCell(this.cell(r, 'number')?.text ?? '');
+    if (!number && this.underHeadings(r, own)) return account('header', 'column headings (a row of units or notes under them)');
     // A note between numbered rows (※以下の2件は同趣旨のご意見をまとめて掲載しています) belongs to no comment: read as a
     // continuation row, it became the text of the comment above. Only a note about the listing itself: a comment may
     // go on with a ※ line of its own (※特に通院時間帯に増便してほしい。).
@@ -492,6 +493,20 @@ class TableAssembler {
     const d = this.continuedDraft(r, number) ?? this.newDraft(r, number);
     this.addText(r, d);
     this.accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
+  }
+
+  /**
+   * A third heading row of short bracketed notes right under the headings ((ページ) under 該当箇所): read as a row, it
+   * was a section heading that every item carried.
+   */
+  private underHeadings(r: number, own: { c: TableCell; i: number }[]): boolean {
+    if (this.layout.headerRow < 0) return false; // columns named outside the rows (JSON, --map positions)
+    const first = this.layout.headerRow + this.layout.headerRows;
+    if (r < first || !own.length) return false;
+    for (let before = first; before < r; before++) if (this.rowChars(before)) return false;
+    if (this.text(r, 'comment') || this.text(r, 'response')) return false;
+    // A section heading sits in the first (number) column or spans the row; a unit sits under its own heading.
+    return own.every(({ c, i }) => i !== this.cols.number && BRACKETED_NOTE.test(cleanText(c.text)));
   }
 
   /**
@@ -620,6 +635,9 @@ function nonItemFate(
 
 /** How a note under a table starts: ※, (注), or 注 before a number, colon, full stop, 、 or space (注意… is no note). */
 const NOTE_MARK = /^(?:※|\(注[0-9]*\)|注[0-9]*[:.、 ])/;
+
+/** A short note in round brackets, as a heading's unit or aside: (ページ), （単位：件）. 【…】 is how headings are written. */
+const BRACKETED_NOTE = /^[(（][^)）]{1,12}[)）]$/;
 
 /** 第1章 …, 第2節, 第3 対象の考え方: a numbered part of the draft. */
 const NUMBERED_PART = /^第[0-9一二三四五六七八九十]+(?:[章節部編]|\s)/;
