@@ -254,3 +254,25 @@ describe('a third heading row of units under the headings ((ページ) under 該
     expectAccounted(report, 5);
   });
 });
+
+describe('a CSV with a summary of counts above the result table (区分, 件数)', () => {
+  it('reads the result table and says once that the rows above it are shorter, not a stray delimiter per row', async () => {
+    const csv = [
+      '意見募集の結果',
+      '区分,件数',
+      '計画全体,2',
+      '合計,2',
+      '',
+      'No.,ご意見の概要,市の考え方',
+      '1,計画期間が長すぎる。,本計画は長期的な視点で取り組む必要があります。',
+      '2,バスを増やしてほしい。,今後の参考とさせていただきます。',
+      '',
+    ].join('\n');
+    const { items, report } = await parseBytes(Buffer.from(csv), 'summary-above.csv', {});
+    expect(items.map((it) => it.comment)).toEqual(['計画期間が長すぎる。', 'バスを増やしてほしい。']);
+    expect(report.warnings).toEqual([
+      '4 row(s) above the column headings (1, 2, 3, 4) have fewer or more cells than the table: a title, notes or a summary table; read as text above the table',
+    ]);
+    expectAccounted(report, 8);
+  });
+});

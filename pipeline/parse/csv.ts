@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.ts';
 import { decodeText } from './detect.ts';
 import { tableToDocument, textCell, type Table, type TableCell } from './tabular.ts';
 import type { Item } from '../core/schema.ts';
-import type { FormatReader } from './types.ts';
+import type { FormatReader, ParsedDocument } from './types.ts';
 
 /**
  * Tab when more of the first lines hold a tab than a comma (Excel's "Unicode text" and tab-delimited exports), else
@@ -206,6 +206,25 @@ export const readCsv: FormatReader = async (input, opts) => {
   const { text } = decodeText(opts.file, input);
   const table = csvTable(text, opts.file);
   const doc = tableToDocument(table, opts);
-  doc.warnings.push(...table.warnings, ...numberingChecks(doc.items.map((it) => it.number)), ...blanksBelowAnswers(doc.items));
+  doc.warnings.push(...shapeWarningsBelowTitle(table.warnings, doc), ...numberingChecks(doc.items.map((it) => it.number)), ...blanksBelowAnswers(doc.items));
   return doc;
 };
+
+/**
+ * A title, a period or a small summary table (区分, 件数) above the column headings has fewer cells than the result
+ * table by nature: one line says so instead of a "stray delimiter?" note per row.
+ */
+function shapeWarningsBelowTitle(warnings: readonly string[], doc: ParsedDocument): string[] {
+  const above = new Set(doc.accounts.filter((a) => a.fate === 'header' && a.reason?.startsWith('above the column headings')).map((a) => a.index));
+  const kept: string[] = [];
+  const skipped: number[] = [];
+  for (const w of warnings) {
+    const row = /^row (\d+): \d+ cells where the table has /.exec(w);
+    if (row && above.has(Number(row[1]))) skipped.push(Number(row[1]));
+    else kept.push(w);
+  }
+  if (skipped.length) {
+    kept.unshift(`${skipped.length} row(s) above the column headings (${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}) have fewer or more cells than the table: a title, notes or a summary table; read as text above the table`);
+  }
+  return kept;
+}
