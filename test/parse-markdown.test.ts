@@ -70,6 +70,32 @@ describe('a Markdown pipe table', () => {
     expectCharsAddUp(report);
   });
 
+  it('takes a line that is all bold (**第2章 施策**) for a heading, as exports write titles', async () => {
+    const md = [
+      '**〇〇県環境基本計画（案）に対する意見と県の考え方**',
+      '',
+      '**第1章 総論**',
+      '',
+      '| 番号 | 意見の概要 | 県の考え方 |',
+      '| --- | --- | --- |',
+      '| 1 | 目標を高くすべき。 | 原案のとおりとします。 |',
+      '',
+      '**第2章 施策**',
+      '',
+      '| 番号 | 意見の概要 | 県の考え方 |',
+      '| --- | --- | --- |',
+      '| 2 | 支援を拡充してほしい。 | 第2章に記載しております。 |',
+      '',
+    ].join('\n');
+    const { items, report } = await parseBytes(Buffer.from(md), 'bold.md', {});
+    expect(items.map((it) => [it.number, it.section])).toEqual([
+      ['1', '第1章 総論'],
+      ['2', '第2章 施策'],
+    ]);
+    expect(report.preamble).toEqual(['〇〇県環境基本計画（案）に対する意見と県の考え方']);
+    expectCharsAddUp(report);
+  });
+
   it('splits cells on pipes that are not escaped', () => {
     expect(pipeCells('| 1 | A\\|B | <br>C |')).toEqual(['1', 'A|B', '<br>C']);
     expect(pipeCells('1 | 2')).toEqual(['1', '2']);

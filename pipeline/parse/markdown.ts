@@ -10,8 +10,8 @@ import { decodeText, hasPipe, pipeTableStarts } from './detect.ts';
 import { tableToDocument, type TableCell, type TableRow } from './tabular.ts';
 import type { FormatReader } from './types.ts';
 
-/** An ATX heading (# 第1章 総則): a section title between tables. */
-const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+/** An ATX heading (# 第1章 総則), or a line that is all bold (**第1章 総則**), as exports write a title: a section title between tables. */
+const HEADING = /^\s{0,3}(?:(#{1,6})\s+(.*?)\s*#*|(\*\*|__)(.+?)\3)\s*$/;
 
 /** The cells of one pipe-table row: split on unescaped pipes, the outer pipes dropped, `\|` read as a pipe. */
 export function pipeCells(line: string): string[] {
@@ -61,9 +61,10 @@ export const readMarkdown: FormatReader = async (input, opts) => {
       continue;
     }
     const heading = HEADING.exec(line);
-    if (heading && heading[2]) {
+    const title = heading ? (heading[2] ?? heading[4]) : '';
+    if (title) {
       headingRows.add(rows.length);
-      rows.push({ index: i + 1, cells: [{ text: heading[2], chars: cellChars(heading[2]) }] });
+      rows.push({ index: i + 1, cells: [{ text: title, chars: cellChars(title) }] });
     } else if (line.trim()) {
       outside += nonWhitespaceLength(line);
       outsideLines++;
