@@ -70,3 +70,8 @@ export function commentHead(comment: string, n = 30): string {
 export function nonWhitespaceLength(s: string): number {
   return s.replace(/\s+/g, '').length;
 }
+
+/** The first `limit` values joined by ", ", and ", …" when there are more: how a note names the places it counts. */
+export function listFirst(values: readonly (string | number)[], limit: number): string {
+  return values.slice(0, limit).join(', ') + (values.length > limit ? ', …' : '');
+}

@@ -2,6 +2,7 @@
 // CP932 or UTF-16; quoted cells may span lines.
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../core/errors.ts';
+import { listFirst } from '../core/text.ts';
 import { decodeText } from './detect.ts';
 import { tableToDocument, textCell, type Table, type TableCell } from './tabular.ts';
 import type { Item } from '../core/schema.ts';
@@ -84,7 +85,14 @@ export function fastRecords(text: string, delimiter: string): string[][] | null 
   return records;
 }
 
-export function csvTable(text: string, file: string): Table & { warnings: string[] } {
+/** What the shape checks say of one row; `oddWidth` when it is only that its cell count differs from the table's. */
+interface ShapeNote {
+  row: number;
+  text: string;
+  oddWidth: boolean;
+}
+
+export function csvTable(text: string, file: string): Table & { shapeNotes: ShapeNote[] } {
   let records: string[][];
   const delimiter = guessDelimiter(text);
   try {
@@ -107,7 +115,7 @@ export function csvTable(text: string, file: string): Table & { warnings: string
     return c;
   };
   const rows = records.map((cells, i) => ({ index: i + 1, cells: cells.map(cell) }));
-  return { rows, warnings: shapeChecks(records, delimiter) };
+  return { rows, shapeNotes: shapeChecks(records, delimiter) };
 }
 
 /**
@@ -125,8 +133,8 @@ function ownCopy(s: string): string {
  * whose cell count differs from the table's, and cells holding lines that look like rows of their own, are
  * reported rather than silently merged.
  */
-function shapeChecks(records: string[][], delimiter: string): string[] {
-  const warnings: string[] = [];
+function shapeChecks(records: string[][], delimiter: string): ShapeNote[] {
+  const notes: ShapeNote[] = [];
   const counts = new Map<number, number>();
   for (const r of records) if (r.filter((c) => c.trim()).length >= 2) counts.set(r.length, (counts.get(r.length) ?? 0) + 1);
   const width = [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0];
@@ -134,12 +142,12 @@ function shapeChecks(records: string[][], delimiter: string): string[] {
   records.forEach((r, i) => {
     const swallowed = r.map((c) => c.split('\n').filter((line) => rowStart.test(`\n${line}`)).length).reduce((a, b) => a + b, 0);
     if (swallowed) {
-      warnings.push(`row ${i + 1}: a quoted cell holds ${swallowed} line(s) that look like rows of their own (an unbalanced quote "?); they were merged into this row; check the file around it`);
+      notes.push({ row: i + 1, oddWidth: false, text: `row ${i + 1}: a quoted cell holds ${swallowed} line(s) that look like rows of their own (an unbalanced quote "?); they were merged into this row; check the file around it` });
     } else if (width !== undefined && r.length !== width && r.some((c) => c.trim())) {
-      warnings.push(`row ${i + 1}: ${r.length} cells where the table has ${width} (an unbalanced quote or a stray delimiter?)`);
+      notes.push({ row: i + 1, oddWidth: true, text: `row ${i + 1}: ${r.length} cells where the table has ${width} (an unbalanced quote or a stray delimiter?)` });
     }
   });
-  return warnings;
+  return notes;
 }
 
 /** Printed numbers that jump (No.3 then No.7) where rows may have been merged. */
@@ -206,7 +214,7 @@ export const readCsv: FormatReader = async (input, opts) => {
   const { text } = decodeText(opts.file, input);
   const table = csvTable(text, opts.file);
   const doc = tableToDocument(table, opts);
-  doc.warnings.push(...shapeWarningsBelowTitle(table.warnings, doc), ...numberingChecks(doc.items.map((it) => it.number)), ...blanksBelowAnswers(doc.items));
+  doc.warnings.push(...shapeWarnings(table.shapeNotes, doc), ...numberingChecks(doc.items.map((it) => it.number)), ...blanksBelowAnswers(doc.items));
   return doc;
 };
 
@@ -214,17 +222,12 @@ export const readCsv: FormatReader = async (input, opts) => {
  * A title, a period or a small summary table (区分, 件数) above the column headings has fewer cells than the result
  * table by nature: one line says so instead of a "stray delimiter?" note per row.
  */
-function shapeWarningsBelowTitle(warnings: readonly string[], doc: ParsedDocument): string[] {
+function shapeWarnings(notes: readonly ShapeNote[], doc: ParsedDocument): string[] {
   const above = new Set(doc.accounts.filter((a) => a.fate === 'header' && a.reason?.startsWith('above the column headings')).map((a) => a.index));
-  const kept: string[] = [];
-  const skipped: number[] = [];
-  for (const w of warnings) {
-    const row = /^row (\d+): \d+ cells where the table has /.exec(w);
-    if (row && above.has(Number(row[1]))) skipped.push(Number(row[1]));
-    else kept.push(w);
-  }
-  if (skipped.length) {
-    kept.unshift(`${skipped.length} row(s) above the column headings (${skipped.slice(0, 5).join(', ')}${skipped.length > 5 ? ', …' : ''}) have fewer or more cells than the table: a title, notes or a summary table; read as text above the table`);
+  const aboveHeadings = notes.filter((n) => n.oddWidth && above.has(n.row)).map((n) => n.row);
+  const kept = notes.filter((n) => !(n.oddWidth && above.has(n.row))).map((n) => n.text);
+  if (aboveHeadings.length) {
+    kept.unshift(`${aboveHeadings.length} row(s) above the column headings (${listFirst(aboveHeadings, 5)}) have fewer or more cells than the table: a title, notes or a summary table; read as text above the table`);
   }
   return kept;
 }

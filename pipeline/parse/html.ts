@@ -9,9 +9,9 @@ import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
 import { decodeText, isLabelled } from './detect.ts';
 import { readPdfText } from './pdf-text.ts';
 import { matchRole } from './columns.ts';
-import { tableToDocument, type Table, type TableCell } from './tabular.ts';
+import { spanHeadingRows, tableToDocument, type Table, type TableCell } from './tabular.ts';
 import type { FormatReader, ParsedDocument, ParseOptions } from './types.ts';
-import { maxOf, pushAll } from '../core/arrays.ts';
+import { pushAll } from '../core/arrays.ts';
 import { InputError } from '../core/errors.ts';
 import { maxDepth } from '../core/depth.ts';
 
@@ -175,13 +175,7 @@ export function htmlTable(html: string, file = 'html', tree = parsePage(html, fi
       pushAll(grid, layOut(block.rows, grid.length));
     }
   }
-  const width = maxOf(grid.map((cells) => cells.length), 0) || 1;
-  for (const [r, cells] of grid.entries()) {
-    for (let c = 0; c < width; c++) {
-      if (cells[c]) continue;
-      cells[c] = headingRows.includes(r) ? { text: cells[0].text, chars: 0, copyOf: { row: r, col: 0 } } : { text: '', chars: 0 };
-    }
-  }
+  spanHeadingRows(grid, (r) => headingRows.includes(r));
   return { rows: grid.map((cells, r) => ({ index: r + 1, cells })), outsideChars: outside.chars, tables: blocks.filter((b) => b.kind === 'table').length };
 }
 

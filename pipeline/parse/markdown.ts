@@ -4,10 +4,9 @@
 // as HTML headings do. Pipes, the |---| delimiter rows and other lines are not table text: their characters are
 // counted and said in a note, like the text outside an HTML page's tables.
 import { InputError } from '../core/errors.ts';
-import { nonWhitespaceLength, stripHtml } from '../core/text.ts';
-import { maxOf } from '../core/arrays.ts';
+import { listFirst, nonWhitespaceLength, stripHtml } from '../core/text.ts';
 import { decodeText, hasPipe, pipeTableStarts } from './detect.ts';
-import { tableToDocument, type TableCell, type TableRow } from './tabular.ts';
+import { spanHeadingRows, tableToDocument, type TableCell, type TableRow } from './tabular.ts';
 import type { FormatReader } from './types.ts';
 
 /** An ATX heading (# 第1章 総則), or a line that is all bold (**第1章 総則**), as exports write a title: a section title between tables. */
@@ -70,18 +69,11 @@ export const readMarkdown: FormatReader = async (input, opts) => {
       outsideLines++;
     }
   }
-  // A heading spans the table's width, as a merged cell does; a short row is padded with empty cells.
-  const width = maxOf(rows.map((r) => r.cells.length), 0) || 1;
-  for (const [r, row] of rows.entries()) {
-    for (let c = row.cells.length; c < width; c++) {
-      row.cells.push(headingRows.has(r) ? { text: row.cells[0].text, chars: 0, copyOf: { row: r, col: 0 } } : { text: '', chars: 0 });
-    }
-  }
+  spanHeadingRows(rows.map((row) => row.cells), (r) => headingRows.has(r));
   const doc = tableToDocument({ rows }, opts);
   doc.warnings.unshift(`read as Markdown pipe table(s); row numbers are the file's line numbers`);
   if (overfull.length) {
-    const shown = overfull.slice(0, 10).join(', ') + (overfull.length > 10 ? ', …' : '');
-    doc.warnings.push(`line(s) ${shown}: more cells than the table's delimiter row (a | inside a cell not written \\|?); their cells were read in order, so text may sit in the wrong column`);
+    doc.warnings.push(`line(s) ${listFirst(overfull, 10)}: more cells than the table's delimiter row (a | inside a cell not written \\|?); their cells were read in order, so text may sit in the wrong column`);
   }
   if (outside) doc.warnings.push(`${outside} characters on ${outsideLines} line(s) outside the tables and # headings (title, notes) were not read`);
   return doc;

@@ -2,7 +2,7 @@
 // printed to PDF arrives as positioned runs of text: page furniture to drop, a number column, a comment
 // column and a response column side by side, and cells hard-wrapped over several lines and pages.
 import type { ItemFlag, LineAccount } from '../core/schema.ts';
-import { cleanText, nonWhitespaceLength, normalize } from '../core/text.ts';
+import { cleanText, listFirst, nonWhitespaceLength, normalize } from '../core/text.ts';
 import { decodeText } from './detect.ts';
 import { serialisedToDocument } from './pdf-serial.ts';
 import { rowOrderToDocument } from './pdf-rows.ts';
@@ -410,7 +410,7 @@ function explainLayout(drafts: Draft[], { pages, crossingPages, twoColumn, anyLa
         ? `; in ${byCode} item(s) an answer code on its own line (【修正する】…) divided them instead: the paragraphs before it the comment, those after it the response`
         : '') +
       (linePerCell.length
-        ? `; ${linePerCell.length} item(s) had no blank line between cells and exactly ${cellColumns} lines, one per column named in the headings: each line was taken as one cell (flag cells_by_line; a wrapped cell beside an empty one counts the same, so check them: ${linePerCell.slice(0, 10).join(', ')}${linePerCell.length > 10 ? ', …' : ''})`
+        ? `; ${linePerCell.length} item(s) had no blank line between cells and exactly ${cellColumns} lines, one per column named in the headings: each line was taken as one cell (flag cells_by_line; a wrapped cell beside an empty one counts the same, so check them: ${listFirst(linePerCell, 10)})`
         : '');
     warnings.push(
       `pages ${pages[0]}–${pages[pages.length - 1]}: no column layout (text in reading order); took each item's first paragraph as the comment and the following ones as the response${split}`,

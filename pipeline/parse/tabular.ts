@@ -2,7 +2,7 @@
 // share everything after that: header detection, --map, sections, continuation rows and response groups.
 import type { Item, ItemFlag, LineAccount } from '../core/schema.ts';
 import { InputError } from '../core/errors.ts';
-import { cleanText, nonWhitespaceLength } from '../core/text.ts';
+import { cleanText, listFirst, nonWhitespaceLength } from '../core/text.ts';
 import { buildItem } from './item.ts';
 import type { ColumnMap, ParseOptions, ParsedDocument } from './types.ts';
 import { ROLES, headingKey, isSectionHeading, matchRole, parseNumberCell, type Role } from './columns.ts';
@@ -39,6 +39,20 @@ const HEADER_SCAN_ROWS = 50;
 
 export function textCell(text: string): TableCell {
   return { text, chars: nonWhitespaceLength(text) };
+}
+
+/**
+ * Rows made as wide as the widest, in place: a heading row (a title between tables) spans the width as a merged cell
+ * does, and every other gap is an empty cell. For readers that lay out rows themselves (HTML, Markdown).
+ */
+export function spanHeadingRows(grid: TableCell[][], isHeading: (row: number) => boolean): void {
+  const width = maxOf(grid.map((cells) => cells.length), 0) || 1;
+  for (const [r, cells] of grid.entries()) {
+    for (let c = 0; c < width; c++) {
+      if (cells[c]) continue;
+      cells[c] = isHeading(r) ? { text: cells[0].text, chars: 0, copyOf: { row: r, col: 0 } } : { text: '', chars: 0 };
+    }
+  }
 }
 
 type Columns = Partial<Record<Role, number>>;
@@ -326,9 +340,9 @@ function checkGroups(drafts: Draft[], column: string, warnings: string[]): void 
     d.section ??= d.group;
     d.group = null;
   }
-  const shown = mixed.slice(0, 5).map((g) => `"${g}"`).join(', ');
+  const shown = listFirst(mixed.map((g) => `"${g}"`), 5);
   warnings.push(
-    `column "${cleanText(column)}": ${mixed.length} group value(s) (${shown}${mixed.length > 5 ? ', …' : ''}) hold items with different answers, so it is not a response group; kept as the section of items without one`,
+    `column "${cleanText(column)}": ${mixed.length} group value(s) (${shown}) hold items with different answers, so it is not a response group; kept as the section of items without one`,
   );
 }
 
@@ -495,6 +509,12 @@ class TableAssembler {
     this.accounts.push({ unit: 'row', index: row.index, fate: 'item', chars, draft: d });
   }
 
+  /** Rows from..to-1 hold no text. */
+  private blankRows(from: number, to: number): boolean {
+    for (let r = from; r < to; r++) if (this.rowChars(r)) return false;
+    return true;
+  }
+
   /**
    * A third heading row of short bracketed notes right under the headings ((ページ) under 該当箇所): read as a row, it
    * was a section heading that every item carried.
@@ -503,7 +523,7 @@ class TableAssembler {
     if (this.layout.headerRow < 0) return false; // columns named outside the rows (JSON, --map positions)
     const first = this.layout.headerRow + this.layout.headerRows;
     if (r < first || !own.length) return false;
-    for (let before = first; before < r; before++) if (this.rowChars(before)) return false;
+    if (!this.blankRows(first, r)) return false;
     if (this.text(r, 'comment') || this.text(r, 'response')) return false;
     // A section heading sits in the first (number) column or spans the row; a unit sits under its own heading.
     return own.every(({ c, i }) => i !== this.cols.number && BRACKETED_NOTE.test(cleanText(c.text)));
@@ -517,7 +537,7 @@ class TableAssembler {
    */
   private sectionAboveHeadings(r: number, own: { c: TableCell; i: number }[]): string | null {
     if (r >= this.layout.headerRow || own.length !== 1) return null;
-    for (let next = r + 1; next < this.layout.headerRow; next++) if (this.rowChars(next)) return null;
+    if (!this.blankRows(r + 1, this.layout.headerRow)) return null;
     const text = cleanText(own[0].c.text);
     return NUMBERED_PART.test(text) && isSectionHeading(text) ? text : null;
   }
