@@ -110,6 +110,11 @@ function isColumnHeadingLine(line: LayoutLine): Geometry | null {
   return g;
 }
 
+/** The text of a line that is one bracketed cell (【修正する】, 【風水害等対策編 21頁】), else null. */
+function bracketedLine(raw: string): string | null {
+  return /^【([^】]+)】$/.exec(raw.trim())?.[1] ?? null;
+}
+
 /** A line that is nothing but a label (【意見】, 回答：): it switches the column, it does not head the table. */
 function isBareLabel(text: string): boolean {
   return lineLabel(text)?.length === text.length;
@@ -485,7 +490,7 @@ export function layoutToDocument(lines: LayoutLine[], opts: ParseOptions, tol: n
   const geometryOf = (page: number): Geometry => ({ ...global, ...(pageGeometry.get(page) ?? {}) });
   const hasNumbers = content.some((i) => parseNumber(lines[i].segments[0].text) || numberBeforeLabel(lines[i].segments[0].text));
   const oneColumn = global.responseX === undefined;
-  const answerCodes = oneColumn && content.some((i) => labelFromName(/^【([^】]+)】$/.exec(lines[i].raw.trim())?.[1] ?? '') !== null);
+  const answerCodes = oneColumn && content.some((i) => labelFromName(bracketedLine(lines[i].raw) ?? '') !== null);
   const assembler = new DraftAssembler(lines, hasNumbers, !oneColumn, locationHeading, oneColumn && labelledLayout(lines, content), answerCodes);
   for (const [b, block] of contentBlocks(lines, kinds).entries()) assembler.addBlock(block, b, (l, prev) => parseLayoutLine(l, prev, geometryOf(l.page), tol));
   const { drafts, crossingPages, twoColumn, anyLabel, labelled } = assembler;
@@ -714,11 +719,11 @@ class DraftAssembler {
    */
   private bracketedCell(current: number | null, l: LayoutLine): 'location' | 'code' | 'text' | null {
     const d = current === null ? null : this.drafts[current];
-    const m = /^【([^】]+)】$/.exec(l.raw.trim());
-    if (!m || !d || !d.startsAlone || this.twoColumn || d.response.length || d.codeAt !== undefined) return null;
+    const inner = bracketedLine(l.raw);
+    if (inner === null || !d || !d.startsAlone || this.twoColumn || d.response.length || d.codeAt !== undefined) return null;
     if (!d.paragraphs.length && !d.location.length) return 'location';
     if (!this.answerCodes) return null;
-    return labelFromName(m[1]) ? 'code' : 'text';
+    return labelFromName(inner) ? 'code' : 'text';
   }
 
   /** A comment label after an answer (or before any item) begins the next item; one after a comment continues it. */
