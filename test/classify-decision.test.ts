@@ -94,6 +94,31 @@ describe('decision table', () => {
     expect(label('議論が不十分', '議論が不十分との指摘はあたらないと考えております。').label).toBe('declined');
   });
 
+  // Local governments' answers (set (h), rules 2.25): each would otherwise fall to the explained_to_request guess.
+  it('local answers: a deliberate wording kept, a refusal by ことはせず and a forwarded or conditional answer', () => {
+    const kept = label('「環境」の対象を分かりやすく表記してはどうか。', '環境を総合的に捉えるため、計画の一部で限定しない表記を用いています。いただいたご意見は、個々の施策を実施するに当たり参考にさせていただきます。');
+    expect(kept).toMatchObject({ label: 'declined' });
+    expect(kept.evidence.map((e) => e.rule)).toContain('declined.wording_deliberate');
+    expect(label('一般図書と文庫を一緒に排架してください。', '本棚の有効な活用を図るため、文庫、新書などを混ぜることはせず、別々に本を並べます。').label).toBe('declined');
+    expect(label('人工島を作って欲しい。', '開口部の防護対策については、千葉県が事業主体として行うので、ご意見は千葉県にお伝えします。').label).toBe('deferred');
+    expect(label('石積みを補修してほしい。', '必要性が生じた場合は、修補していきます。').label).toBe('deferred');
+  });
+
+  it('local answers: an edit being drafted wins over a rebuttal of another part of the comment (§1a.3)', () => {
+    const r = label(
+      '放射性物質も規制値として含めるべきではないか。',
+      'ご意見のとおり放射能汚染問題は大きな環境問題であるため、放射線に対する施策の方向を記載する方向で検討しております。なお、本計画は規制値の設定といった具体的な対策を決定するものではありません。',
+    );
+    expect(r.label).toBe('accepted');
+  });
+
+  it('a comment that only asks for the plan to be carried out supports it, so the course restated is deferred', () => {
+    const r = label('全体的に、林業において有益な計画であり、実行されることを望む。', '課題の解決を目指し、計画に記載した施策を着実に実行していきます。');
+    expect(r).toMatchObject({ label: 'deferred', decision: { row: 'support_noted', stance: 'support' } });
+    // Asking for an addition as well is a request, and the same answer then says "already the plan".
+    expect(label('計画に森林環境教育を追加し、その実行を望む。', '課題の解決を目指し、計画に記載した施策を着実に実行していきます。').decision?.stance).toBe('request');
+  });
+
   it('a long answer to a request without any cue is the best guess referred, marked for review; never a silent deferred', () => {
     const r = label('電力需要の見通しを示すべき', '我が国では電力需要が減少傾向にありました。今後はデータセンターの新増設により増加が見込まれます。');
     expect(r).toMatchObject({ label: 'referred', needs_review: true, decision: { row: 'explained_to_request' } });
